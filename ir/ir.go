@@ -1,0 +1,225 @@
+// Package ir is the target-neutral intermediate representation of a compiled
+// pipeline: workflows made of jobs, each job a list of steps, linked by
+// dependencies and by the artifacts (datasets, code, models, images) that flow
+// between them. The compiler builds it from pipeline.cue; every target
+// (GitHub Actions, Tekton, Argo) renders it and nothing else.
+//
+// Values in the IR are plain data. Targets must pass every user-supplied
+// string (scripts, paths, names) to the shell through environment variables
+// or argv, never by splicing it into a script or an engine expression.
+package ir
+
+import "time"
+
+// Pipeline is the whole compiled spec.
+type Pipeline struct {
+	Name       string // pipeline name from the spec, a DNS-1123 label
+	Source     string // spec file the pipeline came from, relative to the spec dir, for headers
+	MLCVersion string // version of mlc that compiled this; jobs install the same one
+	MLCImage   string // container image of mlc for container engines (Tekton, Argo)
+	Registry   string // OCI registry (or oci: layout) artifacts are pushed to
+	Runners    Runners
+	Workflows  []*Workflow // sorted by Name
+}
+
+// Runners names the machines jobs run on (GitHub runner labels; Kubernetes
+// node selectors come from Resources).
+type Runners struct {
+	Default []string // labels for ordinary jobs, e.g. ["ubuntu-24.04"]
+	GPU     []string // labels for jobs that need a GPU, e.g. ["self-hosted", "gpu"]
+}
+
+// Workflow is one independently triggered graph of jobs: the delivery
+// workflow (data → train → deploy) and the monitoring workflow.
+type Workflow struct {
+	Name        string // file/object name, e.g. "credit-risk-delivery"
+	Description string
+	Triggers    Triggers
+	Jobs        []*Job // topologically sorted; ties broken by ID
+	// Concurrency serialises runs of this workflow: a new run waits for (or
+	// cancels, if CancelInProgress) the one in progress.
+	Concurrency      string
+	CancelInProgress bool
+	// OnFailure lists steps to run when any job fails (alerting).
+	OnFailure []Step
+}
+
+// Triggers say when a workflow starts.
+type Triggers struct {
+	Push        *BranchFilter
+	PullRequest *BranchFilter
+	Schedules   []Schedule // sorted by Name
+	Manual      bool       // start by hand (workflow_dispatch, a manual PipelineRun/Workflow)
+	// Inputs are parameters a manual start may set (name → default).
+	Inputs []Param
+}
+
+// BranchFilter limits a push or pull-request trigger to branches (empty: all).
+type BranchFilter struct {
+	Branches []string
+}
+
+// Schedule is a named cron trigger.
+type Schedule struct {
+	Name string // e.g. "retrain", "monitor"
+	Cron string // five-field cron, UTC
+}
+
+// Param is a named workflow parameter with a default.
+type Param struct {
+	Name        string
+	Default     string
+	Description string
+}
+
+// Stage classifies a job by its place in the delivery process. Targets use it
+// for naming and grouping only; behaviour comes from the job's fields.
+type Stage string
+
+const (
+	StageAcquire  Stage = "acquire"  // fetch raw data through an adapter
+	StageValidate Stage = "validate" // data schema validation
+	StagePrepare  Stage = "prepare"  // data preparation
+	StageDataTest Stage = "datatest" // bias, fairness, PII and compliance tests
+	StageVersion  Stage = "version"  // dataset versioning (push as OCI artifact)
+	StageCodeCI   Stage = "code"     // lint, unit tests, versioned code artifact
+	StageTrain    Stage = "train"
+	StageEvaluate Stage = "evaluate" // metric and fairness gates, no regression
+	StageRegister Stage = "register" // model versioning (push, sign, lineage)
+	StagePackage  Stage = "package"  // application image with the model inside
+	StageDeploy   Stage = "deploy"
+	StageSmoke    Stage = "smoke"
+	StageMonitor  Stage = "monitor" // drift checks
+	StageRetrain  Stage = "retrain" // start the delivery workflow again
+	StageCustom   Stage = "custom"  // user escape hatch
+)
+
+// Job is one node of the graph: a unit that runs on one machine or pod.
+type Job struct {
+	ID          string // unique within the workflow, DNS-1123 label, e.g. "dataset-credit"
+	Name        string // human-readable
+	Stage       Stage
+	Needs       []string // IDs of jobs that must succeed first, sorted
+	Image       string   // container image user steps run in ("" for mlc-only jobs)
+	Steps       []Step
+	Inputs      []Input  // artifact digests consumed from jobs in Needs
+	Outputs     []Output // artifact digests this job produces, sorted by Name
+	Resources   Resources
+	Retries     int
+	Timeout     time.Duration // 0: engine default
+	Condition   Condition
+	Approval    *Approval // non-nil: a person must approve before the job runs
+	Environment string    // deployment environment name ("" for none)
+	Env         []EnvVar  // literal values, sorted by Name
+	Secrets     []string  // secret names exposed as env vars of the same name, sorted
+	Permissions []Permission
+	// Workspace is true when the job reads or writes the shared source
+	// checkout (user code); targets check out the repository for it.
+	Workspace bool
+}
+
+// StepKind says what a step runs.
+type StepKind string
+
+const (
+	// StepMLC runs the mlc binary with Args (argv, no shell).
+	StepMLC StepKind = "mlc"
+	// StepScript runs a user shell script (Script) with sh -e in the job's Image.
+	StepScript StepKind = "script"
+)
+
+// Step is one command inside a job.
+type Step struct {
+	ID     string // unique within the job, e.g. "push"; outputs are read from it
+	Name   string
+	Kind   StepKind
+	Args   []string // StepMLC: arguments after "mlc"; may reference env vars as $NAME
+	Script string   // StepScript: the user's script, passed to the shell verbatim
+	Dir    string   // working directory relative to the workspace ("" for its root)
+	Env    []EnvVar // extra step env, sorted by Name
+	// GPU: the step needs the job's GPUs inside its container.
+	GPU bool
+}
+
+// EnvVar is a literal environment variable, or a reference to an input
+// (FromInput names an Input of the job; Value is then empty).
+type EnvVar struct {
+	Name      string
+	Value     string
+	FromInput string
+}
+
+// Input is an artifact digest taken from an output of a job this one needs.
+// Targets expose it to steps as the env var Env.
+type Input struct {
+	Name   string // local name, e.g. "dataset-credit"
+	Job    string // producing job ID
+	Output string // that job's Output.Name
+	Env    string // env var the value is exposed as, e.g. "MLC_DATASET_CREDIT"
+}
+
+// ArtifactKind is the kind of OCI artifact an output names.
+type ArtifactKind string
+
+const (
+	ArtifactDataset ArtifactKind = "dataset"
+	ArtifactCode    ArtifactKind = "code"
+	ArtifactModel   ArtifactKind = "model"
+	ArtifactImage   ArtifactKind = "image"
+	ArtifactValue   ArtifactKind = "value" // a plain value such as an approval decision or a drift verdict
+)
+
+// Output is a value a job publishes, usually an artifact reference by
+// digest ("registry/name@sha256:..."). The step FromStep writes it as
+// "NAME=value" to the file named by $MLC_OUTPUT (mlc does this itself for
+// its push commands); targets map that file to job outputs, task results or
+// output parameters.
+type Output struct {
+	Name     string
+	Kind     ArtifactKind
+	FromStep string
+}
+
+// Resources a job asks for. Zero values mean "engine default".
+type Resources struct {
+	CPU    string // Kubernetes quantity, e.g. "8"
+	Memory string // Kubernetes quantity, e.g. "32Gi"
+	GPU    int
+	// GPUType is a node label value for the accelerator, e.g. "nvidia-a100".
+	GPUType string
+}
+
+// Condition restricts when a job runs. The zero value means always (once its
+// needs succeeded).
+type Condition struct {
+	// NotOnPullRequest: skip when the run was started by a pull request
+	// (publishing, deploying and signing never run for PRs).
+	NotOnPullRequest bool
+	// OnlyBranches: run only for pushes to these branches (empty: any).
+	OnlyBranches []string
+	// WhenOutput: run only when the given output of a needed job equals Equals
+	// (e.g. retrain only when drift was detected).
+	WhenOutput *OutputEquals
+}
+
+// OutputEquals compares a needed job's output to a value.
+type OutputEquals struct {
+	Job    string
+	Output string
+	Equals string
+}
+
+// Approval gates a job on a manual decision.
+type Approval struct {
+	Environment string   // environment whose protection rules approve (GitHub)
+	Approvers   []string // users or groups allowed to approve (Tekton, Argo docs)
+	Required    int      // number of approvals needed (at least 1)
+	Timeout     time.Duration
+}
+
+// Permission is a least-privilege grant a job needs beyond read access to
+// the repository contents, e.g. {"packages", "write"}.
+type Permission struct {
+	Scope  string
+	Access string // "read" or "write"
+}
