@@ -2,4 +2,8 @@ package main
 
 import "github.com/spf13/cobra"
 
-func newCheckCmd() *cobra.Command { return &cobra.Command{Use: "check", Hidden: true} }
+func newCheckCmd() *cobra.Command {
+	c := &cobra.Command{Use: "check", Hidden: true}
+	c.AddCommand(newCheckFairnessCmd(), newCheckDriftCmd())
+	return c
+}
