@@ -126,6 +126,13 @@ const (
 	StepMLC StepKind = "mlc"
 	// StepScript runs a user shell script (Script) with sh -e in the job's Image.
 	StepScript StepKind = "script"
+	// StepBuildImage builds the container image in Build and pushes it; its
+	// output "ref" is the pushed image by digest. Targets use their engine's
+	// builder (docker buildx on GitHub, a daemonless builder on Kubernetes).
+	StepBuildImage StepKind = "build-image"
+	// StepTrigger starts another workflow of the pipeline (Trigger names it),
+	// e.g. retraining after drift.
+	StepTrigger StepKind = "trigger"
 )
 
 // Step is one command inside a job.
@@ -139,6 +146,22 @@ type Step struct {
 	Env    []EnvVar // extra step env, sorted by Name
 	// GPU: the step needs the job's GPUs inside its container.
 	GPU bool
+	// Build is set for StepBuildImage.
+	Build *ImageBuild
+	// Trigger is the workflow name StepTrigger starts.
+	Trigger string
+	// ContinueOnError lets the job go on when this step fails; the step's
+	// outcome is then only visible through its outputs (e.g. drift=true).
+	ContinueOnError bool
+}
+
+// ImageBuild describes a container image build.
+type ImageBuild struct {
+	Context    string            // build context directory, relative to the workspace
+	Dockerfile string            // relative to the workspace
+	Ref        string            // image reference to push, may contain ${ENV} references
+	Args       []EnvVar          // build args, sorted by Name
+	Labels     map[string]string // OCI labels
 }
 
 // EnvVar is a literal environment variable, or a reference to an input

@@ -1,0 +1,23 @@
+// Package targets defines what a renderer of the IR produces and holds the
+// registry of renderers by name. Each engine lives in its own sub-package.
+package targets
+
+import "github.com/mlc-project/mlc/ir"
+
+// File is one generated file, with a slash-separated path relative to the
+// output directory.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Target renders a compiled pipeline for one engine. Render must be
+// deterministic: the same pipeline yields the same files, byte for byte,
+// sorted by Path. It returns an error naming the spec feature and the engine
+// when a pipeline uses something the engine cannot express.
+type Target interface {
+	Name() string
+	// DefaultDir is where files go when the user gives no --out.
+	DefaultDir() string
+	Render(p *ir.Pipeline) ([]File, error)
+}
