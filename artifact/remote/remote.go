@@ -1,0 +1,364 @@
+// Package remote stores artifacts in one repository of an OCI registry,
+// through go-containerregistry: credentials from the Docker config and
+// credential helpers, retries with backoff on transient errors, HEAD checks
+// before uploads and cross-repository mounts.
+package remote
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	ggcr "github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// Options configure the connection; see artifact.Options.
+type Options struct {
+	PlainHTTP  bool
+	Insecure   bool
+	Transport  http.RoundTripper
+	RetryDelay time.Duration
+	UserAgent  string
+}
+
+// Store is a registry repository.
+type Store struct {
+	repo   name.Repository
+	opts   Options
+	base   http.RoundTripper // transport under ggcr's auth and retry layers
+	backof ggcr.Backoff
+
+	mu      sync.Mutex
+	pusher  *ggcr.Pusher
+	puller  *ggcr.Puller
+	clients map[string]*http.Client // authenticated clients by scope
+}
+
+// New returns the store for repository (e.g. ghcr.io/acme/ml/credit).
+// Nothing is contacted until the first call.
+func New(repository string, opts Options) (*Store, error) {
+	var nameOpts []name.Option
+	if opts.PlainHTTP {
+		nameOpts = append(nameOpts, name.Insecure)
+	}
+	repo, err := name.NewRepository(repository, append(nameOpts, name.StrictValidation)...)
+	if err != nil {
+		return nil, fmt.Errorf("repository %q: %w", repository, err)
+	}
+	base := opts.Transport
+	if base == nil {
+		t := ggcr.DefaultTransport.(*http.Transport).Clone()
+		if opts.Insecure {
+			t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // only with --insecure
+		}
+		base = t
+	}
+	if !opts.PlainHTTP {
+		base = httpsOnly{base}
+	}
+	delay := opts.RetryDelay
+	if delay == 0 {
+		delay = time.Second
+	}
+	return &Store{
+		repo:    repo,
+		opts:    opts,
+		base:    base,
+		backof:  ggcr.Backoff{Duration: delay, Factor: 3, Jitter: 0.1, Steps: 4},
+		clients: map[string]*http.Client{},
+	}, nil
+}
+
+// httpsOnly refuses plain HTTP unless --plain-http was given; without it,
+// go-containerregistry would fall back to HTTP for loopback and private
+// addresses.
+type httpsOnly struct{ next http.RoundTripper }
+
+func (h httpsOnly) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.URL.Scheme == "http" {
+		return nil, fmt.Errorf("registry %s: refusing plain HTTP; pass --plain-http for a loopback registry without TLS", r.URL.Host)
+	}
+	return h.next.RoundTrip(r)
+}
+
+// Location returns the repository name.
+func (s *Store) Location() string { return s.repo.Name() }
+
+func (s *Store) remoteOptions(ctx context.Context) []ggcr.Option {
+	o := []ggcr.Option{
+		ggcr.WithContext(ctx),
+		ggcr.WithAuthFromKeychain(authn.DefaultKeychain),
+		ggcr.WithTransport(s.base),
+		ggcr.WithRetryBackoff(s.backof),
+	}
+	if s.opts.UserAgent != "" {
+		o = append(o, ggcr.WithUserAgent(s.opts.UserAgent))
+	}
+	return o
+}
+
+func (s *Store) getPusher(ctx context.Context) (*ggcr.Pusher, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pusher == nil {
+		p, err := ggcr.NewPusher(s.remoteOptions(ctx)...)
+		if err != nil {
+			return nil, err
+		}
+		s.pusher = p
+	}
+	return s.pusher, nil
+}
+
+func (s *Store) getPuller(ctx context.Context) (*ggcr.Puller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.puller == nil {
+		p, err := ggcr.NewPuller(s.remoteOptions(ctx)...)
+		if err != nil {
+			return nil, err
+		}
+		s.puller = p
+	}
+	return s.puller, nil
+}
+
+// client returns an HTTP client authenticated for the repository with the
+// given scope (pull or push), retrying transient failures.
+func (s *Store) client(ctx context.Context, action string) (*http.Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[action]; ok {
+		return c, nil
+	}
+	auth, err := authn.Resolve(ctx, authn.DefaultKeychain, s.repo)
+	if err != nil {
+		return nil, err
+	}
+	retrying := transport.NewRetry(s.base, transport.WithRetryBackoff(s.backof),
+		transport.WithRetryStatusCodes(http.StatusRequestTimeout, http.StatusTooManyRequests,
+			http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout))
+	t, err := transport.NewWithContext(ctx, s.repo.Registry, auth, retrying, []string{s.repo.Scope(action)})
+	if err != nil {
+		return nil, describe(err, s.repo.Name())
+	}
+	c := &http.Client{Transport: t}
+	s.clients[action] = c
+	return c, nil
+}
+
+// reference builds repo:tag or repo@digest.
+func (s *Store) reference(tagOrDigest string) (name.Reference, error) {
+	if _, err := v1.NewHash(tagOrDigest); err == nil {
+		return s.repo.Digest(tagOrDigest), nil
+	}
+	t, err := name.NewTag(s.repo.Name()+":"+tagOrDigest, name.StrictValidation)
+	if err != nil {
+		return nil, fmt.Errorf("tag %q: %w", tagOrDigest, err)
+	}
+	return t, nil
+}
+
+// Resolve HEADs the manifest a tag or digest names.
+func (s *Store) Resolve(ctx context.Context, tagOrDigest string) (v1.Descriptor, error) {
+	ref, err := s.reference(tagOrDigest)
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	p, err := s.getPuller(ctx)
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	d, err := p.Head(ctx, ref)
+	if err != nil {
+		return v1.Descriptor{}, describe(err, ref.Name())
+	}
+	return *d, nil
+}
+
+// Manifest fetches a manifest by digest; go-containerregistry verifies it.
+func (s *Store) Manifest(ctx context.Context, d v1.Hash) ([]byte, v1.Descriptor, error) {
+	p, err := s.getPuller(ctx)
+	if err != nil {
+		return nil, v1.Descriptor{}, err
+	}
+	ref := s.repo.Digest(d.String())
+	got, err := p.Get(ctx, ref)
+	if err != nil {
+		return nil, v1.Descriptor{}, describe(err, ref.Name())
+	}
+	desc := got.Descriptor
+	var m struct {
+		ArtifactType string `json:"artifactType"`
+	}
+	if err := json.Unmarshal(got.Manifest, &m); err != nil {
+		return nil, v1.Descriptor{}, fmt.Errorf("manifest %s is not JSON: %w", ref.Name(), err)
+	}
+	desc.ArtifactType = m.ArtifactType
+	return got.Manifest, desc, nil
+}
+
+func (s *Store) blobURL(d v1.Hash) string {
+	return fmt.Sprintf("%s://%s/v2/%s/blobs/%s", s.repo.Scheme(), s.repo.RegistryStr(), s.repo.RepositoryStr(), d)
+}
+
+// HasBlob HEADs the blob.
+func (s *Store) HasBlob(ctx context.Context, d v1.Hash) (bool, error) {
+	c, err := s.client(ctx, transport.PullScope)
+	if err != nil {
+		return false, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, s.blobURL(d), nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return false, describe(err, s.repo.Name())
+	}
+	resp.Body.Close()
+	if err := transport.CheckError(resp, http.StatusOK, http.StatusNotFound); err != nil {
+		return false, describe(err, s.repo.Name())
+	}
+	return resp.StatusCode == http.StatusOK, nil
+}
+
+// Blob GETs the blob, following redirects to blob storage.
+func (s *Store) Blob(ctx context.Context, d v1.Hash) (io.ReadCloser, error) {
+	c, err := s.client(ctx, transport.PullScope)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.blobURL(d), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, describe(err, s.repo.Name())
+	}
+	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+		resp.Body.Close()
+		return nil, describe(err, s.repo.Name()+"@"+d.String())
+	}
+	return resp.Body, nil
+}
+
+// PutBlob uploads the blob unless the registry has it (HEAD check).
+func (s *Store) PutBlob(ctx context.Context, desc v1.Descriptor, open func() (io.ReadCloser, error)) error {
+	return s.upload(ctx, &blobLayer{desc: desc, open: open})
+}
+
+// PutBlobMounting asks the registry to mount the blob from another
+// repository first; go-containerregistry uploads it when that is declined.
+func (s *Store) PutBlobMounting(ctx context.Context, desc v1.Descriptor, open func() (io.ReadCloser, error), from string) error {
+	src, err := name.NewRepository(from)
+	if err != nil {
+		return fmt.Errorf("mount source %q: %w", from, err)
+	}
+	return s.upload(ctx, &ggcr.MountableLayer{Layer: &blobLayer{desc: desc, open: open}, Reference: src.Digest(desc.Digest.String())})
+}
+
+func (s *Store) upload(ctx context.Context, l v1.Layer) error {
+	p, err := s.getPusher(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Upload(ctx, s.repo, l); err != nil {
+		d, _ := l.Digest()
+		return describe(err, s.repo.Name()+"@"+d.String())
+	}
+	return nil
+}
+
+// PutManifest PUTs the manifest under the tag, or by digest without one.
+// go-containerregistry maintains the referrers fallback tag for manifests
+// with a subject when the registry lacks the referrers API.
+func (s *Store) PutManifest(ctx context.Context, tag string, mediaType string, raw []byte) (v1.Descriptor, error) {
+	d, size, err := v1.SHA256(bytes.NewReader(raw))
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	var m struct {
+		ArtifactType string `json:"artifactType"`
+	}
+	_ = json.Unmarshal(raw, &m) // the registry validates the manifest
+	desc := v1.Descriptor{MediaType: types.MediaType(mediaType), Digest: d, Size: size, ArtifactType: m.ArtifactType}
+	ref := name.Reference(s.repo.Digest(d.String()))
+	if tag != "" {
+		if ref, err = s.reference(tag); err != nil {
+			return v1.Descriptor{}, err
+		}
+	}
+	p, err := s.getPusher(ctx)
+	if err != nil {
+		return v1.Descriptor{}, err
+	}
+	if err := p.Put(ctx, ref, rawManifest{raw: raw, mediaType: desc.MediaType}); err != nil {
+		return v1.Descriptor{}, describe(err, ref.Name())
+	}
+	return desc, nil
+}
+
+// Referrers queries the referrers API, falling back to the tag schema.
+func (s *Store) Referrers(ctx context.Context, subject v1.Hash, artifactType string) ([]v1.Descriptor, error) {
+	opts := s.remoteOptions(ctx)
+	if artifactType != "" {
+		opts = append(opts, ggcr.WithFilter("artifactType", artifactType))
+	}
+	idx, err := ggcr.Referrers(s.repo.Digest(subject.String()), opts...)
+	if err != nil {
+		return nil, describe(err, s.repo.Name()+"@"+subject.String())
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	return im.Manifests, nil
+}
+
+// rawManifest lets go-containerregistry PUT bytes we serialised.
+type rawManifest struct {
+	raw       []byte
+	mediaType types.MediaType
+}
+
+func (r rawManifest) RawManifest() ([]byte, error)        { return r.raw, nil }
+func (r rawManifest) MediaType() (types.MediaType, error) { return r.mediaType, nil }
+
+// blobLayer presents a blob with known digest and size as a v1.Layer, so
+// go-containerregistry streams it (re-opening on retry) without buffering.
+type blobLayer struct {
+	desc v1.Descriptor
+	open func() (io.ReadCloser, error)
+}
+
+func (b *blobLayer) Digest() (v1.Hash, error)             { return b.desc.Digest, nil }
+func (b *blobLayer) DiffID() (v1.Hash, error)             { return b.desc.Digest, nil }
+func (b *blobLayer) Compressed() (io.ReadCloser, error)   { return b.open() }
+func (b *blobLayer) Uncompressed() (io.ReadCloser, error) { return b.open() }
+func (b *blobLayer) Size() (int64, error)                 { return b.desc.Size, nil }
+func (b *blobLayer) MediaType() (types.MediaType, error)  { return b.desc.MediaType, nil }
+
+// describe turns registry errors into messages that say what was missing,
+// keeping fs.ErrNotExist reachable for "not found" answers.
+func describe(err error, what string) error {
+	var terr *transport.Error
+	if errors.As(err, &terr) && terr.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%s not found: %w (%w)", what, fs.ErrNotExist, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
