@@ -14,7 +14,8 @@ import "time"
 // Pipeline is the whole compiled spec.
 type Pipeline struct {
 	Name       string // pipeline name from the spec, a DNS-1123 label
-	Source     string // spec file the pipeline came from, relative to the spec dir, for headers
+	Source     string // spec files the pipeline came from, relative to the repository root, for headers
+	SpecDir    string // directory of pipeline.cue relative to the repository root ("." at the root)
 	MLCVersion string // version of mlc that compiled this; jobs install the same one
 	MLCImage   string // container image of mlc for container engines (Tekton, Argo)
 	Registry   string // OCI registry (or oci: layout) artifacts are pushed to

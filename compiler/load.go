@@ -1,0 +1,237 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/token"
+
+	"github.com/mlc-project/mlc/schema"
+)
+
+// source keeps the CUE values a Spec was decoded from, to report positions
+// and to hand constraints (dataset schemas) to the gates.
+type source struct {
+	dir   string    // absolute spec directory
+	files []string  // absolute paths of the .cue files, sorted
+	user  cue.Value // the user's value alone: its positions are the user's
+	value cue.Value // unified with the schema, defaults filled
+}
+
+// Load reads every .cue file of the package in dir, unifies it with the
+// mlc schema and validates it. Errors are Errors with file positions.
+func Load(dir string) (*Spec, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	files, err := filepath.Glob(filepath.Join(abs, "*.cue"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		if _, statErr := os.Stat(abs); statErr != nil {
+			return nil, Errors{{Msg: fmt.Sprintf("spec directory %s: %v", dir, statErr), Hint: "pass the directory holding pipeline.cue"}}
+		}
+		return nil, Errors{{Msg: fmt.Sprintf("no .cue files in %s", dir), Hint: "run `mlc init` there to create a starter pipeline.cue"}}
+	}
+	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
+	if len(insts) != 1 {
+		return nil, Errors{{Msg: fmt.Sprintf("%s holds %d CUE packages", dir, len(insts)), Hint: "keep one package (package pipeline) in the spec directory"}}
+	}
+	if err := insts[0].Err; err != nil {
+		return nil, fromCUE(err, "fix the CUE syntax")
+	}
+	ctx := cuecontext.New()
+	user := ctx.BuildInstance(insts[0])
+	if err := user.Err(); err != nil {
+		return nil, fromCUE(err, "")
+	}
+	def, err := schema.Pipeline(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
+	}
+	v := def.Unify(user)
+	src := source{dir: abs, files: files, user: user, value: v}
+	if err := validate(v); err != nil {
+		return nil, err
+	}
+	spec := &Spec{src: src}
+	if err := decode(v, spec); err != nil {
+		return nil, fromCUE(err, "")
+	}
+	return spec, nil
+}
+
+// validate checks the unified value: first as a whole (conflicts, closed
+// structs, bad constraints), then for concreteness everywhere but the
+// dataset column schemas, which are constraints by design.
+func validate(v cue.Value) error {
+	if err := v.Validate(); err != nil {
+		return fromCUE(err, "")
+	}
+	var errs error
+	forConcrete(v, func(f cue.Value) {
+		if err := f.Validate(cue.Concrete(true)); err != nil {
+			errs = cueerrors.Append(cueerrors.Promote(errs, ""), cueerrors.Promote(err, ""))
+		}
+	})
+	if errs != nil {
+		return fromCUE(errs, "")
+	}
+	return nil
+}
+
+// forConcrete calls fn for every value that must be concrete: top-level
+// fields, and each dataset's fields except schema.
+func forConcrete(v cue.Value, fn func(cue.Value)) {
+	it, _ := v.Fields()
+	for it.Next() {
+		if it.Selector().String() != "datasets" {
+			fn(it.Value())
+			continue
+		}
+		ds, _ := it.Value().Fields()
+		for ds.Next() {
+			fs, _ := ds.Value().Fields()
+			for fs.Next() {
+				if fs.Selector().String() != "schema" {
+					fn(fs.Value())
+				}
+			}
+		}
+	}
+}
+
+// decode fills spec from v, leaving the dataset column schemas out.
+func decode(v cue.Value, spec *Spec) error {
+	it, _ := v.Fields()
+	var wire = map[string]cue.Value{}
+	for it.Next() {
+		wire[it.Selector().String()] = it.Value()
+	}
+	if ds, ok := wire["datasets"]; ok {
+		spec.Datasets = map[string]*Dataset{}
+		dit, _ := ds.Fields()
+		for dit.Next() {
+			d := &Dataset{}
+			fs, _ := dit.Value().Fields()
+			for fs.Next() {
+				if fs.Selector().String() == "schema" {
+					d.HasSchema = true
+					continue
+				}
+				if err := decodeField(fs.Value(), fs.Selector().String(), d); err != nil {
+					return err
+				}
+			}
+			spec.Datasets[dit.Selector().Unquoted()] = d
+		}
+		delete(wire, "datasets")
+	}
+	for name, f := range wire {
+		if err := decodeField(f, name, spec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeField decodes one field into the struct field with that json name
+// by decoding a one-field object, which reuses the json tags.
+func decodeField(v cue.Value, name string, into any) error {
+	obj := v.Context().CompileString("{}").FillPath(cue.MakePath(cue.Str(name)), v)
+	return obj.Decode(into)
+}
+
+// fromCUE turns CUE errors into Errors at the user's positions.
+func fromCUE(err error, hint string) error {
+	var out Errors
+	seen := map[string]bool{}
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		path := strings.Join(e.Path(), ".")
+		pos := userPos(e)
+		h := hint
+		switch {
+		case strings.Contains(msg, "not allowed"):
+			h = "remove the field or fix its spelling; docs/spec.md lists every field"
+		case strings.Contains(msg, "incomplete value"):
+			msg = "missing required field (or a value that is not concrete): " + msg
+			h = "set it in pipeline.cue; docs/spec.md documents it"
+		case h == "" && strings.Contains(msg, "conflicting values"):
+			h = "give the field a value of the type and range the schema allows (docs/spec.md)"
+		case h == "" && strings.Contains(msg, "invalid value"):
+			h = "docs/spec.md gives the allowed values"
+		}
+		key := fmt.Sprint(pos, path, msg)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, &Error{Pos: pos, Path: path, Msg: msg, Hint: h})
+	}
+	if len(out) == 0 {
+		return &Error{Msg: err.Error(), Hint: hint}
+	}
+	return out.err()
+}
+
+// userPos prefers a position in the user's files over one in the schema.
+func userPos(e cueerrors.Error) token.Pos {
+	cands := append([]token.Pos{e.Position()}, e.InputPositions()...)
+	for _, p := range cands {
+		if p.IsValid() && p.Filename() != schema.Filename {
+			return p
+		}
+	}
+	for _, p := range cands {
+		if p.IsValid() {
+			return p
+		}
+	}
+	return token.NoPos
+}
+
+// Dir is the absolute directory the spec was loaded from.
+func (s *Spec) Dir() string { return s.src.dir }
+
+// Files are the .cue files the spec was loaded from.
+func (s *Spec) Files() []string { return s.src.files }
+
+// Dataset returns the datasets.NAME value, column schema included, for the
+// gates that check data against it.
+func (s *Spec) Dataset(name string) (cue.Value, error) {
+	v := s.src.value.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name)))
+	if !v.Exists() {
+		return cue.Value{}, &Error{Msg: fmt.Sprintf("no dataset %q in the spec", name), Hint: "datasets: " + strings.Join(sortedKeys(s.Datasets), ", ")}
+	}
+	return v, nil
+}
+
+// Value is the validated spec as CUE, defaults filled.
+func (s *Spec) Value() cue.Value { return s.src.value }
+
+// pos is the position of a spec path in the user's files, or of its
+// nearest ancestor the user wrote (a defaulted field has none of its own).
+func (s *Spec) pos(path ...string) token.Pos {
+	for n := len(path); n > 0; n-- {
+		sel := make([]cue.Selector, n)
+		for i, p := range path[:n] {
+			sel[i] = cue.Str(p)
+		}
+		if v := s.src.user.LookupPath(cue.MakePath(sel...)); v.Exists() {
+			if p := v.Pos(); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return s.src.user.Pos()
+}

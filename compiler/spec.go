@@ -1,0 +1,234 @@
+package compiler
+
+// The Go form of a validated pipeline.cue, decoded from CUE after the schema
+// (schema/pipeline.cue) filled in defaults. Field docs live in the schema.
+
+// Spec is a loaded, schema-validated pipeline spec.
+type Spec struct {
+	Name         string                  `json:"name"`
+	Registry     string                  `json:"registry"`
+	MLC          *MLCPin                 `json:"mlc,omitempty"`
+	Runners      *Runners                `json:"runners,omitempty"`
+	Triggers     *Triggers               `json:"triggers,omitempty"`
+	Secrets      []string                `json:"secrets,omitempty"`
+	Datasets     map[string]*Dataset     `json:"datasets,omitempty"`
+	Code         map[string]*Code        `json:"code,omitempty"`
+	Models       map[string]*Model       `json:"models,omitempty"`
+	Apps         map[string]*App         `json:"apps,omitempty"`
+	Environments map[string]*Environment `json:"environments,omitempty"`
+	Monitor      *Monitor                `json:"monitor,omitempty"`
+	Steps        map[string]*CustomStep  `json:"steps,omitempty"`
+	Alert        *Alert                  `json:"alert,omitempty"`
+	Signing      Signing                 `json:"signing"`
+
+	src source // where it came from, for positions
+}
+
+type MLCPin struct {
+	Version string `json:"version,omitempty"`
+	Image   string `json:"image,omitempty"`
+}
+
+type Runners struct {
+	Default []string `json:"default,omitempty"`
+	GPU     []string `json:"gpu,omitempty"`
+}
+
+type Triggers struct {
+	Push        *BranchFilter     `json:"push,omitempty"`
+	PullRequest *BranchFilter     `json:"pull_request,omitempty"`
+	Schedule    map[string]string `json:"schedule,omitempty"`
+	Manual      bool              `json:"manual"`
+}
+
+type BranchFilter struct {
+	Branches []string `json:"branches,omitempty"`
+}
+
+// Source is a data acquisition adapter; exactly one field is set.
+type Source struct {
+	S3    *S3Source    `json:"s3,omitempty"`
+	GCS   *GCSSource   `json:"gcs,omitempty"`
+	HTTP  *HTTPSource  `json:"http,omitempty"`
+	Git   *GitSource   `json:"git,omitempty"`
+	OCI   *OCISource   `json:"oci,omitempty"`
+	Local *LocalSource `json:"local,omitempty"`
+}
+
+type S3Source struct {
+	Bucket   string `json:"bucket"`
+	Prefix   string `json:"prefix"`
+	Region   string `json:"region,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+type GCSSource struct {
+	Bucket   string `json:"bucket"`
+	Prefix   string `json:"prefix"`
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+type HTTPSource struct {
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+type GitSource struct {
+	Repo string `json:"repo"`
+	Ref  string `json:"ref"`
+	Path string `json:"path"`
+}
+
+type OCISource struct {
+	Ref string `json:"ref"`
+}
+
+type LocalSource struct {
+	Path string `json:"path"`
+}
+
+type Script struct {
+	Image   string            `json:"image"`
+	Run     string            `json:"run"`
+	Dir     string            `json:"dir,omitempty"`
+	Env     map[string]string `json:"env,omitempty"`
+	Secrets []string          `json:"secrets,omitempty"`
+}
+
+type Resources struct {
+	CPU     any    `json:"cpu,omitempty"` // number or quantity string
+	Memory  string `json:"memory,omitempty"`
+	GPU     int    `json:"gpu"`
+	GPUType string `json:"gpu_type,omitempty"`
+}
+
+// Dataset omits the column schema: it is a CUE constraint, not data, and
+// is read as a cue.Value by Spec.Dataset.
+type Dataset struct {
+	Source       Source           `json:"source"`
+	Format       string           `json:"format,omitempty"`
+	Rows         *RowLimits       `json:"rows,omitempty"`
+	MaxNullShare *float64         `json:"max_null_share,omitempty"`
+	ExtraColumns bool             `json:"extra_columns"`
+	Secrets      []string         `json:"secrets,omitempty"`
+	Prepare      *Script          `json:"prepare,omitempty"`
+	Fairness     *DatasetFairness `json:"fairness,omitempty"`
+	Compliance   *Compliance      `json:"compliance,omitempty"`
+	HasSchema    bool             `json:"-"`
+}
+
+type RowLimits struct {
+	Min *int64 `json:"min,omitempty"`
+	Max *int64 `json:"max,omitempty"`
+}
+
+type DatasetFairness struct {
+	Protected           []string `json:"protected"`
+	Label               string   `json:"label"`
+	Positive            any      `json:"positive"`
+	MaxParityDifference *float64 `json:"max_parity_difference,omitempty"`
+	MinDisparateImpact  float64  `json:"min_disparate_impact"`
+}
+
+type Compliance struct {
+	Forbid []string `json:"forbid"`
+}
+
+type Code struct {
+	Path    string `json:"path"`
+	Image   string `json:"image"`
+	Lint    string `json:"lint,omitempty"`
+	Test    string `json:"test,omitempty"`
+	Channel string `json:"channel"`
+}
+
+type Model struct {
+	Train    Train    `json:"train"`
+	Evaluate Evaluate `json:"evaluate"`
+}
+
+type Train struct {
+	Script
+	Code      string         `json:"code,omitempty"`
+	Data      []string       `json:"data"`
+	Resources *Resources     `json:"resources,omitempty"`
+	Timeout   string         `json:"timeout"`
+	Retries   int            `json:"retries"`
+	Params    map[string]any `json:"params,omitempty"`
+}
+
+type Evaluate struct {
+	Image        string            `json:"image,omitempty"`
+	Run          string            `json:"run"`
+	Gates        map[string]string `json:"gates,omitempty"`
+	NoRegression []string          `json:"no_regression,omitempty"`
+	Tolerance    float64           `json:"tolerance"`
+	Fairness     *ModelFairness    `json:"fairness,omitempty"`
+}
+
+type ModelFairness struct {
+	Protected  []string `json:"protected"`
+	Metric     string   `json:"metric"`
+	Max        float64  `json:"max"`
+	Label      string   `json:"label"`
+	Prediction string   `json:"prediction"`
+}
+
+type App struct {
+	Model string `json:"model"`
+	Image struct {
+		Context    string `json:"context"`
+		Dockerfile string `json:"dockerfile,omitempty"`
+	} `json:"image"`
+	Prediction []string `json:"prediction"`
+}
+
+type Environment struct {
+	App        string   `json:"app"`
+	After      string   `json:"after,omitempty"`
+	Approval   bool     `json:"approval"`
+	Approvers  []string `json:"approvers,omitempty"`
+	Deploy     *Script  `json:"deploy,omitempty"`
+	Smoke      string   `json:"smoke,omitempty"`
+	SmokeImage string   `json:"smoke_image"`
+	URL        string   `json:"url,omitempty"`
+}
+
+type Monitor struct {
+	Schedule string   `json:"schedule"`
+	Drift    Drift    `json:"drift"`
+	OnDrift  string   `json:"on_drift"`
+	Secrets  []string `json:"secrets,omitempty"`
+}
+
+type Drift struct {
+	Reference  string                 `json:"reference"`
+	Current    Source                 `json:"current"`
+	Method     string                 `json:"method"`
+	Threshold  *float64               `json:"threshold,omitempty"`
+	DriftShare float64                `json:"drift_share"`
+	Columns    map[string]ColumnDrift `json:"columns,omitempty"`
+}
+
+type ColumnDrift struct {
+	Method    string   `json:"method,omitempty"`
+	Threshold *float64 `json:"threshold,omitempty"`
+}
+
+type CustomStep struct {
+	Script
+	After     []string   `json:"after,omitempty"`
+	Resources *Resources `json:"resources,omitempty"`
+	Timeout   string     `json:"timeout,omitempty"`
+}
+
+type Alert struct {
+	WebhookSecret string `json:"webhook_secret"`
+}
+
+type Signing struct {
+	Keyless        bool   `json:"keyless"`
+	KeySecret      string `json:"key_secret"`
+	PasswordSecret string `json:"password_secret"`
+	PublicKey      string `json:"public_key"`
+}
