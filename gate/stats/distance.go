@@ -1,0 +1,127 @@
+package stats
+
+import "math"
+
+// Wasserstein is scipy.stats.wasserstein_distance(u, v) for sorted samples:
+// the area between the two empirical distribution functions.
+func Wasserstein(u, v []float64) float64 {
+	nu, nv := float64(len(u)), float64(len(v))
+	var sum float64
+	i, j := 0, 0
+	for i < len(u) || j < len(v) {
+		x := nextValue(u, v, i, j)
+		for i < len(u) && u[i] == x {
+			i++
+		}
+		for j < len(v) && v[j] == x {
+			j++
+		}
+		if i == len(u) && j == len(v) {
+			break
+		}
+		sum += math.Abs(float64(i)/nu-float64(j)/nv) * (nextValue(u, v, i, j) - x)
+	}
+	return sum
+}
+
+// nextValue is the smaller of u[i] and v[j], whichever exist.
+func nextValue(u, v []float64, i, j int) float64 {
+	switch {
+	case i == len(u):
+		return v[j]
+	case j == len(v):
+		return u[i]
+	default:
+		return math.Min(u[i], v[j])
+	}
+}
+
+// MeanStd returns the mean and the population standard deviation (numpy.std,
+// ddof=0) of a sample.
+func MeanStd(x []float64) (mean, std float64) {
+	var sum float64
+	for _, v := range x {
+		sum += v
+	}
+	mean = sum / float64(len(x))
+	var ss float64
+	for _, v := range x {
+		d := v - mean
+		ss += d * d
+	}
+	return mean, math.Sqrt(ss / float64(len(x)))
+}
+
+// WassersteinNormed is Evidently's drift score for large numeric columns:
+// the Wasserstein distance divided by max(std(reference), 0.001).
+func WassersteinNormed(ref, cur []float64) float64 {
+	_, std := MeanStd(ref)
+	return Wasserstein(ref, cur) / math.Max(std, 0.001)
+}
+
+// JensenShannon is scipy.spatial.distance.jensenshannon(p, q) with the
+// natural logarithm: p and q are normalised to sum to 1 first.
+func JensenShannon(p, q []float64) float64 {
+	sp, sq := sum(p), sum(q)
+	var js float64
+	for i := range p {
+		pi, qi := p[i]/sp, q[i]/sq
+		m := (pi + qi) / 2
+		js += relEntr(pi, m) + relEntr(qi, m)
+	}
+	return math.Sqrt(js / 2)
+}
+
+// relEntr is scipy.special.rel_entr.
+func relEntr(x, y float64) float64 {
+	switch {
+	case x > 0 && y > 0:
+		return x * math.Log(x/y)
+	case x == 0 && y >= 0:
+		return 0
+	default:
+		return math.Inf(1)
+	}
+}
+
+// PSI is the population stability index Σ (r − c)·ln(r/c) over shares that
+// have been through FillZeroShares.
+func PSI(ref, cur []float64) float64 {
+	var psi float64
+	for i := range ref {
+		psi += (ref[i] - cur[i]) * math.Log(ref[i]/cur[i])
+	}
+	return psi
+}
+
+// FillZeroShares replaces empty shares in place the way Evidently does
+// before PSI: with min(non-zero share)/1e6 when that minimum is at most
+// 1e-4, else with 1e-4. All-zero shares are left alone.
+func FillZeroShares(shares []float64) {
+	least := math.Inf(1)
+	for _, s := range shares {
+		if s != 0 && s < least {
+			least = s
+		}
+	}
+	if math.IsInf(least, 1) {
+		return
+	}
+	fill := 0.0001
+	if least <= 0.0001 {
+		fill = least / 1e6
+	}
+	for i, s := range shares {
+		if s == 0 {
+			shares[i] = fill
+		}
+	}
+}
+
+func sum(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
