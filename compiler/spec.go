@@ -227,8 +227,7 @@ type Alert struct {
 }
 
 type Signing struct {
-	Keyless        bool   `json:"keyless"`
-	KeySecret      string `json:"key_secret"`
-	PasswordSecret string `json:"password_secret"`
-	PublicKey      string `json:"public_key"`
+	Keyless   bool   `json:"keyless"`
+	KeySecret string `json:"key_secret"`
+	PublicKey string `json:"public_key"`
 }

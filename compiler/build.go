@@ -1,0 +1,320 @@
+package compiler
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mlc-project/mlc/internal/version"
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Names of the workflows a spec compiles to, after the pipeline name.
+const (
+	workflowDelivery = "delivery" // push, schedule, manual: data → model → deploy
+	workflowCI       = "ci"       // pull requests: data tests and code CI, nothing published
+	workflowMonitor  = "monitor"  // drift monitoring and retraining
+)
+
+// defaultMLCImage is the mlc container image container engines run mlc
+// steps in, tagged with the compiling version unless the spec pins one.
+const defaultMLCImage = "ghcr.io/mlc-project/mlc"
+
+// builder expands a Spec into IR jobs. It records which spec path each job
+// came from, so graph checks can report positions.
+type builder struct {
+	spec    *Spec
+	specDir string              // spec directory relative to the repository root
+	origin  map[string][]string // job ID → spec path it was expanded from
+}
+
+// build expands the spec into the target-neutral pipeline.
+func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
+	b := &builder{spec: s, specDir: specDir, origin: map[string][]string{}}
+	p := &ir.Pipeline{
+		Name:       s.Name,
+		SpecDir:    specDir,
+		Source:     b.sourceFiles(),
+		MLCVersion: version.Version,
+		Registry:   s.Registry,
+		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
+	}
+	if s.MLC != nil && s.MLC.Version != "" {
+		p.MLCVersion = s.MLC.Version
+	}
+	p.MLCImage = defaultMLCImage + ":" + p.MLCVersion
+	if s.MLC != nil && s.MLC.Image != "" {
+		p.MLCImage = s.MLC.Image
+	}
+	if s.Runners != nil {
+		if len(s.Runners.Default) > 0 {
+			p.Runners.Default = s.Runners.Default
+		}
+		if len(s.Runners.GPU) > 0 {
+			p.Runners.GPU = s.Runners.GPU
+		}
+	}
+	if w := b.ciWorkflow(); w != nil {
+		p.Workflows = append(p.Workflows, w)
+	}
+	p.Workflows = append(p.Workflows, b.deliveryWorkflow())
+	if w := b.monitorWorkflow(); w != nil {
+		p.Workflows = append(p.Workflows, w)
+	}
+	sort.Slice(p.Workflows, func(i, j int) bool { return p.Workflows[i].Name < p.Workflows[j].Name })
+	return p, b
+}
+
+func (b *builder) sourceFiles() string {
+	names := make([]string, len(b.spec.src.files))
+	for i, f := range b.spec.src.files {
+		names[i] = path.Join(b.specDir, path.Base(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+func (b *builder) workflowName(kind string) string { return b.spec.Name + "-" + kind }
+
+// deliveryWorkflow is the continuous-delivery graph: every dataset, code,
+// model, app and environment, plus custom steps.
+func (b *builder) deliveryWorkflow() *ir.Workflow {
+	s := b.spec
+	w := &ir.Workflow{
+		Name:        b.workflowName(workflowDelivery),
+		Description: fmt.Sprintf("%s: data, training, evaluation, packaging and deployment", s.Name),
+		Concurrency: b.workflowName(workflowDelivery),
+	}
+	if t := s.Triggers; t != nil {
+		if t.Push != nil {
+			w.Triggers.Push = &ir.BranchFilter{Branches: t.Push.Branches}
+		}
+		for _, name := range sortedKeys(t.Schedule) {
+			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: name, Cron: t.Schedule[name]})
+		}
+		w.Triggers.Manual = t.Manual
+	} else {
+		w.Triggers.Manual = true
+	}
+	for _, name := range sortedKeys(s.Datasets) {
+		w.Jobs = append(w.Jobs, b.datasetJob(name, true))
+	}
+	for _, name := range sortedKeys(s.Code) {
+		w.Jobs = append(w.Jobs, b.codeJob(name, true))
+	}
+	for _, name := range sortedKeys(s.Models) {
+		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name))
+	}
+	for _, name := range sortedKeys(s.Apps) {
+		w.Jobs = append(w.Jobs, b.packageJob(name))
+	}
+	for _, name := range sortedKeys(s.Environments) {
+		w.Jobs = append(w.Jobs, b.deployJob(name))
+		if s.Environments[name].Smoke != "" {
+			w.Jobs = append(w.Jobs, b.smokeJob(name))
+		}
+	}
+	for _, name := range sortedKeys(s.Steps) {
+		w.Jobs = append(w.Jobs, b.customJob(name))
+	}
+	w.OnFailure = b.alertSteps(s.Name + " delivery failed")
+	return w
+}
+
+// ciWorkflow checks pull requests: data validation and tests, code lint and
+// unit tests. It publishes nothing and needs no write permission.
+func (b *builder) ciWorkflow() *ir.Workflow {
+	s := b.spec
+	if s.Triggers == nil || s.Triggers.PullRequest == nil {
+		return nil
+	}
+	w := &ir.Workflow{
+		Name:             b.workflowName(workflowCI),
+		Description:      fmt.Sprintf("%s: data tests and code CI for pull requests", s.Name),
+		Triggers:         ir.Triggers{PullRequest: &ir.BranchFilter{Branches: s.Triggers.PullRequest.Branches}},
+		Concurrency:      b.workflowName(workflowCI),
+		CancelInProgress: true,
+	}
+	for _, name := range sortedKeys(s.Datasets) {
+		w.Jobs = append(w.Jobs, b.datasetJob(name, false))
+	}
+	for _, name := range sortedKeys(s.Code) {
+		w.Jobs = append(w.Jobs, b.codeJob(name, false))
+	}
+	if len(w.Jobs) == 0 {
+		return nil
+	}
+	return w
+}
+
+// alertSteps notify the alert webhook, when the spec has one.
+func (b *builder) alertSteps(message string) []ir.Step {
+	a := b.spec.Alert
+	if a == nil {
+		return nil
+	}
+	return []ir.Step{b.mlc("alert", "Alert", "notify", "--webhook-env", a.WebhookSecret, "--message", message)}
+}
+
+// job starts a job expanded from the spec path origin.
+func (b *builder) job(id, name string, stage ir.Stage, origin ...string) *ir.Job {
+	b.origin[id] = origin
+	return &ir.Job{ID: id, Name: name, Stage: stage, Workspace: true}
+}
+
+// mlc is a step running mlc in the spec directory.
+func (b *builder) mlc(id, name string, args ...string) ir.Step {
+	return ir.Step{ID: id, Name: name, Kind: ir.StepMLC, Args: args, Dir: b.specDir}
+}
+
+// script is a step running a user script in dir (relative to the spec
+// directory), with env paths made relative to that dir.
+func (b *builder) script(id, name, run, dir string, env map[string]string, paths map[string]string) ir.Step {
+	stepDir := path.Join(b.specDir, dir)
+	st := ir.Step{ID: id, Name: name, Kind: ir.StepScript, Script: run, Dir: stepDir}
+	for k, v := range env {
+		st.Env = append(st.Env, ir.EnvVar{Name: k, Value: v})
+	}
+	for k, p := range paths {
+		st.Env = append(st.Env, ir.EnvVar{Name: k, Value: relPath(dir, p)})
+	}
+	sortEnv(st.Env)
+	return st
+}
+
+// relPath expresses p (relative to the spec directory) from dir (also
+// relative to it), so scripts in a subdirectory get working paths.
+func relPath(dir, p string) string {
+	dir = path.Clean(dir)
+	if dir == "." || dir == "" {
+		return p
+	}
+	up := strings.Repeat("../", strings.Count(dir, "/")+1)
+	return up + p
+}
+
+// ref is the artifact reference of a repository of this pipeline at tag,
+// resolved at run time against MLC_REGISTRY.
+func (b *builder) ref(kind, name, tag string) string {
+	return fmt.Sprintf("${MLC_REGISTRY}/%s-%s-%s:%s", b.spec.Name, kind, name, tag)
+}
+
+// useRegistry gives the job the registry env var and the permission to
+// push to it.
+func (b *builder) useRegistry(j *ir.Job, write bool) {
+	j.Env = setEnv(j.Env, "MLC_REGISTRY", b.spec.Registry)
+	if write && strings.HasPrefix(b.spec.Registry, "ghcr.io/") {
+		j.Permissions = addPermission(j.Permissions, "packages", "write")
+	}
+}
+
+// cosignPassword is the secret, and env var, cosign reads the key password from.
+const cosignPassword = "COSIGN_PASSWORD"
+
+// signStep signs ref with the configured signing method.
+func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
+	sg := b.spec.Signing
+	if sg.Keyless {
+		j.Permissions = addPermission(j.Permissions, "id-token", "write")
+		return b.mlc(id, "Sign", "sign", ref, "--keyless")
+	}
+	j.Secrets = addSecret(j.Secrets, sg.KeySecret, cosignPassword)
+	return b.mlc(id, "Sign", "sign", ref, "--key", "env://"+sg.KeySecret)
+}
+
+// verifyStep verifies ref's signature before it is deployed.
+func (b *builder) verifyStep(id, ref string) (ir.Step, bool) {
+	sg := b.spec.Signing
+	if sg.Keyless {
+		return ir.Step{}, false // keyless identities are checked by the registry policy
+	}
+	return b.mlc(id, "Verify signature", "verify", ref, "--key", sg.PublicKey), true
+}
+
+// envName turns a spec name into an env var suffix: "credit-2" → "CREDIT_2".
+func envName(name string) string {
+	return strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+func duration(s string) time.Duration {
+	d, _ := time.ParseDuration(s) // the schema admits only valid durations
+	return d
+}
+
+func setEnv(env []ir.EnvVar, name, value string) []ir.EnvVar {
+	for i := range env {
+		if env[i].Name == name {
+			env[i].Value = value
+			return env
+		}
+	}
+	env = append(env, ir.EnvVar{Name: name, Value: value})
+	sortEnv(env)
+	return env
+}
+
+func sortEnv(env []ir.EnvVar) {
+	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+}
+
+func addSecret(secrets []string, names ...string) []string {
+	for _, n := range names {
+		if !contains(secrets, n) {
+			secrets = append(secrets, n)
+		}
+	}
+	sort.Strings(secrets)
+	return secrets
+}
+
+func addPermission(ps []ir.Permission, scope, access string) []ir.Permission {
+	for i, p := range ps {
+		if p.Scope == scope {
+			if access == "write" {
+				ps[i].Access = access
+			}
+			return ps
+		}
+	}
+	ps = append(ps, ir.Permission{Scope: scope, Access: access})
+	sort.Slice(ps, func(i, j int) bool { return ps[i].Scope < ps[j].Scope })
+	return ps
+}
+
+// need adds a dependency and an input taken from the needed job's output.
+func need(j *ir.Job, from, output, env string) {
+	if !contains(j.Needs, from) {
+		j.Needs = append(j.Needs, from)
+		sort.Strings(j.Needs)
+	}
+	if env == "" {
+		return
+	}
+	j.Inputs = append(j.Inputs, ir.Input{Name: from + "-" + output, Job: from, Output: output, Env: env})
+	sort.Slice(j.Inputs, func(a, c int) bool { return j.Inputs[a].Env < j.Inputs[c].Env })
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func resources(r *Resources) ir.Resources {
+	if r == nil {
+		return ir.Resources{}
+	}
+	out := ir.Resources{Memory: r.Memory, GPU: r.GPU, GPUType: r.GPUType}
+	switch c := r.CPU.(type) {
+	case string:
+		out.CPU = c
+	case nil:
+	default:
+		out.CPU = fmt.Sprint(c)
+	}
+	return out
+}

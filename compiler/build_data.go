@@ -1,0 +1,87 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Working directories inside the spec directory. They hold data the jobs
+// fetch or pull; users' .gitignore should list .mlc/.
+const workDir = ".mlc/work"
+
+func dataDir(dataset string) string { return workDir + "/data/" + dataset }
+func modelDir(model string) string  { return workDir + "/model/" + model }
+func evalDir(model string) string   { return workDir + "/eval/" + model }
+func rawDir(dataset string) string  { return workDir + "/raw/" + dataset }
+
+// datasetJob acquires, validates, prepares, tests and (when publish)
+// versions one dataset.
+func (b *builder) datasetJob(name string, publish bool) *ir.Job {
+	d := b.spec.Datasets[name]
+	j := b.job("dataset-"+name, "Dataset "+name, ir.StageVersion, "datasets", name)
+	j.Secrets = addSecret(j.Secrets, d.Secrets...)
+	data := rawDir(name)
+	j.Steps = append(j.Steps, b.mlc("fetch", "Acquire", "fetch", name, "--spec", ".", "--out", data))
+	if d.HasSchema {
+		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", "check", "schema", data, "--spec", ".", "--dataset", name))
+	}
+	if p := d.Prepare; p != nil {
+		j.Image = p.Image
+		j.Secrets = addSecret(j.Secrets, p.Secrets...)
+		j.Steps = append(j.Steps, b.script("prepare", "Prepare", p.Run, p.Dir, p.Env,
+			map[string]string{"MLC_DATA": data, "MLC_PREPARED": dataDir(name)}))
+		data = dataDir(name)
+	}
+	if f := d.Fairness; f != nil {
+		args := []string{"check", "fairness", data, "--protected", strings.Join(f.Protected, ","),
+			"--label", f.Label, "--positive", fmt.Sprint(f.Positive),
+			"--min-disparate-impact", num(f.MinDisparateImpact)}
+		if f.MaxParityDifference != nil {
+			args = append(args, "--max-parity-difference", num(*f.MaxParityDifference))
+		}
+		j.Steps = append(j.Steps, b.mlc("fairness", "Test fairness", args...))
+	}
+	if c := d.Compliance; c != nil {
+		j.Steps = append(j.Steps, b.mlc("pii", "Scan for personal data", "check", "pii", data, "--forbid", strings.Join(c.Forbid, ",")))
+	}
+	if !publish {
+		return j
+	}
+	ref := b.ref("dataset", name, "${MLC_REVISION}")
+	b.useRegistry(j, true)
+	j.Steps = append(j.Steps,
+		b.mlc("push", "Version dataset", "push", "dataset", data, ref),
+		b.signStep(j, "sign", ref))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "push"}}
+	return j
+}
+
+// codeJob lints and tests training code and (when publish) pushes it as a
+// versioned artifact on its channel.
+func (b *builder) codeJob(name string, publish bool) *ir.Job {
+	c := b.spec.Code[name]
+	j := b.job("code-"+name, "Code "+name, ir.StageCodeCI, "code", name)
+	j.Image = c.Image
+	if c.Lint != "" {
+		j.Steps = append(j.Steps, b.script("lint", "Lint", c.Lint, c.Path, nil, nil))
+	}
+	if c.Test != "" {
+		j.Steps = append(j.Steps, b.script("test", "Unit tests", c.Test, c.Path, nil, nil))
+	}
+	if !publish {
+		return j
+	}
+	ref := b.ref("code", name, "${MLC_REVISION}")
+	b.useRegistry(j, true)
+	j.Steps = append(j.Steps,
+		b.mlc("push", "Version code", "push", "code", c.Path, ref),
+		b.signStep(j, "sign", ref),
+		b.mlc("channel", "Publish to "+c.Channel, "promote", ref, "--to", c.Channel))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactCode, FromStep: "push"}}
+	return j
+}
+
+// num formats a threshold the way a person would write it.
+func num(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%g", f), ".0") }

@@ -1,0 +1,140 @@
+package compiler
+
+import (
+	"path"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// packageJob builds the app image once, with the registered model inside,
+// and signs it; every environment deploys that same digest.
+func (b *builder) packageJob(name string) *ir.Job {
+	a := b.spec.Apps[name]
+	j := b.job("package-"+name, "Package "+name, ir.StagePackage, "apps", name)
+	b.useRegistry(j, true)
+	need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
+	ctxDir := path.Join(b.specDir, a.Image.Context)
+	dockerfile := path.Join(ctxDir, "Dockerfile")
+	if a.Image.Dockerfile != "" {
+		dockerfile = path.Join(b.specDir, a.Image.Dockerfile)
+	}
+	ref := b.ref("app", name, "${MLC_REVISION}")
+	build := ir.Step{ID: "build", Name: "Build image", Kind: ir.StepBuildImage, Build: &ir.ImageBuild{
+		Context:    ctxDir,
+		Dockerfile: dockerfile,
+		Ref:        ref,
+		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "evaluate-" + a.Model + "-ref"}},
+		Labels:     map[string]string{"dev.mlc.pipeline": b.spec.Name, "dev.mlc.app": name, "dev.mlc.model": a.Model},
+	}}
+	j.Steps = append(j.Steps,
+		b.mlc("pull-model", "Pull model", "pull", "${MLC_MODEL}", path.Join(a.Image.Context, "model")),
+		build,
+		b.signStep(j, "sign", ref))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}}
+	return j
+}
+
+// deployJob verifies and promotes the app image and its model (and the
+// model's datasets, the drift reference) to the environment, then runs the
+// user's deployment. With approval it waits for a person first.
+func (b *builder) deployJob(name string) *ir.Job {
+	e := b.spec.Environments[name]
+	a := b.spec.Apps[e.App]
+	j := b.job("deploy-"+name, "Deploy to "+name, ir.StageDeploy, "environments", name)
+	j.Environment = name
+	b.useRegistry(j, true)
+	if e.Approval {
+		j.Approval = &ir.Approval{Environment: name, Approvers: e.Approvers, Required: 1}
+	}
+	need(j, "package-"+e.App, "ref", "MLC_APP_IMAGE")
+	if e.After != "" {
+		need(j, b.lastJobOf(e.After), "", "")
+	}
+	if a != nil {
+		need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
+	}
+	for _, ref := range []string{"${MLC_APP_IMAGE}", "${MLC_MODEL}"} {
+		if st, ok := b.verifyStep("verify", ref); ok {
+			st.ID = "verify-" + map[string]string{"${MLC_APP_IMAGE}": "image", "${MLC_MODEL}": "model"}[ref]
+			j.Steps = append(j.Steps, st)
+		}
+	}
+	j.Steps = append(j.Steps,
+		b.mlc("promote-model", "Promote model", "promote", "${MLC_MODEL}", "--to", name),
+		b.mlc("promote-image", "Promote image", "promote", "${MLC_APP_IMAGE}", "--to", name))
+	if m, ok := b.spec.Models[modelOf(a)]; ok {
+		for _, d := range m.Train.Data {
+			env := "MLC_DATASET_" + envName(d)
+			need(j, "dataset-"+d, "ref", env)
+			j.Steps = append(j.Steps, b.mlc("promote-"+d, "Promote dataset "+d, "promote", "${"+env+"}", "--to", name))
+		}
+	}
+	if d := e.Deploy; d != nil {
+		j.Image = d.Image
+		j.Secrets = addSecret(j.Secrets, d.Secrets...)
+		env := copyEnv(d.Env)
+		env["MLC_ENVIRONMENT"] = name
+		if e.URL != "" {
+			env["MLC_URL"] = e.URL
+		}
+		st := b.script("deploy", "Deploy", d.Run, d.Dir, env, nil)
+		st.Env = append(st.Env,
+			ir.EnvVar{Name: "MLC_APP_IMAGE", FromInput: "package-" + e.App + "-ref"},
+			ir.EnvVar{Name: "MLC_MODEL", FromInput: "evaluate-" + modelOf(a) + "-ref"})
+		sortEnv(st.Env)
+		j.Steps = append(j.Steps, st)
+	}
+	return j
+}
+
+// smokeJob tests a deployment from the outside.
+func (b *builder) smokeJob(name string) *ir.Job {
+	e := b.spec.Environments[name]
+	j := b.job("smoke-"+name, "Smoke test "+name, ir.StageSmoke, "environments", name, "smoke")
+	j.Image = e.SmokeImage
+	j.Workspace = false
+	need(j, "deploy-"+name, "", "")
+	env := map[string]string{"MLC_ENVIRONMENT": name}
+	if e.URL != "" {
+		env["MLC_URL"] = e.URL
+	}
+	st := b.script("smoke", "Smoke test", e.Smoke, "", env, nil)
+	st.Dir = ""
+	j.Steps = append(j.Steps, st)
+	return j
+}
+
+// lastJobOf is the job that finishes an environment: its smoke test, or
+// its deployment when it has none.
+func (b *builder) lastJobOf(env string) string {
+	if e, ok := b.spec.Environments[env]; ok && e.Smoke != "" {
+		return "smoke-" + env
+	}
+	return "deploy-" + env
+}
+
+// finalEnvironment is the environment at the end of the promotion chain
+// that deploys model: the one whose tags are "production" for baselines and
+// drift references.
+func (b *builder) finalEnvironment(model string) (string, bool) {
+	promoted := map[string]bool{}
+	for _, e := range b.spec.Environments {
+		if e.After != "" {
+			promoted[e.After] = true
+		}
+	}
+	for _, name := range sortedKeys(b.spec.Environments) {
+		e := b.spec.Environments[name]
+		if !promoted[name] && modelOf(b.spec.Apps[e.App]) == model {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+func modelOf(a *App) string {
+	if a == nil {
+		return ""
+	}
+	return a.Model
+}

@@ -1,0 +1,121 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// trainJob pulls the model's datasets, trains, and pushes the candidate
+// model; evaluation decides whether it becomes a version.
+func (b *builder) trainJob(name string) *ir.Job {
+	m := b.spec.Models[name]
+	t := m.Train
+	j := b.job("train-"+name, "Train "+name, ir.StageTrain, "models", name, "train")
+	j.Image = t.Image
+	j.Resources = resources(t.Resources)
+	j.Retries = t.Retries
+	j.Timeout = duration(t.Timeout)
+	j.Secrets = addSecret(j.Secrets, t.Secrets...)
+	b.useRegistry(j, true)
+	paths := b.pullInputs(j, t.Code, t.Data)
+	paths["MLC_MODEL_DIR"] = modelDir(name)
+	env := copyEnv(t.Env)
+	if len(t.Params) > 0 {
+		params, _ := json.Marshal(t.Params) // map keys marshal sorted
+		env["MLC_PARAMS"] = string(params)
+	}
+	train := b.script("train", "Train", t.Run, t.Dir, env, paths)
+	train.GPU = j.Resources.GPU > 0
+	j.Steps = append(j.Steps, train,
+		b.mlc("push", "Push candidate", "push", "model", modelDir(name), b.ref("model", name, "candidate-${MLC_REVISION}")))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "push"}}
+	return j
+}
+
+// evaluateJob runs the user's evaluation on the candidate, applies the
+// metric, regression and fairness gates, then registers the model: pushes
+// it as a version with its metrics and provenance, and signs it.
+func (b *builder) evaluateJob(name string) *ir.Job {
+	m := b.spec.Models[name]
+	e := m.Evaluate
+	j := b.job("evaluate-"+name, "Evaluate and register "+name, ir.StageEvaluate, "models", name, "evaluate")
+	j.Image = e.Image
+	if j.Image == "" {
+		j.Image = m.Train.Image
+	}
+	j.Secrets = addSecret(j.Secrets, m.Train.Secrets...)
+	b.useRegistry(j, true)
+	need(j, "train-"+name, "ref", "MLC_CANDIDATE")
+	j.Steps = append(j.Steps, b.mlc("pull-candidate", "Pull candidate", "pull", "${MLC_CANDIDATE}", modelDir(name)))
+	paths := b.pullInputs(j, m.Train.Code, m.Train.Data)
+	paths["MLC_MODEL_DIR"] = modelDir(name)
+	metrics, predictions := evalDir(name)+"/metrics.json", evalDir(name)+"/predictions.csv"
+	paths["MLC_METRICS"], paths["MLC_PREDICTIONS"] = metrics, predictions
+	j.Steps = append(j.Steps, b.script("evaluate", "Evaluate", e.Run, m.Train.Dir, copyEnv(m.Train.Env), paths))
+
+	gate := []string{"check", "metrics", metrics}
+	for _, metric := range sortedKeys(e.Gates) {
+		gate = append(gate, "--gate", metric+strings.Join(strings.Fields(e.Gates[metric]), ""))
+	}
+	if len(e.NoRegression) > 0 {
+		if env, ok := b.finalEnvironment(name); ok {
+			gate = append(gate, "--baseline", b.ref("model", name, env))
+		}
+		for _, metric := range e.NoRegression {
+			gate = append(gate, "--no-regression", metric+":"+num(e.Tolerance))
+		}
+	}
+	if len(gate) > 3 {
+		j.Steps = append(j.Steps, b.mlc("gates", "Metric gates", gate...))
+	}
+	if f := e.Fairness; f != nil {
+		j.Steps = append(j.Steps, b.mlc("fairness", "Fairness gate", "check", "fairness", predictions,
+			"--protected", strings.Join(f.Protected, ","), "--label", f.Label, "--prediction", f.Prediction,
+			"--max-"+strings.ReplaceAll(f.Metric, "_", "-"), num(f.Max)))
+	}
+
+	ref := b.ref("model", name, "${MLC_REVISION}")
+	push := []string{"push", "model", modelDir(name), ref, "--metrics", metrics}
+	for _, d := range m.Train.Data {
+		push = append(push, "--from-dataset", "${MLC_DATASET_"+envName(d)+"}")
+	}
+	if m.Train.Code != "" {
+		push = append(push, "--from-code", "${MLC_CODE_"+envName(m.Train.Code)+"}")
+	}
+	for _, k := range sortedKeys(m.Train.Params) {
+		push = append(push, "--param", k+"="+fmt.Sprint(m.Train.Params[k]))
+	}
+	if !b.spec.Signing.Keyless {
+		push = append(push, "--key", "env://"+b.spec.Signing.KeySecret)
+	}
+	j.Steps = append(j.Steps, b.mlc("register", "Register model", push...), b.signStep(j, "sign", ref))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "register"}}
+	return j
+}
+
+// pullInputs makes j need the code and dataset jobs, pulls each dataset
+// by digest, and returns the env paths the user's script gets.
+func (b *builder) pullInputs(j *ir.Job, code string, data []string) map[string]string {
+	paths := map[string]string{}
+	if code != "" {
+		need(j, "code-"+code, "ref", "MLC_CODE_"+envName(code))
+	}
+	for _, d := range data {
+		env := "MLC_DATASET_" + envName(d)
+		need(j, "dataset-"+d, "ref", env)
+		j.Steps = append(j.Steps, b.mlc("pull-"+d, "Pull dataset "+d, "pull", "${"+env+"}", dataDir(d)))
+		paths["MLC_DATA_"+envName(d)] = dataDir(d)
+	}
+	return paths
+}
+
+func copyEnv(env map[string]string) map[string]string {
+	out := make(map[string]string, len(env)+1)
+	for k, v := range env {
+		out[k] = v
+	}
+	return out
+}

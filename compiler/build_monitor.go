@@ -1,0 +1,92 @@
+package compiler
+
+import (
+	"github.com/mlc-project/mlc/ir"
+)
+
+const monitorDir = workDir + "/monitor"
+
+// monitorWorkflow checks production data for drift against the dataset the
+// production model was trained on, and alerts or starts retraining.
+func (b *builder) monitorWorkflow() *ir.Workflow {
+	mon := b.spec.Monitor
+	if mon == nil {
+		return nil
+	}
+	w := &ir.Workflow{
+		Name:        b.workflowName(workflowMonitor),
+		Description: b.spec.Name + ": drift monitoring",
+		Triggers:    ir.Triggers{Schedules: []ir.Schedule{{Name: "monitor", Cron: mon.Schedule}}, Manual: true},
+		Concurrency: b.workflowName(workflowMonitor),
+	}
+	dr := mon.Drift
+	j := b.job("drift", "Drift check", ir.StageMonitor, "monitor", "drift")
+	j.Secrets = addSecret(j.Secrets, mon.Secrets...)
+	b.useRegistry(j, false)
+	current := monitorDir + "/current"
+	j.Steps = append(j.Steps, b.mlc("fetch", "Acquire production data", "fetch", "monitor.drift.current", "--spec", ".", "--out", monitorDir+"/raw"))
+	if d, ok := b.spec.Datasets[dr.Reference]; ok && d.Prepare != nil {
+		j.Image = d.Prepare.Image
+		j.Steps = append(j.Steps, b.script("prepare", "Prepare", d.Prepare.Run, d.Prepare.Dir, d.Prepare.Env,
+			map[string]string{"MLC_DATA": monitorDir + "/raw", "MLC_PREPARED": current}))
+	} else {
+		current = monitorDir + "/raw"
+	}
+	refTag := "latest"
+	if env, ok := b.referenceEnvironment(dr.Reference); ok {
+		refTag = env
+	}
+	reference := monitorDir + "/reference"
+	j.Steps = append(j.Steps, b.mlc("pull-reference", "Pull reference", "pull", b.ref("dataset", dr.Reference, refTag), reference))
+	args := []string{"check", "drift", "--reference", reference, "--current", current, "--method", dr.Method,
+		"--drift-share", num(dr.DriftShare)}
+	if dr.Threshold != nil {
+		args = append(args, "--threshold", num(*dr.Threshold))
+	}
+	for _, col := range sortedKeys(dr.Columns) {
+		c := dr.Columns[col]
+		method := c.Method
+		if method == "" {
+			method = dr.Method
+		}
+		spec := col + ":" + method
+		if c.Threshold != nil {
+			spec += ":" + num(*c.Threshold)
+		}
+		args = append(args, "--column", spec)
+	}
+	check := b.mlc("drift", "Check drift", args...)
+	check.ContinueOnError = mon.OnDrift == "retrain"
+	j.Steps = append(j.Steps, check)
+	j.Outputs = []ir.Output{{Name: "drift", Kind: ir.ArtifactValue, FromStep: "drift"}}
+	w.Jobs = append(w.Jobs, j)
+
+	if mon.OnDrift == "retrain" {
+		r := b.job("retrain", "Retrain", ir.StageRetrain, "monitor", "on_drift")
+		r.Workspace = false
+		need(r, "drift", "", "")
+		r.Condition.WhenOutput = &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}
+		r.Permissions = addPermission(r.Permissions, "actions", "write")
+		r.Steps = append(r.Steps, b.alertSteps(b.spec.Name+": drift detected, retraining")...)
+		r.Steps = append(r.Steps, ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: b.workflowName(workflowDelivery)})
+		if b.spec.Alert != nil {
+			r.Secrets = addSecret(r.Secrets, b.spec.Alert.WebhookSecret)
+		}
+		w.Jobs = append(w.Jobs, r)
+	}
+	w.OnFailure = b.alertSteps(b.spec.Name + ": drift detected or monitoring failed")
+	return w
+}
+
+// referenceEnvironment is the final environment of a model trained on
+// dataset: its tag names the reference data production was trained on.
+func (b *builder) referenceEnvironment(dataset string) (string, bool) {
+	for _, name := range sortedKeys(b.spec.Models) {
+		if contains(b.spec.Models[name].Train.Data, dataset) {
+			if env, ok := b.finalEnvironment(name); ok {
+				return env, true
+			}
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,75 @@
+// Package compiler turns a pipeline.cue into the IR: it loads the spec with
+// cue/load, unifies it with the embedded schema, checks what CUE cannot
+// (references, sources, secrets, strings), expands the spec into jobs and
+// checks the job graph. Each check is a small pass in its own file.
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// specCheck is a pass over the validated spec, before expansion.
+type specCheck func(*Spec) Errors
+
+// graphCheck is a pass over the expanded IR.
+type graphCheck func(*ir.Pipeline, *builder) Errors
+
+var (
+	specChecks  = []specCheck{checkSources, checkReferences, checkSecrets, checkStrings}
+	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable}
+)
+
+// Compile loads the spec in dir and compiles it.
+func Compile(dir string) (*ir.Pipeline, error) {
+	s, err := Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return s.Compile()
+}
+
+// Compile checks the spec, expands it into the IR and checks the graph.
+// On error the result is nil and the error is Errors.
+func (s *Spec) Compile() (*ir.Pipeline, error) {
+	var errs Errors
+	for _, c := range specChecks {
+		errs = append(errs, c(s)...)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	p, b := build(s, repoRelative(s.src.dir))
+	for _, c := range graphChecks {
+		errs = append(errs, c(p, b)...)
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	for _, w := range p.Workflows {
+		sortJobs(w)
+	}
+	return p, nil
+}
+
+// repoRelative is dir relative to the root of the git repository holding
+// it (slash-separated, "." at the root), or "." outside a repository: the
+// generated jobs run from the repository root.
+func repoRelative(dir string) string {
+	for root := dir; ; {
+		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
+			rel, err := filepath.Rel(root, dir)
+			if err != nil {
+				return "."
+			}
+			return filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return "."
+		}
+		root = parent
+	}
+}
