@@ -1,0 +1,90 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"time"
+)
+
+// httpFetcher downloads one URL into a file named after the URL's last path
+// segment, retrying network errors, 429 and 5xx with exponential backoff.
+type httpFetcher struct {
+	src      HTTPSource
+	client   *http.Client
+	attempts int
+	backoff  time.Duration // before the second attempt; doubles after each
+}
+
+func newHTTPFetcher(src HTTPSource) *httpFetcher {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	transport.TLSHandshakeTimeout = 10 * time.Second
+	transport.ResponseHeaderTimeout = 30 * time.Second
+	// No overall client timeout: large files may take long. A stalled body
+	// is ended by the caller's context.
+	return &httpFetcher{src: src, client: &http.Client{Transport: transport}, attempts: 4, backoff: time.Second}
+}
+
+// fileName is the name the download is saved as: the URL's last path
+// segment, or "download" when the path has none.
+func (s HTTPSource) fileName() string {
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		return "download"
+	}
+	name := path.Base(u.Path)
+	if name == "/" || name == "." || name == "" {
+		return "download"
+	}
+	return name
+}
+
+func (f *httpFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
+	out := newSink(dst)
+	wait := f.backoff
+	for attempt := 1; ; attempt++ {
+		err := f.get(ctx, out)
+		if err == nil {
+			return out.manifest(f.src.URL), nil
+		}
+		var perm permanentError
+		if errors.As(err, &perm) || errors.Is(err, ErrChecksum) || ctx.Err() != nil || attempt == f.attempts {
+			return nil, fmt.Errorf("GET %s: %w", f.src.URL, err)
+		}
+		select {
+		case <-time.After(wait):
+			wait *= 2
+		case <-ctx.Done():
+			return nil, fmt.Errorf("GET %s: %w", f.src.URL, ctx.Err())
+		}
+	}
+}
+
+// permanentError is a failure that retrying will not change, such as a
+// 404.
+type permanentError struct{ error }
+
+func (f *httpFetcher) get(ctx context.Context, out *sink) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, f.src.URL, nil)
+	if err != nil {
+		return permanentError{err}
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusOK:
+		return out.write(f.src.fileName(), resp.Body, f.src.SHA256)
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+		return fmt.Errorf("server answered %s", resp.Status)
+	default:
+		return permanentError{fmt.Errorf("server answered %s", resp.Status)}
+	}
+}
