@@ -23,8 +23,11 @@ var (
 )
 
 // Compile loads the spec in dir and compiles it.
-func Compile(dir string) (*ir.Pipeline, error) {
-	s, err := Load(dir)
+func Compile(dir string) (*ir.Pipeline, error) { return CompileWith(dir, Options{}) }
+
+// CompileWith is Compile with load options.
+func CompileWith(dir string, opts Options) (*ir.Pipeline, error) {
+	s, err := LoadWith(dir, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,19 @@ type source struct {
 	value cue.Value // unified with the schema, defaults filled
 }
 
+// Options change how a spec is loaded.
+type Options struct {
+	// Tags set CUE build tags: files with @if(tag) are included, and
+	// fields with @tag(name) are injected ("name=value").
+	Tags []string
+}
+
 // Load reads every .cue file of the package in dir, unifies it with the
 // mlc schema and validates it. Errors are Errors with file positions.
-func Load(dir string) (*Spec, error) {
+func Load(dir string) (*Spec, error) { return LoadWith(dir, Options{}) }
+
+// LoadWith is Load with options.
+func LoadWith(dir string, opts Options) (*Spec, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -41,7 +51,7 @@ func Load(dir string) (*Spec, error) {
 		}
 		return nil, Errors{{Msg: fmt.Sprintf("no .cue files in %s", dir), Hint: "run `mlc init` there to create a starter pipeline.cue"}}
 	}
-	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
+	insts := load.Instances([]string{"."}, &load.Config{Dir: abs, Tags: opts.Tags})
 	if len(insts) != 1 {
 		return nil, Errors{{Msg: fmt.Sprintf("%s holds %d CUE packages", dir, len(insts)), Hint: "keep one package (package pipeline) in the spec directory"}}
 	}
