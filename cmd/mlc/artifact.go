@@ -1,10 +1,197 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 
-func newPushCmd() *cobra.Command    { return &cobra.Command{Use: "push", Hidden: true} }
-func newPullCmd() *cobra.Command    { return &cobra.Command{Use: "pull", Hidden: true} }
-func newSignCmd() *cobra.Command    { return &cobra.Command{Use: "sign", Hidden: true} }
-func newVerifyCmd() *cobra.Command  { return &cobra.Command{Use: "verify", Hidden: true} }
-func newLineageCmd() *cobra.Command { return &cobra.Command{Use: "lineage", Hidden: true} }
-func newPromoteCmd() *cobra.Command { return &cobra.Command{Use: "promote", Hidden: true} }
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mlc-project/mlc/artifact"
+)
+
+// addStoreFlags registers the registry connection flags shared by push,
+// pull and promote; they default to $MLC_PLAIN_HTTP and $MLC_INSECURE.
+func addStoreFlags(fs *pflag.FlagSet) *artifact.Options {
+	o := new(artifact.Options)
+	*o = artifact.DefaultOptions()
+	fs.BoolVar(&o.PlainHTTP, "plain-http", o.PlainHTTP, "talk HTTP, not HTTPS, to the registry (loopback registries only)")
+	fs.BoolVar(&o.Insecure, "insecure", o.Insecure, "accept any TLS certificate from the registry")
+	fs.IntVar(&o.Jobs, "jobs", 4, "blobs transferred in parallel")
+	return o
+}
+
+// parseRef turns a REF argument into a reference, or a bad-input error.
+func parseRef(s string) (artifact.Ref, error) {
+	r, err := artifact.ParseRef(s)
+	if err != nil {
+		return artifact.Ref{}, badInput(err)
+	}
+	return r, nil
+}
+
+// storeError maps a store failure to an exit code: a missing tag or blob
+// is bad input, anything else (registry down, tampered blob) a failure.
+func storeError(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return badInput(err)
+	}
+	return failed(err)
+}
+
+func newPushCmd() *cobra.Command {
+	var metricsFile, cacheDir string
+	cmd := &cobra.Command{
+		Use:   "push dataset|model|code PATH REF",
+		Short: "Push a directory or file as an OCI artifact",
+		Long: `Push stores PATH as an OCI 1.1 artifact: one layer per file, many small
+files packed into a reproducible tar, models in the CNCF ModelPack format.
+Revision, source and creation time come from git, so re-pushing the same
+commit gives the same digest and sends no layer the store already holds.
+
+REF is a registry reference (ghcr.io/acme/ml/credit:v3), an OCI image
+layout (oci:PATH:TAG), or a bare NAME:TAG in the local store oci:.mlc/store.
+The pushed reference by digest is printed and written as "ref" and
+"digest" to $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
+		Args: cobra.ExactArgs(3),
+	}
+	opts := addStoreFlags(cmd.Flags())
+	cmd.Flags().StringVar(&metricsFile, "metrics", "", "JSON file of metrics stored as dev.mlc.metric.<name> annotations")
+	cmd.Flags().StringVar(&cacheDir, "cache-dir", cmp.Or(os.Getenv("MLC_CACHE_DIR"), artifact.DefaultCacheDir), "digest cache directory (\"\" disables it)")
+	lf := addLineageFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		kind, err := artifact.ParseKind(args[0])
+		if err != nil {
+			return badInput(err)
+		}
+		ref, err := parseRef(args[2])
+		if err != nil {
+			return err
+		}
+		po := artifact.PushOptions{Options: *opts, Kind: kind, CacheDir: cacheDir}
+		if metricsFile != "" {
+			if po.Metrics, err = artifact.ReadMetrics(metricsFile); err != nil {
+				return badInput(err)
+			}
+		}
+		if _, err := os.Stat(args[1]); err != nil {
+			return badInput(fmt.Errorf("push: %w", err))
+		}
+		res, err := artifact.Push(cmd.Context(), args[1], ref, po)
+		if err != nil {
+			return storeError(err)
+		}
+		byDigest := res.Ref.String()
+		if err := lf.attach(cmd.Context(), byDigest); err != nil {
+			return failed(err)
+		}
+		if err := writeOutputs("ref", byDigest, "digest", res.Ref.Digest); err != nil {
+			return failed(err)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "pushed %s %s: %d files in %d layers, %s of layers sent\n",
+			kind, ref, res.Files, res.Layers, humanBytes(res.LayerBytes))
+		fmt.Fprintln(cmd.OutOrStdout(), byDigest)
+		return nil
+	}
+	return cmd
+}
+
+func newPullCmd() *cobra.Command {
+	var only string
+	cmd := &cobra.Command{
+		Use:   "pull REF DIR",
+		Short: "Pull an OCI artifact's files into a directory",
+		Long: `Pull writes the files of an artifact (mlc, ModelPack, KitOps ModelKit or
+oras) into DIR. Every blob is verified against its digest and paths that
+would escape DIR are refused; files are staged and moved into DIR only when
+all layers verified, so a failed pull changes nothing.`,
+		Args: cobra.ExactArgs(2),
+	}
+	opts := addStoreFlags(cmd.Flags())
+	cmd.Flags().StringVar(&only, "only", "", "pull only model, dataset, code or docs layers, or one PATH of the artifact")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		ref, err := parseRef(args[0])
+		if err != nil {
+			return err
+		}
+		res, err := artifact.Pull(cmd.Context(), ref, args[1], artifact.PullOptions{Options: *opts, Only: only})
+		if err != nil {
+			return storeError(err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "pulled %s into %s: %d files, %s\n", res.Ref, args[1], len(res.Files), humanBytes(res.Bytes))
+		return nil
+	}
+	return cmd
+}
+
+func newPromoteCmd() *cobra.Command {
+	var tag string
+	cmd := &cobra.Command{
+		Use:   "promote REF --to TAG",
+		Short: "Point a tag at an artifact by digest (no re-upload)",
+		Long: `Promote re-tags the manifest REF names (best by digest) in the same
+repository, e.g. staging → production. Only the manifest is written; the
+promoted reference by digest is written as "ref" and "digest" to
+$MLC_OUTPUT (or $GITHUB_OUTPUT).`,
+		Args: cobra.ExactArgs(1),
+	}
+	opts := addStoreFlags(cmd.Flags())
+	cmd.Flags().StringVar(&tag, "to", "", "tag to point at the artifact (required)")
+	_ = cmd.MarkFlagRequired("to")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		ref, err := parseRef(args[0])
+		if err != nil {
+			return err
+		}
+		res, err := artifact.Promote(cmd.Context(), ref, tag, *opts)
+		if err != nil {
+			return storeError(err)
+		}
+		if err := writeOutputs("ref", res.String(), "digest", res.Digest); err != nil {
+			return failed(err)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s → %s\n", res.WithTag(tag), res)
+		return nil
+	}
+	return cmd
+}
+
+// writeOutputs appends key=value lines to $MLC_OUTPUT, else $GITHUB_OUTPUT,
+// when one is set (the step-output convention of compiled pipelines).
+func writeOutputs(kv ...string) error {
+	file := cmp.Or(os.Getenv("MLC_OUTPUT"), os.Getenv("GITHUB_OUTPUT"))
+	if file == "" {
+		return nil
+	}
+	var b strings.Builder
+	for i := 0; i+1 < len(kv); i += 2 {
+		fmt.Fprintf(&b, "%s=%s\n", kv[i], kv[i+1])
+	}
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing outputs: %w", err)
+	}
+	if _, err := f.WriteString(b.String()); err != nil {
+		f.Close()
+		return fmt.Errorf("writing outputs to %s: %w", file, err)
+	}
+	return f.Close()
+}
+
+// humanBytes formats a byte count with a binary unit.
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,265 @@
+package artifact
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
+)
+
+// PullOptions configure Pull.
+type PullOptions struct {
+	Options
+	// Only restricts the pull to one role (model, dataset, code, docs) or
+	// one path (a file or a directory of the artifact); "" pulls all.
+	Only string
+}
+
+// PullResult describes a pulled artifact.
+type PullResult struct {
+	Ref          Ref // by digest
+	ArtifactType string
+	Files        []string // slash paths written under the target directory
+	Bytes        int64    // layer bytes downloaded
+}
+
+// Pull writes the files of the artifact ref names into dir. Every blob is
+// checked against its digest and the files are staged in a temporary
+// directory, moved into dir only when all layers verified: a failed or
+// tampered pull leaves dir as it was.
+func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResult, error) {
+	store, err := Open(ref, opts.Options)
+	if err != nil {
+		return PullResult{}, err
+	}
+	m, desc, err := fetchManifest(ctx, store, ref)
+	if err != nil {
+		return PullResult{}, err
+	}
+	layers, keep, err := selectLayers(m, opts.Only)
+	if err != nil {
+		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	stage, commit, err := staging(dir)
+	if err != nil {
+		return PullResult{}, err
+	}
+	defer os.RemoveAll(stage) // a no-op once committed
+	x := &extractor{root: stage, keep: keep, links: map[string]bool{}}
+	n, err := fetchLayers(ctx, store, layers, x, jobs(opts.Options))
+	if err != nil {
+		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
+	}
+	if len(x.files) == 0 {
+		return PullResult{}, fmt.Errorf("pull %s: nothing matches --only %q", ref, opts.Only)
+	}
+	if err := commit(); err != nil {
+		return PullResult{}, fmt.Errorf("pull %s: moving files into %s: %w", ref, dir, err)
+	}
+	return PullResult{Ref: ref.WithDigest(desc.Digest), ArtifactType: m.ArtifactType, Files: x.files, Bytes: n}, nil
+}
+
+// fetchManifest resolves ref and reads the artifact manifest it names.
+func fetchManifest(ctx context.Context, store Store, ref Ref) (*v1.Manifest, v1.Descriptor, error) {
+	desc, err := store.Resolve(ctx, ref.Identifier())
+	if err != nil {
+		return nil, v1.Descriptor{}, fmt.Errorf("resolving %s: %w", ref, err)
+	}
+	raw, desc, err := store.Manifest(ctx, desc.Digest)
+	if err != nil {
+		return nil, v1.Descriptor{}, fmt.Errorf("reading manifest of %s: %w", ref, err)
+	}
+	var m v1.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, v1.Descriptor{}, fmt.Errorf("manifest of %s is not JSON: %w", ref, err)
+	}
+	if m.MediaType == MediaTypeIndex {
+		return nil, v1.Descriptor{}, fmt.Errorf("%s is an image index, not an artifact: pull one of its manifests by digest", ref)
+	}
+	if m.ArtifactType == "" {
+		m.ArtifactType = string(m.Config.MediaType)
+	}
+	return &m, desc, nil
+}
+
+// selectLayers picks the layers --only asks for and the filter for the
+// paths inside them.
+func selectLayers(m *v1.Manifest, only string) ([]v1.Descriptor, func(string) bool, error) {
+	all := func(string) bool { return true }
+	if only == "" {
+		return m.Layers, all, nil
+	}
+	kind := artifactRole(m)
+	switch r := Role(only); r {
+	case RoleModel, RoleDataset, RoleCode, RoleDocs:
+		var out []v1.Descriptor
+		for _, l := range m.Layers {
+			if layerRole(string(l.MediaType), kind) == r {
+				out = append(out, l)
+			}
+		}
+		if len(out) == 0 {
+			return nil, nil, fmt.Errorf("the artifact has no %s layers", r)
+		}
+		return out, all, nil
+	}
+	prefix := path.Clean(strings.TrimPrefix(filepath.ToSlash(only), "./"))
+	under := func(p string) bool { return p == prefix || strings.HasPrefix(p, prefix+"/") }
+	var out []v1.Descriptor
+	for _, l := range m.Layers {
+		// A tar's member names are known only once read, so tars are
+		// fetched and filtered entry by entry.
+		if isTarLayer(string(l.MediaType), l.Annotations) || under(layerPath(l)) {
+			out = append(out, l)
+		}
+	}
+	return out, under, nil
+}
+
+// artifactRole is the role of generic layers, from the artifact type.
+func artifactRole(m *v1.Manifest) Role {
+	switch {
+	case strings.Contains(m.ArtifactType, ".model."), strings.Contains(m.ArtifactType, ".modelkit."):
+		return RoleModel
+	case strings.Contains(m.ArtifactType, ".code."):
+		return RoleCode
+	}
+	return RoleDataset
+}
+
+// layerPath is where a single-file layer goes: its ModelPack filepath,
+// else its title.
+func layerPath(l v1.Descriptor) string {
+	if p := l.Annotations[AnnotationFilepath]; p != "" {
+		return p
+	}
+	return l.Annotations[AnnotationTitle]
+}
+
+// fetchLayers downloads the layers in parallel into the extractor's
+// staging directory, verifying each blob, and returns the bytes read.
+func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *extractor, n int) (int64, error) {
+	var mu sync.Mutex // the extractor's bookkeeping is not concurrent
+	var total int64
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	for _, l := range layers {
+		g.Go(func() error {
+			read, err := fetchLayer(ctx, store, l, x, &mu)
+			mu.Lock()
+			total += read
+			mu.Unlock()
+			if err != nil {
+				return fmt.Errorf("layer %s (%s): %w", l.Digest, l.Annotations[AnnotationTitle], err)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	return total, err
+}
+
+func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor, mu *sync.Mutex) (int64, error) {
+	rc, err := store.Blob(ctx, l.Digest)
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	counted := &countingSize{r: VerifyBlob(rc, l.Digest, l.Size)}
+	if isTarLayer(string(l.MediaType), l.Annotations) {
+		// Tar entries are written as they stream; a digest mismatch found
+		// at the end discards the whole staging directory.
+		mu.Lock()
+		err = x.untar(counted, strings.Contains(string(l.MediaType), "gzip"))
+		mu.Unlock()
+		if err == nil {
+			_, err = io.Copy(io.Discard, counted) // tar padding: verify to the end
+		}
+		return counted.n, err
+	}
+	mu.Lock()
+	rel, err := x.checkPath(layerPath(l))
+	keep := err == nil && x.keep(rel)
+	var f *os.File
+	if keep {
+		f, err = x.create(rel, 0o644)
+	}
+	mu.Unlock()
+	if err != nil || !keep {
+		return 0, err
+	}
+	_, err = io.Copy(f, counted)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return counted.n, err
+}
+
+type countingSize struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingSize) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	return k, err
+}
+
+// staging makes a temporary directory for a pull into dir and returns the
+// function that moves its content into place. A new dir is renamed into
+// place whole; an existing one receives each file by rename.
+func staging(dir string) (string, func() error, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+			return "", nil, err
+		}
+		tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".mlc-pull-")
+		if err != nil {
+			return "", nil, err
+		}
+		return tmp, func() error { return os.Rename(tmp, abs) }, nil
+	case err != nil:
+		return "", nil, err
+	case !st.IsDir():
+		return "", nil, fmt.Errorf("pull target %s is not a directory", dir)
+	}
+	tmp, err := os.MkdirTemp(abs, ".mlc-pull-")
+	if err != nil {
+		return "", nil, err
+	}
+	return tmp, func() error { return moveInto(tmp, abs) }, nil
+}
+
+// moveInto renames every file and link under src to the same place in dst.
+func moveInto(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.Rename(p, target)
+	})
+}

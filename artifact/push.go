@@ -1,0 +1,360 @@
+package artifact
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"golang.org/x/sync/errgroup"
+)
+
+const (
+	// smallFile is the size under which files may be packed into a tar.
+	smallFile = 1 << 20
+	// packMinFiles is how many small files of one type it takes to pack
+	// them: a few files stay one layer each, thousands become one blob.
+	packMinFiles = 16
+	defaultJobs  = 4
+)
+
+// PushOptions configure Push.
+type PushOptions struct {
+	Options
+	Kind Kind
+	// Metrics become dev.mlc.metric.<name> manifest annotations.
+	Metrics map[string]string
+	// CacheDir holds the digest cache; "" disables it.
+	CacheDir string
+}
+
+// PushResult describes a pushed artifact.
+type PushResult struct {
+	Ref        Ref // by digest
+	Descriptor v1.Descriptor
+	Layers     int
+	Files      int
+	// LayerBytes is how many layer bytes were sent; 0 when the store
+	// already held every blob.
+	LayerBytes int64
+}
+
+// layer is one planned layer: a file, or a tar of several.
+type layer struct {
+	desc  v1.Descriptor
+	files []localFile
+	open  Opener
+}
+
+// Push stores the files under dir as an artifact and tags it with ref's
+// tag. Blobs the store holds already are not sent again.
+func Push(ctx context.Context, dir string, ref Ref, opts PushOptions) (PushResult, error) {
+	if ref.Tag == "" {
+		return PushResult{}, fmt.Errorf("push to %s: name a tag (REPO:TAG), the digest is computed", ref)
+	}
+	files, err := listFiles(dir)
+	if err != nil {
+		return PushResult{}, err
+	}
+	src, err := gitSource(dir)
+	if err != nil {
+		return PushResult{}, err
+	}
+	store, err := Open(ref, opts.Options)
+	if err != nil {
+		return PushResult{}, err
+	}
+	cache := openDigestCache(opts.CacheDir)
+	layers := planLayers(opts.Kind, files)
+	if err := digestLayers(ctx, layers, cache, jobs(opts.Options)); err != nil {
+		return PushResult{}, err
+	}
+	config, err := configBlob(opts.Kind, layers, src, ref)
+	if err != nil {
+		return PushResult{}, err
+	}
+	sent, err := uploadBlobs(ctx, store, cache, append([]layer{config}, layers...), jobs(opts.Options))
+	if err != nil {
+		return PushResult{}, err
+	}
+	raw, err := manifestJSON(opts.Kind, config.desc, layers, src, opts.Metrics)
+	if err != nil {
+		return PushResult{}, err
+	}
+	desc, err := store.PutManifest(ctx, ref.Tag, MediaTypeManifest, raw)
+	if err != nil {
+		return PushResult{}, fmt.Errorf("push %s: %w", ref, err)
+	}
+	if err := cache.save(); err != nil {
+		return PushResult{}, fmt.Errorf("saving digest cache: %w", err)
+	}
+	return PushResult{Ref: ref.WithDigest(desc.Digest), Descriptor: desc, Layers: len(layers), Files: len(files), LayerBytes: sent}, nil
+}
+
+func jobs(o Options) int {
+	if o.Jobs > 0 {
+		return o.Jobs
+	}
+	return defaultJobs
+}
+
+// planLayers gives large files a layer each and packs the small files of
+// one media type into a tar when there are many of them.
+func planLayers(k Kind, files []localFile) []layer {
+	small := map[string][]localFile{}
+	var order []string
+	var out []layer
+	for _, f := range files {
+		if f.size >= smallFile {
+			out = append(out, fileLayer(k, f))
+			continue
+		}
+		mt := layerMediaType(k, f.rel, false)
+		if _, ok := small[mt]; !ok {
+			order = append(order, mt)
+		}
+		small[mt] = append(small[mt], f)
+	}
+	for _, mt := range order {
+		group := small[mt]
+		if len(group) < packMinFiles {
+			for _, f := range group {
+				out = append(out, fileLayer(k, f))
+			}
+			continue
+		}
+		label := string(k)
+		if k == KindModel {
+			label = strings.ReplaceAll(modelRole(group[0].rel), ".", "-")
+		}
+		out = append(out, layer{
+			desc: v1.Descriptor{
+				MediaType:   types.MediaType(layerMediaType(k, group[0].rel, true)),
+				Annotations: map[string]string{AnnotationTitle: "mlc-" + label + "-files.tar"},
+			},
+			files: group,
+			open:  tarOpener(group),
+		})
+	}
+	return out
+}
+
+func fileLayer(k Kind, f localFile) layer {
+	ann := map[string]string{AnnotationTitle: f.rel}
+	if k == KindModel {
+		ann[AnnotationFilepath] = f.rel
+	}
+	return layer{
+		desc:  v1.Descriptor{MediaType: types.MediaType(layerMediaType(k, f.rel, false)), Size: f.size, Annotations: ann},
+		files: []localFile{f},
+		open:  func() (io.ReadCloser, error) { return os.Open(f.abs) },
+	}
+}
+
+// digestLayers fills in each layer's digest (and a tar's size), from the
+// cache when the files are unchanged, else by streaming them through
+// SHA-256 in parallel.
+func digestLayers(ctx context.Context, layers []layer, cache *digestCache, n int) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	for i := range layers {
+		l := &layers[i]
+		key, size, mtime := cacheKey(l)
+		if d, blobSize, ok := cache.lookup(key, size, mtime); ok {
+			l.desc.Digest, l.desc.Size = d, blobSize
+			continue
+		}
+		g.Go(func() error {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			rc, err := l.open()
+			if err != nil {
+				return err
+			}
+			defer rc.Close()
+			d, n, err := v1.SHA256(rc)
+			if err != nil {
+				return fmt.Errorf("hashing %s: %w", l.desc.Annotations[AnnotationTitle], err)
+			}
+			if len(l.files) == 1 && n != l.desc.Size {
+				return fmt.Errorf("%s changed size while pushing", l.files[0].abs)
+			}
+			l.desc.Digest, l.desc.Size = d, n
+			cache.store(key, size, mtime, d, n)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// cacheKey identifies a layer's content by path, size and mtime: the
+// file's own for a single file; for a tar, a key hashing every member's
+// (size and mtime are then 0).
+func cacheKey(l *layer) (key string, size, mtime int64) {
+	if len(l.files) == 1 {
+		f := l.files[0]
+		return f.abs, f.size, f.mtime
+	}
+	h := sha256.New()
+	for _, f := range l.files {
+		fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%o\n", f.rel, f.abs, f.size, f.mtime, f.mode&0o111)
+	}
+	return fmt.Sprintf("tar:%x", h.Sum(nil)), 0, 0
+}
+
+// uploadBlobs sends the blobs the store lacks, in parallel, and returns
+// the layer bytes sent. A blob another repository of the same registry
+// received is mounted from there.
+func uploadBlobs(ctx context.Context, store Store, cache *digestCache, blobs []layer, n int) (int64, error) {
+	var sent atomic.Int64
+	mounter, canMount := store.(Mounter)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	for _, b := range blobs {
+		g.Go(func() error {
+			open := countingOpener(b.open, &sent)
+			var err error
+			if from := mountSource(store, cache, b.desc.Digest); canMount && from != "" {
+				err = mounter.PutBlobMounting(ctx, b.desc, open, from)
+			} else {
+				err = store.PutBlob(ctx, b.desc, open)
+			}
+			if err != nil {
+				return fmt.Errorf("uploading %s: %w", b.desc.Annotations[AnnotationTitle], err)
+			}
+			cache.pushedTo(b.desc.Digest, store.Location())
+			return nil
+		})
+	}
+	err := g.Wait()
+	return sent.Load(), err
+}
+
+// mountSource picks a repository of the same registry known to hold d.
+func mountSource(store Store, cache *digestCache, d v1.Hash) string {
+	loc := store.Location()
+	host, _, _ := strings.Cut(loc, "/")
+	for _, r := range cache.holders(d) {
+		if r != loc && strings.HasPrefix(r, host+"/") {
+			return r
+		}
+	}
+	return ""
+}
+
+func countingOpener(open Opener, n *atomic.Int64) Opener {
+	return func() (io.ReadCloser, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, err
+		}
+		return &countingReader{rc: rc, n: n}, nil
+	}
+}
+
+type countingReader struct {
+	rc io.ReadCloser
+	n  *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.rc.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+func (c *countingReader) Close() error { return c.rc.Close() }
+
+// configBlob is the ModelPack config of a model, the empty config else.
+func configBlob(k Kind, layers []layer, src sourceInfo, ref Ref) (layer, error) {
+	raw := emptyConfig
+	mt := MediaTypeEmpty
+	if k == KindModel {
+		var err error
+		if raw, err = modelPackConfig(layers, src, ref); err != nil {
+			return layer{}, err
+		}
+		mt = MediaTypeModelConfg
+	}
+	d, size, err := v1.SHA256(strings.NewReader(string(raw)))
+	if err != nil {
+		return layer{}, err
+	}
+	return layer{desc: v1.Descriptor{MediaType: types.MediaType(mt), Digest: d, Size: size}, open: BytesOpener(raw)}, nil
+}
+
+// modelPackConfig is the CNCF ModelPack model config: descriptor, config
+// (format when the weights agree on one) and modelfs (the layer digests).
+func modelPackConfig(layers []layer, src sourceInfo, ref Ref) ([]byte, error) {
+	type descriptor struct {
+		CreatedAt string `json:"createdAt,omitempty"`
+		Name      string `json:"name,omitempty"`
+		SourceURL string `json:"sourceURL,omitempty"`
+		Revision  string `json:"revision,omitempty"`
+	}
+	type modelConfig struct {
+		Format string `json:"format,omitempty"`
+	}
+	type modelFS struct {
+		Type    string    `json:"type"`
+		DiffIDs []v1.Hash `json:"diffIds"`
+	}
+	cfg := struct {
+		Descriptor descriptor  `json:"descriptor"`
+		Config     modelConfig `json:"config"`
+		ModelFS    modelFS     `json:"modelfs"`
+	}{
+		Descriptor: descriptor{Name: path.Base(filepath.ToSlash(strings.TrimPrefix(ref.Location(), layoutScheme))) + ":" + ref.Tag, SourceURL: src.Source, Revision: src.Revision},
+		ModelFS:    modelFS{Type: "layers", DiffIDs: []v1.Hash{}},
+	}
+	if created := src.annotations()[AnnotationCreated]; created != "" {
+		cfg.Descriptor.CreatedAt = created
+	}
+	formats := map[string]bool{}
+	for _, l := range layers {
+		cfg.ModelFS.DiffIDs = append(cfg.ModelFS.DiffIDs, l.desc.Digest)
+		if strings.Contains(string(l.desc.MediaType), ".weight.v1.raw") {
+			formats[strings.TrimPrefix(path.Ext(l.files[0].rel), ".")] = true
+		}
+	}
+	if len(formats) == 1 {
+		for f := range formats {
+			cfg.Config.Format = f
+		}
+	}
+	return json.Marshal(cfg)
+}
+
+// manifestJSON builds the OCI 1.1 artifact manifest.
+func manifestJSON(k Kind, config v1.Descriptor, layers []layer, src sourceInfo, metrics map[string]string) ([]byte, error) {
+	ann := src.annotations()
+	for name, v := range metrics {
+		ann[AnnotationMetricPfx+name] = v
+	}
+	m := v1.Manifest{
+		SchemaVersion: 2,
+		MediaType:     MediaTypeManifest,
+		ArtifactType:  artifactType(k),
+		Config:        config,
+		Layers:        make([]v1.Descriptor, len(layers)),
+	}
+	if config.MediaType == MediaTypeEmpty {
+		m.Config.Data = emptyConfig
+	}
+	if len(ann) > 0 {
+		m.Annotations = ann
+	}
+	for i, l := range layers {
+		m.Layers[i] = l.desc
+	}
+	return json.Marshal(m)
+}

@@ -1,0 +1,188 @@
+package artifact
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// writeTar writes files as a reproducible tar: entries in the given
+// (sorted) order, no directory entries, fixed mtime, uid, gid and owner
+// names, permissions reduced to 0644 or 0755. The same files always give
+// the same bytes, so a packed layer keeps its digest across pushes.
+func writeTar(w io.Writer, files []localFile) error {
+	tw := tar.NewWriter(w)
+	for _, f := range files {
+		if err := addTarFile(tw, f); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+func addTarFile(tw *tar.Writer, f localFile) error {
+	src, err := os.Open(f.abs)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	mode := int64(0o644)
+	if f.mode&0o111 != 0 {
+		mode = 0o755
+	}
+	hdr := &tar.Header{
+		Typeflag: tar.TypeReg,
+		Name:     f.rel,
+		Size:     f.size,
+		Mode:     mode,
+		ModTime:  time.Unix(0, 0),
+		Format:   tar.FormatPAX,
+	}
+	if err := tw.WriteHeader(hdr); err != nil {
+		return fmt.Errorf("packing %s: %w", f.rel, err)
+	}
+	n, err := io.Copy(tw, io.LimitReader(src, f.size))
+	if err == nil && n != f.size {
+		err = fmt.Errorf("%s shrank from %d to %d bytes while pushing", f.abs, f.size, n)
+	}
+	return err
+}
+
+// tarOpener streams writeTar through a pipe, so a packed layer is never
+// held in memory or written to a temporary file.
+func tarOpener(files []localFile) Opener {
+	return func() (io.ReadCloser, error) {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(writeTar(pw, files)) }()
+		return pr, nil
+	}
+}
+
+// extractor unpacks layers into a staging directory, refusing entries
+// that would land outside it.
+type extractor struct {
+	root  string            // staging directory
+	keep  func(string) bool // which slash paths to write (pull --only PATH)
+	links map[string]bool   // symlinks written so far, never written through
+	files []string          // slash paths written
+}
+
+// checkPath validates a slash path from a manifest or a tar entry.
+func (x *extractor) checkPath(name string) (string, error) {
+	clean := path.Clean(strings.TrimPrefix(name, "./"))
+	if name == "" || path.IsAbs(name) || !filepath.IsLocal(filepath.FromSlash(clean)) {
+		return "", fmt.Errorf("refusing path %q: absolute or outside the target directory", name)
+	}
+	for dir := path.Dir(clean); dir != "."; dir = path.Dir(dir) {
+		if x.links[dir] {
+			return "", fmt.Errorf("refusing path %q: it goes through the symbolic link %q", name, dir)
+		}
+	}
+	return clean, nil
+}
+
+// create opens a new file for rel inside the staging directory, replacing
+// an earlier entry of the same name (never following a link there).
+func (x *extractor) create(rel string, mode os.FileMode) (*os.File, error) {
+	p := filepath.Join(x.root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	delete(x.links, rel)
+	x.files = append(x.files, rel)
+	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+}
+
+// writeFile copies r into rel.
+func (x *extractor) writeFile(rel string, r io.Reader, mode os.FileMode) error {
+	f, err := x.create(rel, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// untar unpacks a tar stream (gzip-compressed when gz). Entries the keep
+// filter rejects are skipped; the stream is still read to its end so the
+// caller can verify the blob's digest.
+func (x *extractor) untar(r io.Reader, gz bool) error {
+	if gz {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return fmt.Errorf("layer is not gzip: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	tr := tar.NewReader(r)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading tar layer: %w", err)
+		}
+		if err := x.entry(tr, hdr); err != nil {
+			return err
+		}
+	}
+}
+
+func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) error {
+	if hdr.Typeflag == tar.TypeXGlobalHeader {
+		return nil
+	}
+	rel, err := x.checkPath(hdr.Name)
+	if err != nil {
+		return err
+	}
+	if rel == "." || !x.keep(rel) {
+		return nil
+	}
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		return os.MkdirAll(filepath.Join(x.root, filepath.FromSlash(rel)), 0o755)
+	case tar.TypeReg:
+		return x.writeFile(rel, tr, os.FileMode(hdr.Mode)&0o755|0o600)
+	case tar.TypeSymlink:
+		target := path.Join(path.Dir(rel), hdr.Linkname)
+		if path.IsAbs(hdr.Linkname) || !filepath.IsLocal(filepath.FromSlash(target)) {
+			return fmt.Errorf("refusing link %q -> %q: it escapes the target directory", hdr.Name, hdr.Linkname)
+		}
+		p := filepath.Join(x.root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		_ = os.Remove(p)
+		x.links[rel] = true
+		x.files = append(x.files, rel)
+		return os.Symlink(hdr.Linkname, p)
+	case tar.TypeLink:
+		target, err := x.checkPath(hdr.Linkname)
+		if err != nil {
+			return fmt.Errorf("refusing hard link %q: %w", hdr.Name, err)
+		}
+		src, err := os.Open(filepath.Join(x.root, filepath.FromSlash(target)))
+		if err != nil {
+			return fmt.Errorf("hard link %q names %q, which is not an earlier file of the layer", hdr.Name, hdr.Linkname)
+		}
+		defer src.Close()
+		return x.writeFile(rel, src, 0o644)
+	}
+	return fmt.Errorf("refusing tar entry %q: unsupported type %q", hdr.Name, string(hdr.Typeflag))
+}
