@@ -1,0 +1,169 @@
+package drift
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/mlc-project/mlc/gate/stats"
+)
+
+// column is one column of both datasets, ready to test: sorted numbers for
+// a numeric column, value counts for a categorical one.
+type column struct {
+	numeric      bool
+	ref, cur     []float64      // sorted, numeric columns only
+	refN, curN   int            // values kept (nulls, NaN and ±Inf dropped)
+	refCat, curC map[string]int // categorical columns only
+}
+
+func newColumn(ref, cur *sample) *column {
+	c := &column{numeric: ref.cats == nil && cur.cats == nil}
+	if c.numeric {
+		c.ref, c.cur = ref.nums.sorted(), cur.nums.sorted()
+		c.refN, c.curN = len(c.ref), len(c.cur)
+		return c
+	}
+	ref.asCategories()
+	cur.asCategories()
+	c.refCat, c.curC = ref.cats, cur.cats
+	c.refN, c.curN = ref.size(), cur.size()
+	return c
+}
+
+// distinct is the number of distinct values over both datasets.
+func (c *column) distinct() int {
+	if !c.numeric {
+		n := len(c.refCat)
+		for k := range c.curC {
+			if _, ok := c.refCat[k]; !ok {
+				n++
+			}
+		}
+		return n
+	}
+	n, i, j := 0, 0, 0
+	for i < len(c.ref) || j < len(c.cur) {
+		x := minNext(c.ref, c.cur, i, j)
+		for i < len(c.ref) && c.ref[i] == x {
+			i++
+		}
+		for j < len(c.cur) && c.cur[j] == x {
+			j++
+		}
+		n++
+	}
+	return n
+}
+
+// valueCounts returns the count of every distinct value in each dataset,
+// aligned, in ascending order of value (numbers by value, text by code
+// point, as Python's sorted()).
+func (c *column) valueCounts() (ref, cur []float64) {
+	if !c.numeric {
+		keys := make([]string, 0, len(c.refCat)+len(c.curC))
+		for k := range c.refCat {
+			keys = append(keys, k)
+		}
+		for k := range c.curC {
+			if _, ok := c.refCat[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			ref = append(ref, float64(c.refCat[k]))
+			cur = append(cur, float64(c.curC[k]))
+		}
+		return ref, cur
+	}
+	i, j := 0, 0
+	for i < len(c.ref) || j < len(c.cur) {
+		x := minNext(c.ref, c.cur, i, j)
+		i0, j0 := i, j
+		for i < len(c.ref) && c.ref[i] == x {
+			i++
+		}
+		for j < len(c.cur) && c.cur[j] == x {
+			j++
+		}
+		ref, cur = append(ref, float64(i-i0)), append(cur, float64(j-j0))
+	}
+	return ref, cur
+}
+
+// shares are Evidently's binned shares for PSI and Jensen-Shannon: Sturges
+// bins over both datasets for a numeric column with more than 20 distinct
+// reference values, else one bin per value.
+func (c *column) shares() (ref, cur []float64) {
+	if c.numeric && distinctSorted(c.ref) > 20 {
+		lo, hi := math.Min(c.ref[0], c.cur[0]), math.Max(c.ref[len(c.ref)-1], c.cur[len(c.cur)-1])
+		edges := stats.SturgesEdges(lo, hi, c.refN+c.curN)
+		ref, cur = stats.BinCounts(c.ref, edges), stats.BinCounts(c.cur, edges)
+	} else {
+		ref, cur = c.valueCounts()
+	}
+	for i := range ref {
+		ref[i] /= float64(c.refN)
+		cur[i] /= float64(c.curN)
+	}
+	return ref, cur
+}
+
+// score runs the method: a p-value for KS, chi-squared and Z, a distance
+// for the others.
+func (c *column) score(m Method) float64 {
+	switch m {
+	case KS:
+		_, p := stats.KS2Samp(c.ref, c.cur)
+		return p
+	case Wasserstein:
+		return stats.WassersteinNormed(c.ref, c.cur)
+	case ChiSquare:
+		ref, cur := c.valueCounts()
+		k := float64(c.curN) / float64(c.refN)
+		for i := range ref {
+			ref[i] *= k
+		}
+		_, p := stats.ChiSquare(cur, ref)
+		return p
+	case ZTest:
+		ref, cur := c.valueCounts()
+		if len(ref) == 1 { // the same single value on both sides
+			return 1
+		}
+		// Evidently codes the smallest value 0 and every other value 1.
+		p1 := (float64(c.refN) - ref[0]) / float64(c.refN)
+		p2 := (float64(c.curN) - cur[0]) / float64(c.curN)
+		return stats.TwoProportionZ(p1, c.refN, p2, c.curN)
+	case JensenShannon:
+		return stats.JensenShannon(c.shares())
+	case PSI:
+		ref, cur := c.shares()
+		stats.FillZeroShares(ref)
+		stats.FillZeroShares(cur)
+		return stats.PSI(ref, cur)
+	}
+	panic(fmt.Sprintf("drift: no test %q", m))
+}
+
+func minNext(a, b []float64, i, j int) float64 {
+	switch {
+	case i == len(a):
+		return b[j]
+	case j == len(b):
+		return a[i]
+	default:
+		return math.Min(a[i], b[j])
+	}
+}
+
+func distinctSorted(x []float64) int {
+	n := 0
+	for i := range x {
+		if i == 0 || x[i] != x[i-1] {
+			n++
+		}
+	}
+	return n
+}

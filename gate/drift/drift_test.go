@@ -1,0 +1,181 @@
+package drift
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlc-project/mlc/gate/table"
+)
+
+const testdata = "../../testdata/gate"
+
+// expectedColumn is one column of drift_columns.json (see drift_columns.py):
+// its profile, and under each method name ("auto", "psi", ...) the result.
+type expectedColumn struct {
+	Type      string
+	Reference int `json:"reference_values"`
+	Current   int `json:"current_values"`
+	Distinct  int `json:"distinct_values"`
+	Methods   map[string]expectedTest
+}
+
+type expectedTest struct {
+	Method  Method
+	Score   *float64 // null where scipy gives NaN
+	Drifted bool
+}
+
+func (e *expectedColumn) UnmarshalJSON(b []byte) error {
+	type profile expectedColumn
+	if err := json.Unmarshal(b, (*profile)(e)); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(b, &all); err != nil {
+		return err
+	}
+	e.Methods = map[string]expectedTest{}
+	for _, m := range methods {
+		if raw, ok := all[string(m)]; ok {
+			var r expectedTest
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return err
+			}
+			e.Methods[string(m)] = r
+		}
+	}
+	return nil
+}
+
+type expectedDataset struct {
+	Columns        map[string]*expectedColumn
+	DriftedColumns int     `json:"drifted_columns"`
+	DriftedShare   float64 `json:"drifted_share"`
+	Drift          bool
+}
+
+func loadExpected(t *testing.T) map[string]expectedDataset {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testdata, "drift_columns.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]expectedDataset{}
+	for _, name := range []string{"small", "large"} {
+		var d expectedDataset
+		if err := json.Unmarshal(all[name], &d); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = d
+	}
+	return out
+}
+
+func open(t *testing.T, name string) *table.Reader {
+	t.Helper()
+	r, err := table.Open(filepath.Join(testdata, name), table.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func compare(t *testing.T, dataset string, opt Options) (*Result, error) {
+	t.Helper()
+	if opt.DriftShare == 0 {
+		opt.DriftShare = DefaultDriftShare
+	}
+	return Compare(open(t, "drift_"+dataset+"_ref.csv"), open(t, "drift_"+dataset+"_cur.csv"), opt)
+}
+
+func TestAutoMatchesEvidently(t *testing.T) {
+	for name, want := range loadExpected(t) {
+		res, err := compare(t, name, Options{Test: Test{Method: Auto}})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, c := range res.Columns {
+			w := want.Columns[c.Column]
+			auto := w.Methods["auto"]
+			if c.Type != w.Type || c.Reference != w.Reference || c.Current != w.Current || c.Distinct != w.Distinct {
+				t.Errorf("%s/%s: type %s, %d/%d values, %d distinct; want %s, %d/%d, %d",
+					name, c.Column, c.Type, c.Reference, c.Current, c.Distinct, w.Type, w.Reference, w.Current, w.Distinct)
+			}
+			if c.Method != auto.Method || !near(c.Score, auto.Score) || c.Drifted != auto.Drifted {
+				t.Errorf("%s/%s: %s = %v (drift %v), want %s = %v (drift %v)",
+					name, c.Column, c.Method, c.Score, c.Drifted, auto.Method, auto.Score, auto.Drifted)
+			}
+		}
+		if res.DriftedColumns != want.DriftedColumns || res.DriftedShare != want.DriftedShare || res.Drift != want.Drift {
+			t.Errorf("%s: %d drifted (share %v, drift %v), want %d (%v, %v)",
+				name, res.DriftedColumns, res.DriftedShare, res.Drift, want.DriftedColumns, want.DriftedShare, want.Drift)
+		}
+	}
+}
+
+func TestEveryMethodMatchesEvidently(t *testing.T) {
+	for name, want := range loadExpected(t) {
+		for _, m := range methods[1:] {
+			var cols []string // numeric-only tests are checked on numeric columns
+			for col, w := range want.Columns {
+				if _, ok := w.Methods[string(m)]; ok {
+					cols = append(cols, col)
+				}
+			}
+			slices.Sort(cols)
+			opt := Options{Test: Test{Method: m}, Columns: cols}
+			res, err := compare(t, name, opt)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", name, m, err)
+			}
+			for _, c := range res.Columns {
+				w := want.Columns[c.Column].Methods[string(m)]
+				if c.Method != m || !near(c.Score, w.Score) || c.Drifted != w.Drifted {
+					t.Errorf("%s/%s: %s = %v (drift %v), want %v (drift %v)", name, c.Column, m, c.Score, c.Drifted, w.Score, w.Drifted)
+				}
+			}
+		}
+	}
+}
+
+// near compares with the reference; a null reference is scipy's NaN
+// chi-squared p-value for a single category, where mlc reports p = 1.
+func near(got float64, want *float64) bool {
+	if want == nil {
+		return got == 1
+	}
+	return math.Abs(got-*want) <= 1e-9*math.Max(1, math.Abs(*want))
+}
+
+func TestKSOnTextIsBadInput(t *testing.T) {
+	_, err := compare(t, "small", Options{Test: Test{Method: KS}, Columns: []string{"cat_k3"}})
+	if err == nil || !strings.Contains(err.Error(), `column "cat_k3" is categorical`) {
+		t.Fatalf("err = %v, want a message that cat_k3 is categorical", err)
+	}
+}
+
+func TestPerColumnOverride(t *testing.T) {
+	half := 0.5
+	res, err := compare(t, "small", Options{
+		Test:      Test{Method: Auto},
+		Columns:   []string{"num_cont", "cat_k3"},
+		PerColumn: map[string]Test{"num_cont": {Method: PSI, Threshold: &half}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{string(res.Columns[0].Method), string(res.Columns[1].Method)}
+	if !slices.Equal(got, []string{"psi", "chisquare"}) || res.Columns[0].Threshold != 0.5 || res.Columns[1].Threshold != 0.05 {
+		t.Errorf("methods %v thresholds %v, %v; want [psi chisquare] 0.5, 0.05", got, res.Columns[0].Threshold, res.Columns[1].Threshold)
+	}
+}
