@@ -1,0 +1,259 @@
+package table
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// readAll returns the columns and rows of path, nulls as "<null>", or the
+// error that stopped it.
+func readAll(t *testing.T, path string, opt Options) ([]string, [][]string, error) {
+	t.Helper()
+	r, err := Open(path, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	var rows [][]string
+	for r.Next() {
+		var row []string
+		for _, c := range r.Cells() {
+			if c.IsNull() {
+				row = append(row, "<null>")
+			} else {
+				row = append(row, c.String())
+			}
+		}
+		rows = append(rows, row)
+	}
+	return r.Columns(), rows, r.Err()
+}
+
+func write(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gz(data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func TestCSV(t *testing.T) {
+	p := write(t, t.TempDir(), "d.csv", []byte("\xef\xbb\xbfid,name,note\r\n1,\"Doe, J\",\"said \"\"hi\"\"\nthen left\"\r\n2,,\"\"\r\n\r\n3,é,x"))
+	cols, rows, err := readAll(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"id", "name", "note"}; !reflect.DeepEqual(cols, want) {
+		t.Errorf("columns %q, want %q", cols, want)
+	}
+	want := [][]string{
+		{"1", "Doe, J", "said \"hi\"\nthen left"},
+		{"2", "<null>", "<null>"},
+		{"3", "é", "x"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %q, want %q", rows, want)
+	}
+}
+
+func TestBadInputIsLocated(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"ragged.csv", "a,b\n1,2\n3\n", "ragged.csv: row 2: 1 fields, but the header has 2"},
+		{"bare.csv", "a,b\n1,x\"y\n", `bare.csv: row 1, column "b": line 2, field 2: a quote (")`},
+		{"open.csv", "a,b\n1,\"x\n", `open.csv: row 1, column "b": line 2, field 2: a quoted field is not closed`},
+		{"latin1.csv", "a,b\n1,2\n3,caf\xe9\n", `latin1.csv: row 2, column "b": not valid UTF-8`},
+		{"empty.csv", "", "empty.csv: empty file: a CSV file needs a header row"},
+		{"dup.csv", "a,b,a\n", `dup.csv: header: columns 1 and 3 are both named "a"`},
+		{"new.jsonl", "{\"a\":1}\n{\"a\":2,\"b\":3}\n", `new.jsonl: row 2: key "b" is not in the first object`},
+		{"dupkey.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":1,\"a\":2}\n", `dupkey.jsonl: row 2, column "a": duplicate key`},
+		{"syntax.jsonl", "{\"a\":1}\n{\"a\":tru}\n", `syntax.jsonl: row 2: byte 6: expected true`},
+		{"array.jsonl", "[1]\n", `array.jsonl: row 1: byte 1: each line must hold one JSON object`},
+		{"bytes.jsonl", "{\"a\":\"\xff\"}\n", `bytes.jsonl: row 1: not valid UTF-8`},
+		{"trunc.csv.gz", string(gz([]byte("a,b\n1,2\n3,4\n"))[:20]), "trunc.csv.gz: row 2: the gzip data is truncated"},
+		{"bad.parquet", "PAR1 not really", "bad.parquet: not a readable Parquet file"},
+	} {
+		_, _, err := readAll(t, write(t, dir, tc.name, []byte(tc.data)), Options{})
+		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, tc.want)) {
+			t.Errorf("%s: error %v\nwant prefix %s", tc.name, err, tc.want)
+		}
+		var te *Error
+		if !errors.As(err, &te) {
+			t.Errorf("%s: %T is not a *table.Error", tc.name, err)
+		}
+	}
+}
+
+func TestJSONL(t *testing.T) {
+	p := write(t, t.TempDir(), "d.ndjson", []byte("{\"id\":1,\"tag\":\"a\\u00e9\",\"ok\":true,\"x\":{\"n\":[1]}}\n\n{\"ok\":false,\"id\":2.5e3}\n{\"id\":null}\n"))
+	cols, rows, err := readAll(t, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"id", "tag", "ok", "x"}; !reflect.DeepEqual(cols, want) {
+		t.Errorf("columns %q", cols)
+	}
+	want := [][]string{
+		{"1", "aé", "true", `{"n":[1]}`},
+		{"2.5e3", "<null>", "false", "<null>"},
+		{"<null>", "<null>", "<null>", "<null>"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows %q, want %q", rows, want)
+	}
+}
+
+func TestKindsAndNumbers(t *testing.T) {
+	r, err := Open("-", Options{Stdin: strings.NewReader(`{"n":1.5,"s":"1.5","b":true,"i":-7}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Next() {
+		t.Fatal(r.Err())
+	}
+	c := r.Cells()
+	if c[0].Kind != Number || c[1].Kind != String || c[2].Kind != Bool || c[3].Kind != Number {
+		t.Errorf("kinds %v %v %v %v", c[0].Kind, c[1].Kind, c[2].Kind, c[3].Kind)
+	}
+	if f, ok := c[0].Float(); !ok || f != 1.5 {
+		t.Errorf("Float = %v, %v", f, ok)
+	}
+	if _, ok := c[1].Float(); ok {
+		t.Error("a JSON string must not read as a number")
+	}
+	if i, ok := c[3].Int(); !ok || i != -7 {
+		t.Errorf("Int = %v, %v", i, ok)
+	}
+	if _, ok := c[0].Int(); ok {
+		t.Error("1.5 is not an int")
+	}
+	for _, s := range []string{"NaN", "nan", "Inf", "-Inf", "+infinity"} {
+		f, ok := Cell{Text, []byte(s)}.Float()
+		if !ok || !(math.IsNaN(f) || math.IsInf(f, 0)) {
+			t.Errorf("%s: %v, %v", s, f, ok)
+		}
+	}
+	if _, ok := (Cell{Text, []byte("12abc")}).Float(); ok {
+		t.Error("12abc is not a number")
+	}
+}
+
+func TestGzipAndStdinSniffing(t *testing.T) {
+	data := []byte("a,b\n1,2\n")
+	dir := t.TempDir()
+	for name, opt := range map[string]Options{
+		write(t, dir, "d.csv.gz", gz(data)):  {},
+		write(t, dir, "no-extension", data):  {},
+		write(t, dir, "gz-no-ext", gz(data)): {},
+		"-":                                  {Stdin: bytes.NewReader(gz(data))},
+	} {
+		cols, rows, err := readAll(t, name, opt)
+		if err != nil || !reflect.DeepEqual(cols, []string{"a", "b"}) || !reflect.DeepEqual(rows, [][]string{{"1", "2"}}) {
+			t.Errorf("%s: %q %q %v", name, cols, rows, err)
+		}
+	}
+}
+
+type parquetRow struct {
+	ID    int64    `parquet:"id"`
+	Name  *string  `parquet:"name,optional"`
+	Score *float64 `parquet:"score,optional"`
+	OK    bool     `parquet:"ok"`
+}
+
+func parquetFile(t *testing.T, rows []parquetRow) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := parquet.NewGenericWriter[parquetRow](&b)
+	if _, err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestParquet(t *testing.T) {
+	name, score := "ana", math.NaN()
+	data := parquetFile(t, []parquetRow{{1, &name, &score, true}, {2, nil, nil, false}})
+	dir := t.TempDir()
+	want := [][]string{{"1", "ana", "NaN", "true"}, {"2", "<null>", "<null>", "false"}}
+	for path, opt := range map[string]Options{
+		write(t, dir, "d.parquet", data):        {},
+		write(t, dir, "d.parquet.gz", gz(data)): {},
+		"-":                                     {Stdin: bytes.NewReader(data)},
+	} {
+		cols, rows, err := readAll(t, path, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if !reflect.DeepEqual(cols, []string{"id", "name", "score", "ok"}) || !reflect.DeepEqual(rows, want) {
+			t.Errorf("%s: %q %q", path, cols, rows)
+		}
+	}
+}
+
+func TestDirectory(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "b.csv", []byte("x,y\n3,4\n"))
+	write(t, dir, "a.csv.gz", gz([]byte("x,y\n1,2\n")))
+	write(t, dir, "c.jsonl", []byte("{\"x\":5,\"y\":6}\n"))
+	write(t, dir, "README.md", []byte("not data"))
+	write(t, dir, ".hidden.csv", []byte("other\n"))
+	r, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for r.Next() {
+		got = append(got, filepath.Base(r.File())+":"+r.Cells()[0].String())
+	}
+	if r.Err() != nil {
+		t.Fatal(r.Err())
+	}
+	if want := []string{"a.csv.gz:1", "b.csv:3", "c.jsonl:5"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+
+	write(t, dir, "d.csv", []byte("x,z\n7,8\n"))
+	_, _, err = readAll(t, dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "d.csv: columns [\"x\" \"z\"] differ") {
+		t.Errorf("mismatched header: %v", err)
+	}
+	if _, err := Open(t.TempDir(), Options{}); err == nil || !strings.Contains(err.Error(), "no data files") {
+		t.Errorf("empty dir: %v", err)
+	}
+}
+
+func TestRowNumbersAndCellError(t *testing.T) {
+	r, err := Open("-", Options{Format: CSV, Stdin: strings.NewReader("a,b\n1,2\n3,4\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Next()
+	r.Next()
+	if got := r.CellError(1, errors.New("too big")).Error(); got != `-: row 2, column "b": too big` {
+		t.Errorf("got %s", got)
+	}
+}
