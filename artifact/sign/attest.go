@@ -1,0 +1,145 @@
+package sign
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sigstore/cosign/v2/pkg/cosign"
+	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
+	cremote "github.com/sigstore/cosign/v2/pkg/cosign/remote"
+	"github.com/sigstore/cosign/v2/pkg/oci/static"
+	"github.com/sigstore/cosign/v2/pkg/types"
+	"github.com/sigstore/rekor/pkg/generated/client"
+	"github.com/sigstore/rekor/pkg/generated/models"
+	"github.com/sigstore/sigstore/pkg/signature/dsse"
+	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
+
+	"github.com/mlc-project/mlc/artifact"
+)
+
+// Attest signs an in-toto statement about the manifest digest names in st
+// (a DSSE envelope) and attaches it as cosign v2 attaches attestations: a
+// layer of the sha256-<hex>.att image with the predicateType annotation.
+// It replaces an earlier attestation of the same predicate type, as
+// `cosign attest --replace` does, so re-attesting leaves one.
+func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, predicateType string, statement []byte, tlog TlogOpts) error {
+	if _, _, err := st.Manifest(ctx, digest); err != nil {
+		return fmt.Errorf("attesting %s@%s: %w", st.Location(), digest, err)
+	}
+	envelope, err := dsse.WrapSigner(s.sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(statement), sigopts.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("signing attestation: %w", err)
+	}
+	opts := []static.Option{
+		static.WithLayerMediaType(types.DssePayloadType),
+		static.WithAnnotations(map[string]string{"predicateType": predicateType}),
+	}
+	if s.sv.Cert != nil {
+		opts = append(opts, static.WithCertChain(s.sv.Cert, s.sv.Chain))
+	}
+	if tlog.Upload {
+		entry, err := s.uploadToRekor(ctx, tlog.RekorURL, func(c *client.Rekor, signer []byte) (*models.LogEntryAnon, error) {
+			return cosign.TLogUploadDSSEEnvelope(ctx, c, envelope, signer)
+		})
+		if err != nil {
+			return err
+		}
+		opts = append(opts, static.WithBundle(cbundle.EntryToBundle(entry)))
+	}
+	att, err := static.NewAttestation(envelope, opts...)
+	if err != nil {
+		return err
+	}
+	existing, err := readAttached(ctx, st, digest, AttestationSuffix)
+	if err != nil {
+		return err
+	}
+	replaced, err := cremote.NewReplaceOp(predicateType).Replace(existing, att)
+	if err != nil {
+		return err
+	}
+	return writeAttached(ctx, st, digest, AttestationSuffix, replaced)
+}
+
+// Statement is a verified in-toto statement, its predicate still raw.
+type Statement struct {
+	Type          string          `json:"_type"`
+	PredicateType string          `json:"predicateType"`
+	Subject       []Subject       `json:"subject"`
+	Predicate     json.RawMessage `json:"predicate"`
+}
+
+// Subject is what a statement is about.
+type Subject struct {
+	Name   string            `json:"name"`
+	Digest map[string]string `json:"digest"`
+}
+
+// VerifyAttestations returns the statements of predicateType attached to
+// digest whose signature passes p and whose subject is digest. It fails
+// with ErrNotVerified unless at least one does.
+func VerifyAttestations(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy, predicateType string) ([]Statement, error) {
+	co, err := p.checkOpts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	co.ClaimVerifier = cosign.IntotoSubjectClaimVerifier
+	atts, err := readAttached(ctx, st, digest, AttestationSuffix)
+	if err != nil {
+		return nil, err
+	}
+	list, err := atts.Get()
+	if err != nil {
+		return nil, fmt.Errorf("reading attestations of %s@%s: %w", st.Location(), digest, err)
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%w: %s@%s has no attestations (no %s tag)",
+			ErrNotVerified, st.Location(), digest, AttachedTag(digest, AttestationSuffix))
+	}
+	checked, _, err := cosign.VerifyImageAttestation(ctx, atts, digest, co)
+	if err != nil {
+		return nil, fmt.Errorf("%w: attestations of %s@%s: %v", ErrNotVerified, st.Location(), digest, err)
+	}
+	var out []Statement
+	for _, a := range checked {
+		envelope, err := a.Payload()
+		if err != nil {
+			return nil, err
+		}
+		s, err := decodeStatement(envelope)
+		if err != nil {
+			return nil, err
+		}
+		if s.PredicateType == predicateType {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: %s@%s has no valid %s attestation", ErrNotVerified, st.Location(), digest, predicateType)
+	}
+	return out, nil
+}
+
+// decodeStatement opens a DSSE envelope whose signature was verified.
+func decodeStatement(envelope []byte) (Statement, error) {
+	var env struct {
+		PayloadType string `json:"payloadType"`
+		Payload     string `json:"payload"`
+	}
+	if err := json.Unmarshal(envelope, &env); err != nil {
+		return Statement{}, fmt.Errorf("attestation is not a DSSE envelope: %w", err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(env.Payload)
+	if err != nil {
+		return Statement{}, fmt.Errorf("attestation payload: %w", err)
+	}
+	var s Statement
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return Statement{}, fmt.Errorf("attestation is not an in-toto statement: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,98 @@
+package sign
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sigstore/cosign/v2/cmd/cosign/cli/generate"
+	"github.com/sigstore/cosign/v2/cmd/cosign/cli/options"
+	cosignsign "github.com/sigstore/cosign/v2/cmd/cosign/cli/sign"
+	"github.com/sigstore/cosign/v2/pkg/cosign"
+	sigs "github.com/sigstore/cosign/v2/pkg/signature"
+	"github.com/sigstore/sigstore/pkg/signature"
+)
+
+// Sigstore's public-good instance, the defaults cosign uses.
+const (
+	DefaultFulcioURL  = options.DefaultFulcioURL
+	DefaultRekorURL   = options.DefaultRekorURL
+	DefaultOIDCIssuer = options.DefaultOIDCIssuerURL
+)
+
+// KeyOpts choose the signing identity, with cosign's semantics.
+type KeyOpts struct {
+	// Key is a private key reference as cosign takes it: a file path,
+	// env://VAR (the PEM in an environment variable) or a KMS URI. Empty
+	// means keyless: an ephemeral key certified by Fulcio for IDToken.
+	Key string
+	// Password returns the password of an encrypted key; nil reads
+	// COSIGN_PASSWORD, then the terminal, like cosign.
+	Password cosign.PassFunc
+
+	// Keyless signing.
+	IDToken    string // an OIDC identity token, or a path to a file holding one
+	FulcioURL  string
+	OIDCIssuer string
+	// OIDCClientID is the client the token was issued to ("sigstore").
+	OIDCClientID string
+}
+
+// Signer signs payloads; with a Fulcio certificate when keyless.
+type Signer struct {
+	sv *cosignsign.SignerVerifier
+}
+
+// NewSigner loads the key, or runs the keyless (Fulcio) flow, as cosign does.
+func NewSigner(ctx context.Context, ko KeyOpts) (*Signer, error) {
+	pass := ko.Password
+	if pass == nil {
+		pass = generate.GetPass
+	}
+	opts := options.KeyOpts{
+		KeyRef:           ko.Key,
+		PassFunc:         pass,
+		IDToken:          ko.IDToken,
+		FulcioURL:        orDefault(ko.FulcioURL, DefaultFulcioURL),
+		OIDCIssuer:       orDefault(ko.OIDCIssuer, DefaultOIDCIssuer),
+		OIDCClientID:     orDefault(ko.OIDCClientID, "sigstore"),
+		SkipConfirmation: true,
+	}
+	if ko.Key == "" && ko.IDToken == "" {
+		return nil, errors.New("no signing identity: pass --key (a cosign private key: path, env://VAR or KMS URI) or --identity-token for keyless signing")
+	}
+	sv, ephemeral, err := cosignsign.SignerFromKeyOpts(ctx, "", "", opts)
+	if err != nil {
+		return nil, fmt.Errorf("loading signing key %q: %w", ko.Key, err)
+	}
+	if ephemeral {
+		sv, err = cosignsign.KeylessSigner(ctx, opts, sv)
+		if err != nil {
+			return nil, fmt.Errorf("keyless signing with Fulcio at %s: %w", opts.FulcioURL, err)
+		}
+	}
+	return &Signer{sv: sv}, nil
+}
+
+// Keyless reports whether the signer holds a Fulcio certificate.
+func (s *Signer) Keyless() bool { return s.sv.Cert != nil }
+
+// Close releases hardware or KMS keys.
+func (s *Signer) Close() { s.sv.Close() }
+
+// LoadVerifier loads a public key reference as cosign takes it: a file
+// path, env://VAR, or a KMS URI.
+func LoadVerifier(ctx context.Context, keyRef string) (signature.Verifier, error) {
+	v, err := sigs.PublicKeyFromKeyRef(ctx, keyRef)
+	if err != nil {
+		return nil, fmt.Errorf("loading public key %q: %w", keyRef, err)
+	}
+	return v, nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,396 @@
+package sign
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/sigstore/cosign/v2/pkg/cosign"
+	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
+	"github.com/sigstore/cosign/v2/pkg/oci/empty"
+	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
+	"github.com/sigstore/cosign/v2/pkg/oci/static"
+	ctypes "github.com/sigstore/cosign/v2/pkg/types"
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
+	"github.com/sigstore/sigstore/pkg/signature/dsse"
+
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/artifact/sign/signtest"
+)
+
+// stores runs f against an OCI layout and an in-process registry.
+func stores(t *testing.T, f func(t *testing.T, st artifact.Store)) {
+	t.Run("layout", func(t *testing.T) { f(t, signtest.Layout(t)) })
+	t.Run("registry", func(t *testing.T) {
+		st, _ := signtest.Registry(t, "acme/model")
+		f(t, st)
+	})
+}
+
+func newSigner(t *testing.T, priv string) *Signer {
+	t.Helper()
+	s, err := NewSigner(context.Background(), KeyOpts{Key: priv, Password: signtest.PassFunc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func keyPolicy(t *testing.T, pub string) Policy {
+	t.Helper()
+	v, err := LoadVerifier(context.Background(), pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Policy{Key: v, IgnoreTlog: true}
+}
+
+func signatureLayers(t *testing.T, st artifact.Store, d v1.Hash) int {
+	t.Helper()
+	sigs, err := readAttached(context.Background(), st, d, SignatureSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := sigs.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(l)
+}
+
+func TestSignVerifyRoundTrip(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	stores(t, func(t *testing.T, st artifact.Store) {
+		ctx := context.Background()
+		d := signtest.PutArtifact(t, st, "v1", "weights")
+		s := newSigner(t, priv)
+		out, err := Sign(ctx, st, d, s, TlogOpts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "sha256-" + d.Hex + ".sig"; out.Tag != want || out.AlreadySigned {
+			t.Fatalf("Sign = %+v, want tag %s, not already signed", out, want)
+		}
+		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Format != "cosign" {
+			t.Fatalf("Verify = %+v, want one cosign signature", got)
+		}
+		// Signing again with the same key adds nothing.
+		out, err = Sign(ctx, st, d, s, TlogOpts{})
+		if err != nil || !out.AlreadySigned {
+			t.Fatalf("second Sign = %+v, %v; want AlreadySigned", out, err)
+		}
+		if n := signatureLayers(t, st, d); n != 1 {
+			t.Fatalf("%d signature layers after signing twice, want 1", n)
+		}
+		// A second key adds a second signature; both verify.
+		priv2, pub2 := signtest.KeyPair(t)
+		if _, err := Sign(ctx, st, d, newSigner(t, priv2), TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{pub, pub2} {
+			if _, err := Verify(ctx, st, d, keyPolicy(t, p)); err != nil {
+				t.Fatalf("verify with %s: %v", p, err)
+			}
+		}
+	})
+}
+
+func TestSignPayloadIsCosignSimpleSigning(t *testing.T) {
+	priv, _ := signtest.KeyPair(t)
+	st := signtest.Layout(t)
+	d := signtest.PutArtifact(t, st, "v1", "weights")
+	if _, err := Sign(context.Background(), st, d, newSigner(t, priv), TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	sigs, err := readAttached(context.Background(), st, d, SignatureSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := sigs.Get()
+	mt, _ := l[0].MediaType()
+	ann, _ := l[0].Annotations()
+	payload, _ := l[0].Payload()
+	var p struct {
+		Critical struct {
+			Identity struct {
+				DockerReference string `json:"docker-reference"`
+			} `json:"identity"`
+			Image struct {
+				Digest string `json:"docker-manifest-digest"`
+			} `json:"image"`
+			Type string `json:"type"`
+		} `json:"critical"`
+	}
+	if err := json.Unmarshal(payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	if mt != "application/vnd.dev.cosign.simplesigning.v1+json" || ann["dev.cosignproject.cosign/signature"] == "" ||
+		p.Critical.Type != "cosign container image signature" || p.Critical.Image.Digest != d.String() ||
+		p.Critical.Identity.DockerReference != LayoutIdentity {
+		t.Fatalf("signature layer %s %v payload %s is not cosign's simple signing for %s", mt, ann, payload, d)
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	_, otherPub := signtest.KeyPair(t)
+	stores(t, func(t *testing.T, st artifact.Store) {
+		ctx := context.Background()
+		signed := signtest.PutArtifact(t, st, "signed", "weights")
+		unsigned := signtest.PutArtifact(t, st, "unsigned", "other weights")
+		s := newSigner(t, priv)
+		if _, err := Sign(ctx, st, signed, s, TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		expectNotVerified := func(t *testing.T, d v1.Hash, p Policy, want string) {
+			t.Helper()
+			_, err := Verify(ctx, st, d, p)
+			if !errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("Verify = %v, want ErrNotVerified mentioning %q", err, want)
+			}
+		}
+		t.Run("wrong key", func(t *testing.T) {
+			expectNotVerified(t, signed, keyPolicy(t, otherPub), "invalid signature")
+		})
+		t.Run("unsigned", func(t *testing.T) {
+			expectNotVerified(t, unsigned, keyPolicy(t, pub), "has no signatures")
+		})
+		t.Run("signature for another digest", func(t *testing.T) {
+			// Copy the signed artifact's signature image to the unsigned one's tag.
+			desc, err := st.Resolve(ctx, AttachedTag(signed, SignatureSuffix))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _, err := st.Manifest(ctx, desc.Digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.PutManifest(ctx, AttachedTag(unsigned, SignatureSuffix), string(desc.MediaType), raw); err != nil {
+				t.Fatal(err)
+			}
+			expectNotVerified(t, unsigned, keyPolicy(t, pub), "invalid or missing digest in claim")
+		})
+		t.Run("tampered payload", func(t *testing.T) {
+			sigs, err := readAttached(ctx, st, signed, SignatureSuffix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, _ := sigs.Get()
+			b64, _ := l[0].Base64Signature()
+			payload, _ := l[0].Payload()
+			forged, err := static.NewSignature([]byte(strings.Replace(string(payload), `"optional":null`, `"optional":{"approved":"yes"}`, 1)), b64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := mutate.AppendSignatures(empty.Signatures(), false, forged)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := writeAttached(ctx, st, signed, SignatureSuffix, img); err != nil {
+				t.Fatal(err)
+			}
+			expectNotVerified(t, signed, keyPolicy(t, pub), "invalid signature")
+		})
+		t.Run("missing artifact", func(t *testing.T) {
+			missing, _ := v1.NewHash("sha256:" + strings.Repeat("0", 64))
+			_, err := Verify(ctx, st, missing, keyPolicy(t, pub))
+			if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ErrNotVerified) {
+				t.Fatalf("Verify of a missing manifest = %v, want fs.ErrNotExist", err)
+			}
+			if _, err := Sign(ctx, st, missing, s, TlogOpts{}); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("Sign of a missing manifest = %v, want fs.ErrNotExist", err)
+			}
+		})
+	})
+}
+
+func TestVerifyTamperedSignatureBlob(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	dir := filepath.Join(t.TempDir(), "store")
+	st, err := artifact.Open(artifact.Ref{Layout: dir, Tag: "x"}, artifact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d := signtest.PutArtifact(t, st, "v1", "weights")
+	if _, err := Sign(ctx, st, d, newSigner(t, priv), TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	sigs, _ := readAttached(ctx, st, d, SignatureSuffix)
+	l, _ := sigs.Get()
+	ld, _ := l[0].Digest()
+	blob := filepath.Join(dir, "blobs", "sha256", ld.Hex)
+	payload, err := os.ReadFile(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := strings.Replace(string(payload), d.Hex[:8], "00000000", 1)
+	if err := os.WriteFile(blob, []byte(tampered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Verify(ctx, st, d, keyPolicy(t, pub))
+	if !errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), "tampered") {
+		t.Fatalf("Verify with a tampered signature blob = %v, want ErrNotVerified naming the tampering", err)
+	}
+}
+
+func TestVerifyRegistryFaults(t *testing.T) {
+	_, pub := signtest.KeyPair(t)
+	d, _ := v1.NewHash("sha256:" + strings.Repeat("a", 64))
+	t.Run("500", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "boom", http.StatusInternalServerError)
+		}))
+		defer srv.Close()
+		_, err := Verify(context.Background(), signtest.RemoteStore(t, srv.URL, "acme/model"), d, keyPolicy(t, pub))
+		if err == nil || errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), "500") {
+			t.Fatalf("Verify against a failing registry = %v, want an error naming the 500", err)
+		}
+	})
+	t.Run("down", func(t *testing.T) {
+		st, srv := signtest.Registry(t, "acme/model")
+		srv.Close()
+		_, err := Verify(context.Background(), st, d, keyPolicy(t, pub))
+		if err == nil || errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), "connect") {
+			t.Fatalf("Verify against a stopped registry = %v, want a connection error", err)
+		}
+	})
+}
+
+// attachBundle attaches a Sigstore bundle signing subject (a cosign v3
+// signature when predicateType is cosign's) as an OCI 1.1 referrer of target.
+func attachBundle(t *testing.T, st artifact.Store, target, subject v1.Hash, priv, predicateType string) {
+	t.Helper()
+	ctx := context.Background()
+	keyPEM, err := os.ReadFile(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := cosign.LoadPrivateKey(keyPEM, []byte(signtest.Password), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmt := fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":%q}}],"predicateType":%q}`, subject.Hex, predicateType)
+	env, err := dsse.WrapSigner(sv, ctypes.IntotoPayloadType).SignMessage(strings.NewReader(stmt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := sv.PublicKey()
+	pubPEM, _ := cryptoutils.MarshalPublicKeyToPEM(pub)
+	b, err := cbundle.MakeNewBundle(pub, nil, []byte(stmt), env, pubPEM, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json"
+	put := func(mt string, b []byte) v1.Descriptor {
+		h, n, _ := v1.SHA256(strings.NewReader(string(b)))
+		desc := v1.Descriptor{MediaType: types.MediaType(mt), Digest: h, Size: n}
+		if err := st.PutBlob(ctx, desc, artifact.BytesOpener(b)); err != nil {
+			t.Fatal(err)
+		}
+		return desc
+	}
+	_, targetDesc, err := st.Manifest(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(map[string]any{
+		"schemaVersion": 2,
+		"mediaType":     types.OCIManifestSchema1,
+		"artifactType":  bundleType,
+		"config":        put("application/vnd.oci.empty.v1+json", []byte("{}")),
+		"layers":        []v1.Descriptor{put(bundleType, b)},
+		"subject":       v1.Descriptor{MediaType: targetDesc.MediaType, Digest: target, Size: targetDesc.Size},
+	})
+	if _, err := st.PutManifest(ctx, "", string(types.OCIManifestSchema1), raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVerifySigstoreBundleReferrer(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	_, otherPub := signtest.KeyPair(t)
+	stores(t, func(t *testing.T, st artifact.Store) {
+		ctx := context.Background()
+		d := signtest.PutArtifact(t, st, "v1", "weights")
+		attachBundle(t, st, d, d, priv, ctypes.CosignSignPredicateType)
+		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
+		if err != nil || len(got) != 1 || got[0].Format != "sigstore-bundle" {
+			t.Fatalf("Verify = %+v, %v; want one sigstore-bundle signature", got, err)
+		}
+		if _, err := Verify(ctx, st, d, keyPolicy(t, otherPub)); !errors.Is(err, ErrNotVerified) {
+			t.Fatalf("Verify with another key = %v, want ErrNotVerified", err)
+		}
+
+		// A bundle whose statement names another digest does not sign d2.
+		d2 := signtest.PutArtifact(t, st, "v2", "other weights")
+		attachBundle(t, st, d2, d, priv, ctypes.CosignSignPredicateType)
+		if _, err := Verify(ctx, st, d2, keyPolicy(t, pub)); !errors.Is(err, ErrNotVerified) {
+			t.Fatalf("Verify of a bundle for another digest = %v, want ErrNotVerified", err)
+		}
+
+		// An attestation bundle (another predicate) is not a signature.
+		d3 := signtest.PutArtifact(t, st, "v3", "third weights")
+		attachBundle(t, st, d3, d3, priv, "https://slsa.dev/provenance/v1")
+		if _, err := Verify(ctx, st, d3, keyPolicy(t, pub)); !errors.Is(err, ErrNotVerified) {
+			t.Fatalf("Verify with only an attestation bundle = %v, want ErrNotVerified", err)
+		}
+	})
+}
+
+func TestKeyRefs(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	ctx := context.Background()
+	keyPEM, _ := os.ReadFile(priv)
+	pubPEM, _ := os.ReadFile(pub)
+	t.Setenv("MLC_TEST_COSIGN_KEY", string(keyPEM))
+	t.Setenv("MLC_TEST_COSIGN_PUB", string(pubPEM))
+	t.Setenv("COSIGN_PASSWORD", signtest.Password)
+
+	st := signtest.Layout(t)
+	d := signtest.PutArtifact(t, st, "v1", "weights")
+	s, err := NewSigner(ctx, KeyOpts{Key: "env://MLC_TEST_COSIGN_KEY"}) // password from COSIGN_PASSWORD
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Sign(ctx, st, d, s, TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := LoadVerifier(ctx, "env://MLC_TEST_COSIGN_PUB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Verify(ctx, st, d, Policy{Key: v, IgnoreTlog: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Setenv("COSIGN_PASSWORD", "wrong")
+	if _, err := NewSigner(ctx, KeyOpts{Key: priv}); err == nil || !strings.Contains(err.Error(), priv) {
+		t.Fatalf("NewSigner with a wrong password = %v, want an error naming the key", err)
+	}
+	if _, err := NewSigner(ctx, KeyOpts{Key: filepath.Join(t.TempDir(), "missing.key")}); err == nil {
+		t.Fatal("NewSigner with a missing key file succeeded")
+	}
+	if _, err := NewSigner(ctx, KeyOpts{}); err == nil || !strings.Contains(err.Error(), "--key") {
+		t.Fatalf("NewSigner without key or token = %v, want a hint about --key", err)
+	}
+	if _, err := LoadVerifier(ctx, "env://MLC_TEST_UNSET_VAR"); err == nil {
+		t.Fatal("LoadVerifier of an unset variable succeeded")
+	}
+}

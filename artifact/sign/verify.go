@@ -1,0 +1,156 @@
+package sign
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/sigstore/cosign/v2/cmd/cosign/cli/fulcio"
+	"github.com/sigstore/cosign/v2/pkg/cosign"
+	"github.com/sigstore/cosign/v2/pkg/oci"
+	"github.com/sigstore/cosign/v2/pkg/types"
+	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore/pkg/signature"
+
+	"github.com/mlc-project/mlc/artifact"
+)
+
+// ErrNotVerified is wrapped by every error that means "no valid signature":
+// the artifact is unsigned, or signed with another key, or tampered.
+var ErrNotVerified = errors.New("signature not verified")
+
+// Policy says which signatures to accept.
+type Policy struct {
+	// Key verifies key-based signatures. Nil means keyless: the Fulcio
+	// certificate must match Identity and Issuer (exact or regexp).
+	Key            signature.Verifier
+	Identity       string
+	IdentityRegexp string
+	Issuer         string
+	IssuerRegexp   string
+	// IgnoreTlog accepts signatures without a Rekor inclusion proof (the
+	// offline mode, cosign's --insecure-ignore-tlog).
+	IgnoreTlog bool
+	// Annotations, when set, must all appear in the signed payload.
+	Annotations map[string]string
+}
+
+// Verified is one signature that passed.
+type Verified struct {
+	Format string // "cosign" (the .sig tag) or "sigstore-bundle" (OCI 1.1 referrer)
+	// Signer is the certificate identity for keyless signatures.
+	Signer string
+}
+
+// Verify checks the signatures attached to the manifest digest names in st
+// and returns those that pass. It fails with ErrNotVerified unless at least
+// one does.
+func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([]Verified, error) {
+	if _, _, err := st.Manifest(ctx, digest); err != nil {
+		return nil, fmt.Errorf("verifying %s@%s: %w", st.Location(), digest, err)
+	}
+	co, err := p.checkOpts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	co.ClaimVerifier = cosign.SimpleClaimVerifier
+	var ok []Verified
+	var fails []string
+	sigs, err := readAttached(ctx, st, digest, SignatureSuffix)
+	if err != nil {
+		return nil, err
+	}
+	list, err := sigs.Get()
+	if err != nil {
+		return nil, fmt.Errorf("reading signatures of %s@%s: %w", st.Location(), digest, err)
+	}
+	for _, s := range list {
+		if _, err := cosign.VerifyImageSignature(ctx, s, digest, co); err != nil {
+			fails = append(fails, err.Error())
+			continue
+		}
+		ok = append(ok, Verified{Format: "cosign", Signer: certIdentity(s)})
+	}
+	bundles, bundleFails, err := verifyBundles(ctx, st, digest, co, types.CosignSignPredicateType)
+	if err != nil {
+		return nil, err
+	}
+	ok = append(ok, bundles...)
+	fails = append(fails, bundleFails...)
+	if len(ok) > 0 {
+		return ok, nil
+	}
+	if len(fails) == 0 {
+		return nil, fmt.Errorf("%w: %s@%s has no signatures (no %s tag, no Sigstore bundle referrer)",
+			ErrNotVerified, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
+	}
+	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s is valid for this key and digest: %s",
+		ErrNotVerified, len(fails), st.Location(), digest, strings.Join(fails, "; "))
+}
+
+// checkOpts turns the policy into cosign's options. The Sigstore trust
+// root (TUF, cached) is loaded only when a transparency log or Fulcio
+// certificate must be checked, so key-based offline verification never
+// touches the network.
+func (p Policy) checkOpts(ctx context.Context) (*cosign.CheckOpts, error) {
+	co := &cosign.CheckOpts{SigVerifier: p.Key, IgnoreTlog: p.IgnoreTlog, IgnoreSCT: p.Key != nil}
+	if len(p.Annotations) > 0 {
+		co.Annotations = map[string]any{}
+		for k, v := range p.Annotations {
+			co.Annotations[k] = v
+		}
+	}
+	if p.Key == nil {
+		if p.Identity == "" && p.IdentityRegexp == "" || p.Issuer == "" && p.IssuerRegexp == "" {
+			return nil, errors.New("keyless verification needs --certificate-identity(-regexp) and --certificate-oidc-issuer(-regexp); or pass --key")
+		}
+		co.Identities = []cosign.Identity{{Subject: p.Identity, SubjectRegExp: p.IdentityRegexp, Issuer: p.Issuer, IssuerRegExp: p.IssuerRegexp}}
+	}
+	if p.Key != nil && p.IgnoreTlog {
+		// sigstore-go wants trusted material even when the key is all we trust.
+		co.TrustedMaterial = &root.BaseTrustedMaterial{}
+		return co, nil
+	}
+	tm, err := cosign.TrustedRoot()
+	if err != nil {
+		return nil, fmt.Errorf("loading the Sigstore trust root (TUF) to check the transparency log: %w (offline, verify with --key and --insecure-ignore-tlog)", err)
+	}
+	co.TrustedMaterial = tm
+	if p.Key == nil {
+		if co.RootCerts, err = fulcio.GetRoots(); err != nil {
+			return nil, err
+		}
+		if co.IntermediateCerts, err = fulcio.GetIntermediates(); err != nil {
+			return nil, err
+		}
+	}
+	return co, nil
+}
+
+// certIdentity is the subject of a keyless signature's certificate.
+func certIdentity(s oci.Signature) string {
+	cert, err := s.Cert()
+	if err != nil || cert == nil {
+		return ""
+	}
+	return subjectOf(cert)
+}
+
+func subjectOf(cert *x509.Certificate) string {
+	switch {
+	case len(cert.EmailAddresses) > 0:
+		return cert.EmailAddresses[0]
+	case len(cert.URIs) > 0:
+		return cert.URIs[0].String()
+	}
+	return cert.Subject.String()
+}
+
+func digestBytes(d v1.Hash) []byte {
+	b, _ := hex.DecodeString(d.Hex) // v1.Hash guarantees hex
+	return b
+}
