@@ -1,0 +1,292 @@
+package argo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// workflowRenderer turns one IR workflow into a WorkflowTemplate spec.
+type workflowRenderer struct {
+	p    *ir.Pipeline
+	wf   *ir.Workflow
+	jobs map[string]*ir.Job
+	// ancestors[id] holds every job id reachable through Needs: the only
+	// tasks whose outputs Argo lets a task read.
+	ancestors        map[string]map[string]bool
+	names            map[string]string // template and task name → what claimed it
+	templates        []template
+	createsWorkflows bool
+}
+
+func newWorkflowRenderer(p *ir.Pipeline, wf *ir.Workflow) *workflowRenderer {
+	return &workflowRenderer{
+		p: p, wf: wf,
+		jobs:      map[string]*ir.Job{},
+		ancestors: map[string]map[string]bool{},
+		names:     map[string]string{},
+	}
+}
+
+// claim reserves a template/task name, so a job id can never silently
+// collide with a name mlc generates.
+func (r *workflowRenderer) claim(name, owner string) error {
+	if prev, ok := r.names[name]; ok {
+		return fmt.Errorf("%s and %s both need the argo template name %q; rename the job", prev, owner, name)
+	}
+	r.names[name] = owner
+	return nil
+}
+
+func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
+	spec := workflowSpec{Entrypoint: dagTemplate, ServiceAccountName: r.wf.Name}
+	if err := r.claim(dagTemplate, "the workflow graph"); err != nil {
+		return spec, err
+	}
+	params, err := r.parameters()
+	if err != nil {
+		return spec, err
+	}
+	spec.Arguments = &arguments{Parameters: params}
+	if r.wf.Concurrency != "" {
+		spec.Synchronization = &synchronization{Mutexes: []mutex{{Name: r.wf.Concurrency}}}
+	}
+	r.templates = []template{{Name: dagTemplate}}
+	var tasks []dagTask
+	for _, job := range r.wf.Jobs {
+		jobTasks, err := r.job(job)
+		if err != nil {
+			return spec, fmt.Errorf("job %s: %w", job.ID, err)
+		}
+		tasks = append(tasks, jobTasks...)
+	}
+	r.templates[0].DAG = &dag{Tasks: tasks}
+	if len(r.wf.OnFailure) > 0 {
+		if err := r.exitHandler(); err != nil {
+			return spec, fmt.Errorf("on-failure: %w", err)
+		}
+		spec.OnExit = exitTemplate
+	}
+	spec.Templates = r.templates
+	return spec, nil
+}
+
+// parameters are the fixed workflow parameters and the manual inputs.
+func (r *workflowRenderer) parameters() ([]parameter, error) {
+	branch := ""
+	if t := r.wf.Triggers.Push; t != nil && len(t.Branches) > 0 {
+		branch = t.Branches[0]
+	}
+	params := []parameter{
+		{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build (MLC_REVISION)"},
+		{Name: paramEvent, Value: ptr("manual"), Enum: []string{"push", "pull_request", "schedule", "trigger", "manual"}, Description: "what started the run; jobs that never run for pull requests check it"},
+		{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"},
+		{Name: paramRepo, Value: ptr(""), Description: "git URL of the repository, checked out for jobs that need the workspace"},
+	}
+	reserved := map[string]bool{}
+	for _, prm := range params {
+		reserved[prm.Name] = true
+	}
+	for _, in := range r.wf.Triggers.Inputs {
+		if err := checkName("manual input", in.Name); err != nil {
+			return nil, err
+		}
+		if reserved[in.Name] {
+			return nil, fmt.Errorf("manual input %q: the name is reserved for mlc's own argo parameter; rename the input", in.Name)
+		}
+		reserved[in.Name] = true
+		params = append(params, parameter{Name: in.Name, Value: ptr(in.Default), Description: in.Description})
+	}
+	return params, nil
+}
+
+// job adds the templates of one job and returns its DAG tasks: the job,
+// preceded by a suspend task when it needs an approval.
+func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
+	if err := r.claim(job.ID, "job "+job.ID); err != nil {
+		return nil, err
+	}
+	if err := r.link(job); err != nil {
+		return nil, err
+	}
+	when, err := r.conditions(job)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := r.jobTemplate(job)
+	if err != nil {
+		return nil, err
+	}
+	needs := job.Needs
+	var tasks []dagTask
+	if job.Approval != nil {
+		approval, err := r.approvalTemplate(job)
+		if err != nil {
+			return nil, err
+		}
+		r.templates = append(r.templates, approval)
+		tasks = append(tasks, dagTask{Name: approval.Name, Template: approval.Name, Depends: depends(needs), When: strings.Join(when, " && ")})
+		needs = append(append([]string{}, needs...), approval.Name)
+		when = append(when, fmt.Sprintf("'{{tasks.%s.outputs.parameters.%s}}' == '%s'", approval.Name, approveParam, approveValue))
+	}
+	r.templates = append(r.templates, tmpl)
+	task := dagTask{Name: job.ID, Template: job.ID, Depends: depends(needs), When: strings.Join(when, " && ")}
+	for _, in := range job.Inputs {
+		if task.Arguments == nil {
+			task.Arguments = &arguments{}
+		}
+		task.Arguments.Parameters = append(task.Arguments.Parameters, parameter{
+			Name:  in.Name,
+			Value: ptr(fmt.Sprintf("{{tasks.%s.outputs.parameters.%s}}", in.Job, in.Output)),
+		})
+	}
+	return append(tasks, task), nil
+}
+
+// link records the job and checks that what it reads (needs, inputs, output
+// conditions) comes from jobs before it that produce it.
+func (r *workflowRenderer) link(job *ir.Job) error {
+	anc := map[string]bool{}
+	for _, n := range job.Needs {
+		if _, ok := r.jobs[n]; !ok {
+			return fmt.Errorf("needs %q, which is not an earlier job of the workflow", n)
+		}
+		anc[n] = true
+		for a := range r.ancestors[n] {
+			anc[a] = true
+		}
+	}
+	r.jobs[job.ID] = job
+	r.ancestors[job.ID] = anc
+	for _, in := range job.Inputs {
+		if err := checkName("input", in.Name); err != nil {
+			return err
+		}
+		if err := r.readable(anc, in.Job, in.Output); err != nil {
+			return fmt.Errorf("input %s: %w", in.Name, err)
+		}
+	}
+	if w := job.Condition.WhenOutput; w != nil {
+		if err := r.readable(anc, w.Job, w.Output); err != nil {
+			return fmt.Errorf("condition: %w", err)
+		}
+	}
+	return nil
+}
+
+func (r *workflowRenderer) readable(anc map[string]bool, jobID, output string) error {
+	if !anc[jobID] {
+		return fmt.Errorf("reads job %q, which is not among the jobs it needs", jobID)
+	}
+	for _, o := range r.jobs[jobID].Outputs {
+		if o.Name == output {
+			return nil
+		}
+	}
+	return fmt.Errorf("job %q has no output %q", jobID, output)
+}
+
+// depends runs a task only after every named task succeeded. Unlike Argo's
+// plain `dependencies` (which also proceeds after a skipped task), a job
+// whose need was skipped (pull request, rejected approval) is skipped too.
+func depends(needs []string) string {
+	parts := make([]string, len(needs))
+	for i, n := range needs {
+		parts[i] = n + ".Succeeded"
+	}
+	return strings.Join(parts, " && ")
+}
+
+// conditions are the job's `when` clauses, ANDed by the caller. Values are
+// compared as single-quoted strings in Argo's govaluate expressions.
+func (r *workflowRenderer) conditions(job *ir.Job) ([]string, error) {
+	c := job.Condition
+	var when []string
+	if c.NotOnPullRequest || len(c.OnlyBranches) > 0 {
+		when = append(when, fmt.Sprintf("'{{workflow.parameters.%s}}' != 'pull_request'", paramEvent))
+	}
+	if len(c.OnlyBranches) > 0 {
+		alts := make([]string, len(c.OnlyBranches))
+		for i, b := range c.OnlyBranches {
+			if err := checkQuotable("branch", b); err != nil {
+				return nil, err
+			}
+			alts[i] = fmt.Sprintf("'{{workflow.parameters.%s}}' == '%s'", paramBranch, b)
+		}
+		when = append(when, "("+strings.Join(alts, " || ")+")")
+	}
+	if w := c.WhenOutput; w != nil {
+		if err := checkQuotable("condition value", w.Equals); err != nil {
+			return nil, err
+		}
+		when = append(when, fmt.Sprintf("'{{tasks.%s.outputs.parameters.%s}}' == '%s'", w.Job, w.Output, w.Equals))
+	}
+	return when, nil
+}
+
+// The approval decision a suspend node records; anything but approveValue
+// (including the default after the timeout) skips the job.
+const (
+	approveParam = "approve"
+	approveValue = "approve"
+	rejectValue  = "reject"
+)
+
+// approvalTemplate suspends the workflow until a person sets the approve
+// parameter (argo node set … --output-parameter approve=approve, then argo
+// resume; or the form in the Argo UI). Argo has no approver lists or quorum:
+// who may resume is whoever Kubernetes RBAC lets patch Workflows.
+func (r *workflowRenderer) approvalTemplate(job *ir.Job) (template, error) {
+	a := job.Approval
+	name := job.ID + approvalSuffix
+	if err := r.claim(name, "the approval of job "+job.ID); err != nil {
+		return template{}, err
+	}
+	if a.Required > 1 {
+		return template{}, fmt.Errorf("approval: required approvals %d > 1 is not supported by argo (a suspend node is resumed once); use 1", a.Required)
+	}
+	desc := "Approve job " + job.ID
+	if a.Environment != "" {
+		desc += " (environment " + a.Environment + ")"
+	}
+	if len(a.Approvers) > 0 {
+		desc += "; approvers: " + strings.Join(a.Approvers, ", ")
+	}
+	if a.Timeout > 0 {
+		desc += "; rejected automatically after " + a.Timeout.String()
+	}
+	t := template{
+		Name: name,
+		Inputs: &templateIO{Parameters: []parameter{{
+			Name: approveParam, Default: ptr(rejectValue), Enum: []string{approveValue, rejectValue}, Description: desc,
+		}}},
+		Outputs: &templateIO{Parameters: []parameter{{
+			Name: approveParam, ValueFrom: &valueFrom{Supplied: &struct{}{}, Default: ptr(rejectValue)},
+		}}},
+		Suspend: &suspend{},
+	}
+	if a.Timeout > 0 {
+		t.Suspend.Duration = a.Timeout.String()
+	}
+	return t, nil
+}
+
+// exitHandler runs the OnFailure steps from the workflow's onExit hook when
+// the run did not succeed.
+func (r *workflowRenderer) exitHandler() error {
+	for _, n := range []string{exitTemplate, failureTemplate} {
+		if err := r.claim(n, "the on-failure handler"); err != nil {
+			return err
+		}
+	}
+	alert, err := r.jobTemplate(&ir.Job{ID: failureTemplate, Steps: r.wf.OnFailure})
+	if err != nil {
+		return err
+	}
+	r.templates = append(r.templates,
+		template{Name: exitTemplate, Steps: [][]step{{{Name: failureTemplate, Template: failureTemplate, When: "'{{workflow.status}}' != 'Succeeded'"}}}},
+		alert,
+	)
+	return nil
+}
