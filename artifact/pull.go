@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,8 +29,10 @@ type PullOptions struct {
 type PullResult struct {
 	Ref          Ref // by digest
 	ArtifactType string
-	Files        []string // slash paths written under the target directory
-	Bytes        int64    // layer bytes downloaded
+	// Name is the model name a ModelPack config or KitOps Kitfile gives.
+	Name  string
+	Files []string // slash paths written under the target directory
+	Bytes int64    // layer bytes downloaded
 }
 
 // Pull writes the files of the artifact ref names into dir. Every blob is
@@ -44,6 +47,10 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 	m, desc, err := fetchManifest(ctx, store, ref)
 	if err != nil {
 		return PullResult{}, err
+	}
+	name, err := configName(ctx, store, m.Config)
+	if err != nil {
+		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
 	layers, keep, err := selectLayers(m, opts.Only)
 	if err != nil {
@@ -65,7 +72,7 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 	if err := commit(); err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: moving files into %s: %w", ref, dir, err)
 	}
-	return PullResult{Ref: ref.WithDigest(desc.Digest), ArtifactType: m.ArtifactType, Files: x.files, Bytes: n}, nil
+	return PullResult{Ref: ref.WithDigest(desc.Digest), ArtifactType: m.ArtifactType, Name: name, Files: x.files, Bytes: n}, nil
 }
 
 // fetchManifest resolves ref and reads the artifact manifest it names.
@@ -89,6 +96,37 @@ func fetchManifest(ctx context.Context, store Store, ref Ref) (*v1.Manifest, v1.
 		m.ArtifactType = string(m.Config.MediaType)
 	}
 	return &m, desc, nil
+}
+
+// maxConfigSize bounds the model configs read into memory.
+const maxConfigSize = 4 << 20
+
+// configName reads the model name from a ModelPack config or a KitOps
+// Kitfile (package.name); other configs have none.
+func configName(ctx context.Context, store Store, config v1.Descriptor) (string, error) {
+	if config.MediaType != MediaTypeModelConfg && config.MediaType != MediaTypeKitConfig {
+		return "", nil
+	}
+	if config.Size > maxConfigSize {
+		return "", fmt.Errorf("config %s is %d bytes, more than a model config can be", config.Digest, config.Size)
+	}
+	rc, err := store.Blob(ctx, config.Digest)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	raw, err := io.ReadAll(VerifyBlob(rc, config.Digest, config.Size))
+	if err != nil {
+		return "", fmt.Errorf("config: %w", err)
+	}
+	var cfg struct {
+		Descriptor struct{ Name string } `json:"descriptor"` // ModelPack
+		Package    struct{ Name string } `json:"package"`    // KitOps
+	}
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return "", fmt.Errorf("config %s (%s) is not JSON: %w", config.Digest, config.MediaType, err)
+	}
+	return cmp.Or(cfg.Descriptor.Name, cfg.Package.Name), nil
 }
 
 // selectLayers picks the layers --only asks for and the filter for the
@@ -175,6 +213,9 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 	}
 	defer rc.Close()
 	counted := &countingSize{r: VerifyBlob(rc, l.Digest, l.Size)}
+	if strings.Contains(string(l.MediaType), "zstd") {
+		return 0, fmt.Errorf("zstd-compressed layers (%s) are not supported", l.MediaType)
+	}
 	if isTarLayer(string(l.MediaType), l.Annotations) {
 		// Tar entries are written as they stream; a digest mismatch found
 		// at the end discards the whole staging directory.

@@ -1,0 +1,371 @@
+package artifact
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// blob is a layer or config to hand-craft an artifact with.
+type blob struct {
+	mediaType   string
+	annotations map[string]string
+	content     []byte
+}
+
+func (b blob) descriptor() v1.Descriptor {
+	d, size, _ := v1.SHA256(bytes.NewReader(b.content))
+	return v1.Descriptor{MediaType: types.MediaType(b.mediaType), Digest: d, Size: size, Annotations: b.annotations}
+}
+
+// putArtifact stores a hand-made artifact (as another tool, or an
+// attacker, could) and returns its reference by tag.
+func putArtifact(t *testing.T, ref Ref, config blob, layers ...blob) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := Open(ref, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v1.Manifest{SchemaVersion: 2, MediaType: MediaTypeManifest, Config: config.descriptor()}
+	for _, b := range append([]blob{config}, layers...) {
+		if err := store.PutBlob(ctx, b.descriptor(), BytesOpener(b.content)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range layers {
+		m.Layers = append(m.Layers, l.descriptor())
+	}
+	raw, _ := json.Marshal(m)
+	if _, err := store.PutManifest(ctx, ref.Tag, MediaTypeManifest, raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tarOf(t *testing.T, entries ...*tar.Header) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, h := range entries {
+		body := []byte("data")
+		if h.Typeflag == tar.TypeReg {
+			h.Size = int64(len(body))
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			tw.Write(body)
+		}
+	}
+	tw.Close()
+	return buf.Bytes()
+}
+
+// assertUntouched checks that a failed pull left no trace: the target
+// does not exist and its parent holds no staging directory.
+func assertUntouched(t *testing.T, dst string) {
+	t.Helper()
+	if _, err := os.Lstat(dst); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("failed pull created %s", dst)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(dst))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), "mlc-pull") {
+			t.Errorf("failed pull left %s behind", e.Name())
+		}
+	}
+}
+
+func layoutRef(t *testing.T, tag string) Ref {
+	t.Helper()
+	r, err := ParseRef("oci:" + filepath.Join(t.TempDir(), "store") + ":" + tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func emptyConfigBlob() blob { return blob{mediaType: MediaTypeEmpty, content: emptyConfig} }
+
+func TestPullRefusesUnsafePaths(t *testing.T) {
+	cases := map[string]blob{
+		"title traversal": {mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "../evil"}, content: []byte("x")},
+		"absolute title":  {mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "/tmp/evil"}, content: []byte("x")},
+		"tar traversal": {mediaType: "application/vnd.mlc.dataset.layer.v1.tar", content: tarOf(t,
+			&tar.Header{Name: "ok.txt", Typeflag: tar.TypeReg, Mode: 0o644},
+			&tar.Header{Name: "../../evil", Typeflag: tar.TypeReg, Mode: 0o644})},
+		"escaping link": {mediaType: "application/vnd.mlc.dataset.layer.v1.tar", content: tarOf(t,
+			&tar.Header{Name: "passwd", Typeflag: tar.TypeSymlink, Linkname: "../../../etc/passwd"})},
+		"write through link": {mediaType: "application/vnd.mlc.dataset.layer.v1.tar", content: tarOf(t,
+			&tar.Header{Name: "d", Typeflag: tar.TypeSymlink, Linkname: "."},
+			&tar.Header{Name: "d/x", Typeflag: tar.TypeReg, Mode: 0o644})},
+		"device": {mediaType: "application/vnd.mlc.dataset.layer.v1.tar", content: tarOf(t,
+			&tar.Header{Name: "dev", Typeflag: tar.TypeChar})},
+	}
+	for name, layer := range cases {
+		t.Run(name, func(t *testing.T) {
+			ref := layoutRef(t, "x")
+			putArtifact(t, ref, emptyConfigBlob(), layer)
+			dst := filepath.Join(t.TempDir(), "out")
+			_, err := Pull(context.Background(), ref, dst, PullOptions{})
+			if err == nil || !strings.Contains(err.Error(), "refusing") {
+				t.Fatalf("pull: %v, want a refusal", err)
+			}
+			assertUntouched(t, dst)
+		})
+	}
+}
+
+func TestPullTamperedBlobLayout(t *testing.T) {
+	ctx := context.Background()
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"a.bin": bytes.Repeat([]byte("a"), 2<<20)})
+	ref := layoutRef(t, "v1")
+	res, err := Push(ctx, src, ref, PushOptions{Kind: KindDataset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := manifestOf(t, res.Ref, Options{})
+	blobFile := filepath.Join(ref.Layout, "blobs", "sha256", m.Layers[0].Digest.Hex)
+	if err := os.WriteFile(blobFile, bytes.Repeat([]byte("b"), 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	_, err = Pull(ctx, ref, dst, PullOptions{})
+	if err == nil || !strings.Contains(err.Error(), "tampered") {
+		t.Fatalf("pull of a tampered blob: %v", err)
+	}
+	if entries, _ := os.ReadDir(dst); len(entries) != 0 {
+		t.Errorf("tampered pull wrote %d entries into the existing directory", len(entries))
+	}
+}
+
+func TestPullTamperedBlobRegistry(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"a.bin": bytes.Repeat([]byte("a"), 2<<20), "b.txt": []byte("b")})
+	res, err := Push(ctx, src, reg.ref(t, "ml/t:v1"), PushOptions{Options: testOptions(), Kind: KindDataset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The registry serves a different body of the same length for blobs.
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/blobs/sha256:") {
+			return false
+		}
+		size := 1
+		if strings.Contains(r.URL.Path, manifestOf(t, res.Ref, testOptions()).Layers[0].Digest.Hex) {
+			size = 2 << 20
+		}
+		w.Write(bytes.Repeat([]byte("z"), size))
+		return true
+	})
+	dst := filepath.Join(t.TempDir(), "out")
+	if _, err := Pull(ctx, res.Ref, dst, PullOptions{Options: testOptions()}); err == nil || !strings.Contains(err.Error(), "tampered") {
+		t.Fatalf("pull: %v, want a digest mismatch", err)
+	}
+	assertUntouched(t, dst)
+}
+
+func TestMissingTag(t *testing.T) {
+	reg := newTestRegistry(t)
+	for _, ref := range []Ref{reg.ref(t, "ml/none:v9"), layoutRef(t, "v9")} {
+		dst := filepath.Join(t.TempDir(), "out")
+		_, err := Pull(context.Background(), ref, dst, PullOptions{Options: testOptions()})
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: %v, want not found", ref, err)
+		}
+		assertUntouched(t, dst)
+	}
+}
+
+func TestRegistryDown(t *testing.T) {
+	reg := newTestRegistry(t)
+	ref := reg.ref(t, "ml/d:v1")
+	reg.srv.Close()
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"a": []byte("a")})
+	if _, err := Push(context.Background(), src, ref, PushOptions{Options: testOptions(), Kind: KindDataset}); err == nil {
+		t.Fatal("push to a stopped registry succeeded")
+	}
+	dst := filepath.Join(t.TempDir(), "out")
+	if _, err := Pull(context.Background(), ref, dst, PullOptions{Options: testOptions()}); err == nil {
+		t.Fatal("pull from a stopped registry succeeded")
+	}
+	assertUntouched(t, dst)
+}
+
+// failFirst makes the first n uploads (PATCH) fail with fail, then lets
+// requests through; it returns the number of PATCH requests seen.
+func failFirst(reg *testRegistry, n int64, fail func(w http.ResponseWriter, r *http.Request)) *atomic.Int64 {
+	var patches atomic.Int64
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPatch {
+			return false
+		}
+		if patches.Add(1) <= n {
+			fail(w, r)
+			return true
+		}
+		return false
+	})
+	return &patches
+}
+
+func TestTransientErrorsAreRetried(t *testing.T) {
+	faults := map[string]func(w http.ResponseWriter, r *http.Request){
+		"500": func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			http.Error(w, "boom", http.StatusInternalServerError)
+		},
+		"connection closed mid-upload": func(w http.ResponseWriter, r *http.Request) {
+			io.CopyN(io.Discard, r.Body, 1<<20) // part of the blob, then hang up
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		},
+	}
+	for name, fail := range faults {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			reg := newTestRegistry(t)
+			src := t.TempDir()
+			files := map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), 3<<20)}
+			writeTree(t, src, files)
+			patches := failFirst(reg, 1, fail)
+			res, err := Push(ctx, src, reg.ref(t, "ml/r:v1"), PushOptions{Options: testOptions(), Kind: KindDataset})
+			if err != nil {
+				t.Fatalf("push did not recover from a transient fault: %v", err)
+			}
+			if patches.Load() < 3 { // two blobs, one of them sent twice
+				t.Errorf("%d uploads, want a retry", patches.Load())
+			}
+			dst := filepath.Join(t.TempDir(), "o")
+			if _, err := Pull(ctx, res.Ref, dst, PullOptions{Options: testOptions()}); err != nil {
+				t.Fatal(err)
+			}
+			sameTree(t, files, readTree(t, dst))
+		})
+	}
+}
+
+func TestPersistent500Fails(t *testing.T) {
+	reg := newTestRegistry(t)
+	var posts atomic.Int64
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPost {
+			posts.Add(1)
+			http.Error(w, "down for maintenance", http.StatusInternalServerError)
+			return true
+		}
+		return false
+	})
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"a": []byte("a")})
+	_, err := Push(context.Background(), src, reg.ref(t, "ml/d:v1"), PushOptions{Options: testOptions(), Kind: KindDataset, CacheDir: ""})
+	if err == nil || !strings.Contains(err.Error(), "500") {
+		t.Fatalf("push: %v, want the 500 reported", err)
+	}
+	if posts.Load() < 2 {
+		t.Errorf("%d upload attempts, want retries", posts.Load())
+	}
+}
+
+func TestPlainHTTPOnlyWhenAsked(t *testing.T) {
+	reg := newTestRegistry(t)
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"a": []byte("a")})
+	opts := testOptions()
+	opts.PlainHTTP = false
+	_, err := Push(context.Background(), src, reg.ref(t, "ml/d:v1"), PushOptions{Options: opts, Kind: KindDataset})
+	if err == nil || !strings.Contains(err.Error(), "--plain-http") {
+		t.Fatalf("push over HTTP without --plain-http: %v", err)
+	}
+}
+
+func TestCrossRepositoryMount(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	// The in-process registry shares blobs between repositories; make
+	// repository "b" see only blobs mounted into it, and answer mounts.
+	var mu sync.Mutex
+	mounted := map[string]bool{}
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasPrefix(r.URL.Path, "/v2/ml/b/") {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method == http.MethodHead && strings.Contains(r.URL.Path, "/blobs/") && !mounted[filepath.Base(r.URL.Path)] {
+			w.WriteHeader(http.StatusNotFound)
+			return true
+		}
+		if d := r.URL.Query().Get("mount"); r.Method == http.MethodPost && d != "" && r.URL.Query().Get("from") == "ml/a" {
+			mounted[d] = true
+			w.Header().Set("Location", "/v2/ml/b/blobs/"+d)
+			w.WriteHeader(http.StatusCreated)
+			return true
+		}
+		return false
+	})
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), 2<<20)})
+	opts := PushOptions{Options: testOptions(), Kind: KindDataset, CacheDir: t.TempDir()}
+	if _, err := Push(ctx, src, reg.ref(t, "ml/a:v1"), opts); err != nil {
+		t.Fatal(err)
+	}
+	before := reg.uploaded.Load()
+	res, err := Push(ctx, src, reg.ref(t, "ml/b:v1"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mounted) != 2 || reg.uploaded.Load() != before {
+		t.Errorf("mounted %d blobs and uploaded %d bytes, want 2 mounts and no upload", len(mounted), reg.uploaded.Load()-before)
+	}
+	if res.LayerBytes != 0 {
+		t.Errorf("push counted %d bytes sent", res.LayerBytes)
+	}
+}
+
+func TestPullKitOpsModelKit(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(tarOf(t, &tar.Header{Name: "models/model.gguf", Typeflag: tar.TypeReg, Mode: 0o644}))
+	zw.Close()
+	kitfile := blob{mediaType: MediaTypeKitConfig, content: []byte(`{"manifestVersion":"1.0","package":{"name":"demo"},"model":{"path":"models/model.gguf"},"datasets":[{"path":"data/train.csv"}]}`)}
+	ref := layoutRef(t, "kit")
+	putArtifact(t, ref, kitfile,
+		blob{mediaType: "application/vnd.kitops.modelkit.model.v1.tar+gzip", content: gz.Bytes()},
+		blob{mediaType: "application/vnd.kitops.modelkit.dataset.v1.tar", content: tarOf(t, &tar.Header{Name: "data/train.csv", Typeflag: tar.TypeReg, Mode: 0o644})},
+	)
+	dst := filepath.Join(t.TempDir(), "kit")
+	res, err := Pull(context.Background(), ref, dst, PullOptions{Only: "model"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readTree(t, dst)
+	if len(got) != 1 || string(got["models/model.gguf"]) != "data" {
+		t.Errorf("pulled %v from a ModelKit", keys(got))
+	}
+	if res.Name != "demo" {
+		t.Errorf("ModelKit name %q, want demo", res.Name)
+	}
+}
