@@ -29,14 +29,17 @@ func (f *gcsFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 	return fetchObjects(ctx, gcsBucket{client.Bucket(f.src.Bucket)}, f.src.Prefix, dst, f.parallel)
 }
 
-// clientOptions points the client at a custom endpoint. Such endpoints are
-// mostly emulators and private servers, so requests go unauthenticated
-// unless GOOGLE_APPLICATION_CREDENTIALS names a credentials file.
+// clientOptions reads through the JSON API, which emulators serve as well
+// as GCS does, and points the client at a custom endpoint if set. Such
+// endpoints are mostly emulators and private servers, so requests go
+// unauthenticated unless GOOGLE_APPLICATION_CREDENTIALS names a
+// credentials file.
 func (f *gcsFetcher) clientOptions() []option.ClientOption {
+	opts := []option.ClientOption{storage.WithJSONReads()}
 	if f.src.Endpoint == "" {
-		return nil
+		return opts
 	}
-	opts := []option.ClientOption{option.WithEndpoint(f.src.Endpoint)}
+	opts = append(opts, option.WithEndpoint(f.src.Endpoint))
 	if os.Getenv("GOOGLE_APPLICATION_CREDENTIALS") == "" {
 		opts = append(opts, option.WithoutAuthentication())
 	}

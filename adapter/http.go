@@ -38,7 +38,7 @@ func (s HTTPSource) fileName() string {
 		return "download"
 	}
 	name := path.Base(u.Path)
-	if name == "/" || name == "." || name == "" {
+	if name == "/" || name == "." || name == ".." {
 		return "download"
 	}
 	return name

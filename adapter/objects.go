@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"path"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -39,6 +38,10 @@ func fetchObjects(ctx context.Context, b bucket, prefix, dst string, parallel in
 		if !ok {
 			continue
 		}
+		if _, err := out.target(rel); err != nil { // refuse before downloading
+			g.Wait()
+			return nil, fmt.Errorf("%s: %w", b.url(key), err)
+		}
 		listed++
 		g.Go(func() error {
 			r, err := b.open(gctx, key)
@@ -64,18 +67,15 @@ func fetchObjects(ctx context.Context, b bucket, prefix, dst string, parallel in
 	return out.manifest(b.url(prefix)), nil
 }
 
-// relativeKey is an object key's path below prefix, as written under the
-// output directory. A key equal to the prefix (a prefix naming one object)
-// keeps its base name; "directory" marker objects (ending in "/") yield
-// ok=false. Keys that would escape the output directory are refused by the
-// sink.
+// relativeKey is an object key's path below the prefix's last "/", as
+// `aws s3 cp --recursive` writes it: prefix "credit/2026/" and prefix
+// "credit/2026/part-" both write "credit/2026/part-0.csv" as "part-0.csv".
+// "Directory" marker objects (ending in "/") yield ok=false. Keys that would
+// escape the output directory are refused by the sink's target.
 func relativeKey(key, prefix string) (rel string, ok bool) {
 	if strings.HasSuffix(key, "/") {
 		return "", false
 	}
-	rel = strings.TrimPrefix(strings.TrimPrefix(key, prefix), "/")
-	if rel == "" {
-		rel = path.Base(key)
-	}
-	return rel, true
+	dir := prefix[:strings.LastIndex(prefix, "/")+1]
+	return strings.TrimLeft(strings.TrimPrefix(key, dir), "/"), true
 }

@@ -43,6 +43,9 @@ func (f *s3Fetcher) client(ctx context.Context) (*s3.Client, error) {
 		cfg.Region = "us-east-1"
 	}
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		// Objects uploaded without a checksum are common; the SDK would log
+		// a line for each one.
+		o.DisableLogOutputChecksumValidationSkipped = true
 		if f.src.Endpoint != "" {
 			o.BaseEndpoint = aws.String(f.src.Endpoint)
 			o.UsePathStyle = true

@@ -1,0 +1,117 @@
+package adapter
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+)
+
+const httpBody = "age,label\n30,1\n"
+
+func httpBodySHA() string {
+	sum := sha256.Sum256([]byte(httpBody))
+	return hex.EncodeToString(sum[:])
+}
+
+// serveFlaky answers the first failures requests with status, then the body.
+func serveFlaky(t *testing.T, failures int32, status int) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= failures {
+			w.WriteHeader(status)
+			return
+		}
+		w.Write([]byte(httpBody))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+// fetchHTTP runs the http adapter without real backoff delays.
+func fetchHTTP(t *testing.T, src HTTPSource) (string, *Manifest, error) {
+	t.Helper()
+	if _, err := New(Source{HTTP: &src}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	f := newHTTPFetcher(src)
+	f.backoff = 0
+	dst := t.TempDir()
+	m, err := f.Fetch(context.Background(), dst)
+	return dst, m, err
+}
+
+func TestHTTPDownloadsAndVerifiesSHA256(t *testing.T) {
+	srv, _ := serveFlaky(t, 0, 0)
+	dst, m, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/data/credit.csv?token=x", SHA256: httpBodySHA()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, dst, map[string]string{"credit.csv": httpBody})
+	if len(m.Files) != 1 || m.Files[0].SHA256 != httpBodySHA() {
+		t.Errorf("manifest %+v", m)
+	}
+}
+
+func TestHTTPRetriesServerErrors(t *testing.T) {
+	srv, calls := serveFlaky(t, 2, http.StatusInternalServerError)
+	dst, _, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/credit.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, dst, map[string]string{"credit.csv": httpBody})
+	if calls.Load() != 3 {
+		t.Errorf("%d requests, want 3 (two 500s, then success)", calls.Load())
+	}
+}
+
+func TestHTTPGivesUpAfterTheLastAttempt(t *testing.T) {
+	srv, calls := serveFlaky(t, 100, http.StatusServiceUnavailable)
+	dst, _, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/credit.csv"})
+	assertErrContains(t, err, "503")
+	assertTree(t, dst, map[string]string{})
+	if calls.Load() != 4 {
+		t.Errorf("%d requests, want 4 attempts", calls.Load())
+	}
+}
+
+func TestHTTPDoesNotRetryNotFound(t *testing.T) {
+	srv, calls := serveFlaky(t, 100, http.StatusNotFound)
+	_, _, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/credit.csv"})
+	assertErrContains(t, err, "404 Not Found", srv.URL)
+	if calls.Load() != 1 {
+		t.Errorf("%d requests, want 1", calls.Load())
+	}
+}
+
+func TestHTTPSHA256MismatchLeavesNothing(t *testing.T) {
+	srv, calls := serveFlaky(t, 0, 0)
+	other := sha256.Sum256([]byte("something else"))
+	dst, _, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/credit.csv", SHA256: hex.EncodeToString(other[:])})
+	if !errors.Is(err, ErrChecksum) {
+		t.Fatalf("error %v, want ErrChecksum", err)
+	}
+	assertTree(t, dst, map[string]string{})
+	if calls.Load() != 1 {
+		t.Errorf("%d requests, want 1: a mismatch is not retried", calls.Load())
+	}
+}
+
+func TestHTTPFileNames(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://x/a/b.csv?q=1": "b.csv",
+		"https://x/":            "download",
+		"https://x":             "download",
+		"https://x/a%20b.csv":   "a b.csv",
+		"https://x/..":          "download",
+	} {
+		if got := (HTTPSource{URL: url}).fileName(); got != want {
+			t.Errorf("fileName(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
