@@ -37,8 +37,8 @@ func assess(col string, tallies map[string]*tally, opt Options) (Attribute, erro
 	a.ParityDifference = hi - lo
 	a.ParityRatio = ratio(lo, hi)
 	a.DisparateImpact = a.ParityRatio
-	if opt.Privileged != "" {
-		if err := a.privileged(tallies, opt.Privileged); err != nil {
+	if group, ok := opt.Privileged[col]; ok {
+		if err := a.privileged(tallies, group); err != nil {
 			return a, err
 		}
 	}

@@ -32,12 +32,12 @@ import (
 
 // Options name the columns and the limits.
 type Options struct {
-	Protected  []string // columns whose values define the groups
-	Label      string   // true outcome
-	Prediction string   // model prediction; "" assesses the data (labels) only
-	Positive   string   // the favourable value of label and prediction
-	Privileged string   // a group of every protected column; "" for none
-	Weight     string   // per-row weight column; "" for 1
+	Protected  []string          // columns whose values define the groups
+	Label      string            // true outcome
+	Prediction string            // model prediction; "" assesses the data (labels) only
+	Positive   string            // the favourable value of label and prediction
+	Privileged map[string]string // protected column → its privileged group (optional)
+	Weight     string            // per-row weight column; "" for 1
 	Limits     Limits
 }
 
@@ -98,6 +98,11 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 	cols, err := locate(r, opt)
 	if err != nil {
 		return nil, err
+	}
+	for col := range opt.Privileged {
+		if !slices.Contains(opt.Protected, col) {
+			return nil, fmt.Errorf("privileged group given for %q, which is not a protected column (%v)", col, opt.Protected)
+		}
 	}
 	res := &Result{Mode: "data"}
 	if opt.Prediction != "" {

@@ -19,7 +19,7 @@ type fairnessCases struct {
 		Name    string
 		File    string
 		Options struct {
-			Protected                            []string
+			Protected                             []string
 			Label, Prediction, Weight, Privileged string
 		}
 		Attributes map[string]struct {
@@ -73,8 +73,11 @@ func TestMatchesFairlearnAndAIF360(t *testing.T) {
 	}
 	for _, c := range all.Cases {
 		o := c.Options
-		res, err := evaluate(t, c.File, Options{Protected: o.Protected, Label: o.Label, Prediction: o.Prediction,
-			Weight: o.Weight, Privileged: o.Privileged})
+		opt := Options{Protected: o.Protected, Label: o.Label, Prediction: o.Prediction, Weight: o.Weight}
+		if o.Privileged != "" {
+			opt.Privileged = map[string]string{o.Protected[0]: o.Privileged}
+		}
+		res, err := evaluate(t, c.File, opt)
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
@@ -140,7 +143,8 @@ func TestBadInput(t *testing.T) {
 		want string
 	}{
 		{"missing column", Options{Protected: []string{"gender"}, Label: "label"}, `column "gender": no such column`},
-		{"unknown privileged group", Options{Protected: []string{"sex"}, Label: "label", Privileged: "z"}, `--privileged "z" is not a value`},
+		{"unknown privileged group", Options{Protected: []string{"sex"}, Label: "label", Privileged: map[string]string{"sex": "z"}}, `--privileged "z" is not a value`},
+		{"privileged of another column", Options{Protected: []string{"sex"}, Label: "label", Privileged: map[string]string{"race": "A"}}, `"race", which is not a protected column`},
 		{"text weight", Options{Protected: []string{"sex"}, Label: "label", Weight: "race"}, `row 1, column "race": weight "`},
 	} {
 		_, err := evaluate(t, "fairness_data.csv", tc.opt)
