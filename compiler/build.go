@@ -154,7 +154,9 @@ func (b *builder) alertSteps(message string) []ir.Step {
 	if a == nil {
 		return nil
 	}
-	return []ir.Step{b.mlc("alert", "Alert", "notify", "--webhook-env", a.WebhookSecret, "--message", message)}
+	st := b.mlc("alert", "Alert", "notify", "--webhook-env", a.WebhookSecret, "--message", message)
+	st.Secrets = []string{a.WebhookSecret}
+	return []ir.Step{st}
 }
 
 // job starts a job expanded from the spec path origin.
@@ -219,8 +221,7 @@ func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
 		j.Permissions = addPermission(j.Permissions, "id-token", "write")
 		return b.mlc(id, "Sign", "sign", ref, "--keyless")
 	}
-	j.Secrets = addSecret(j.Secrets, sg.KeySecret, cosignPassword)
-	return b.mlc(id, "Sign", "sign", ref, "--key", "env://"+sg.KeySecret)
+	return withSecrets(j, b.mlc(id, "Sign", "sign", ref, "--key", "env://"+sg.KeySecret), sg.KeySecret, cosignPassword)
 }
 
 // verifyStep verifies ref's signature before it is deployed.
@@ -256,6 +257,13 @@ func setEnv(env []ir.EnvVar, name, value string) []ir.EnvVar {
 
 func sortEnv(env []ir.EnvVar) {
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+}
+
+// withSecrets gives step st (of job j) the named secrets, and only it.
+func withSecrets(j *ir.Job, st ir.Step, names ...string) ir.Step {
+	st.Secrets = addSecret(st.Secrets, names...)
+	j.Secrets = addSecret(j.Secrets, names...)
+	return st
 }
 
 func addSecret(secrets []string, names ...string) []string {

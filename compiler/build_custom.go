@@ -14,13 +14,12 @@ func (b *builder) customJob(name string) *ir.Job {
 	j.Image = c.Image
 	j.Resources = resources(c.Resources)
 	j.Timeout = duration(c.Timeout)
-	j.Secrets = addSecret(j.Secrets, c.Secrets...)
 	for _, after := range c.After {
 		for _, id := range b.jobsOf(after) {
 			need(j, id, "", "")
 		}
 	}
-	st := b.script("run", name, c.Run, c.Dir, c.Env, nil)
+	st := withSecrets(j, b.script("run", name, c.Run, c.Dir, c.Env, nil), c.Secrets...)
 	st.GPU = j.Resources.GPU > 0
 	j.Steps = append(j.Steps, st)
 	return j

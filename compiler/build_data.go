@@ -21,17 +21,15 @@ func rawDir(dataset string) string  { return workDir + "/raw/" + dataset }
 func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	d := b.spec.Datasets[name]
 	j := b.job("dataset-"+name, "Dataset "+name, ir.StageVersion, "datasets", name)
-	j.Secrets = addSecret(j.Secrets, d.Secrets...)
 	data := rawDir(name)
-	j.Steps = append(j.Steps, b.mlc("fetch", "Acquire", "fetch", name, "--spec", ".", "--out", data))
+	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", "fetch", name, "--spec", ".", "--out", data), d.Secrets...))
 	if d.HasSchema {
 		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", "check", "schema", data, "--spec", ".", "--dataset", name))
 	}
 	if p := d.Prepare; p != nil {
 		j.Image = p.Image
-		j.Secrets = addSecret(j.Secrets, p.Secrets...)
-		j.Steps = append(j.Steps, b.script("prepare", "Prepare", p.Run, p.Dir, p.Env,
-			map[string]string{"MLC_DATA": data, "MLC_PREPARED": dataDir(name)}))
+		j.Steps = append(j.Steps, withSecrets(j, b.script("prepare", "Prepare", p.Run, p.Dir, p.Env,
+			map[string]string{"MLC_DATA": data, "MLC_PREPARED": dataDir(name)}), p.Secrets...))
 		data = dataDir(name)
 	}
 	if f := d.Fairness; f != nil {

@@ -71,7 +71,6 @@ func (b *builder) deployJob(name string) *ir.Job {
 	}
 	if d := e.Deploy; d != nil {
 		j.Image = d.Image
-		j.Secrets = addSecret(j.Secrets, d.Secrets...)
 		env := copyEnv(d.Env)
 		env["MLC_ENVIRONMENT"] = name
 		if e.URL != "" {
@@ -82,7 +81,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 			ir.EnvVar{Name: "MLC_APP_IMAGE", FromInput: "package-" + e.App + "-ref"},
 			ir.EnvVar{Name: "MLC_MODEL", FromInput: "evaluate-" + modelOf(a) + "-ref"})
 		sortEnv(st.Env)
-		j.Steps = append(j.Steps, st)
+		j.Steps = append(j.Steps, withSecrets(j, st, d.Secrets...))
 	}
 	return j
 }

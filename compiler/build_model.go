@@ -18,7 +18,6 @@ func (b *builder) trainJob(name string) *ir.Job {
 	j.Resources = resources(t.Resources)
 	j.Retries = t.Retries
 	j.Timeout = duration(t.Timeout)
-	j.Secrets = addSecret(j.Secrets, t.Secrets...)
 	b.useRegistry(j, true)
 	paths := b.pullInputs(j, t.Code, t.Data)
 	paths["MLC_MODEL_DIR"] = modelDir(name)
@@ -27,7 +26,7 @@ func (b *builder) trainJob(name string) *ir.Job {
 		params, _ := json.Marshal(t.Params) // map keys marshal sorted
 		env["MLC_PARAMS"] = string(params)
 	}
-	train := b.script("train", "Train", t.Run, t.Dir, env, paths)
+	train := withSecrets(j, b.script("train", "Train", t.Run, t.Dir, env, paths), t.Secrets...)
 	train.GPU = j.Resources.GPU > 0
 	j.Steps = append(j.Steps, train,
 		b.mlc("push", "Push candidate", "push", "model", modelDir(name), b.ref("model", name, "candidate-${MLC_REVISION}")))
@@ -46,7 +45,6 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	if j.Image == "" {
 		j.Image = m.Train.Image
 	}
-	j.Secrets = addSecret(j.Secrets, m.Train.Secrets...)
 	b.useRegistry(j, true)
 	need(j, "train-"+name, "ref", "MLC_CANDIDATE")
 	j.Steps = append(j.Steps, b.mlc("pull-candidate", "Pull candidate", "pull", "${MLC_CANDIDATE}", modelDir(name)))
@@ -54,7 +52,7 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	paths["MLC_MODEL_DIR"] = modelDir(name)
 	metrics, predictions := evalDir(name)+"/metrics.json", evalDir(name)+"/predictions.csv"
 	paths["MLC_METRICS"], paths["MLC_PREDICTIONS"] = metrics, predictions
-	j.Steps = append(j.Steps, b.script("evaluate", "Evaluate", e.Run, m.Train.Dir, copyEnv(m.Train.Env), paths))
+	j.Steps = append(j.Steps, withSecrets(j, b.script("evaluate", "Evaluate", e.Run, m.Train.Dir, copyEnv(m.Train.Env), paths), m.Train.Secrets...))
 
 	gate := []string{"check", "metrics", metrics}
 	for _, metric := range sortedKeys(e.Gates) {
@@ -88,10 +86,12 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	for _, k := range sortedKeys(m.Train.Params) {
 		push = append(push, "--param", k+"="+fmt.Sprint(m.Train.Params[k]))
 	}
-	if !b.spec.Signing.Keyless {
-		push = append(push, "--key", "env://"+b.spec.Signing.KeySecret)
+	register := b.mlc("register", "Register model", push...)
+	if sg := b.spec.Signing; !sg.Keyless {
+		register.Args = append(register.Args, "--key", "env://"+sg.KeySecret)
+		register = withSecrets(j, register, sg.KeySecret, cosignPassword)
 	}
-	j.Steps = append(j.Steps, b.mlc("register", "Register model", push...), b.signStep(j, "sign", ref))
+	j.Steps = append(j.Steps, register, b.signStep(j, "sign", ref))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "register"}}
 	return j
 }

@@ -21,10 +21,9 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 	}
 	dr := mon.Drift
 	j := b.job("drift", "Drift check", ir.StageMonitor, "monitor", "drift")
-	j.Secrets = addSecret(j.Secrets, mon.Secrets...)
 	b.useRegistry(j, false)
 	current := monitorDir + "/current"
-	j.Steps = append(j.Steps, b.mlc("fetch", "Acquire production data", "fetch", "monitor.drift.current", "--spec", ".", "--out", monitorDir+"/raw"))
+	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire production data", "fetch", "monitor.drift.current", "--spec", ".", "--out", monitorDir+"/raw"), mon.Secrets...))
 	if d, ok := b.spec.Datasets[dr.Reference]; ok && d.Prepare != nil {
 		j.Image = d.Prepare.Image
 		j.Steps = append(j.Steps, b.script("prepare", "Prepare", d.Prepare.Run, d.Prepare.Dir, d.Prepare.Env,

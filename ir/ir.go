@@ -112,7 +112,7 @@ type Job struct {
 	Approval    *Approval // non-nil: a person must approve before the job runs
 	Environment string    // deployment environment name ("" for none)
 	Env         []EnvVar  // literal values, sorted by Name
-	Secrets     []string  // secret names exposed as env vars of the same name, sorted
+	Secrets     []string  // every secret name a step of the job uses, sorted (union of Step.Secrets)
 	Permissions []Permission
 	// Workspace is true when the job reads or writes the shared source
 	// checkout (user code); targets check out the repository for it.
@@ -145,6 +145,9 @@ type Step struct {
 	Script string   // StepScript: the user's script, passed to the shell verbatim
 	Dir    string   // working directory relative to the workspace ("" for its root)
 	Env    []EnvVar // extra step env, sorted by Name
+	// Secrets this step needs, by name, exposed as env vars of the same
+	// name; a subset of the job's Secrets. Other steps never see them.
+	Secrets []string
 	// GPU: the step needs the job's GPUs inside its container.
 	GPU bool
 	// Build is set for StepBuildImage.

@@ -29,6 +29,9 @@ func shellWord(a string) string {
 	if strings.IndexFunc(a, unsafeRune) < 0 {
 		return a
 	}
+	if literal := envRef.ReplaceAllString(a, ""); !strings.ContainsAny(literal, "$`\\\"!\n") {
+		return `"` + a + `"` // only ${NAME} is special inside double quotes here
+	}
 	var b strings.Builder
 	last := 0
 	for _, m := range envRef.FindAllStringIndex(a, -1) {
