@@ -1,0 +1,215 @@
+package tekton
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Tekton and Kubernetes name rules for the identifiers mlc turns into
+// object, task, step, result and parameter names.
+var (
+	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	resultName = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
+	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	paramName  = regexp.MustCompile(`^[A-Za-z_][-A-Za-z0-9_]*$`)
+	labelValue = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$`)
+	quantity   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
+	// imageRef is what the builder accepts as a push destination: an image
+	// reference, possibly with ${NAME} references the shell expands.
+	imageRef = regexp.MustCompile(`^[A-Za-z0-9._/:@${}-]+$`)
+)
+
+// checker collects the first problem found while walking the IR, with the
+// spec field it came from, so Render can stop before writing anything.
+type checker struct{ err error }
+
+func (c *checker) fail(format string, args ...any) {
+	if c.err == nil {
+		c.err = fmt.Errorf("tekton: "+format, args...)
+	}
+}
+
+// text rejects a user string Tekton would rewrite: Tekton substitutes
+// "$(...)" variables in every step field, parameter and when-expression, so
+// such text would not reach the shell verbatim (and could read other
+// parameters). Kubernetes' own "$(VAR)" expansion is covered by the same rule.
+func (c *checker) text(field, s string) {
+	if strings.Contains(s, "$(") {
+		c.fail(`%s contains "$(", which Tekton substitutes before the step runs; use ${NAME} for variables or backticks for command substitution`, field)
+	}
+}
+
+func (c *checker) match(re *regexp.Regexp, what, field, s string) {
+	if !re.MatchString(s) {
+		c.fail("%s %q is not a valid %s", field, s, what)
+	}
+}
+
+func (c *checker) dns(field, s string, max int) {
+	c.match(dnsLabel, "Kubernetes name (lower-case letters, digits, '-')", field, s)
+	if len(s) > max {
+		c.fail("%s %q is longer than the %d characters Tekton allows here", field, s, max)
+	}
+}
+
+// checkPipeline validates every name mlc derives objects from and every
+// user string that reaches a Tekton manifest.
+func checkPipeline(p *ir.Pipeline) error {
+	c := &checker{}
+	c.dns("pipeline name", p.Name, 63)
+	c.text("pipeline mlcImage", p.MLCImage)
+	if p.MLCImage == "" {
+		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
+	}
+	for _, w := range p.Workflows {
+		c.workflow(w)
+	}
+	return c.err
+}
+
+func (c *checker) workflow(w *ir.Workflow) {
+	at := fmt.Sprintf("workflow %q", w.Name)
+	// "-run" and "-starter" objects are derived from the workflow name.
+	c.dns(at+" name", w.Name, 63-len("-starter"))
+	for _, s := range w.Triggers.Schedules {
+		// CronJob names are limited to 52 characters.
+		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, 52)
+	}
+	for _, in := range w.Triggers.Inputs {
+		field := fmt.Sprintf("%s input %q", at, in.Name)
+		c.match(paramName, "Tekton parameter name", field, in.Name)
+		if builtinParams[in.Name] {
+			c.fail("%s: the name is reserved for the parameter mlc sets itself", field)
+		}
+		c.text(field+" default", in.Default)
+	}
+	if w.Concurrency != "" {
+		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at+" concurrency group", w.Concurrency)
+	}
+	for _, s := range w.OnFailure {
+		c.step(fmt.Sprintf("%s onFailure", at), s)
+	}
+	ids := map[string]bool{}
+	for _, j := range w.Jobs {
+		ids[j.ID] = true
+	}
+	for _, j := range w.Jobs {
+		c.job(at, j)
+		if j.Approval != nil && ids[approvalTaskName(j)] {
+			c.fail("%s job %q: its approval task would be named %q, like another job", at, j.ID, approvalTaskName(j))
+		}
+		if j.ID == onFailureTask || j.ID == queueTask {
+			c.fail("%s job %q: the name is reserved for a task mlc adds", at, j.ID)
+		}
+	}
+}
+
+func (c *checker) job(at string, j *ir.Job) {
+	at = fmt.Sprintf("%s job %q", at, j.ID)
+	c.dns(at+" id", j.ID, 63-len(approvalSuffix))
+	c.text(at+" name", j.Name)
+	c.text(at+" image", j.Image)
+	c.text(at+" environment", j.Environment)
+	c.env(at, j.Env)
+	names := map[string]bool{"MLC_REVISION": true}
+	unique := func(field, name string) {
+		c.match(envName, "environment variable name", field, name)
+		if names[name] {
+			c.fail("%s %s: the job already has an environment variable of that name", field, name)
+		}
+		names[name] = true
+	}
+	for _, e := range j.Env {
+		unique(at+" env", e.Name)
+	}
+	for _, s := range j.Secrets {
+		unique(at+" secret", s)
+	}
+	for _, in := range j.Inputs {
+		unique(fmt.Sprintf("%s input %q env", at, in.Name), in.Env)
+	}
+	for _, o := range j.Outputs {
+		c.match(resultName, "Tekton result name", at+" output", o.Name)
+	}
+	for _, q := range []struct{ field, value string }{{"cpu", j.Resources.CPU}, {"memory", j.Resources.Memory}} {
+		if q.value != "" {
+			c.match(quantity, "Kubernetes quantity", at+" resources "+q.field, q.value)
+		}
+	}
+	c.text(at+" resources gpuType", j.Resources.GPUType)
+	for _, b := range j.Condition.OnlyBranches {
+		c.text(at+" condition branch", b)
+	}
+	if w := j.Condition.WhenOutput; w != nil {
+		c.text(at+" condition equals", w.Equals)
+	}
+	if a := j.Approval; a != nil {
+		if len(a.Approvers) == 0 && approvalEnvironment(j) == "" {
+			c.fail("%s: an approval needs approvers or an environment on tekton (the ApprovalTask needs users or group:NAME entries)", at)
+		}
+		c.text(at+" approval environment", a.Environment)
+		for _, name := range a.Approvers {
+			c.text(at+" approval approver", name)
+		}
+	}
+	stepIDs := map[string]bool{}
+	for _, s := range j.Steps {
+		c.step(at, s)
+		if strings.HasPrefix(s.ID, reservedStepPrefix) {
+			c.fail("%s step %q: step ids starting with %q are reserved for the steps mlc adds", at, s.ID, reservedStepPrefix)
+		}
+		if stepIDs[s.ID] {
+			c.fail("%s step %q appears twice", at, s.ID)
+		}
+		stepIDs[s.ID] = true
+		if s.Kind == ir.StepScript && j.Image == "" {
+			c.fail("%s step %q runs a script but the job has no image", at, s.ID)
+		}
+	}
+	if _, err := gpuStep(j); err != nil {
+		c.fail("%s: %v", at, err)
+	}
+}
+
+func (c *checker) step(at string, s ir.Step) {
+	at = fmt.Sprintf("%s step %q", at, s.ID)
+	c.dns(at+" id", s.ID, 63)
+	c.text(at+" name", s.Name)
+	c.text(at+" script", s.Script)
+	c.text(at+" dir", s.Dir)
+	for _, a := range s.Args {
+		c.text(at+" argument", a)
+	}
+	c.env(at, s.Env)
+	if b := s.Build; b != nil {
+		c.text(at+" build context", b.Context)
+		c.text(at+" build dockerfile", b.Dockerfile)
+		c.match(imageRef, "image reference", at+" build ref", b.Ref)
+		c.env(at+" build", b.Args)
+		for _, k := range slices.Sorted(maps.Keys(b.Labels)) {
+			c.text(at+" build label", k)
+			c.text(at+" build label "+k, b.Labels[k])
+		}
+	}
+	if s.Kind == ir.StepBuildImage && s.Build == nil {
+		c.fail("%s builds an image but has no build settings", at)
+	}
+	if s.Kind == ir.StepTrigger {
+		c.dns(at+" trigger", s.Trigger, 63)
+	}
+}
+
+func (c *checker) env(at string, env []ir.EnvVar) {
+	for _, e := range env {
+		c.match(envName, "environment variable name", at+" env", e.Name)
+		if e.Name == "MLC_OUTPUT" || e.Name == "MLC_SCRIPT" {
+			c.fail("%s env %s: the name is reserved for the variable mlc sets itself", at, e.Name)
+		}
+		c.text(fmt.Sprintf("%s env %s", at, e.Name), e.Value)
+	}
+}

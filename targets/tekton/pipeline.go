@@ -1,0 +1,244 @@
+package tekton
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+const (
+	// approvalSuffix names the ApprovalTask that gates a job.
+	approvalSuffix = "-approval"
+	// gpuNodeLabel selects nodes by accelerator, as NVIDIA GPU feature
+	// discovery labels them.
+	gpuNodeLabel = "nvidia.com/gpu.product"
+	gpuResource  = "nvidia.com/gpu"
+	stageLabel   = "mlc.dev/stage"
+	// onFailureTask is the finally task running Workflow.OnFailure.
+	onFailureTask = "on-failure"
+	envAnno       = "mlc.dev/environment"
+)
+
+// Parameters every mlc Pipeline declares. Whatever starts a run (the
+// PipelineRun templates mlc renders, Pipelines-as-Code, Tekton Triggers)
+// sets event, branch and revision; conditions test them.
+const (
+	paramEvent    = "event"
+	paramBranch   = "branch"
+	paramRevision = "revision"
+)
+
+var builtinParams = map[string]bool{paramEvent: true, paramBranch: true, paramRevision: true}
+
+func approvalTaskName(j *ir.Job) string { return j.ID + approvalSuffix }
+
+func approvalEnvironment(j *ir.Job) string { return cmp.Or(j.Approval.Environment, j.Environment) }
+
+func ptr[T any](v T) *T { return &v }
+
+// pipeline renders one workflow as a tekton.dev/v1 Pipeline whose tasks
+// embed their specs, so the file is self-contained.
+func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
+	spec := pipelineSpec{Description: w.Description, Params: r.pipelineParams(w)}
+	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
+		spec.Workspaces = []workspaceDecl{{Name: workspaceName, Description: "Scratch space each task clones the repository into."}}
+	}
+	var first []string // what tasks without needs run after
+	if w.Concurrency != "" {
+		spec.Tasks = append(spec.Tasks, r.queueTask(w))
+		first = []string{queueTask}
+	}
+	whens := map[string][]whenExpression{}
+	for _, j := range w.Jobs {
+		whens[j.ID] = r.jobWhen(j, whens)
+		needs := j.Needs
+		if len(needs) == 0 {
+			needs = first
+		}
+		if j.Approval != nil {
+			spec.Tasks = append(spec.Tasks, approvalTask(j, needs, whens[j.ID]))
+			needs = append(slices.Clone(j.Needs), approvalTaskName(j))
+		}
+		t, err := r.jobTask(j, needs, whens[j.ID])
+		if err != nil {
+			return object{}, fmt.Errorf("tekton: workflow %q job %q: %w", w.Name, j.ID, err)
+		}
+		spec.Tasks = append(spec.Tasks, t)
+	}
+	if len(w.OnFailure) > 0 {
+		t, err := r.onFailureTask(w)
+		if err != nil {
+			return object{}, fmt.Errorf("tekton: workflow %q on failure: %w", w.Name, err)
+		}
+		spec.Finally = []pipelineTask{t}
+	}
+	return object{
+		APIVersion: "tekton.dev/v1",
+		Kind:       "Pipeline",
+		Metadata:   r.meta(w.Name),
+		Spec:       spec,
+	}, nil
+}
+
+func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
+	branch := defaultBranch(w)
+	params := []paramSpec{
+		{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(branch)},
+		{Name: paramEvent, Type: "string", Description: "What started the run: push, pull_request, schedule, trigger or manual.", Default: ptr("manual")},
+		{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)},
+	}
+	for _, in := range w.Triggers.Inputs {
+		params = append(params, paramSpec{Name: in.Name, Type: "string", Description: in.Description, Default: ptr(in.Default)})
+	}
+	return params
+}
+
+// defaultBranch is what scheduled and manual runs build: the first branch
+// pushes are built for, else main.
+func defaultBranch(w *ir.Workflow) string {
+	if p := w.Triggers.Push; p != nil && len(p.Branches) > 0 {
+		return p.Branches[0]
+	}
+	return "main"
+}
+
+// jobWhen is the job's own condition plus those of every job it needs. A
+// GitHub job is skipped when a job it needs was skipped; a Tekton task is
+// not (only its when expressions guard it), so conditions are inherited to
+// keep the same behaviour on both engines.
+func (r *renderer) jobWhen(j *ir.Job, known map[string][]whenExpression) []whenExpression {
+	var out []whenExpression
+	if j.Condition.NotOnPullRequest {
+		out = append(out, whenExpression{Input: "$(params." + paramEvent + ")", Operator: "notin", Values: []string{"pull_request"}})
+	}
+	if len(j.Condition.OnlyBranches) > 0 {
+		out = append(out, whenExpression{Input: "$(params." + paramBranch + ")", Operator: "in", Values: j.Condition.OnlyBranches})
+	}
+	if w := j.Condition.WhenOutput; w != nil {
+		out = append(out, whenExpression{Input: resultRef(w.Job, w.Output), Operator: "in", Values: []string{w.Equals}})
+	}
+	for _, need := range j.Needs {
+		out = append(out, known[need]...)
+	}
+	slices.SortFunc(out, compareWhen)
+	return slices.CompactFunc(out, func(a, b whenExpression) bool { return compareWhen(a, b) == 0 })
+}
+
+func compareWhen(a, b whenExpression) int {
+	return cmp.Or(
+		strings.Compare(a.Input, b.Input),
+		strings.Compare(a.Operator, b.Operator),
+		slices.Compare(a.Values, b.Values),
+	)
+}
+
+func resultRef(task, result string) string {
+	return "$(tasks." + task + ".results." + result + ")"
+}
+
+func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) (pipelineTask, error) {
+	steps, volumes, err := r.jobSteps(j)
+	if err != nil {
+		return pipelineTask{}, err
+	}
+	env, err := envVars(j, j.Env)
+	if err != nil {
+		return pipelineTask{}, err
+	}
+	ts := &embeddedTask{
+		Params:  []paramSpec{{Name: "MLC_REVISION", Type: "string"}},
+		Volumes: volumes,
+		Steps:   steps,
+	}
+	if j.Stage != "" || j.Environment != "" {
+		ts.Metadata = &taskMetadata{}
+	}
+	if j.Stage != "" {
+		ts.Metadata.Labels = map[string]string{stageLabel: string(j.Stage)}
+	}
+	if j.Environment != "" {
+		ts.Metadata.Annotations = map[string]string{envAnno: j.Environment}
+	}
+	env = append(env, envVar{Name: "MLC_REVISION", Value: "$(params.MLC_REVISION)"})
+	t := pipelineTask{
+		Name:        j.ID,
+		DisplayName: j.Name,
+		TaskSpec:    ts,
+		When:        when,
+		RunAfter:    runAfter,
+		Retries:     j.Retries,
+		Params:      []param{{Name: "MLC_REVISION", Value: "$(params." + paramRevision + ")"}},
+	}
+	if j.Timeout > 0 {
+		t.Timeout = j.Timeout.String()
+	}
+	for _, in := range j.Inputs {
+		ts.Params = append(ts.Params, paramSpec{Name: in.Env, Type: "string", Description: "Output " + in.Output + " of " + in.Job + "."})
+		t.Params = append(t.Params, param{Name: in.Env, Value: resultRef(in.Job, in.Output)})
+		env = append(env, envVar{Name: in.Env, Value: "$(params." + in.Env + ")"})
+	}
+	for _, s := range j.Secrets {
+		env = append(env, envVar{Name: s, ValueFrom: &envSource{SecretKeyRef: &keyRef{Name: r.p.Name, Key: s}}})
+	}
+	slices.SortFunc(env, func(a, b envVar) int { return strings.Compare(a.Name, b.Name) })
+	ts.StepTemplate = &stepTemplate{Env: env}
+	for _, o := range j.Outputs {
+		ts.Results = append(ts.Results, result{Name: o.Name, Type: "string", Description: fmt.Sprintf("%s %s from step %s.", o.Kind, o.Name, o.FromStep)})
+	}
+	if j.Workspace {
+		ts.Workspaces = []workspaceDecl{{Name: workspaceName}}
+		t.Workspaces = []workspaceBinding{{Name: workspaceName, Workspace: workspaceName}}
+	}
+	return t, nil
+}
+
+// approvalTask waits for people to approve the job, through the
+// ApprovalTask custom task of openshift-pipelines/manual-approval-gate.
+// Without approvers the members of the Kubernetes group named like the
+// job's environment approve, as GitHub environment reviewers would.
+func approvalTask(j *ir.Job, runAfter []string, when []whenExpression) pipelineTask {
+	a := j.Approval
+	approvers := a.Approvers
+	if len(approvers) == 0 {
+		approvers = []string{"group:" + approvalEnvironment(j)}
+	}
+	required := max(a.Required, 1)
+	description := "Approve " + cmp.Or(j.Name, j.ID)
+	if j.Environment != "" {
+		description += " (environment " + j.Environment + ")"
+	}
+	t := pipelineTask{
+		Name:     approvalTaskName(j),
+		TaskRef:  &taskRef{APIVersion: "openshift-pipelines.org/v1alpha1", Kind: "ApprovalTask"},
+		When:     when,
+		RunAfter: runAfter,
+		Params: []param{
+			{Name: "approvers", Value: approvers},
+			{Name: "description", Value: description},
+			{Name: "numberOfApprovalsRequired", Value: fmt.Sprint(required)},
+		},
+	}
+	if a.Timeout > 0 {
+		t.Timeout = a.Timeout.String()
+	}
+	return t
+}
+
+// onFailureTask runs the workflow's alert steps in `finally` when a task
+// failed. The steps have no job image, so scripts run in the mlc image.
+func (r *renderer) onFailureTask(w *ir.Workflow) (pipelineTask, error) {
+	j := &ir.Job{ID: onFailureTask, Image: r.p.MLCImage, Steps: w.OnFailure}
+	steps, volumes, err := r.jobSteps(j)
+	if err != nil {
+		return pipelineTask{}, err
+	}
+	return pipelineTask{
+		Name:        onFailureTask,
+		DisplayName: "Alert on failure",
+		TaskSpec:    &embeddedTask{Volumes: volumes, Steps: steps},
+		When:        []whenExpression{{Input: "$(tasks.status)", Operator: "in", Values: []string{"Failed"}}},
+	}, nil
+}

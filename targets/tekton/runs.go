@@ -1,0 +1,129 @@
+package tekton
+
+import (
+	"slices"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Keys of the "<workflow>-run" ConfigMap: the PipelineRun a schedule or a
+// trigger step creates, differing only in the event parameter.
+const (
+	runKeySchedule = "schedule.yaml"
+	runKeyTrigger  = "trigger.yaml"
+)
+
+func runsConfigMap(workflow string) string { return workflow + "-run" }
+
+// starter is the ServiceAccount (and Role) allowed to create runs of a
+// workflow: its CronJobs and the trigger steps that start it use it.
+func starter(workflow string) string { return workflow + "-starter" }
+
+// pipelineRun is the run template of a workflow for one event. Parameters
+// other than event keep their defaults. The pipeline timeout is off because
+// each task has its own deadline and approvals may wait for days.
+func (r *renderer) pipelineRun(w *ir.Workflow, event string) object {
+	spec := pipelineRunSpec{
+		PipelineRef: nameRef{Name: w.Name},
+		Params:      []param{{Name: paramEvent, Value: event}},
+		Timeouts:    &timeouts{Pipeline: "0s"},
+	}
+	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
+		spec.Workspaces = []runWorkspace{{Name: workspaceName, EmptyDir: &struct{}{}}}
+	}
+	if w.Concurrency != "" {
+		spec.TaskRunSpecs = append(spec.TaskRunSpecs, pipelineTaskRunSpec{PipelineTaskName: queueTask, ServiceAccountName: queueAccount(w.Name)})
+	}
+	for _, j := range w.Jobs {
+		if trs, ok := taskRunSpec(j.ID, j.Resources, j.Steps); ok {
+			spec.TaskRunSpecs = append(spec.TaskRunSpecs, trs)
+		}
+	}
+	if trs, ok := taskRunSpec(onFailureTask, ir.Resources{}, w.OnFailure); ok {
+		spec.TaskRunSpecs = append(spec.TaskRunSpecs, trs)
+	}
+	m := r.meta("")
+	m.GenerateName = w.Name + "-"
+	m.Labels["mlc.dev/event"] = event
+	return object{APIVersion: "tekton.dev/v1", Kind: "PipelineRun", Metadata: m, Spec: spec}
+}
+
+// taskRunSpec places GPU tasks on GPU nodes and runs tasks with a trigger
+// step as the starter of the workflow they trigger.
+func taskRunSpec(task string, res ir.Resources, steps []ir.Step) (pipelineTaskRunSpec, bool) {
+	trs := pipelineTaskRunSpec{PipelineTaskName: task}
+	for _, s := range steps {
+		if s.Kind == ir.StepTrigger {
+			trs.ServiceAccountName = starter(s.Trigger)
+		}
+	}
+	if res.GPU > 0 {
+		trs.PodTemplate = &podTemplate{Tolerations: []toleration{{Key: gpuResource, Operator: "Exists", Effect: "NoSchedule"}}}
+		if res.GPUType != "" {
+			trs.PodTemplate.NodeSelector = map[string]string{gpuNodeLabel: res.GPUType}
+		}
+	}
+	return trs, trs.ServiceAccountName != "" || trs.PodTemplate != nil
+}
+
+// startObjects are the objects that let Kubernetes start runs of w without
+// a person: the run templates, the least-privileged ServiceAccount that may
+// create PipelineRuns, and a CronJob per schedule.
+func (r *renderer) startObjects(w *ir.Workflow, triggered bool) ([]object, error) {
+	data := map[string]string{}
+	if len(w.Triggers.Schedules) > 0 {
+		doc, err := encodeObject(r.pipelineRun(w, "schedule"))
+		if err != nil {
+			return nil, err
+		}
+		data[runKeySchedule] = doc
+	}
+	if triggered {
+		doc, err := encodeObject(r.pipelineRun(w, "trigger"))
+		if err != nil {
+			return nil, err
+		}
+		data[runKeyTrigger] = doc
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	objs := append([]object{{APIVersion: "v1", Kind: "ConfigMap", Metadata: r.meta(runsConfigMap(w.Name)), Data: data}},
+		r.account(starter(w.Name), "create")...)
+	for _, s := range w.Triggers.Schedules {
+		objs = append(objs, r.cronJob(w, s))
+	}
+	return objs, nil
+}
+
+// cronJob starts the workflow on schedule by creating the run template
+// with kubectl. Forbid keeps a slow API server from doubling runs.
+func (r *renderer) cronJob(w *ir.Workflow, s ir.Schedule) object {
+	const runsVolume = "runs"
+	return object{
+		APIVersion: "batch/v1",
+		Kind:       "CronJob",
+		Metadata:   r.meta(w.Name + "-" + s.Name),
+		Spec: cronJobSpec{
+			Schedule:                   s.Cron,
+			TimeZone:                   "Etc/UTC",
+			ConcurrencyPolicy:          "Forbid",
+			SuccessfulJobsHistoryLimit: 3,
+			FailedJobsHistoryLimit:     3,
+			JobTemplate: jobTemplate{Spec: jobSpec{
+				BackoffLimit: 2,
+				Template: podTemplateSpec{Spec: podSpec{
+					ServiceAccountName: starter(w.Name),
+					RestartPolicy:      "Never",
+					Containers: []step{{
+						Name:         "start",
+						Image:        kubectlImage,
+						Command:      []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeySchedule},
+						VolumeMounts: []volumeMount{{Name: runsVolume, MountPath: runsMount, ReadOnly: true}},
+					}},
+					Volumes: []volume{{Name: runsVolume, ConfigMap: &configMapVolume{Name: runsConfigMap(w.Name)}}},
+				}},
+			}},
+		},
+	}
+}

@@ -1,0 +1,291 @@
+package tekton
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+const (
+	// workspaceName is the workspace holding the repository checkout.
+	workspaceName = "source"
+	// reservedStepPrefix marks the steps mlc adds around the user's.
+	reservedStepPrefix = "mlc-"
+	// runsMount is where a trigger step sees the PipelineRun templates.
+	runsMount = "/etc/mlc/runs"
+)
+
+// outputFile is the file a step appends its key=value outputs to
+// ($MLC_OUTPUT). /workspace is an emptyDir shared by all steps of a task and
+// writable by any user, so the rootless builder can write there too.
+func outputFile(stepID string) string { return "/workspace/.mlc-output-" + stepID }
+
+// k8sLiteral escapes s for a container command, argument or env value, where
+// Kubernetes reduces "$$" to "$" (and expands "$(VAR)", which the checker
+// already rejects). Doubling every "$" makes Kubernetes hand the text over
+// unchanged; strings without "$$" are left as they are to stay readable.
+func k8sLiteral(s string) string {
+	if !strings.Contains(s, "$$") {
+		return s
+	}
+	return strings.ReplaceAll(s, "$", "$$")
+}
+
+// jobSteps renders the steps of a job: a checkout when it needs the
+// repository, the user's steps, and a last step copying declared outputs
+// into task results.
+func (r *renderer) jobSteps(j *ir.Job) ([]step, []volume, error) {
+	var steps []step
+	var volumes []volume
+	if j.Workspace {
+		steps = append(steps, checkoutStep(r.p.Name))
+	}
+	main, _ := gpuStep(j)
+	for i, s := range j.Steps {
+		st, vol, err := r.userStep(j, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i == main {
+			st.ComputeResources = computeResources(j.Resources)
+		}
+		steps = append(steps, st)
+		if vol != nil {
+			volumes = append(volumes, *vol)
+		}
+	}
+	if len(j.Outputs) > 0 {
+		steps = append(steps, r.outputsStep(j))
+	}
+	return steps, volumes, nil
+}
+
+// gpuStep picks the step that receives the job's resources. Kubernetes
+// adds up the requests of all containers of a pod although Tekton runs
+// steps one after another, and gives each container its own GPUs, so the
+// resources go to one step: the one marked GPU, else the first script or
+// image build, else the first step.
+func gpuStep(j *ir.Job) (int, error) {
+	var marked []int
+	first := -1
+	for i, s := range j.Steps {
+		if s.GPU {
+			marked = append(marked, i)
+		}
+		if first < 0 && (s.Kind == ir.StepScript || s.Kind == ir.StepBuildImage) {
+			first = i
+		}
+	}
+	switch {
+	case len(marked) > 1:
+		return -1, errors.New("more than one step needs the GPUs; tekton runs steps as containers of one pod and Kubernetes would give each its own GPUs: put the GPU work in one step")
+	case len(marked) == 1:
+		return marked[0], nil
+	case first >= 0:
+		return first, nil
+	}
+	return 0, nil
+}
+
+func computeResources(res ir.Resources) *resources {
+	var out resources
+	if res.CPU != "" || res.Memory != "" {
+		out.Requests = map[string]string{}
+	}
+	if res.CPU != "" {
+		out.Requests["cpu"] = res.CPU
+	}
+	if res.Memory != "" {
+		out.Requests["memory"] = res.Memory
+	}
+	if res.GPU > 0 {
+		out.Limits = map[string]string{"nvidia.com/gpu": fmt.Sprint(res.GPU)}
+	}
+	if out.Requests == nil && out.Limits == nil {
+		return nil
+	}
+	return &out
+}
+
+func checkoutStep(pipeline string) step {
+	return step{
+		Name:       reservedStepPrefix + "checkout",
+		Image:      gitImage,
+		Command:    []string{"sh", "-ec", checkoutScript},
+		WorkingDir: "$(workspaces." + workspaceName + ".path)",
+		Env: []envVar{{
+			Name:      "MLC_REPO_URL",
+			ValueFrom: &envSource{ConfigMapKeyRef: &keyRef{Name: pipeline, Key: "repo-url"}},
+		}},
+	}
+}
+
+// checkoutScript fetches exactly the revision under test. The global git
+// config lives in Tekton's shared $HOME, so later steps running as another
+// user may still use git in the checkout.
+const checkoutScript = `git init -q
+git fetch -q --depth 1 "$MLC_REPO_URL" "$MLC_REVISION"
+git checkout -q FETCH_HEAD
+git config --global --add safe.directory "$PWD"
+`
+
+func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *volume, error) {
+	env, err := envVars(j, s.Env)
+	if err != nil {
+		return step{}, nil, err
+	}
+	st := step{
+		Name:       s.ID,
+		WorkingDir: workingDir(j, s.Dir),
+		Env:        append([]envVar{{Name: "MLC_OUTPUT", Value: outputFile(s.ID)}}, env...),
+	}
+	if s.ContinueOnError {
+		st.OnError = "continue"
+	}
+	var vol *volume
+	switch s.Kind {
+	case ir.StepMLC:
+		st.Image = r.p.MLCImage
+		st.Command = []string{"sh", "-ec", k8sLiteral("mlc " + ir.ShellWords(s.Args))}
+	case ir.StepScript:
+		st.Image = j.Image
+		st.Command = []string{"sh", "-c", `exec sh -ec "$MLC_SCRIPT"`}
+		st.Env = append(st.Env, envVar{Name: "MLC_SCRIPT", Value: k8sLiteral(s.Script)})
+	case ir.StepBuildImage:
+		script, err := buildScript(j, s.Build)
+		if err != nil {
+			return step{}, nil, err
+		}
+		st.Image = buildkitImage
+		st.Command = []string{"sh", "-ec", k8sLiteral(script)}
+		// Rootless BuildKit needs its own user namespace, which the default
+		// seccomp and AppArmor profiles forbid.
+		st.Env = append(st.Env, envVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"})
+		st.SecurityContext = &securityContext{
+			RunAsUser: 1000, RunAsGroup: 1000,
+			SeccompProfile:  &profile{Type: "Unconfined"},
+			AppArmorProfile: &profile{Type: "Unconfined"},
+		}
+	case ir.StepTrigger:
+		if !r.workflows[s.Trigger] {
+			return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, s.Trigger)
+		}
+		st.Image = kubectlImage
+		st.Command = []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeyTrigger}
+		st.VolumeMounts = []volumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
+		vol = &volume{Name: s.ID, ConfigMap: &configMapVolume{Name: runsConfigMap(s.Trigger)}}
+	default:
+		return step{}, nil, fmt.Errorf("step %q has kind %q, which tekton cannot render", s.ID, s.Kind)
+	}
+	slices.SortStableFunc(st.Env, func(a, b envVar) int { return strings.Compare(a.Name, b.Name) })
+	return st, vol, nil
+}
+
+func workingDir(j *ir.Job, dir string) string {
+	root := "/workspace"
+	if j.Workspace {
+		root = "$(workspaces." + workspaceName + ".path)"
+	}
+	if dir == "" || dir == "." {
+		return root
+	}
+	return root + "/" + path.Clean(dir)
+}
+
+// envVars renders literal values and input references. An input reaches
+// the step through the task parameter named after its env var, which the
+// pipeline task fills from the producing task's result.
+func envVars(j *ir.Job, vars []ir.EnvVar) ([]envVar, error) {
+	out := make([]envVar, 0, len(vars))
+	for _, v := range vars {
+		value := k8sLiteral(v.Value)
+		if v.FromInput != "" {
+			in, err := input(j, v.FromInput)
+			if err != nil {
+				return nil, fmt.Errorf("env %s: %w", v.Name, err)
+			}
+			value = "$(params." + in.Env + ")"
+		}
+		out = append(out, envVar{Name: v.Name, Value: value})
+	}
+	return out, nil
+}
+
+func input(j *ir.Job, name string) (ir.Input, error) {
+	for _, in := range j.Inputs {
+		if in.Name == name {
+			return in, nil
+		}
+	}
+	return ir.Input{}, fmt.Errorf("job %q has no input %q", j.ID, name)
+}
+
+// buildScript builds Build with BuildKit, pushes it and records the pushed
+// image by digest as the output "ref". Every spec value is a shell word
+// from ir.ShellWords; only ${NAME} references are expanded.
+func buildScript(j *ir.Job, b *ir.ImageBuild) (string, error) {
+	dockerfile := b.Dockerfile
+	if dockerfile == "" {
+		dockerfile = path.Join(b.Context, "Dockerfile")
+	}
+	argv := []string{
+		"buildctl-daemonless.sh", "build", "--frontend", "dockerfile.v0",
+		"--local", "context=" + path.Clean(b.Context),
+		"--local", "dockerfile=" + path.Dir(dockerfile),
+		"--opt", "filename=" + path.Base(dockerfile),
+	}
+	for _, a := range b.Args {
+		value := a.Value
+		if a.FromInput != "" {
+			in, err := input(j, a.FromInput)
+			if err != nil {
+				return "", fmt.Errorf("build arg %s: %w", a.Name, err)
+			}
+			value = "${" + in.Env + "}"
+		}
+		argv = append(argv, "--opt", "build-arg:"+a.Name+"="+value)
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.Labels)) {
+		argv = append(argv, "--opt", "label:"+k+"="+b.Labels[k])
+	}
+	argv = append(argv, "--output", "type=image,name=${MLC_IMAGE},push=true", "--metadata-file", "/tmp/mlc-build.json")
+	return "MLC_IMAGE=" + ir.ShellWords([]string{b.Ref}) + "\n" +
+		ir.ShellWords(argv) + "\n" + recordDigest, nil
+}
+
+// recordDigest turns the pushed tag into repository@digest: it drops a tag
+// (a ':' in the last path element) and appends the digest BuildKit reports.
+const recordDigest = `digest=` + "`" + `sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/mlc-build.json` + "`" + `
+test -n "$digest"
+name=${MLC_IMAGE%@*}
+case ${name##*/} in *:*) name=${name%:*} ;; esac
+echo "ref=$name@$digest" >> "$MLC_OUTPUT"
+`
+
+// outputsStep copies each declared output from the $MLC_OUTPUT file of the
+// step that writes it into the task result of the same name. Arguments come
+// in triples (file, key, result path); the last value written for a key wins.
+func (r *renderer) outputsStep(j *ir.Job) step {
+	var args []string
+	for _, o := range j.Outputs {
+		args = append(args, outputFile(o.FromStep), o.Name, "$(results."+o.Name+".path)")
+	}
+	return step{
+		Name:    reservedStepPrefix + "outputs",
+		Image:   r.p.MLCImage,
+		Command: []string{"sh", "-ec", outputsScript, "mlc-outputs"},
+		Args:    args,
+	}
+}
+
+const outputsScript = `while [ "$#" -ge 3 ]; do
+  touch "$1"
+  awk -v key="$2" 'index($0, key "=") == 1 { value = substr($0, length(key) + 2) } END { printf "%s", value }' "$1" > "$3"
+  shift 3
+done
+`
