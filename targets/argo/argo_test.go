@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/mlc-project/mlc/compiler"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -61,3 +62,15 @@ func checkGolden(t *testing.T, name string, p *ir.Pipeline) {
 }
 
 func TestGoldenFixture(t *testing.T) { checkGolden(t, "argo-fixture", fixture()) }
+
+func TestGoldenExamples(t *testing.T) {
+	for _, name := range []string{"credit-risk", "minimal"} {
+		t.Run(name, func(t *testing.T) {
+			p, err := compiler.Compile(filepath.Join("..", "..", "examples", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, name, p)
+		})
+	}
+}

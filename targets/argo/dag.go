@@ -114,7 +114,7 @@ func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := r.jobTemplate(job)
+	tmpls, err := r.jobTemplates(job)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
 		needs = append(append([]string{}, needs...), approval.Name)
 		when = append(when, fmt.Sprintf("'{{tasks.%s.outputs.parameters.%s}}' == '%s'", approval.Name, approveParam, approveValue))
 	}
-	r.templates = append(r.templates, tmpl)
+	r.templates = append(r.templates, tmpls...)
 	task := dagTask{Name: job.ID, Template: job.ID, Depends: depends(needs), When: strings.Join(when, " && ")}
 	for _, in := range job.Inputs {
 		if task.Arguments == nil {
@@ -280,13 +280,12 @@ func (r *workflowRenderer) exitHandler() error {
 			return err
 		}
 	}
-	alert, err := r.jobTemplate(&ir.Job{ID: failureTemplate, Steps: r.wf.OnFailure})
+	alert, err := r.jobTemplates(&ir.Job{ID: failureTemplate, Steps: r.wf.OnFailure})
 	if err != nil {
 		return err
 	}
 	r.templates = append(r.templates,
-		template{Name: exitTemplate, Steps: [][]step{{{Name: failureTemplate, Template: failureTemplate, When: "'{{workflow.status}}' != 'Succeeded'"}}}},
-		alert,
-	)
+		template{Name: exitTemplate, Steps: [][]step{{{Name: failureTemplate, Template: failureTemplate, When: "'{{workflow.status}}' != 'Succeeded'"}}}})
+	r.templates = append(r.templates, alert...)
 	return nil
 }

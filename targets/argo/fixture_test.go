@@ -97,9 +97,9 @@ func delivery() *ir.Workflow {
 			},
 			{
 				ID: "deploy", Name: "Deploy", Stage: ir.StageDeploy,
-				Needs: []string{"package"},
-				Steps: []ir.Step{{ID: "promote", Kind: ir.StepMLC, Args: []string{"promote", "${MLC_IMAGE}", "--to", "production"}}},
-				Inputs: []ir.Input{{Name: "image", Job: "package", Output: "ref", Env: "MLC_IMAGE"}},
+				Needs:     []string{"package"},
+				Steps:     []ir.Step{{ID: "promote", Kind: ir.StepMLC, Args: []string{"promote", "${MLC_IMAGE}", "--to", "production"}}},
+				Inputs:    []ir.Input{{Name: "image", Job: "package", Output: "ref", Env: "MLC_IMAGE"}},
 				Condition: ir.Condition{NotOnPullRequest: true, OnlyBranches: []string{"main"}},
 				Approval: &ir.Approval{
 					Environment: "production", Approvers: []string{"alice", "ml-leads"}, Required: 1, Timeout: 24 * time.Hour,
@@ -126,8 +126,15 @@ func monitor() *ir.Workflow {
 			},
 			{
 				ID: "retrain", Stage: ir.StageRetrain,
-				Needs:     []string{"drift"},
-				Steps:     []ir.Step{{ID: "start", Kind: ir.StepTrigger, Trigger: "fixture-delivery"}},
+				Needs: []string{"drift"},
+				Steps: []ir.Step{
+					{ID: "notify", Kind: ir.StepMLC, Dir: "ml", Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "drift: retraining"}},
+					{ID: "start", Kind: ir.StepTrigger, Trigger: "fixture-delivery"},
+					{ID: "record", Kind: ir.StepScript, Script: "echo started=yes >> \"$MLC_OUTPUT\""},
+				},
+				Outputs:   []ir.Output{{Name: "started", Kind: ir.ArtifactValue, FromStep: "record"}},
+				Secrets:   []string{"SLACK_WEBHOOK"},
+				Retries:   1,
 				Condition: ir.Condition{WhenOutput: &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}},
 			},
 		},

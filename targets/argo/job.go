@@ -25,16 +25,89 @@ const (
 	registryVolume = "registry"
 )
 
-// jobTemplate renders a job as one pod: a trigger-only job becomes a
-// resource template, anything else a container template whose main
-// container runs the steps in order (see runner).
-func (r *workflowRenderer) jobTemplate(job *ir.Job) (template, error) {
-	if len(job.Steps) == 1 && job.Steps[0].Kind == ir.StepTrigger {
-		return r.triggerTemplate(job)
-	}
+// jobTemplates renders a job; the first template returned is named like
+// the job. A job without trigger steps is one pod (containerTemplate); a
+// trigger step becomes a resource template, so a job mixing it with other
+// steps becomes a steps template running its parts in order, each part a
+// pod or a resource template of its own.
+func (r *workflowRenderer) jobTemplates(job *ir.Job) ([]template, error) {
 	if len(job.Steps) == 0 {
-		return template{}, fmt.Errorf("has no steps")
+		return nil, fmt.Errorf("has no steps")
 	}
+	parts := splitAtTriggers(job.Steps)
+	if len(parts) == 1 {
+		t, err := r.partTemplate(job.ID, job)
+		return []template{t}, err
+	}
+	seq := template{Name: job.ID}
+	if len(job.Inputs) > 0 {
+		seq.Inputs = &templateIO{}
+	}
+	var passInputs []parameter
+	for _, in := range job.Inputs {
+		seq.Inputs.Parameters = append(seq.Inputs.Parameters, parameter{Name: in.Name})
+		passInputs = append(passInputs, parameter{Name: in.Name, Value: ptr("{{inputs.parameters." + in.Name + "}}")})
+	}
+	tmpls := []template{seq}
+	for _, part := range parts {
+		name := job.ID + "-" + part[0].ID
+		if err := r.claim(name, "a part of job "+job.ID); err != nil {
+			return nil, err
+		}
+		sub := *job
+		sub.Steps = part
+		sub.Outputs = nil
+		for _, o := range job.Outputs {
+			if slices.ContainsFunc(part, func(s ir.Step) bool { return s.ID == o.FromStep }) {
+				sub.Outputs = append(sub.Outputs, o)
+				if tmpls[0].Outputs == nil {
+					tmpls[0].Outputs = &templateIO{}
+				}
+				tmpls[0].Outputs.Parameters = append(tmpls[0].Outputs.Parameters, parameter{
+					Name: o.Name, ValueFrom: &valueFrom{Parameter: "{{steps." + name + ".outputs.parameters." + o.Name + "}}"},
+				})
+			}
+		}
+		st := step{Name: name, Template: name}
+		if part[0].Kind == ir.StepTrigger {
+			sub.Inputs = nil
+		} else if len(passInputs) > 0 {
+			st.Arguments = &arguments{Parameters: passInputs}
+		}
+		t, err := r.partTemplate(name, &sub)
+		if err != nil {
+			return nil, err
+		}
+		tmpls[0].Steps = append(tmpls[0].Steps, []step{st})
+		tmpls = append(tmpls, t)
+	}
+	return tmpls, nil
+}
+
+// splitAtTriggers cuts steps into runs of pod steps and single trigger steps.
+func splitAtTriggers(steps []ir.Step) [][]ir.Step {
+	var parts [][]ir.Step
+	for i, s := range steps {
+		if s.Kind == ir.StepTrigger || i == 0 || steps[i-1].Kind == ir.StepTrigger {
+			parts = append(parts, nil)
+		}
+		parts[len(parts)-1] = append(parts[len(parts)-1], s)
+	}
+	return parts
+}
+
+// partTemplate renders steps that run together: one trigger step as a
+// resource template, or a pod.
+func (r *workflowRenderer) partTemplate(name string, job *ir.Job) (template, error) {
+	if job.Steps[0].Kind == ir.StepTrigger {
+		return r.triggerTemplate(name, job)
+	}
+	return r.containerTemplate(name, job)
+}
+
+// containerTemplate runs the steps of a job in one pod whose main container
+// runs them in order (see runner).
+func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template, error) {
 	image, builds := r.jobImage(job)
 	if builds && slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepScript }) {
 		return template{}, fmt.Errorf("runs a user script and builds an image in the same job; argo runs both in one container and the builder image cannot run user scripts: move the build to its own job")
@@ -73,7 +146,7 @@ func (r *workflowRenderer) jobTemplate(job *ir.Job) (template, error) {
 		}
 	}
 	t := template{
-		Name:      job.ID,
+		Name:      name,
 		Container: main,
 		Volumes: []volume{
 			{Name: mlcVolume, EmptyDir: &struct{}{}},
@@ -231,7 +304,7 @@ func applyResources(t *template, res ir.Resources) {
 // pipeline, passing on the revision and repository; the started workflow
 // keeps its own default branch, so its branch-restricted jobs run as on a
 // scheduled start.
-func (r *workflowRenderer) triggerTemplate(job *ir.Job) (template, error) {
+func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, error) {
 	target := job.Steps[0].Trigger
 	if !slices.ContainsFunc(r.p.Workflows, func(w *ir.Workflow) bool { return w.Name == target }) {
 		return template{}, fmt.Errorf("trigger step: %q is not a workflow of this pipeline", target)
@@ -258,7 +331,7 @@ func (r *workflowRenderer) triggerTemplate(job *ir.Job) (template, error) {
 		return template{}, err
 	}
 	r.createsWorkflows = true
-	t := template{Name: job.ID, Resource: &resource{Action: "create", Manifest: manifest}}
+	t := template{Name: name, Resource: &resource{Action: "create", Manifest: manifest}}
 	applyLimits(&t, job)
 	return t, nil
 }

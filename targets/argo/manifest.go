@@ -119,9 +119,10 @@ type parameter struct {
 }
 
 type valueFrom struct {
-	Path     string    `yaml:"path,omitempty"`
-	Supplied *struct{} `yaml:"supplied,omitempty"`
-	Default  *string   `yaml:"default,omitempty"`
+	Path      string    `yaml:"path,omitempty"`
+	Parameter string    `yaml:"parameter,omitempty"`
+	Supplied  *struct{} `yaml:"supplied,omitempty"`
+	Default   *string   `yaml:"default,omitempty"`
 }
 
 type template struct {
@@ -252,9 +253,10 @@ type dagTask struct {
 }
 
 type step struct {
-	Name     string `yaml:"name"`
-	Template string `yaml:"template"`
-	When     string `yaml:"when,omitempty"`
+	Name      string     `yaml:"name"`
+	Template  string     `yaml:"template"`
+	When      string     `yaml:"when,omitempty"`
+	Arguments *arguments `yaml:"arguments,omitempty"`
 }
 
 type suspend struct {

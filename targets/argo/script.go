@@ -80,7 +80,7 @@ func newRunner(job *ir.Job, copyMLC bool, inputEnv map[string]string) (*runner, 
 		r.add(buildFn)
 	}
 	for i, s := range job.Steps {
-		if err := r.step(i+1, s, inputEnv); err != nil {
+		if err := r.step(i+1, s, job.Workspace, inputEnv); err != nil {
 			return nil, fmt.Errorf("step %q: %w", s.ID, err)
 		}
 	}
@@ -98,13 +98,18 @@ func (r *runner) script() string { return kubeLiteral(strings.Join(r.lines, "\n"
 
 // step renders one step as a subshell: cd to its directory, export its env
 // and MLC_OUTPUT, run it. ContinueOnError turns a failure into a warning.
-func (r *runner) step(n int, s ir.Step, inputEnv map[string]string) error {
+func (r *runner) step(n int, s ir.Step, workspace bool, inputEnv map[string]string) error {
 	if err := checkName("step id", s.ID); err != nil {
 		return err
 	}
 	parts := []string{}
 	if s.Dir != "" {
-		parts = append(parts, "cd "+ir.ShellWords([]string{s.Dir}))
+		dir := ir.ShellWords([]string{s.Dir})
+		if !workspace {
+			// No checkout: the directory only gives the step a place to work.
+			parts = append(parts, "mkdir -p "+dir)
+		}
+		parts = append(parts, "cd "+dir)
 	}
 	parts = append(parts, "export MLC_OUTPUT="+stepOutDir+"/"+s.ID)
 	for _, e := range s.Env {
@@ -141,8 +146,6 @@ func (r *runner) command(n int, s ir.Step, inputEnv map[string]string) (string, 
 		return `sh -ec "$` + name + `"`, nil
 	case ir.StepBuildImage:
 		return buildCommand(s.Build, inputEnv)
-	case ir.StepTrigger:
-		return "", fmt.Errorf("a trigger step must be the only step of its job on argo (it becomes a resource template)")
 	}
 	return "", fmt.Errorf("step kind %q is not supported by argo", s.Kind)
 }
