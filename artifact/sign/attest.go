@@ -11,6 +11,7 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
 	cremote "github.com/sigstore/cosign/v2/pkg/cosign/remote"
+	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	"github.com/sigstore/cosign/v2/pkg/types"
 	"github.com/sigstore/rekor/pkg/generated/client"
@@ -58,11 +59,15 @@ func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, p
 	if err != nil {
 		return err
 	}
-	replaced, err := cremote.NewReplaceOp(predicateType).Replace(existing, att)
+	kept, err := cremote.NewReplaceOp(predicateType).Replace(existing, att)
 	if err != nil {
 		return err
 	}
-	return writeAttached(ctx, st, digest, AttestationSuffix, replaced)
+	img, err := mutate.ReplaceSignatures(kept)
+	if err != nil {
+		return err
+	}
+	return writeAttached(ctx, st, digest, AttestationSuffix, img)
 }
 
 // Statement is a verified in-toto statement, its predicate still raw.
@@ -83,6 +88,9 @@ type Subject struct {
 // digest whose signature passes p and whose subject is digest. It fails
 // with ErrNotVerified unless at least one does.
 func VerifyAttestations(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy, predicateType string) ([]Statement, error) {
+	if _, _, err := st.Manifest(ctx, digest); err != nil {
+		return nil, fmt.Errorf("verifying %s@%s: %w", st.Location(), digest, err)
+	}
 	co, err := p.checkOpts(ctx)
 	if err != nil {
 		return nil, err
@@ -98,7 +106,7 @@ func VerifyAttestations(ctx context.Context, st artifact.Store, digest v1.Hash, 
 	}
 	if len(list) == 0 {
 		return nil, fmt.Errorf("%w: %s@%s has no attestations (no %s tag)",
-			ErrNotVerified, st.Location(), digest, AttachedTag(digest, AttestationSuffix))
+			ErrUnsigned, st.Location(), digest, AttachedTag(digest, AttestationSuffix))
 	}
 	checked, _, err := cosign.VerifyImageAttestation(ctx, atts, digest, co)
 	if err != nil {

@@ -23,6 +23,10 @@ import (
 // the artifact is unsigned, or signed with another key, or tampered.
 var ErrNotVerified = errors.New("signature not verified")
 
+// ErrUnsigned means nothing is attached at all; it also matches
+// ErrNotVerified.
+var ErrUnsigned = fmt.Errorf("%w (unsigned)", ErrNotVerified)
+
 // Policy says which signatures to accept.
 type Policy struct {
 	// Key verifies key-based signatures. Nil means keyless: the Fulcio
@@ -86,7 +90,7 @@ func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([
 	}
 	if len(fails) == 0 {
 		return nil, fmt.Errorf("%w: %s@%s has no signatures (no %s tag, no Sigstore bundle referrer)",
-			ErrNotVerified, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
+			ErrUnsigned, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
 	}
 	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s is valid for this key and digest: %s",
 		ErrNotVerified, len(fails), st.Location(), digest, strings.Join(fails, "; "))

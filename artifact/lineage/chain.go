@@ -1,0 +1,190 @@
+package lineage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/artifact/sign"
+)
+
+// maxDepth bounds how far Trace follows inputs of inputs; real chains
+// (raw data → features → model) are a few links long.
+const maxDepth = 16
+
+// Attach signs p as the provenance of the artifact digest in st and
+// attaches it, replacing an earlier provenance of that artifact.
+func Attach(ctx context.Context, st artifact.Store, digest v1.Hash, s *sign.Signer, p Provenance, tlog sign.TlogOpts) error {
+	stmt, err := Statement(st.Location(), digest, p)
+	if err != nil {
+		return err
+	}
+	return sign.Attest(ctx, st, digest, s, PredicateType, stmt, tlog)
+}
+
+// Read returns the verified provenance attached to digest. It fails with
+// sign.ErrUnsigned when there is none, sign.ErrNotVerified when none passes.
+func Read(ctx context.Context, st artifact.Store, digest v1.Hash, p sign.Policy) (Provenance, error) {
+	stmts, err := sign.VerifyAttestations(ctx, st, digest, p, PredicateType)
+	if err != nil {
+		return Provenance{}, err
+	}
+	// Attach keeps one; another tool may have added more: the last wins.
+	return parse(stmts[len(stmts)-1])
+}
+
+// Node is one artifact of a lineage chain.
+type Node struct {
+	Role string `json:"role"` // model, dataset, code...
+	Ref  string `json:"ref"`  // LOCATION@sha256:<hex>
+	// Signed is true when a signature of the artifact passes the policy.
+	Signed bool `json:"signed"`
+	// Attested is true when its provenance was verified; Inputs, Params,
+	// Builder and Invocation come from it.
+	Attested   bool              `json:"attested"`
+	Builder    string            `json:"builder,omitempty"`
+	Invocation string            `json:"invocation,omitempty"`
+	Params     map[string]string `json:"params,omitempty"`
+	Inputs     []*Node           `json:"inputs,omitempty"`
+}
+
+// Opener opens the store holding an input (a repository or oci:PATH).
+type Opener func(location string) (artifact.Store, error)
+
+// Trace verifies the provenance of the artifact digest in st and follows
+// its inputs, checking each input's signature and, where it has one, its
+// provenance. The root must carry a valid provenance; an input without any
+// is a leaf; an input whose provenance does not verify fails the trace.
+func Trace(ctx context.Context, st artifact.Store, digest v1.Hash, role string, p sign.Policy, open Opener) (*Node, error) {
+	prov, err := Read(ctx, st, digest, p)
+	if err != nil {
+		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
+	}
+	t := tracer{ctx: ctx, policy: p, open: open, seen: map[v1.Hash]bool{digest: true}}
+	return t.node(st, digest, role, &prov, 0)
+}
+
+type tracer struct {
+	ctx    context.Context
+	policy sign.Policy
+	open   Opener
+	seen   map[v1.Hash]bool
+}
+
+// node builds the node for digest in st; prov is its verified provenance,
+// nil when it has none.
+func (t *tracer) node(st artifact.Store, digest v1.Hash, role string, prov *Provenance, depth int) (*Node, error) {
+	n := &Node{Role: role, Ref: st.Location() + "@" + digest.String()}
+	_, err := sign.Verify(t.ctx, st, digest, t.policy)
+	switch {
+	case err == nil:
+		n.Signed = true
+	case !errors.Is(err, sign.ErrNotVerified):
+		return nil, fmt.Errorf("%s %s: %w", role, n.Ref, err)
+	}
+	if prov == nil {
+		return n, nil
+	}
+	n.Attested, n.Builder, n.Invocation, n.Params = true, prov.Builder, prov.Invocation, prov.Params
+	if depth >= maxDepth {
+		return nil, fmt.Errorf("lineage of %s is more than %d links deep", n.Ref, maxDepth)
+	}
+	for _, in := range prov.Inputs {
+		if t.seen[in.Digest] {
+			return nil, fmt.Errorf("lineage of %s: %s is its own ancestor", n.Ref, in.Ref())
+		}
+		t.seen[in.Digest] = true
+		child, err := t.input(in, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		n.Inputs = append(n.Inputs, child)
+	}
+	return n, nil
+}
+
+func (t *tracer) input(in Input, depth int) (*Node, error) {
+	st, err := t.open(in.Location)
+	if err != nil {
+		return nil, fmt.Errorf("%s input %s: %w", in.Role, in.Ref(), err)
+	}
+	prov, err := Read(t.ctx, st, in.Digest, t.policy)
+	switch {
+	case errors.Is(err, sign.ErrUnsigned):
+		return t.node(st, in.Digest, in.Role, nil, depth)
+	case err != nil:
+		return nil, fmt.Errorf("%s input %s: %w", in.Role, in.Ref(), err)
+	}
+	return t.node(st, in.Digest, in.Role, &prov, depth)
+}
+
+// WriteText prints the chain, one artifact per line, inputs indented
+// under what was made from them:
+//
+//	model   ghcr.io/acme/model@sha256:… (signed, provenance verified)
+//	        params: epochs=10 lr=0.01
+//	  ← dataset ghcr.io/acme/data@sha256:… (signed)
+func WriteText(w io.Writer, n *Node) error {
+	return writeNode(w, n, "")
+}
+
+func writeNode(w io.Writer, n *Node, indent string) error {
+	arrow := ""
+	if indent != "" {
+		arrow = "← "
+	}
+	if _, err := fmt.Fprintf(w, "%s%s%-7s %s (%s)\n", indent, arrow, n.Role, n.Ref, status(n)); err != nil {
+		return err
+	}
+	detail := indent + strings.Repeat(" ", len([]rune(arrow))+8)
+	if len(n.Params) > 0 {
+		if _, err := fmt.Fprintf(w, "%sparams: %s\n", detail, formatParams(n.Params)); err != nil {
+			return err
+		}
+	}
+	if n.Builder != "" {
+		run := ""
+		if n.Invocation != "" {
+			run = ", run " + n.Invocation
+		}
+		if _, err := fmt.Fprintf(w, "%sbuilt by %s%s\n", detail, n.Builder, run); err != nil {
+			return err
+		}
+	}
+	for _, in := range n.Inputs {
+		if err := writeNode(w, in, indent+"  "); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func status(n *Node) string {
+	s := "unsigned"
+	if n.Signed {
+		s = "signed"
+	}
+	if n.Attested {
+		s += ", provenance verified"
+	}
+	return s
+}
+
+func formatParams(p map[string]string) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + p[k]
+	}
+	return strings.Join(parts, " ")
+}

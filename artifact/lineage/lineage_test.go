@@ -1,0 +1,228 @@
+package lineage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/artifact/sign"
+	"github.com/mlc-project/mlc/artifact/sign/signtest"
+)
+
+type fixture struct {
+	st                   artifact.Store
+	model, dataset, code v1.Hash
+	signer               *sign.Signer
+	policy               sign.Policy
+	open                 Opener
+}
+
+func newFixture(t *testing.T, st artifact.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	priv, pub := signtest.KeyPair(t)
+	s, err := sign.NewSigner(ctx, sign.KeyOpts{Key: priv, Password: signtest.PassFunc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	v, err := sign.LoadVerifier(ctx, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{
+		st:      st,
+		model:   signtest.PutArtifact(t, st, "model", "weights"),
+		dataset: signtest.PutArtifact(t, st, "dataset", "rows"),
+		code:    signtest.PutArtifact(t, st, "code", "train.py"),
+		signer:  s,
+		policy:  sign.Policy{Key: v, IgnoreTlog: true},
+		open: func(location string) (artifact.Store, error) {
+			if location != st.Location() {
+				return nil, fmt.Errorf("unexpected location %q", location)
+			}
+			return st, nil
+		},
+	}
+	return f
+}
+
+func (f *fixture) provenance() Provenance {
+	return Provenance{
+		Inputs: []Input{
+			{Role: "dataset", Location: f.st.Location(), Digest: f.dataset},
+			{Role: "code", Location: f.st.Location(), Digest: f.code},
+		},
+		Params:  map[string]string{"epochs": "10", "lr": "0.01"},
+		Builder: "https://github.com/acme/ml/.github/workflows/train.yml@refs/heads/main",
+	}
+}
+
+func TestTraceModelDatasetCode(t *testing.T) {
+	run := func(t *testing.T, st artifact.Store) {
+		ctx := context.Background()
+		f := newFixture(t, st)
+		if _, err := sign.Sign(ctx, st, f.model, f.signer, sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sign.Sign(ctx, st, f.dataset, f.signer, sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := Attach(ctx, st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		n, err := Trace(ctx, st, f.model, "model", f.policy, f.open)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loc := st.Location()
+		want := &Node{
+			Role: "model", Ref: loc + "@" + f.model.String(), Signed: true, Attested: true,
+			Builder: f.provenance().Builder, Params: map[string]string{"epochs": "10", "lr": "0.01"},
+			Inputs: []*Node{
+				{Role: "code", Ref: loc + "@" + f.code.String()},
+				{Role: "dataset", Ref: loc + "@" + f.dataset.String(), Signed: true},
+			},
+		}
+		got, _ := json.Marshal(n)
+		exp, _ := json.Marshal(want)
+		if !bytes.Equal(got, exp) {
+			t.Fatalf("Trace =\n%s\nwant\n%s", got, exp)
+		}
+	}
+	t.Run("layout", func(t *testing.T) { run(t, signtest.Layout(t)) })
+	t.Run("registry", func(t *testing.T) {
+		st, _ := signtest.Registry(t, "acme/ml")
+		run(t, st)
+	})
+}
+
+func TestTraceFollowsAttestedInputs(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, signtest.Layout(t))
+	raw := signtest.PutArtifact(t, f.st, "raw", "raw rows")
+	dataProv := Provenance{Inputs: []Input{{Role: "dataset", Location: f.st.Location(), Digest: raw}}, Builder: "mlc"}
+	if err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := n.Inputs[1]
+	if ds.Role != "dataset" || !ds.Attested || len(ds.Inputs) != 1 || ds.Inputs[0].Ref != f.st.Location()+"@"+raw.String() {
+		t.Fatalf("dataset node = %+v, want it attested with the raw data as input", ds)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, n); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"model   " + f.st.Location() + "@" + f.model.String() + " (unsigned, provenance verified)\n",
+		"        params: epochs=10 lr=0.01\n",
+		"  ← dataset " + f.st.Location() + "@" + f.dataset.String() + " (unsigned, provenance verified)\n",
+		"    ← dataset " + f.st.Location() + "@" + raw.String() + " (unsigned)\n",
+		"  ← code    ",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Fatalf("text output lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+func TestAttachReplacesAndIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, signtest.Layout(t))
+	a, _ := Statement(f.st.Location(), f.model, f.provenance())
+	b, _ := Statement(f.st.Location(), f.model, f.provenance())
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same provenance gave two different statements")
+	}
+	for _, epochs := range []string{"5", "10"} {
+		p := f.provenance()
+		p.Params = map[string]string{"epochs": epochs}
+		if err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stmts, err := sign.VerifyAttestations(ctx, f.st, f.model, f.policy, PredicateType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 1 {
+		t.Fatalf("%d provenance attestations after attaching twice, want the last one only", len(stmts))
+	}
+	p, err := Read(ctx, f.st, f.model, f.policy)
+	if err != nil || p.Params["epochs"] != "10" {
+		t.Fatalf("Read = %+v, %v; want the second provenance", p, err)
+	}
+}
+
+func TestTraceFailures(t *testing.T) {
+	ctx := context.Background()
+	t.Run("no provenance", func(t *testing.T) {
+		f := newFixture(t, signtest.Layout(t))
+		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		if !errors.Is(err, sign.ErrUnsigned) {
+			t.Fatalf("Trace = %v, want ErrUnsigned", err)
+		}
+	})
+	t.Run("wrong key", func(t *testing.T) {
+		f := newFixture(t, signtest.Layout(t))
+		if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		other := newFixture(t, f.st)
+		_, err := Trace(ctx, f.st, f.model, "model", other.policy, f.open)
+		if !errors.Is(err, sign.ErrNotVerified) || errors.Is(err, sign.ErrUnsigned) {
+			t.Fatalf("Trace with another key = %v, want ErrNotVerified", err)
+		}
+	})
+	t.Run("input missing from its store", func(t *testing.T) {
+		f := newFixture(t, signtest.Layout(t))
+		p := f.provenance()
+		p.Inputs[0].Digest, _ = v1.NewHash("sha256:" + strings.Repeat("1", 64))
+		if err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		if err == nil || !strings.Contains(err.Error(), "dataset input") || !strings.Contains(err.Error(), "not found") {
+			t.Fatalf("Trace with a missing dataset = %v, want an error naming the dataset input", err)
+		}
+	})
+	t.Run("cycle", func(t *testing.T) {
+		f := newFixture(t, signtest.Layout(t))
+		if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		back := Provenance{Inputs: []Input{{Role: "model", Location: f.st.Location(), Digest: f.model}}, Builder: "mlc"}
+		if err := Attach(ctx, f.st, f.dataset, f.signer, back, sign.TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		if err == nil || !strings.Contains(err.Error(), "its own ancestor") {
+			t.Fatalf("Trace of a cyclic lineage = %v, want a cycle error", err)
+		}
+	})
+}
+
+func TestParseRejectsURIWithoutItsDigest(t *testing.T) {
+	stmt := sign.Statement{PredicateType: PredicateType, Predicate: json.RawMessage(`{
+		"buildDefinition": {"buildType": "x", "externalParameters": {},
+			"resolvedDependencies": [{"name": "dataset", "uri": "ghcr.io/a/b:latest",
+				"digest": {"sha256": "` + strings.Repeat("2", 64) + `"}}]},
+		"runDetails": {"builder": {"id": "mlc"}}}`)}
+	if _, err := parse(stmt); err == nil || !strings.Contains(err.Error(), "does not end in its digest") {
+		t.Fatalf("parse = %v, want an error about the uri", err)
+	}
+}

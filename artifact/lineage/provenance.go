@@ -1,0 +1,136 @@
+// Package lineage links a model to the dataset and code it was made from:
+// a signed in-toto statement with a SLSA v1 provenance predicate attached to
+// the model (cosign's attestation format), and the verified chain read back.
+package lineage
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	slsa "github.com/in-toto/in-toto-golang/in_toto/slsa_provenance/v1"
+
+	"github.com/mlc-project/mlc/artifact/sign"
+)
+
+// PredicateType is SLSA provenance v1.
+const PredicateType = slsa.PredicateSLSAProvenance
+
+// BuildType names what mlc attests: training a model from inputs.
+const BuildType = "https://github.com/mlc-project/mlc/lineage/train/v1"
+
+const statementType = "https://in-toto.io/Statement/v1"
+
+// Input is an artifact something was made from, addressed by digest.
+type Input struct {
+	Role     string  // "dataset" or "code"
+	Location string  // its store: a repository, or oci:PATH
+	Digest   v1.Hash // its manifest digest
+}
+
+// Ref is the input's reference by digest, LOCATION@sha256:<hex>.
+func (in Input) Ref() string { return in.Location + "@" + in.Digest.String() }
+
+// Provenance is what a model's attestation records.
+type Provenance struct {
+	Inputs []Input
+	// Params are the training parameters, by name.
+	Params map[string]string
+	// Builder identifies what ran the training (a CI workflow or mlc).
+	Builder string
+	// Invocation identifies the run (a CI run URL); optional.
+	Invocation string
+}
+
+type externalParameters struct {
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// Statement is the in-toto statement, SLSA v1 provenance predicate, saying
+// that the artifact digest at location was made from p. It contains no
+// clock time, so attesting the same training twice gives the same bytes.
+func Statement(location string, digest v1.Hash, p Provenance) ([]byte, error) {
+	if p.Builder == "" {
+		return nil, fmt.Errorf("provenance without a builder id")
+	}
+	deps := make([]slsa.ResourceDescriptor, 0, len(p.Inputs))
+	for _, in := range p.Inputs {
+		deps = append(deps, slsa.ResourceDescriptor{
+			Name:   in.Role,
+			URI:    in.Ref(),
+			Digest: map[string]string{in.Digest.Algorithm: in.Digest.Hex},
+		})
+	}
+	st := struct {
+		Type          string                   `json:"_type"`
+		Subject       []sign.Subject           `json:"subject"`
+		PredicateType string                   `json:"predicateType"`
+		Predicate     slsa.ProvenancePredicate `json:"predicate"`
+	}{
+		Type:          statementType,
+		Subject:       []sign.Subject{{Name: location, Digest: map[string]string{digest.Algorithm: digest.Hex}}},
+		PredicateType: PredicateType,
+		Predicate: slsa.ProvenancePredicate{
+			BuildDefinition: slsa.ProvenanceBuildDefinition{
+				BuildType:            BuildType,
+				ExternalParameters:   externalParameters{Parameters: p.Params},
+				ResolvedDependencies: deps,
+			},
+			RunDetails: slsa.ProvenanceRunDetails{
+				Builder:       slsa.Builder{ID: p.Builder},
+				BuildMetadata: slsa.BuildMetadata{InvocationID: p.Invocation},
+			},
+		},
+	}
+	return json.Marshal(st)
+}
+
+// parse reads back a verified statement written by Statement (or by any
+// SLSA v1 producer: inputs are its resolvedDependencies).
+func parse(s sign.Statement) (Provenance, error) {
+	var pred struct {
+		BuildDefinition struct {
+			BuildType            string                    `json:"buildType"`
+			ExternalParameters   externalParameters        `json:"externalParameters"`
+			ResolvedDependencies []slsa.ResourceDescriptor `json:"resolvedDependencies"`
+		} `json:"buildDefinition"`
+		RunDetails slsa.ProvenanceRunDetails `json:"runDetails"`
+	}
+	if err := json.Unmarshal(s.Predicate, &pred); err != nil {
+		return Provenance{}, fmt.Errorf("SLSA provenance predicate: %w", err)
+	}
+	p := Provenance{
+		Params:     pred.BuildDefinition.ExternalParameters.Parameters,
+		Builder:    pred.RunDetails.Builder.ID,
+		Invocation: pred.RunDetails.BuildMetadata.InvocationID,
+	}
+	for _, d := range pred.BuildDefinition.ResolvedDependencies {
+		in, err := inputOf(d)
+		if err != nil {
+			return Provenance{}, err
+		}
+		p.Inputs = append(p.Inputs, in)
+	}
+	sort.SliceStable(p.Inputs, func(i, j int) bool { return p.Inputs[i].Role < p.Inputs[j].Role })
+	return p, nil
+}
+
+// inputOf checks that a dependency's URI names the digest it records.
+func inputOf(d slsa.ResourceDescriptor) (Input, error) {
+	hex, ok := d.Digest["sha256"]
+	if !ok {
+		return Input{}, fmt.Errorf("dependency %q (%s) has no sha256 digest", d.Name, d.URI)
+	}
+	digest, err := v1.NewHash("sha256:" + hex)
+	if err != nil {
+		return Input{}, fmt.Errorf("dependency %q: %w", d.Name, err)
+	}
+	in := Input{Role: d.Name, Digest: digest}
+	suffix := "@" + digest.String()
+	if len(d.URI) <= len(suffix) || d.URI[len(d.URI)-len(suffix):] != suffix {
+		return Input{}, fmt.Errorf("dependency %q: uri %q does not end in its digest %s", d.Name, d.URI, digest)
+	}
+	in.Location = d.URI[:len(d.URI)-len(suffix)]
+	return in, nil
+}
