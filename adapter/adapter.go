@@ -119,7 +119,7 @@ func New(src Source, opts Options) (Fetcher, error) {
 	case src.Git != nil:
 		return newGitFetcher(*src.Git, opts)
 	case src.OCI != nil:
-		return &ociFetcher{src: *src.OCI}, nil
+		return newOCIFetcher(*src.OCI, opts)
 	default:
 		return newLocalFetcher(*src.Local, opts)
 	}

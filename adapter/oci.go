@@ -2,20 +2,38 @@ package adapter
 
 import (
 	"context"
-	"errors"
 	"fmt"
+
+	"github.com/mlc-project/mlc/artifact"
 )
 
-// ociFetcher pulls an mlc dataset artifact. Pulling lives in package
-// artifact, which has no pull function yet; until it does this adapter
-// says so instead of pretending.
+// ociFetcher pulls an mlc dataset artifact (or any OCI artifact mlc can
+// pull). The artifact package verifies every blob against its digest and
+// refuses paths that escape the directory; the manifest records the
+// reference by digest. Registry settings come from $MLC_PLAIN_HTTP and
+// $MLC_INSECURE as for `mlc pull`.
 type ociFetcher struct {
-	src OCISource
+	ref artifact.Ref
 }
 
-// ErrNotAvailable is returned by adapters this build of mlc cannot run.
-var ErrNotAvailable = errors.New("not available in this build of mlc")
+func newOCIFetcher(src OCISource, opts Options) (Fetcher, error) {
+	ref, err := artifact.ParseRef(src.Ref)
+	if err != nil {
+		return nil, opts.invalid("source.oci.ref: %v", err)
+	}
+	return &ociFetcher{ref: ref}, nil
+}
 
 func (f *ociFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
-	return nil, fmt.Errorf("oci %s: pulling dataset artifacts is %w yet; use another source for now", f.src.Ref, ErrNotAvailable)
+	res, err := artifact.Pull(ctx, f.ref, dst, artifact.PullOptions{Options: artifact.DefaultOptions()})
+	if err != nil {
+		return nil, err
+	}
+	out := newSink(dst)
+	for _, rel := range res.Files {
+		if err := out.record(rel); err != nil {
+			return nil, fmt.Errorf("%s: %w", res.Ref, err)
+		}
+	}
+	return out.manifest(res.Ref.String()), nil
 }

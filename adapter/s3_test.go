@@ -15,7 +15,7 @@ import (
 
 // newS3Server starts an in-process S3 server on loopback holding bucket
 // "raw" with objects, and isolates the test from the machine's AWS config.
-func newS3Server(t *testing.T, tlsOn bool, objects map[string]string) *httptest.Server {
+func newS3Server(t testing.TB, tlsOn bool, objects map[string]string) *httptest.Server {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("raw"); err != nil {
@@ -92,6 +92,9 @@ func TestS3TrustsTheCertificatesInAWSCABundle(t *testing.T) {
 	src := Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/part-0", Endpoint: srv.URL}}
 
 	assertErrContains(t, fetchErr(t, src, Options{}), "certificate")
+
+	t.Setenv("AWS_CA_BUNDLE", filepath.Join(t.TempDir(), "absent.pem"))
+	assertErrContains(t, fetchErr(t, src, Options{}), "absent.pem")
 
 	bundle := filepath.Join(t.TempDir(), "ca.pem")
 	writeCertPEM(t, bundle, srv.TLS)

@@ -84,10 +84,35 @@ func (s *sink) write(rel string, r io.Reader, wantSHA256 string) error {
 		return err
 	}
 	committed = true
-	s.mu.Lock()
-	s.files = append(s.files, File{Path: rel, Size: n, SHA256: sum})
-	s.mu.Unlock()
+	s.add(File{Path: rel, Size: n, SHA256: sum})
 	return nil
+}
+
+// record adds a file something else already wrote under dir (a verified
+// artifact pull) to the manifest.
+func (s *sink) record(rel string) error {
+	target, err := s.target(rel)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(target)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return err
+	}
+	s.add(File{Path: rel, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	return nil
+}
+
+func (s *sink) add(f File) {
+	s.mu.Lock()
+	s.files = append(s.files, f)
+	s.mu.Unlock()
 }
 
 // target maps a slash-separated relative path to a file under dir, refusing
