@@ -1,0 +1,127 @@
+package schema
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+
+	"github.com/mlc-project/mlc/gate/table"
+)
+
+func dataset(t *testing.T, src string) *Spec {
+	t.Helper()
+	v := cuecontext.New().CompileString(src)
+	s, err := FromDataset(v.LookupPath(cue.ParsePath("ds")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func check(t *testing.T, path string, s *Spec) *Result {
+	t.Helper()
+	r, err := table.Open(path, table.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res, err := Check(r, s, Options{MaxViolations: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+var people = filepath.Join("..", "..", "testdata", "gate", "schema_people.csv")
+
+func TestCheckPeople(t *testing.T) {
+	s := dataset(t, `ds: {
+		schema: {
+			id:      int
+			age:     int & >=18 & <=120
+			gender:  "f" | "m" | "x"
+			email?:  =~"^[^@]+@[^@]+\\.[a-z]+$" | null
+			score:   number | null
+			country?: string
+		}
+		rows: {min: 5}
+		max_null_share: 0.3
+	}`)
+	res := check(t, people, s)
+	if res.Passed() || res.Rows != 4 || res.Columns != 6 {
+		t.Fatalf("passed=%v rows=%d columns=%d", res.Passed(), res.Rows, res.Columns)
+	}
+	want := map[string]int64{
+		RuleRange: 1, RuleType: 1, RuleNull: 1, // age 17, abc, empty
+		RuleEnum: 1, RulePattern: 1, // gender q, not-an-email
+		RuleExtraColumn: 1, // note
+		RuleRows:        1, // 4 < 5
+		RuleNullShare:   1, // note is 75% null (email 25%, score 25%, age 25% pass)
+	}
+	if !reflect.DeepEqual(res.ByRule, want) {
+		t.Errorf("by rule %v\nwant %v", res.ByRule, want)
+	}
+	if res.Total != 8 || len(res.Violations) != 3 {
+		t.Errorf("total %d, listed %d", res.Total, len(res.Violations))
+	}
+	first := res.Violations[1] // after the table-level extra column
+	if first.Row != 2 || first.Column != "age" || first.Rule != RuleRange || first.Value != "17" || first.Want != "uint & >=18 & <=120" {
+		t.Errorf("first cell violation %+v", first)
+	}
+	rep := res.Report()
+	if rep.Passed || !strings.Contains(rep.Summary, "8 violations") || rep.Tables[0].Note != "first 3 of 8" {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestCheckPasses(t *testing.T) {
+	s := dataset(t, `ds: {
+		schema: {id: int, age: _, gender: string, email: string | null, score: number | null, note: string | null}
+		rows: {min: 1, max: 10}
+	}`)
+	res := check(t, people, s)
+	if !res.Passed() {
+		t.Fatalf("violations: %+v", res.Violations)
+	}
+	if rep := res.Report(); !rep.Passed || rep.Summary != "4 rows, 6 columns conform to the schema" {
+		t.Errorf("report %+v", rep)
+	}
+}
+
+func TestMissingColumnsAndExtras(t *testing.T) {
+	s := dataset(t, `ds: {schema: {id: int, salary: number, bonus?: number}, extra_columns: true}`)
+	res := check(t, people, s)
+	if !reflect.DeepEqual(res.ByRule, map[string]int64{RuleMissingColumn: 1}) || res.Violations[0].Column != "salary" {
+		t.Errorf("by rule %v, %+v", res.ByRule, res.Violations)
+	}
+}
+
+func TestFallbackColumnsAreNamed(t *testing.T) {
+	s := dataset(t, "import \"strings\"\nds: {schema: {id: int, gender: strings.MinRunes(1)}, extra_columns: true}")
+	res := check(t, people, s)
+	if !res.Passed() || !reflect.DeepEqual(res.Fallback, []string{"gender"}) {
+		t.Errorf("passed=%v fallback=%v", res.Passed(), res.Fallback)
+	}
+}
+
+func TestSpecErrors(t *testing.T) {
+	v := cuecontext.New().CompileString(`ds: {max_null_share: 2}`)
+	if _, err := FromDataset(v.LookupPath(cue.ParsePath("ds"))); err == nil || !strings.Contains(err.Error(), "not between 0 and 1") {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestBadInputStopsTheCheck(t *testing.T) {
+	r, err := table.Open("-", table.Options{Format: table.CSV, Stdin: strings.NewReader("a\n1\n2,3\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Check(r, &Spec{MaxNullShare: 1, ExtraColumns: true}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "row 2") {
+		t.Errorf("got %v", err)
+	}
+}
