@@ -43,7 +43,7 @@ type Result struct {
 	Total      int64            `json:"total_violations"`
 	ByRule     map[string]int64 `json:"by_rule"`
 	Fallback   []string         `json:"cue_checked_columns,omitempty"` // columns CUE checks value by value
-	multiFile  bool // rows came from more than one file
+	multiFile  bool             // rows came from more than one file
 	max        int
 }
 
