@@ -13,6 +13,11 @@ import (
 //go:embed pipeline.cue
 var Source []byte
 
+// Starter is the pipeline.cue `mlc init` writes: small, valid, commented.
+//
+//go:embed starter.cue
+var Starter []byte
+
 // Filename is the name schema positions are reported under.
 const Filename = "mlc/schema/pipeline.cue"
 

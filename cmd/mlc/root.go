@@ -32,8 +32,9 @@ verifies datasets, models and code as OCI artifacts.`,
 		newVerifyCmd(),
 		newLineageCmd(),
 		newPromoteCmd(),
-		// local execution
+		// local execution and alerts
 		newRunCmd(),
+		newNotifyCmd(),
 	)
 	return root
 }

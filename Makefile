@@ -1,0 +1,54 @@
+# mlc: continuous delivery for machine learning.
+#   make demo   run the credit-risk example end to end on this machine
+#   make test   unit, golden, validator and fuzz-seed tests (what CI runs)
+#   make bench  benchmarks: compile speed, artifacts, gates (figures vs peer tools)
+
+GO      ?= go
+BIN     ?= bin/mlc
+VERSION ?= v0.1.0
+LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
+
+.PHONY: build test unit conformance interop demo bench bench-compile fmt vet clean
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
+
+test: vet unit conformance
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
+	$(GO) vet ./...
+
+unit:
+	$(GO) test ./...
+
+# The engines' own validation code lives in nested modules, so mlc itself
+# does not link Kubernetes, Tekton or Argo.
+conformance:
+	@for s in scripts/conformance-*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
+
+# Interop with the stock cosign and oras CLIs against a real registry server.
+interop:
+	bash scripts/interop.sh
+
+demo: build
+	@for ex in examples/*/; do \
+	  for t in github tekton argo; do \
+	    $(BIN) compile $$ex --target $$t --out .mlc/demo/$$(basename $$ex)/$$t || exit 1; \
+	  done; \
+	done
+	$(BIN) graph examples/credit-risk
+
+bench: bench-compile
+	bash scripts/bench-artifacts.sh
+	bash scripts/bench-gates.sh
+	bash scripts/bench-drift.sh
+
+bench-compile:
+	$(GO) test -run '^$$' -bench BenchmarkCompile -benchmem ./bench/
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin .mlc
