@@ -238,7 +238,7 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 	if err != nil || !keep {
 		return 0, err
 	}
-	_, err = io.Copy(f, counted)
+	_, err = copyToFile(f, counted)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -28,7 +28,7 @@ type testRegistry struct {
 	seen  []string                                          // "METHOD path?query"
 }
 
-func newTestRegistry(t *testing.T) *testRegistry {
+func newTestRegistry(t testing.TB) *testRegistry {
 	t.Helper()
 	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(true))
 	tr := &testRegistry{}
@@ -52,7 +52,7 @@ func newTestRegistry(t *testing.T) *testRegistry {
 }
 
 // ref is a reference into the test registry.
-func (tr *testRegistry) ref(t *testing.T, repoAndTag string) Ref {
+func (tr *testRegistry) ref(t testing.TB, repoAndTag string) Ref {
 	t.Helper()
 	r, err := ParseRef(tr.host + "/" + repoAndTag)
 	if err != nil {
