@@ -115,3 +115,43 @@ func TestHTTPFileNames(t *testing.T) {
 		}
 	}
 }
+
+// A body cut off half way is retried, and the partial file never appears.
+func TestHTTPRetriesABodyCutOffHalfWay(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Content-Length", "1000")
+			w.Write([]byte(httpBody[:5]))
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		w.Write([]byte(httpBody))
+	}))
+	t.Cleanup(srv.Close)
+	dst, _, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/credit.csv", SHA256: httpBodySHA()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertTree(t, dst, map[string]string{"credit.csv": httpBody})
+}
+
+func TestHTTPCancelledMidBodyLeavesNothing(t *testing.T) {
+	started := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(httpBody[:5]))
+		w.(http.Flusher).Flush()
+		close(started)
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-started; cancel() }()
+	f := newHTTPFetcher(HTTPSource{URL: srv.URL + "/credit.csv"})
+	dst := t.TempDir()
+	if _, err := f.Fetch(ctx, dst); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	assertTree(t, dst, map[string]string{})
+}

@@ -53,21 +53,29 @@ func FetchInto(ctx context.Context, f Fetcher, out string) (*Manifest, error) {
 	return m, replaceDir(out, stage)
 }
 
+// OutputError is an output directory FetchInto will not write to.
+type OutputError struct {
+	Dir string
+	Msg string // why, and what to do
+}
+
+func (e *OutputError) Error() string { return fmt.Sprintf("output %s: %s", e.Dir, e.Msg) }
+
 func checkReplaceable(out string) error {
 	if b := filepath.Base(out); b == "." || b == ".." || b == string(filepath.Separator) {
-		return fmt.Errorf("output %q: give --out a new or mlc-fetched directory, not the current or a parent directory", out)
+		return &OutputError{out, "give --out a new or mlc-fetched directory, not the current or a parent directory"}
 	}
 	entries, err := os.ReadDir(out)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("output %s: %w; give --out a directory", out, err)
+		return &OutputError{out, fmt.Sprintf("%v; give --out a directory", unwrapPathError(err))}
 	case len(entries) == 0:
 		return nil
 	}
 	if _, err := os.Stat(filepath.Join(out, ManifestName)); err != nil {
-		return fmt.Errorf("output directory %s is not empty and was not written by mlc fetch; remove it or choose another --out", out)
+		return &OutputError{out, "the directory is not empty and was not written by mlc fetch; remove it or choose another --out"}
 	}
 	return nil
 }
