@@ -113,3 +113,14 @@ func checkEnvName(name string) error {
 	}
 	return nil
 }
+
+// containerName is a DNS-1123 label, what Kubernetes accepts as a container
+// name; "main" is the container set's collector.
+var containerName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+func checkContainerName(stepID string) error {
+	if !containerName.MatchString(stepID) || stepID == "main" {
+		return fmt.Errorf("step id %q: argo runs each step as a container named by its id, which must be a DNS-1123 label other than \"main\"", stepID)
+	}
+	return nil
+}

@@ -35,14 +35,15 @@ func delivery() *ir.Workflow {
 		CancelInProgress: true,
 		OnFailure: []ir.Step{{
 			ID: "alert", Name: "Alert", Kind: ir.StepScript,
-			Script: `curl -fsS -d "{\"text\": \"run failed: $MLC_REVISION\"}" "$ALERT_URL"`,
-			Env:    []ir.EnvVar{{Name: "ALERT_URL", Value: "https://hooks.example.com/x?a=1&b='2'"}},
+			Script:  `curl -fsS -d "{\"text\": \"run failed: $MLC_REVISION\"}" "$ALERT_URL"`,
+			Env:     []ir.EnvVar{{Name: "ALERT_URL", Value: "https://hooks.example.com/x?a=1&b='2'"}},
+			Secrets: []string{"ALERT_TOKEN"},
 		}},
 		Jobs: []*ir.Job{
 			{
 				ID: "dataset-credit", Name: "Dataset credit", Stage: ir.StageVersion,
 				Steps: []ir.Step{
-					{ID: "fetch", Kind: ir.StepMLC, Args: []string{"fetch", "credit", "--spec", ".", "--out", "data"}},
+					{ID: "fetch", Kind: ir.StepMLC, Args: []string{"fetch", "credit", "--spec", ".", "--out", "data"}, Secrets: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}},
 					{ID: "push", Kind: ir.StepMLC, Args: []string{"push", "dataset", "data", "${MLC_REGISTRY}/datasets/credit:${MLC_REVISION}"}},
 				},
 				Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "push"}},
@@ -87,7 +88,7 @@ func delivery() *ir.Workflow {
 						Context: "serve", Dockerfile: "serve/Dockerfile", Ref: "ghcr.io/acme/credit-api:${MLC_REVISION}",
 						Args:   []ir.EnvVar{{Name: "MODEL", FromInput: "model"}, {Name: "PORT", Value: "8080"}},
 						Labels: map[string]string{"org.opencontainers.image.source": "https://github.com/acme/ml", "dev.mlc.note": "it's"},
-					}},
+					}, Secrets: []string{"REGISTRY_TOKEN"}},
 				},
 				Inputs:    []ir.Input{{Name: "model", Job: "train", Output: "ref", Env: "MLC_MODEL"}},
 				Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}},
@@ -128,7 +129,7 @@ func monitor() *ir.Workflow {
 				ID: "retrain", Stage: ir.StageRetrain,
 				Needs: []string{"drift"},
 				Steps: []ir.Step{
-					{ID: "notify", Kind: ir.StepMLC, Dir: "ml", Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "drift: retraining"}},
+					{ID: "notify", Kind: ir.StepMLC, Dir: "ml", Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "drift: retraining"}, Secrets: []string{"SLACK_WEBHOOK"}},
 					{ID: "start", Kind: ir.StepTrigger, Trigger: "fixture-delivery"},
 					{ID: "record", Kind: ir.StepScript, Script: "echo started=yes >> \"$MLC_OUTPUT\""},
 				},

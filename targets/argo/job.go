@@ -21,8 +21,9 @@ const (
 
 // Volumes of a job pod.
 const (
-	mlcVolume      = "mlc"
-	registryVolume = "registry"
+	mlcVolume       = "mlc"
+	workspaceVolume = "workspace"
+	registryVolume  = "registry"
 )
 
 // jobTemplates renders a job; the first template returned is named like
@@ -105,51 +106,51 @@ func (r *workflowRenderer) partTemplate(name string, job *ir.Job) (template, err
 	return r.containerTemplate(name, job)
 }
 
-// containerTemplate runs the steps of a job in one pod whose main container
-// runs them in order (see runner).
+// containerTemplate runs a job's steps in one pod as an Argo container set:
+// one container per step, in the step's own image (mlc steps in the mlc
+// image, scripts in the job's image, builds in the builder image) with only
+// that step's env and secrets, each started after the previous one; they
+// share the workspace and /mlc volumes. The last container, main, collects
+// the job's output parameters.
 func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template, error) {
-	image, builds := r.jobImage(job)
-	if builds && slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepScript }) {
-		return template{}, fmt.Errorf("runs a user script and builds an image in the same job; argo runs both in one container and the builder image cannot run user scripts: move the build to its own job")
-	}
-	copyMLC := image != r.p.MLCImage && slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepMLC })
-
 	inputEnv := map[string]string{}
 	var inputs []parameter
 	for _, in := range job.Inputs {
 		inputEnv[in.Name] = in.Env
 		inputs = append(inputs, parameter{Name: in.Name})
 	}
-	run, err := newRunner(job, copyMLC, inputEnv)
+	holder, err := resourceHolder(job)
 	if err != nil {
 		return template{}, err
 	}
-	env, err := r.jobEnv(job, run, builds)
-	if err != nil {
-		return template{}, err
-	}
-
-	main := &container{
-		Image:   image,
-		Command: []string{"sh", "-ec", run.script()},
-		Env:     env,
-		VolumeMounts: []volumeMount{
-			{Name: mlcVolume, MountPath: mlcDir},
-			{Name: registryVolume, MountPath: registryDir, ReadOnly: true},
-		},
-	}
-	if builds {
-		main.SecurityContext = &securityContext{
-			RunAsUser: 1000, RunAsGroup: 1000,
-			SeccompProfile:  profileType{Type: "Unconfined"},
-			AppArmorProfile: profileType{Type: "Unconfined"},
+	var containers []container
+	for i, s := range job.Steps {
+		c, err := r.stepContainer(job, s, inputEnv)
+		if err != nil {
+			return template{}, fmt.Errorf("step %s: %w", s.ID, err)
 		}
+		if i > 0 {
+			c.Dependencies = []string{job.Steps[i-1].ID}
+		}
+		if i == holder {
+			c.Resources = podResources(job.Resources)
+		}
+		containers = append(containers, c)
 	}
+	outs, err := jobOutputs(job)
+	if err != nil {
+		return template{}, err
+	}
+	containers = append(containers, container{
+		Name: "main", Image: r.p.MLCImage,
+		Command:      []string{"sh", "-ec", collectScript(job.Outputs)},
+		Dependencies: []string{job.Steps[len(job.Steps)-1].ID},
+	})
 	t := template{
-		Name:      name,
-		Container: main,
+		Name: name,
 		Volumes: []volume{
 			{Name: mlcVolume, EmptyDir: &struct{}{}},
+			{Name: workspaceVolume, EmptyDir: &struct{}{}},
 			// Registry credentials for mlc push and BuildKit, in the
 			// Docker config format both read through DOCKER_CONFIG.
 			{Name: registryVolume, Secret: &secretVolume{
@@ -157,35 +158,168 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 				Items: []keyToPath{{Key: ".dockerconfigjson", Path: "config.json"}},
 			}},
 		},
-	}
-	if copyMLC {
-		t.InitContainers = []container{{
-			Name:         "mlc-install",
-			Image:        r.p.MLCImage,
-			Command:      []string{"sh", "-ec", kubeLiteral(`mkdir -p ` + mlcBinDir + ` && cp "$(command -v mlc)" ` + mlcBinDir + `/mlc`)},
-			VolumeMounts: []volumeMount{{Name: mlcVolume, MountPath: mlcDir}},
-		}}
+		ContainerSet: &containerSet{
+			VolumeMounts: []volumeMount{
+				{Name: mlcVolume, MountPath: mlcDir},
+				{Name: workspaceVolume, MountPath: workspaceDir},
+				{Name: registryVolume, MountPath: registryDir, ReadOnly: true},
+			},
+			Containers: containers,
+		},
 	}
 	if len(inputs) > 0 || job.Workspace {
 		t.Inputs = &templateIO{Parameters: inputs}
 	}
 	if job.Workspace {
+		// The path is the workspace volume's mount point, so Argo clones
+		// into that volume and every container sees the checkout.
 		t.Inputs.Artifacts = []artifact{{
 			Name: "workspace", Path: workspaceDir,
 			Git: &gitArtifact{Repo: "{{workflow.parameters." + paramRepo + "}}", Revision: "{{workflow.parameters." + paramRevision + "}}", Depth: 1},
 		}}
 	}
-	if outs, err := jobOutputs(job); err != nil {
-		return template{}, err
-	} else if len(outs) > 0 {
+	if len(outs) > 0 {
 		t.Outputs = &templateIO{Parameters: outs}
 	}
 	if job.Environment != "" {
 		t.Metadata = &podMeta{Annotations: map[string]string{"mlc.dev/environment": job.Environment}}
 	}
-	applyResources(&t, job.Resources)
+	if job.Resources.GPU > 0 {
+		t.Tolerations = []toleration{{Key: gpuResource, Operator: "Exists", Effect: "NoSchedule"}}
+		if job.Resources.GPUType != "" {
+			t.NodeSelector = map[string]string{gpuNodeLabel: job.Resources.GPUType}
+		}
+	}
 	applyLimits(&t, job)
 	return t, nil
+}
+
+// stepContainer is one step's container.
+func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[string]string) (container, error) {
+	if err := checkContainerName(s.ID); err != nil {
+		return container{}, err
+	}
+	script, err := stepScript(s, job.Workspace, inputEnv)
+	if err != nil {
+		return container{}, err
+	}
+	c := container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: workspaceDir}
+	var extra []envVar
+	switch s.Kind {
+	case ir.StepScript:
+		if job.Image != "" {
+			c.Image = job.Image
+		}
+		extra = append(extra, envVar{Name: "MLC_SCRIPT", Value: kubeLiteral(s.Script)})
+	case ir.StepBuildImage:
+		c.Image = builderImage
+		// Rootless BuildKit without a process sandbox runs in an
+		// unprivileged pod (no nested PID namespace needed).
+		extra = append(extra, envVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"})
+		c.SecurityContext = &securityContext{
+			RunAsUser: 1000, RunAsGroup: 1000,
+			SeccompProfile:  profileType{Type: "Unconfined"},
+			AppArmorProfile: profileType{Type: "Unconfined"},
+		}
+	}
+	c.Env, err = r.stepEnv(job, s, extra)
+	return c, err
+}
+
+// reserved env vars are set by the target itself.
+var reserved = map[string]bool{"MLC_REVISION": true, "MLC_OUTPUT": true, "MLC_SCRIPT": true, "DOCKER_CONFIG": true, "BUILDKITD_FLAGS": true}
+
+// stepEnv is a step container's environment: the revision and its output
+// file, the job's env and inputs, the step's env (which wins over the
+// job's), then extra, then the step's own secrets by reference.
+func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]envVar, error) {
+	var env []envVar
+	set := func(e envVar) {
+		if i := slices.IndexFunc(env, func(x envVar) bool { return x.Name == e.Name }); i >= 0 {
+			env[i] = e
+			return
+		}
+		env = append(env, e)
+	}
+	set(envVar{Name: "MLC_REVISION", Value: "{{workflow.parameters." + paramRevision + "}}"})
+	set(envVar{Name: "MLC_OUTPUT", Value: stepOutputFile(s.ID)})
+	for _, e := range job.Env {
+		v, err := userEnv(job, e)
+		if err != nil {
+			return nil, err
+		}
+		set(v)
+	}
+	for _, in := range job.Inputs {
+		if err := checkEnvName(in.Env); err != nil {
+			return nil, fmt.Errorf("input %s: %w", in.Name, err)
+		}
+		set(envVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
+	}
+	for _, e := range s.Env {
+		v, err := userEnv(job, e)
+		if err != nil {
+			return nil, err
+		}
+		set(v)
+	}
+	set(envVar{Name: "DOCKER_CONFIG", Value: registryDir})
+	for _, e := range extra {
+		set(e)
+	}
+	for _, name := range s.Secrets {
+		if err := checkEnvName(name); err != nil {
+			return nil, fmt.Errorf("secret: %w", err)
+		}
+		if slices.ContainsFunc(env, func(x envVar) bool { return x.Name == name }) {
+			return nil, fmt.Errorf("secret %s has the name of an env var of the step; rename one", name)
+		}
+		env = append(env, envVar{Name: name, ValueFrom: &envSource{SecretKeyRef: &keySelector{Name: r.p.Name, Key: name}}})
+	}
+	return env, nil
+}
+
+// userEnv is a job or step env var: a literal (escaped for the kubelet) or
+// the value of one of the job's inputs.
+func userEnv(job *ir.Job, e ir.EnvVar) (envVar, error) {
+	if err := checkEnvName(e.Name); err != nil {
+		return envVar{}, err
+	}
+	if reserved[e.Name] {
+		return envVar{}, fmt.Errorf("env var %s is set by mlc on argo; rename it", e.Name)
+	}
+	if e.FromInput == "" {
+		return envVar{Name: e.Name, Value: kubeLiteral(e.Value)}, nil
+	}
+	if !slices.ContainsFunc(job.Inputs, func(in ir.Input) bool { return in.Name == e.FromInput }) {
+		return envVar{}, fmt.Errorf("env %s: unknown input %q", e.Name, e.FromInput)
+	}
+	return envVar{Name: e.Name, Value: "{{inputs.parameters." + e.FromInput + "}}"}, nil
+}
+
+// resourceHolder picks the container that carries the job's resources. A
+// container set starts all its containers at once and Kubernetes reserves
+// the sum of their requests, but the steps run one after the other: so one
+// container asks for everything (the GPU step, else the first user script,
+// else the first step) and the others ask for nothing.
+func resourceHolder(job *ir.Job) (int, error) {
+	holder := -1
+	for i, s := range job.Steps {
+		if !s.GPU {
+			continue
+		}
+		if holder >= 0 {
+			return 0, fmt.Errorf("steps %s and %s both need the GPUs; argo runs a job's steps as containers of one pod, which would reserve the GPUs once per step: merge them or split the job", job.Steps[holder].ID, s.ID)
+		}
+		holder = i
+	}
+	if holder >= 0 {
+		return holder, nil
+	}
+	if i := slices.IndexFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepScript }); i >= 0 {
+		return i, nil
+	}
+	return 0, nil
 }
 
 // applyLimits maps retries and the timeout (rounded up to whole seconds).
@@ -198,59 +332,7 @@ func applyLimits(t *template, job *ir.Job) {
 	}
 }
 
-// jobImage picks the main container's image: the builder for image builds,
-// else the job's image for its scripts, else the mlc image.
-func (r *workflowRenderer) jobImage(job *ir.Job) (image string, builds bool) {
-	if slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepBuildImage }) {
-		return builderImage, true
-	}
-	if job.Image != "" {
-		return job.Image, false
-	}
-	return r.p.MLCImage, false
-}
-
-// jobEnv is the main container's environment: the revision, literal and
-// input-bound job env, input digests, secrets by reference, step scripts.
-func (r *workflowRenderer) jobEnv(job *ir.Job, run *runner, builds bool) ([]envVar, error) {
-	env := []envVar{{Name: "MLC_REVISION", Value: "{{workflow.parameters." + paramRevision + "}}"}}
-	for _, e := range job.Env {
-		v := kubeLiteral(e.Value)
-		if e.FromInput != "" {
-			if !slices.ContainsFunc(job.Inputs, func(in ir.Input) bool { return in.Name == e.FromInput }) {
-				return nil, fmt.Errorf("env %s: unknown input %q", e.Name, e.FromInput)
-			}
-			v = "{{inputs.parameters." + e.FromInput + "}}"
-		}
-		env = append(env, envVar{Name: e.Name, Value: v})
-	}
-	for _, in := range job.Inputs {
-		env = append(env, envVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
-	}
-	for _, s := range job.Secrets {
-		env = append(env, envVar{Name: s, ValueFrom: &envSource{SecretKeyRef: &keySelector{Name: r.p.Name, Key: s}}})
-	}
-	env = append(env, run.env...)
-	env = append(env, envVar{Name: "DOCKER_CONFIG", Value: registryDir})
-	if builds {
-		// Rootless BuildKit without a process sandbox runs in an
-		// unprivileged pod (no nested PID namespace needed).
-		env = append(env, envVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"})
-	}
-	seen := map[string]bool{}
-	for _, e := range env {
-		if err := checkEnvName(e.Name); err != nil {
-			return nil, err
-		}
-		if seen[e.Name] {
-			return nil, fmt.Errorf("env var %s is set twice (job env, input, secret or an mlc variable); rename one", e.Name)
-		}
-		seen[e.Name] = true
-	}
-	return env, nil
-}
-
-// jobOutputs are output parameters read from the files the runner writes.
+// jobOutputs are output parameters read from the files main writes.
 func jobOutputs(job *ir.Job) ([]parameter, error) {
 	var params []parameter
 	for _, o := range job.Outputs {
@@ -263,15 +345,14 @@ func jobOutputs(job *ir.Job) ([]parameter, error) {
 		if slices.ContainsFunc(params, func(p parameter) bool { return p.Name == o.Name }) {
 			return nil, fmt.Errorf("output %s is declared twice", o.Name)
 		}
-		params = append(params, parameter{Name: o.Name, ValueFrom: &valueFrom{Path: jobOutDir + "/" + o.Name}})
+		params = append(params, parameter{Name: o.Name, ValueFrom: &valueFrom{Path: jobOutputFile(o.Name)}})
 	}
 	return params, nil
 }
 
-// applyResources sets requests (what the scheduler reserves), a memory
-// limit, and for GPUs the device-plugin limit, the node selector and the
-// toleration GPU pools are usually tainted with.
-func applyResources(t *template, res ir.Resources) {
+// podResources are a job's requests (what the scheduler reserves), its
+// memory limit and, for GPUs, the device-plugin limit.
+func podResources(res ir.Resources) *resources {
 	req, lim := map[string]string{}, map[string]string{}
 	if res.CPU != "" {
 		req["cpu"] = res.CPU
@@ -282,13 +363,9 @@ func applyResources(t *template, res ir.Resources) {
 	}
 	if res.GPU > 0 {
 		lim[gpuResource] = fmt.Sprint(res.GPU)
-		t.Tolerations = []toleration{{Key: gpuResource, Operator: "Exists", Effect: "NoSchedule"}}
-		if res.GPUType != "" {
-			t.NodeSelector = map[string]string{gpuNodeLabel: res.GPUType}
-		}
 	}
 	if len(req) == 0 && len(lim) == 0 {
-		return
+		return nil
 	}
 	rs := &resources{}
 	if len(req) > 0 {
@@ -297,7 +374,7 @@ func applyResources(t *template, res ir.Resources) {
 	if len(lim) > 0 {
 		rs.Limits = lim
 	}
-	t.Container.Resources = rs
+	return rs
 }
 
 // triggerTemplate creates a Workflow from another WorkflowTemplate of the

@@ -135,8 +135,7 @@ type template struct {
 	ActiveDeadlineSeconds int64             `yaml:"activeDeadlineSeconds,omitempty"`
 	RetryStrategy         *retryStrategy    `yaml:"retryStrategy,omitempty"`
 	Volumes               []volume          `yaml:"volumes,omitempty"`
-	InitContainers        []container       `yaml:"initContainers,omitempty"`
-	Container             *container        `yaml:"container,omitempty"`
+	ContainerSet          *containerSet     `yaml:"containerSet,omitempty"`
 	DAG                   *dag              `yaml:"dag,omitempty"`
 	Steps                 [][]step          `yaml:"steps,omitempty"`
 	Suspend               *suspend          `yaml:"suspend,omitempty"`
@@ -192,14 +191,22 @@ type keyToPath struct {
 	Path string `yaml:"path"`
 }
 
+type containerSet struct {
+	VolumeMounts []volumeMount `yaml:"volumeMounts"`
+	Containers   []container   `yaml:"containers"`
+}
+
+// container is an Argo ContainerNode: a Kubernetes container plus the
+// containers of its set it starts after.
 type container struct {
-	Name            string           `yaml:"name,omitempty"`
+	Name            string           `yaml:"name"`
 	Image           string           `yaml:"image"`
 	Command         []string         `yaml:"command"`
+	WorkingDir      string           `yaml:"workingDir,omitempty"`
 	Env             []envVar         `yaml:"env,omitempty"`
 	Resources       *resources       `yaml:"resources,omitempty"`
-	VolumeMounts    []volumeMount    `yaml:"volumeMounts,omitempty"`
 	SecurityContext *securityContext `yaml:"securityContext,omitempty"`
+	Dependencies    []string         `yaml:"dependencies,omitempty"`
 }
 
 type envVar struct {

@@ -9,45 +9,87 @@ import (
 	"github.com/mlc-project/mlc/ir"
 )
 
-// Paths inside a job pod. /mlc is an emptyDir shared by the init container
-// (which copies the mlc binary into /mlc/bin) and the main container (step
-// output files, job output parameters, a scratch working directory).
+// Paths inside a job pod, on emptyDir volumes every container of the pod
+// mounts: /workspace is the checkout (or scratch space when the job has
+// none); /mlc holds each step's MLC_OUTPUT file and the files Argo reads the
+// job's output parameters from.
 const (
 	mlcDir        = "/mlc"
 	workspaceDir  = "/workspace"
 	registryDir   = "/mlc-registry"
-	stepOutDir    = mlcDir + "/out"
-	jobOutDir     = mlcDir + "/outputs"
-	scratchDir    = mlcDir + "/work"
-	mlcBinDir     = mlcDir + "/bin"
 	buildMetadata = mlcDir + "/build.json"
 )
 
-// runner is the shell program of a job's main container. It is generated
-// from fixed text: mlc arguments and paths are quoted with ir.ShellWords,
-// user scripts are only referenced as "$MLC_SCRIPT_<n>" and reach the
-// container through env, so no user text is ever parsed as shell syntax.
-type runner struct {
-	lines []string
-	env   []envVar // MLC_SCRIPT_<n> values
+func stepOutputFile(stepID string) string { return mlcDir + "/step-" + stepID + ".env" }
+func jobOutputFile(name string) string    { return mlcDir + "/output-" + name }
+
+// The shell programs below are generated from fixed text. mlc arguments and
+// paths are quoted with ir.ShellWords; user scripts are referenced only as
+// "$MLC_SCRIPT" and reach the container through env, so no user text is
+// ever parsed as shell syntax.
+
+// stepScript is the command of a step's container: function definitions,
+// then one command list, so a failing cd stops the step even inside the
+// subshell continue-on-error wraps it in (where sh -e does not apply).
+func stepScript(s ir.Step, workspace bool, inputEnv map[string]string) (string, error) {
+	var prelude, cmd string
+	switch s.Kind {
+	case ir.StepMLC:
+		cmd = ir.ShellWords(append([]string{"mlc"}, s.Args...))
+	case ir.StepScript:
+		cmd = `sh -ec "$MLC_SCRIPT"`
+	case ir.StepBuildImage:
+		build, err := buildCommand(s.Build, inputEnv)
+		if err != nil {
+			return "", err
+		}
+		prelude, cmd = buildFn+"\n", build
+	default:
+		return "", fmt.Errorf("step kind %q is not supported by argo", s.Kind)
+	}
+	if s.Dir != "" {
+		dir := ir.ShellWords([]string{s.Dir})
+		cmd = "cd " + dir + " && " + cmd
+		if !workspace {
+			// No checkout: the directory only gives the step a place to work.
+			cmd = "mkdir -p " + dir + " && " + cmd
+		}
+	}
+	if s.ContinueOnError {
+		cmd = "(" + cmd + ") || echo \"mlc: step " + s.ID + " failed; continuing (continue-on-error)\" >&2"
+	}
+	return kubeLiteral(prelude + cmd + "\n"), nil
 }
 
-// outputFn extracts the last NAME=value line of a step's output file into
-// the file Argo reads the output parameter from.
+// collectScript is the command of the pod's last container, named main as
+// Argo requires: it turns the steps' NAME=value output files into the files
+// the job's output parameters are read from.
+func collectScript(outputs []ir.Output) string {
+	if len(outputs) == 0 {
+		return "true\n"
+	}
+	lines := []string{outputFn}
+	for _, o := range outputs {
+		lines = append(lines, "mlc_output "+stepOutputFile(o.FromStep)+" "+o.Name+" "+jobOutputFile(o.Name))
+	}
+	return kubeLiteral(strings.Join(lines, "\n") + "\n")
+}
+
+// outputFn writes the value of the last line "$2=..." of file $1 to file $3
+// (empty when the step wrote none, e.g. after continue-on-error).
 const outputFn = `mlc_output() {
 	value=
-	if [ -f "` + stepOutDir + `/$1" ]; then
+	if [ -f "$1" ]; then
 		while IFS= read -r line || [ -n "$line" ]; do
 			case $line in "$2="*) value=${line#*=} ;; esac
-		done < "` + stepOutDir + `/$1"
+		done < "$1"
 	fi
-	printf '%s' "$value" > "` + jobOutDir + `/$2"
+	printf '%s' "$value" > "$3"
 }`
 
 // buildFn builds and pushes an image with rootless BuildKit and records the
-// pushed reference by digest as the step outputs ref and digest. Every
-// command ends in "|| return": the function runs inside an && list, where
-// sh -e does not stop on failure.
+// pushed reference by digest as the step outputs ref and digest. "|| return"
+// because sh -e does not apply inside an && list or a || subshell.
 const buildFn = `mlc_build() {
 	ref=$1
 	shift
@@ -60,96 +102,6 @@ const buildFn = `mlc_build() {
 	echo "digest=$digest" >> "$MLC_OUTPUT"
 }`
 
-// newRunner renders the steps of job in order. inputEnv maps an input name
-// to the env var that holds its value.
-func newRunner(job *ir.Job, copyMLC bool, inputEnv map[string]string) (*runner, error) {
-	r := &runner{}
-	if copyMLC {
-		r.add(`export PATH="` + mlcBinDir + `:$PATH"`)
-	}
-	r.add("mkdir -p " + stepOutDir + " " + jobOutDir)
-	if job.Workspace {
-		r.add("cd " + workspaceDir)
-	} else {
-		r.add("mkdir -p " + scratchDir + " && cd " + scratchDir)
-	}
-	if len(job.Outputs) > 0 {
-		r.add(outputFn)
-	}
-	if slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepBuildImage }) {
-		r.add(buildFn)
-	}
-	for i, s := range job.Steps {
-		if err := r.step(i+1, s, job.Workspace, inputEnv); err != nil {
-			return nil, fmt.Errorf("step %q: %w", s.ID, err)
-		}
-	}
-	for _, o := range job.Outputs {
-		r.add("mlc_output " + o.FromStep + " " + o.Name)
-	}
-	return r, nil
-}
-
-func (r *runner) add(line string) { r.lines = append(r.lines, line) }
-
-// script is the runner text, escaped for Kubernetes' $(VAR) expansion of
-// container commands.
-func (r *runner) script() string { return kubeLiteral(strings.Join(r.lines, "\n") + "\n") }
-
-// step renders one step as a subshell: cd to its directory, export its env
-// and MLC_OUTPUT, run it. ContinueOnError turns a failure into a warning.
-func (r *runner) step(n int, s ir.Step, workspace bool, inputEnv map[string]string) error {
-	if err := checkName("step id", s.ID); err != nil {
-		return err
-	}
-	parts := []string{}
-	if s.Dir != "" {
-		dir := ir.ShellWords([]string{s.Dir})
-		if !workspace {
-			// No checkout: the directory only gives the step a place to work.
-			parts = append(parts, "mkdir -p "+dir)
-		}
-		parts = append(parts, "cd "+dir)
-	}
-	parts = append(parts, "export MLC_OUTPUT="+stepOutDir+"/"+s.ID)
-	for _, e := range s.Env {
-		if err := checkEnvName(e.Name); err != nil {
-			return err
-		}
-		v, err := envValueForShell(e, inputEnv)
-		if err != nil {
-			return err
-		}
-		parts = append(parts, "export "+e.Name+"="+v)
-	}
-	cmd, err := r.command(n, s, inputEnv)
-	if err != nil {
-		return err
-	}
-	parts = append(parts, cmd)
-	line := "(" + strings.Join(parts, " && ") + ")"
-	if s.ContinueOnError {
-		line += ` || echo "mlc: step ` + s.ID + ` failed; continuing (continue-on-error)" >&2`
-	}
-	r.add("# step " + s.ID + " (" + string(s.Kind) + ")")
-	r.add(line)
-	return nil
-}
-
-func (r *runner) command(n int, s ir.Step, inputEnv map[string]string) (string, error) {
-	switch s.Kind {
-	case ir.StepMLC:
-		return ir.ShellWords(append([]string{"mlc"}, s.Args...)), nil
-	case ir.StepScript:
-		name := fmt.Sprintf("MLC_SCRIPT_%d", n)
-		r.env = append(r.env, envVar{Name: name, Value: kubeLiteral(s.Script)})
-		return `sh -ec "$` + name + `"`, nil
-	case ir.StepBuildImage:
-		return buildCommand(s.Build, inputEnv)
-	}
-	return "", fmt.Errorf("step kind %q is not supported by argo", s.Kind)
-}
-
 func buildCommand(b *ir.ImageBuild, inputEnv map[string]string) (string, error) {
 	if b == nil {
 		return "", fmt.Errorf("build-image step without a build")
@@ -159,8 +111,8 @@ func buildCommand(b *ir.ImageBuild, inputEnv map[string]string) (string, error) 
 		dockerfile = path.Join(b.Context, "Dockerfile")
 	}
 	args := []string{"mlc_build", b.Ref,
-		"--local", "context=" + workspacePath(b.Context),
-		"--local", "dockerfile=" + workspacePath(path.Dir(dockerfile)),
+		"--local", "context=" + orDot(b.Context),
+		"--local", "dockerfile=" + path.Dir(dockerfile),
 		"--opt", "filename=" + path.Base(dockerfile),
 	}
 	for _, a := range b.Args {
@@ -185,26 +137,7 @@ func buildCommand(b *ir.ImageBuild, inputEnv map[string]string) (string, error) 
 	return ir.ShellWords(args), nil
 }
 
-// envValueForShell renders a step env value as a shell word: a literal,
-// quoted, or the env var of the input it names.
-func envValueForShell(e ir.EnvVar, inputEnv map[string]string) (string, error) {
-	if e.FromInput == "" {
-		return singleQuoted(e.Value), nil
-	}
-	env, ok := inputEnv[e.FromInput]
-	if !ok {
-		return "", fmt.Errorf("env %s: unknown input %q", e.Name, e.FromInput)
-	}
-	return `"$` + env + `"`, nil
-}
-
-// singleQuoted quotes s so the shell passes every character through.
-func singleQuoted(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// workspacePath is a build path relative to the job's working directory.
-func workspacePath(p string) string {
+func orDot(p string) string {
 	if p == "" {
 		return "."
 	}
