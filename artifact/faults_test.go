@@ -369,3 +369,39 @@ func TestPullKitOpsModelKit(t *testing.T) {
 		t.Errorf("ModelKit name %q, want demo", res.Name)
 	}
 }
+
+func TestPullRetriesCutOffDownload(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	src := t.TempDir()
+	files := map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), 3<<20)}
+	writeTree(t, src, files)
+	res, err := Push(ctx, src, reg.ref(t, "ml/c:v1"), PushOptions{Options: testOptions(), Kind: KindDataset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first download of the large blob stops halfway: the connection
+	// closes although the full length was announced.
+	var cut atomic.Bool
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/blobs/") || cut.Swap(true) {
+			return false
+		}
+		w.Header().Set("Content-Length", "3145728")
+		w.WriteHeader(http.StatusOK)
+		w.Write(bytes.Repeat([]byte("w"), 1<<20))
+		w.(http.Flusher).Flush()
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+		return true
+	})
+	dst := filepath.Join(t.TempDir(), "o")
+	if _, err := Pull(ctx, res.Ref, dst, PullOptions{Options: testOptions()}); err != nil {
+		t.Fatalf("pull did not recover from a cut-off download: %v", err)
+	}
+	sameTree(t, files, readTree(t, dst))
+	if reg.count("GET", "/blobs/sha256:") < 2 {
+		t.Error("the cut-off blob was not fetched again")
+	}
+}

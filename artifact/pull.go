@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
@@ -61,8 +64,8 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 		return PullResult{}, err
 	}
 	defer os.RemoveAll(stage) // a no-op once committed
-	x := &extractor{root: stage, keep: keep, links: map[string]bool{}}
-	n, err := fetchLayers(ctx, store, layers, x, jobs(opts.Options))
+	x := &extractor{root: stage, keep: keep, links: map[string]bool{}, seen: map[string]bool{}}
+	n, err := fetchLayers(ctx, store, layers, x, opts.Options)
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
@@ -183,19 +186,36 @@ func layerPath(l v1.Descriptor) string {
 	return l.Annotations[AnnotationTitle]
 }
 
+// layerAttempts is how often a layer download cut off by the network is
+// started again; the registry client already retries failed requests.
+const layerAttempts = 3
+
 // fetchLayers downloads the layers in parallel into the extractor's
 // staging directory, verifying each blob, and returns the bytes read.
-func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *extractor, n int) (int64, error) {
+func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *extractor, opts Options) (int64, error) {
 	var mu sync.Mutex // the extractor's bookkeeping is not concurrent
 	var total int64
+	delay := cmp.Or(opts.RetryDelay, time.Second)
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(n)
+	g.SetLimit(jobs(opts))
 	for _, l := range layers {
 		g.Go(func() error {
-			read, err := fetchLayer(ctx, store, l, x, &mu)
-			mu.Lock()
-			total += read
-			mu.Unlock()
+			var err error
+			for attempt := 1; ; attempt++ {
+				var read int64
+				read, err = fetchLayer(ctx, store, l, x, &mu)
+				mu.Lock()
+				total += read
+				mu.Unlock()
+				if err == nil || attempt == layerAttempts || !cutOff(err) {
+					break
+				}
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(delay << (2 * (attempt - 1))):
+				}
+			}
 			if err != nil {
 				return fmt.Errorf("layer %s (%s): %w", l.Digest, l.Annotations[AnnotationTitle], err)
 			}
@@ -243,6 +263,13 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 		err = cerr
 	}
 	return counted.n, err
+}
+
+// cutOff reports whether a download broke off in the network, which is
+// worth another attempt (a digest mismatch or a refused path is not).
+func cutOff(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr)
 }
 
 type countingSize struct {

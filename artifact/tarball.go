@@ -72,7 +72,16 @@ type extractor struct {
 	root  string            // staging directory
 	keep  func(string) bool // which slash paths to write (pull --only PATH)
 	links map[string]bool   // symlinks written so far, never written through
-	files []string          // slash paths written
+	files []string          // slash paths written, once each
+	seen  map[string]bool
+}
+
+// record notes a written path (a retried layer writes its files again).
+func (x *extractor) record(rel string) {
+	if !x.seen[rel] {
+		x.seen[rel] = true
+		x.files = append(x.files, rel)
+	}
 }
 
 // checkPath validates a slash path from a manifest or a tar entry.
@@ -100,7 +109,7 @@ func (x *extractor) create(rel string, mode os.FileMode) (*os.File, error) {
 		return nil, err
 	}
 	delete(x.links, rel)
-	x.files = append(x.files, rel)
+	x.record(rel)
 	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 }
 
@@ -171,7 +180,7 @@ func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) error {
 		}
 		_ = os.Remove(p)
 		x.links[rel] = true
-		x.files = append(x.files, rel)
+		x.record(rel)
 		return os.Symlink(hdr.Linkname, p)
 	case tar.TypeLink:
 		target, err := x.checkPath(hdr.Linkname)

@@ -20,6 +20,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/mlc-project/mlc/artifact/internal/notfound"
 )
 
 const (
@@ -77,14 +79,14 @@ func (s *Store) Resolve(ctx context.Context, tagOrDigest string) (v1.Descriptor,
 			return idx.Manifests[i], nil
 		}
 	}
-	return v1.Descriptor{}, fmt.Errorf("tag %q not found in %s: %w", tagOrDigest, s.Location(), fs.ErrNotExist)
+	return v1.Descriptor{}, notfound.Errorf("tag %q not found in %s", tagOrDigest, s.Location())
 }
 
 // Manifest reads a manifest blob and checks it against its digest.
 func (s *Store) Manifest(_ context.Context, d v1.Hash) ([]byte, v1.Descriptor, error) {
 	raw, err := os.ReadFile(s.blobPath(d))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, v1.Descriptor{}, fmt.Errorf("manifest %s not found in %s: %w", d, s.Location(), fs.ErrNotExist)
+		return nil, v1.Descriptor{}, notfound.Errorf("manifest %s not found in %s", d, s.Location())
 	}
 	if err != nil {
 		return nil, v1.Descriptor{}, err
@@ -126,7 +128,7 @@ func (s *Store) HasBlob(_ context.Context, d v1.Hash) (bool, error) {
 func (s *Store) Blob(_ context.Context, d v1.Hash) (io.ReadCloser, error) {
 	f, err := os.Open(s.blobPath(d))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("blob %s not found in %s: %w", d, s.Location(), fs.ErrNotExist)
+		return nil, notfound.Errorf("blob %s not found in %s", d, s.Location())
 	}
 	return f, err
 }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"sync"
 	"time"
@@ -23,6 +22,8 @@ import (
 	ggcr "github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/mlc-project/mlc/artifact/internal/notfound"
 )
 
 // Options configure the connection; see artifact.Options.
@@ -358,7 +359,7 @@ func (b *blobLayer) MediaType() (types.MediaType, error)  { return b.desc.MediaT
 func describe(err error, what string) error {
 	var terr *transport.Error
 	if errors.As(err, &terr) && terr.StatusCode == http.StatusNotFound {
-		return fmt.Errorf("%s not found: %w (%w)", what, fs.ErrNotExist, err)
+		return notfound.Errorf("%s not found: %w", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
