@@ -167,7 +167,7 @@ func fromCUE(err error, hint string) error {
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
-		path := strings.Join(e.Path(), ".")
+		path := strings.TrimPrefix(strings.Join(e.Path(), "."), "#Pipeline.")
 		pos := userPos(e)
 		h := hint
 		switch {
@@ -181,8 +181,10 @@ func fromCUE(err error, hint string) error {
 		case h == "" && strings.Contains(msg, "invalid value"):
 			h = "docs/spec.md gives the allowed values"
 		}
-		key := fmt.Sprint(pos, path, msg)
-		if seen[key] {
+		// A failed disjunction (int | *0) reports a summary plus one
+		// conflict per branch: keep the first conflict per place.
+		key := fmt.Sprint(pos, path)
+		if seen[key] || strings.Contains(msg, "errors in empty disjunction") {
 			continue
 		}
 		seen[key] = true

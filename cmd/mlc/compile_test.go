@@ -1,0 +1,87 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const validSpec = `package pipeline
+
+name: "p"
+datasets: d: source: local: path: "data"
+models: m: {
+	train: {data: ["d"], image: "python:3.12-slim", run: "python train.py"}
+	evaluate: {run: "python eval.py", gates: accuracy: ">= 0.9"}
+}
+`
+
+func specDirWith(t *testing.T, spec string) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pipeline.cue"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestCompileBadInputExits2AndWritesNothing(t *testing.T) {
+	for name, args := range map[string][]string{
+		"syntax error":   {"compile", specDirWith(t, validSpec+"apps: {\n")},
+		"unknown target": {"compile", specDirWith(t, validSpec), "--target", "jenkins"},
+		"unknown model":  {"compile", specDirWith(t, validSpec+`apps: a: {model: "x", image: context: "."}`+"\n")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			if code := run(append(args, "--out", out)); code != exitBadInput {
+				t.Fatalf("exit code %d, want %d", code, exitBadInput)
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Fatalf("output directory created despite the error: %v", err)
+			}
+		})
+	}
+}
+
+func TestCompileCheckDetectsManualEdit(t *testing.T) {
+	dir := specDirWith(t, validSpec)
+	out := filepath.Join(t.TempDir(), "wf")
+	for _, target := range []string{"github", "tekton", "argo"} {
+		dst := filepath.Join(out, target)
+		if code := run([]string{"compile", dir, "--target", target, "--out", dst}); code != exitOK {
+			t.Fatalf("%s: compile exit %d", target, code)
+		}
+		if code := run([]string{"compile", dir, "--target", target, "--out", dst, "--check"}); code != exitOK {
+			t.Fatalf("%s: --check on fresh output exit %d", target, code)
+		}
+		entries, _ := os.ReadDir(dst)
+		var first string
+		for _, e := range entries {
+			if !e.IsDir() {
+				first = filepath.Join(dst, e.Name())
+				break
+			}
+		}
+		data, _ := os.ReadFile(first)
+		os.WriteFile(first, []byte(strings.Replace(string(data), "p-delivery", "p-edited", 1)), 0o644)
+		if code := run([]string{"compile", dir, "--target", target, "--out", dst, "--check"}); code != exitFailed {
+			t.Fatalf("%s: --check after a manual edit exit %d, want %d", target, code, exitFailed)
+		}
+	}
+}
+
+func TestInitVetCompile(t *testing.T) {
+	dir := t.TempDir()
+	if code := run([]string{"init", dir}); code != exitOK {
+		t.Fatalf("init exit %d", code)
+	}
+	if code := run([]string{"init", dir}); code != exitBadInput {
+		t.Fatalf("second init overwrote the spec: exit %d", code)
+	}
+	if code := run([]string{"vet", dir}); code != exitOK {
+		t.Fatalf("vet of the starter exit %d", code)
+	}
+	if code := run([]string{"graph", dir, "--format", "dot"}); code != exitOK {
+		t.Fatalf("graph exit %d", code)
+	}
+}

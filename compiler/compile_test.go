@@ -1,0 +1,176 @@
+package compiler
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mlc-project/mlc/internal/golden"
+	"github.com/mlc-project/mlc/ir"
+)
+
+// base is a valid spec the broken cases start from.
+const base = `package pipeline
+
+name: "p"
+datasets: d: source: local: path: "data"
+models: m: {
+	train: {data: ["d"], image: "python:3.12-slim", run: "python train.py"}
+	evaluate: {run: "python eval.py", gates: accuracy: ">= 0.9"}
+}
+`
+
+func writeSpec(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBrokenSpecs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		spec string
+		pos  string // file:line:col the error must point at
+		msg  string // substring of the message
+	}{
+		{"syntax error", base + "apps: a: {model: \"m\"\n", "pipeline.cue:9:22", "expected"},
+		{"type error", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", retries: "two"}`, 1), "pipeline.cue:6:", "retries"},
+		{"unknown dataset", strings.Replace(base, `data: ["d"]`, `data: ["e"]`, 1), "pipeline.cue:6:", `unknown dataset "e"`},
+		{"missing required field", strings.Replace(base, `, run: "python train.py"`, "", 1), "pipeline.cue:", "run"},
+		{"unknown field", base + "colour: \"red\"\n", "pipeline.cue:9:1", "colour: field not allowed"},
+		{"cycle", base + `apps: a: {model: "m", image: context: "svc"}
+environments: {
+	staging: {app: "a", after: "production"}
+	production: {app: "a", after: "staging"}
+}
+`, "pipeline.cue:1", "dependency cycle"},
+		{"two sources", strings.Replace(base, `source: local: path: "data"`, `source: {local: path: "data", http: url: "https://x.example/d.csv"}`, 1), "pipeline.cue:4:", "2 source adapters set (http, local)"},
+		{"undeclared secret", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", secrets: ["HF_TOKEN"]}`, 1), "pipeline.cue:6:", "secret HF_TOKEN is not declared"},
+		{"github expression", strings.Replace(base, `python eval.py`, `echo ${{ github.event.issue.title }}`, 1), "pipeline.cue:7:", "GitHub Actions expression"},
+		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
+		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
+		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
+		{"nothing triggers", base + "triggers: manual: false\n", "pipeline.cue:9:", "nothing starts workflow p-delivery"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})
+			p, err := Compile(dir)
+			if err == nil {
+				t.Fatalf("compiled a broken spec: %d workflows", len(p.Workflows))
+			}
+			var es Errors
+			var e *Error
+			if !errors.As(err, &es) && !errors.As(err, &e) {
+				t.Fatalf("error is %T, not a positioned spec error: %v", err, err)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.msg) {
+				t.Errorf("error lacks %q:\n%s", tc.msg, msg)
+			}
+			if !strings.Contains(msg, filepath.Join(dir, tc.pos)) && !strings.Contains(msg, tc.pos) {
+				t.Errorf("error lacks position %s:\n%s", tc.pos, msg)
+			}
+			if !regexp.MustCompile(`pipeline\.cue:\d+:\d+: `).MatchString(msg) {
+				t.Errorf("error has no file:line:col:\n%s", msg)
+			}
+		})
+	}
+}
+
+func TestNoCueFiles(t *testing.T) {
+	_, err := Compile(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "mlc init") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSpecSpreadOverFilesAndTags(t *testing.T) {
+	dir := writeSpec(t, map[string]string{
+		"pipeline.cue": base,
+		"local.cue":    "@if(local)\npackage pipeline\n\nregistry: \"oci:/tmp/store\"\n",
+	})
+	p, err := Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Registry != "oci:.mlc/store" {
+		t.Errorf("untagged registry = %q", p.Registry)
+	}
+	p, err = CompileWith(dir, Options{Tags: []string{"local"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Registry != "oci:/tmp/store" || !strings.Contains(p.Source, "local.cue") {
+		t.Errorf("tagged: registry %q, source %q", p.Registry, p.Source)
+	}
+}
+
+// TestCreditRiskGraph pins the shape of the example's delivery graph: the
+// order of stages and what each job consumes.
+func TestCreditRiskGraph(t *testing.T) {
+	p, err := Compile(filepath.Join(golden.Root(), "examples", "credit-risk"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, w := range p.Workflows {
+		names = append(names, w.Name)
+	}
+	if got := strings.Join(names, ","); got != "credit-risk-ci,credit-risk-delivery,credit-risk-monitor" {
+		t.Fatalf("workflows = %s", got)
+	}
+	d := p.Workflows[1]
+	jobs := map[string]*ir.Job{}
+	var order []string
+	for _, j := range d.Jobs {
+		jobs[j.ID] = j
+		order = append(order, j.ID)
+	}
+	want := "code-trainer,dataset-credit,train-scorer,evaluate-scorer,package-api,deploy-staging,smoke-staging,deploy-production,smoke-production"
+	if strings.Join(order, ",") != want {
+		t.Errorf("job order\n got %s\nwant %s", strings.Join(order, ","), want)
+	}
+	if a := jobs["deploy-production"].Approval; a == nil || a.Environment != "production" {
+		t.Errorf("production has no approval: %+v", a)
+	}
+	if jobs["deploy-staging"].Approval != nil {
+		t.Error("staging deploys continuously, yet has an approval")
+	}
+	tr := jobs["train-scorer"]
+	if tr.Resources.GPU != 1 || tr.Retries != 2 || tr.Timeout.Hours() != 12 {
+		t.Errorf("train resources %+v retries %d timeout %v", tr.Resources, tr.Retries, tr.Timeout)
+	}
+	ev := jobs["evaluate-scorer"]
+	var gates []string
+	for _, st := range ev.Steps {
+		if st.ID == "gates" {
+			gates = st.Args
+		}
+	}
+	if g := strings.Join(gates, " "); !strings.Contains(g, "--gate accuracy>=0.80") || !strings.Contains(g, "--baseline ${MLC_REGISTRY}/credit-risk-model-scorer:production") || !strings.Contains(g, "--no-regression accuracy:0.01") {
+		t.Errorf("gate step: %s", g)
+	}
+	// The PR workflow publishes nothing.
+	for _, j := range p.Workflows[0].Jobs {
+		if len(j.Outputs) > 0 || len(j.Permissions) > 0 || len(j.Secrets) > 2 {
+			t.Errorf("ci job %s publishes: outputs %v permissions %v secrets %v", j.ID, j.Outputs, j.Permissions, j.Secrets)
+		}
+	}
+	// Secrets reach only the steps that use them.
+	for _, st := range jobs["code-trainer"].Steps {
+		if st.Kind == ir.StepScript && len(st.Secrets) > 0 {
+			t.Errorf("user script %s sees secrets %v", st.ID, st.Secrets)
+		}
+	}
+	if m := p.Workflows[2]; m.Jobs[1].Condition.WhenOutput == nil || m.Jobs[1].Steps[len(m.Jobs[1].Steps)-1].Kind != ir.StepTrigger {
+		t.Errorf("retrain job is not conditional on drift: %+v", m.Jobs[1])
+	}
+}
