@@ -54,20 +54,37 @@ type Node struct {
 	Inputs     []*Node           `json:"inputs,omitempty"`
 }
 
-// Opener opens the store holding an input (a repository or oci:PATH).
-type Opener func(location string) (artifact.Store, error)
+// Opener opens the store holding ref, an input's LOCATION@sha256:<hex>.
+type Opener func(ref string) (artifact.Store, error)
 
 // Trace verifies the provenance of the artifact digest in st and follows
 // its inputs, checking each input's signature and, where it has one, its
 // provenance. The root must carry a valid provenance; an input without any
 // is a leaf; an input whose provenance does not verify fails the trace.
-func Trace(ctx context.Context, st artifact.Store, digest v1.Hash, role string, p sign.Policy, open Opener) (*Node, error) {
+func Trace(ctx context.Context, st artifact.Store, digest v1.Hash, p sign.Policy, open Opener) (*Node, error) {
+	_, desc, err := st.Manifest(ctx, digest)
+	if err != nil {
+		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
+	}
 	prov, err := Read(ctx, st, digest, p)
 	if err != nil {
 		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
 	}
 	t := tracer{ctx: ctx, policy: p, open: open, seen: map[v1.Hash]bool{digest: true}}
-	return t.node(st, digest, role, &prov, 0)
+	return t.node(st, digest, roleOf(desc.ArtifactType), &prov, 0)
+}
+
+// roleOf names an artifact by the artifactType mlc pushed it with.
+func roleOf(artifactType string) string {
+	switch artifactType {
+	case artifact.ArtifactTypeModel:
+		return string(artifact.KindModel)
+	case artifact.ArtifactTypeDataset:
+		return string(artifact.KindDataset)
+	case artifact.ArtifactTypeCode:
+		return string(artifact.KindCode)
+	}
+	return "artifact"
 }
 
 type tracer struct {
@@ -110,7 +127,7 @@ func (t *tracer) node(st artifact.Store, digest v1.Hash, role string, prov *Prov
 }
 
 func (t *tracer) input(in Input, depth int) (*Node, error) {
-	st, err := t.open(in.Location)
+	st, err := t.open(in.Ref())
 	if err != nil {
 		return nil, fmt.Errorf("%s input %s: %w", in.Role, in.Ref(), err)
 	}

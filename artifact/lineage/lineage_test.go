@@ -44,9 +44,9 @@ func newFixture(t *testing.T, st artifact.Store) *fixture {
 		code:    signtest.PutArtifact(t, st, "code", "train.py"),
 		signer:  s,
 		policy:  sign.Policy{Key: v, IgnoreTlog: true},
-		open: func(location string) (artifact.Store, error) {
-			if location != st.Location() {
-				return nil, fmt.Errorf("unexpected location %q", location)
+		open: func(ref string) (artifact.Store, error) {
+			if !strings.HasPrefix(ref, st.Location()+"@sha256:") {
+				return nil, fmt.Errorf("unexpected input %q", ref)
 			}
 			return st, nil
 		},
@@ -78,7 +78,7 @@ func TestTraceModelDatasetCode(t *testing.T) {
 		if err := Attach(ctx, st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
-		n, err := Trace(ctx, st, f.model, "model", f.policy, f.open)
+		n, err := Trace(ctx, st, f.model, f.policy, f.open)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestTraceFollowsAttestedInputs(t *testing.T) {
 	if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+	n, err := Trace(ctx, f.st, f.model, f.policy, f.open)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestTraceFailures(t *testing.T) {
 	ctx := context.Background()
 	t.Run("no provenance", func(t *testing.T) {
 		f := newFixture(t, signtest.Layout(t))
-		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		_, err := Trace(ctx, f.st, f.model, f.policy, f.open)
 		if !errors.Is(err, sign.ErrUnsigned) {
 			t.Fatalf("Trace = %v, want ErrUnsigned", err)
 		}
@@ -183,7 +183,7 @@ func TestTraceFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := newFixture(t, f.st)
-		_, err := Trace(ctx, f.st, f.model, "model", other.policy, f.open)
+		_, err := Trace(ctx, f.st, f.model, other.policy, f.open)
 		if !errors.Is(err, sign.ErrNotVerified) || errors.Is(err, sign.ErrUnsigned) {
 			t.Fatalf("Trace with another key = %v, want ErrNotVerified", err)
 		}
@@ -195,7 +195,7 @@ func TestTraceFailures(t *testing.T) {
 		if err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		_, err := Trace(ctx, f.st, f.model, f.policy, f.open)
 		if err == nil || !strings.Contains(err.Error(), "dataset input") || !strings.Contains(err.Error(), "not found") {
 			t.Fatalf("Trace with a missing dataset = %v, want an error naming the dataset input", err)
 		}
@@ -209,7 +209,7 @@ func TestTraceFailures(t *testing.T) {
 		if err := Attach(ctx, f.st, f.dataset, f.signer, back, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := Trace(ctx, f.st, f.model, "model", f.policy, f.open)
+		_, err := Trace(ctx, f.st, f.model, f.policy, f.open)
 		if err == nil || !strings.Contains(err.Error(), "its own ancestor") {
 			t.Fatalf("Trace of a cyclic lineage = %v, want a cycle error", err)
 		}

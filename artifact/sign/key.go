@@ -9,6 +9,12 @@ import (
 	"github.com/sigstore/cosign/v2/cmd/cosign/cli/options"
 	cosignsign "github.com/sigstore/cosign/v2/cmd/cosign/cli/sign"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
+	"github.com/sigstore/cosign/v2/pkg/providers"
+	// Ambient OIDC identities for keyless signing: GitHub Actions, the
+	// SIGSTORE_ID_TOKEN variable, and a mounted token file.
+	_ "github.com/sigstore/cosign/v2/pkg/providers/envvar"
+	_ "github.com/sigstore/cosign/v2/pkg/providers/filesystem"
+	_ "github.com/sigstore/cosign/v2/pkg/providers/github"
 	sigs "github.com/sigstore/cosign/v2/pkg/signature"
 	"github.com/sigstore/sigstore/pkg/signature"
 )
@@ -24,7 +30,8 @@ const (
 type KeyOpts struct {
 	// Key is a private key reference as cosign takes it: a file path,
 	// env://VAR (the PEM in an environment variable) or a KMS URI. Empty
-	// means keyless: an ephemeral key certified by Fulcio for IDToken.
+	// means keyless: an ephemeral key certified by Fulcio for IDToken or
+	// the ambient CI identity.
 	Key string
 	// Password returns the password of an encrypted key; nil reads
 	// COSIGN_PASSWORD, then the terminal, like cosign.
@@ -58,12 +65,13 @@ func NewSigner(ctx context.Context, ko KeyOpts) (*Signer, error) {
 		OIDCClientID:     orDefault(ko.OIDCClientID, "sigstore"),
 		SkipConfirmation: true,
 	}
-	if ko.Key == "" && ko.IDToken == "" {
-		return nil, errors.New("no signing identity: pass --key (a cosign private key: path, env://VAR or KMS URI) or --identity-token for keyless signing")
+	if ko.Key == "" && ko.IDToken == "" && !providers.Enabled(ctx) {
+		return nil, errors.New("no signing identity: pass --key (a cosign private key: a file, env://VAR or a KMS URI), " +
+			"or sign keylessly with --identity-token or in CI with an OIDC identity (GitHub Actions with id-token: write)")
 	}
 	sv, ephemeral, err := cosignsign.SignerFromKeyOpts(ctx, "", "", opts)
 	if err != nil {
-		return nil, fmt.Errorf("loading signing key %q: %w", ko.Key, err)
+		return nil, fmt.Errorf("loading signing key %q (its password comes from $COSIGN_PASSWORD): %w", ko.Key, err)
 	}
 	if ephemeral {
 		sv, err = cosignsign.KeylessSigner(ctx, opts, sv)

@@ -1,16 +1,168 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/artifact/lineage"
+	"github.com/mlc-project/mlc/artifact/sign"
+	"github.com/mlc-project/mlc/internal/version"
 )
 
 // lineageFlags are the push flags that attach a signed provenance
-// attestation to the pushed artifact.
-type lineageFlags struct{}
+// attestation (SLSA v1, in-toto, cosign's attestation format) to the pushed
+// artifact, naming the datasets and code it was made from.
+//
+// The inputs are resolved and the key loaded before the push starts (a
+// PreRunE), so a wrong password or an unknown input pushes nothing.
+type lineageFlags struct {
+	cmd      *cobra.Command
+	datasets []string
+	code     []string
+	params   []string
+	signing  *signingFlags
 
-func addLineageFlags(cmd *cobra.Command) *lineageFlags { return &lineageFlags{} }
+	// Set by prepare.
+	inputs []lineage.Input
+	prov   lineage.Provenance
+	signer *sign.Signer
+}
+
+func addLineageFlags(cmd *cobra.Command) *lineageFlags {
+	f := &lineageFlags{cmd: cmd}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.datasets, "from-dataset", nil, "dataset the artifact was made from (REF; repeatable); attaches a signed provenance")
+	fs.StringArrayVar(&f.code, "from-code", nil, "code the artifact was made from (REF; repeatable); attaches a signed provenance")
+	fs.StringArrayVar(&f.params, "param", nil, "training parameter k=v recorded in the provenance (repeatable)")
+	f.signing = addSigningFlags(fs, "cosign private key signing the provenance: a file, env://VAR or a KMS URI (default: keyless)")
+	next := cmd.PreRunE
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if err := f.prepare(cmd.Context()); err != nil {
+			return err
+		}
+		if next != nil {
+			return next(cmd, args)
+		}
+		return nil
+	}
+	return f
+}
+
+// prepare resolves the inputs to digests and loads the signer.
+func (f *lineageFlags) prepare(ctx context.Context) error {
+	if len(f.datasets)+len(f.code) == 0 {
+		if len(f.params) > 0 {
+			return badInput(errors.New("--param is recorded in the provenance: give --from-dataset or --from-code too"))
+		}
+		return nil
+	}
+	params, err := parseParams(f.params)
+	if err != nil {
+		return err
+	}
+	opts := f.storeOptions()
+	var inputs []lineage.Input
+	for _, in := range []struct {
+		role string
+		refs []string
+	}{{"dataset", f.datasets}, {"code", f.code}} {
+		for _, r := range in.refs {
+			_, ref, digest, err := resolveArtifact(ctx, r, opts)
+			if err != nil {
+				return prefixError(err, "--from-"+in.role+" "+r)
+			}
+			inputs = append(inputs, lineage.Input{Role: in.role, Location: ref.Location(), Digest: digest})
+		}
+	}
+	if f.signer, err = f.signing.signer(ctx); err != nil {
+		return err
+	}
+	builder, invocation := buildContext()
+	f.prov = lineage.Provenance{Inputs: inputs, Params: params, Builder: builder, Invocation: invocation}
+	return nil
+}
 
 // attach attests subject (a reference by digest); a no-op without --from-* flags.
-func (f *lineageFlags) attach(ctx context.Context, subject string) error { return nil }
+func (f *lineageFlags) attach(ctx context.Context, subject string) error {
+	if f.signer == nil {
+		return nil
+	}
+	defer f.signer.Close()
+	st, _, digest, err := resolveArtifact(ctx, subject, f.storeOptions())
+	if err != nil {
+		return err
+	}
+	if err := lineage.Attach(ctx, st, digest, f.signer, f.prov, f.signing.tlog()); err != nil {
+		return fmt.Errorf("attaching provenance to %s: %w", subject, err)
+	}
+	fmt.Fprintf(f.cmd.ErrOrStderr(), "attached signed provenance: %s ← %s\n", subject, describeInputs(f.prov.Inputs))
+	return nil
+}
+
+// prefixError puts context in front of err, keeping its exit code.
+func prefixError(err error, context string) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return &exitError{code: ee.code, err: fmt.Errorf("%s: %w", context, ee.err)}
+	}
+	return fmt.Errorf("%s: %w", context, err)
+}
+
+// storeOptions are the registry flags of the push command this hook is on.
+func (f *lineageFlags) storeOptions() artifact.Options {
+	opts := artifact.DefaultOptions()
+	if v, err := f.cmd.Flags().GetBool("plain-http"); err == nil {
+		opts.PlainHTTP = v
+	}
+	if v, err := f.cmd.Flags().GetBool("insecure"); err == nil {
+		opts.Insecure = v
+	}
+	return opts
+}
+
+// parseParams reads k=v pairs; a repeated key is a mistake, not an override.
+func parseParams(kvs []string) (map[string]string, error) {
+	params := map[string]string{}
+	for _, kv := range kvs {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, badInput(fmt.Errorf("--param %q: want NAME=VALUE", kv))
+		}
+		if _, dup := params[k]; dup {
+			return nil, badInput(fmt.Errorf("--param %s given twice", k))
+		}
+		params[k] = v
+	}
+	return params, nil
+}
+
+// buildContext identifies what ran the push: the GitHub Actions workflow
+// and run when there is one, else this mlc.
+func buildContext() (builder, invocation string) {
+	server := cmp.Or(os.Getenv("GITHUB_SERVER_URL"), "https://github.com")
+	if wf := os.Getenv("GITHUB_WORKFLOW_REF"); wf != "" {
+		builder = server + "/" + wf
+		if repo, run := os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_RUN_ID"); repo != "" && run != "" {
+			invocation = server + "/" + repo + "/actions/runs/" + run + "/attempts/" + cmp.Or(os.Getenv("GITHUB_RUN_ATTEMPT"), "1")
+		}
+		return builder, invocation
+	}
+	return "https://github.com/mlc-project/mlc@" + version.Version, ""
+}
+
+func describeInputs(inputs []lineage.Input) string {
+	parts := make([]string, len(inputs))
+	for i, in := range inputs {
+		parts[i] = in.Role + " " + in.Ref()
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}

@@ -1,7 +1,243 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
 
-func newSignCmd() *cobra.Command    { return &cobra.Command{Use: "sign", Hidden: true} }
-func newVerifyCmd() *cobra.Command  { return &cobra.Command{Use: "verify", Hidden: true} }
-func newLineageCmd() *cobra.Command { return &cobra.Command{Use: "lineage", Hidden: true} }
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/artifact/sign"
+)
+
+func newSignCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sign REF",
+		Short: "Sign an artifact with cosign (a key, or keyless with Sigstore)",
+		Long: `Sign signs the manifest REF names and stores the signature the way cosign
+v2 does (the sha256-<hex>.sig tag next to the artifact), so the stock
+"cosign verify" accepts it. REF may name a registry or an OCI layout.
+
+With --key (a cosign private key: a file, env://VAR or a KMS URI; its
+password from $COSIGN_PASSWORD) the signature stays offline: nothing is
+sent to a transparency log unless --tlog-upload is given. Without --key,
+or with --keyless, mlc signs keylessly: an ephemeral key certified by
+Fulcio for the OIDC identity from --identity-token or the CI environment
+(GitHub Actions with "id-token: write"), recorded in Rekor. Signing again
+with the same key writes nothing.`,
+		Example: `  mlc sign ghcr.io/acme/ml/credit:v3 --key env://MLC_COSIGN_KEY
+  mlc sign oci:.mlc/store:credit:v3 --key cosign.key
+  mlc sign ghcr.io/acme/ml/credit:v3 --keyless`,
+		Args: cobra.ExactArgs(1),
+	}
+	opts := addRegistryFlags(cmd.Flags())
+	sf := addSigningFlags(cmd.Flags(), "cosign private key to sign with: a file, env://VAR or a KMS URI (cosign's --key)")
+	cmd.Flags().BoolVar(&sf.keyless, "keyless", false, "sign keylessly with a Fulcio certificate for the ambient or --identity-token OIDC identity")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		st, ref, digest, err := resolveArtifact(ctx, args[0], *opts)
+		if err != nil {
+			return err
+		}
+		signer, err := sf.signer(ctx)
+		if err != nil {
+			return err
+		}
+		defer signer.Close()
+		out, err := sign.Sign(ctx, st, digest, signer, sf.tlog())
+		if err != nil {
+			return storeError(err)
+		}
+		byDigest := ref.WithDigest(digest).String()
+		if out.AlreadySigned {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is already signed with this key (%s)\n", byDigest, out.Tag)
+			return nil
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "signed %s (%s)\n", byDigest, out.Tag)
+		return nil
+	}
+	return cmd
+}
+
+func newVerifyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "verify REF",
+		Short: "Verify an artifact's cosign signature",
+		Long: `Verify checks that the manifest REF names carries a valid signature: the
+cosign v2 signature tag (sha256-<hex>.sig) or a Sigstore bundle attached as
+an OCI 1.1 referrer (what cosign v3 writes). Signatures made by mlc sign and
+by the stock cosign are both accepted.
+
+With --key (a cosign public key: a file, env://VAR or a KMS URI) the key is
+the trust: no transparency log is needed (pass --insecure-ignore-tlog=false
+to also require a Rekor entry). Keyless signatures are checked against the
+Sigstore roots and --certificate-identity / --certificate-oidc-issuer.
+
+Exit status: 0 verified; 1 no valid signature (unsigned, another key,
+tampered, a signature of another digest) or the store failed; 2 bad input
+(unknown reference or tag, unreadable key).`,
+		Example: `  mlc verify ghcr.io/acme/ml/credit:v3 --key cosign.pub
+  mlc verify oci:.mlc/store:credit:v3 --key env://MLC_COSIGN_PUB`,
+		Args: cobra.ExactArgs(1),
+	}
+	opts := addRegistryFlags(cmd.Flags())
+	pf := addPolicyFlags(cmd.Flags())
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		ctx := cmd.Context()
+		policy, err := pf.policy(ctx)
+		if err != nil {
+			return err
+		}
+		st, ref, digest, err := resolveArtifact(ctx, args[0], *opts)
+		if err != nil {
+			return err
+		}
+		got, err := sign.Verify(ctx, st, digest, policy)
+		if err != nil {
+			return verifyError(err)
+		}
+		formats := make([]string, len(got))
+		for i, v := range got {
+			formats[i] = v.Format
+			if v.Signer != "" {
+				formats[i] += " by " + v.Signer
+			}
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "verified %s: %d valid signature(s) (%s)\n",
+			ref.WithDigest(digest), len(got), strings.Join(formats, ", "))
+		return nil
+	}
+	return cmd
+}
+
+// verifyError maps a verification failure to an exit code: no valid
+// signature is a failed check; so is a store failure.
+func verifyError(err error) error {
+	if errors.Is(err, sign.ErrNotVerified) {
+		return failed(err)
+	}
+	return storeError(err)
+}
+
+// addRegistryFlags registers the store flags with cosign's names for the
+// same switches as aliases, so cosign command lines carry over.
+func addRegistryFlags(fs *pflag.FlagSet) *artifact.Options {
+	opts := addStoreFlags(fs)
+	fs.BoolVar(&opts.PlainHTTP, "allow-http-registry", opts.PlainHTTP, "same as --plain-http (cosign's name)")
+	fs.BoolVar(&opts.Insecure, "allow-insecure-registry", opts.Insecure, "same as --insecure (cosign's name)")
+	return opts
+}
+
+// resolveArtifact parses REF, opens its store and resolves it to a
+// manifest digest.
+func resolveArtifact(ctx context.Context, s string, opts artifact.Options) (artifact.Store, artifact.Ref, v1.Hash, error) {
+	ref, err := parseRef(s)
+	if err != nil {
+		return nil, ref, v1.Hash{}, err
+	}
+	st, err := artifact.Open(ref, opts)
+	if err != nil {
+		return nil, ref, v1.Hash{}, badInput(err)
+	}
+	desc, err := st.Resolve(ctx, ref.Identifier())
+	if err != nil {
+		return nil, ref, v1.Hash{}, storeError(err)
+	}
+	return st, ref, desc.Digest, nil
+}
+
+// signingFlags choose the signing identity, with cosign's flag names.
+type signingFlags struct {
+	fs                                  *pflag.FlagSet
+	key, idToken, fulcioURL, oidcIssuer string
+	oidcClientID, rekorURL              string
+	keyless, tlogUpload                 bool
+}
+
+func addSigningFlags(fs *pflag.FlagSet, keyHelp string) *signingFlags {
+	f := &signingFlags{fs: fs}
+	fs.StringVar(&f.key, "key", "", keyHelp)
+	fs.StringVar(&f.idToken, "identity-token", "", "OIDC identity token (or a file holding one) for keyless signing")
+	fs.StringVar(&f.fulcioURL, "fulcio-url", sign.DefaultFulcioURL, "Fulcio certificate authority for keyless signing")
+	fs.StringVar(&f.oidcIssuer, "oidc-issuer", sign.DefaultOIDCIssuer, "OIDC issuer of the identity token")
+	fs.StringVar(&f.oidcClientID, "oidc-client-id", "sigstore", "OIDC client the identity token was issued to")
+	fs.BoolVar(&f.tlogUpload, "tlog-upload", false, "record the signature in the Rekor transparency log (default: only when keyless)")
+	fs.StringVar(&f.rekorURL, "rekor-url", sign.DefaultRekorURL, "Rekor transparency log")
+	return f
+}
+
+// signer loads the key or runs the keyless flow; failures are bad input.
+func (f *signingFlags) signer(ctx context.Context) (*sign.Signer, error) {
+	if f.keyless && f.key != "" {
+		return nil, badInput(errors.New("--keyless and --key exclude each other"))
+	}
+	s, err := sign.NewSigner(ctx, sign.KeyOpts{
+		Key:        f.key,
+		IDToken:    f.idToken,
+		FulcioURL:  f.fulcioURL,
+		OIDCIssuer: f.oidcIssuer,
+		// OIDCClientID is left to the default unless set.
+		OIDCClientID: f.oidcClientID,
+	})
+	if err != nil {
+		return nil, badInput(err)
+	}
+	return s, nil
+}
+
+// tlog uploads to Rekor when asked, and by default for keyless signatures,
+// whose short-lived certificates are only verifiable with a log entry.
+func (f *signingFlags) tlog() sign.TlogOpts {
+	upload := f.tlogUpload
+	if !f.fs.Changed("tlog-upload") {
+		upload = f.key == ""
+	}
+	return sign.TlogOpts{Upload: upload, RekorURL: f.rekorURL}
+}
+
+// policyFlags choose which signatures verify and lineage accept.
+type policyFlags struct {
+	fs                            *pflag.FlagSet
+	key, identity, identityRegexp string
+	issuer, issuerRegexp          string
+	ignoreTlog                    bool
+}
+
+func addPolicyFlags(fs *pflag.FlagSet) *policyFlags {
+	f := &policyFlags{fs: fs}
+	fs.StringVar(&f.key, "key", "", "cosign public key to verify with: a file, env://VAR or a KMS URI (cosign's --key)")
+	fs.StringVar(&f.identity, "certificate-identity", "", "keyless: the signer identity (e-mail or workflow URI) to accept")
+	fs.StringVar(&f.identityRegexp, "certificate-identity-regexp", "", "keyless: a regular expression for the signer identity")
+	fs.StringVar(&f.issuer, "certificate-oidc-issuer", "", "keyless: the OIDC issuer to accept, e.g. https://token.actions.githubusercontent.com")
+	fs.StringVar(&f.issuerRegexp, "certificate-oidc-issuer-regexp", "", "keyless: a regular expression for the OIDC issuer")
+	fs.BoolVar(&f.ignoreTlog, "insecure-ignore-tlog", false, "accept signatures without a Rekor entry (default: true with --key, false keyless)")
+	return f
+}
+
+// policy loads the public key; a missing or unreadable key is bad input.
+func (f *policyFlags) policy(ctx context.Context) (sign.Policy, error) {
+	p := sign.Policy{
+		Identity: f.identity, IdentityRegexp: f.identityRegexp,
+		Issuer: f.issuer, IssuerRegexp: f.issuerRegexp,
+		IgnoreTlog: f.ignoreTlog,
+	}
+	if !f.fs.Changed("insecure-ignore-tlog") {
+		p.IgnoreTlog = f.key != ""
+	}
+	if f.key == "" {
+		if (f.identity == "" && f.identityRegexp == "") || (f.issuer == "" && f.issuerRegexp == "") {
+			return p, badInput(errors.New("say whom to trust: --key cosign.pub, or --certificate-identity(-regexp) and --certificate-oidc-issuer(-regexp) for keyless signatures"))
+		}
+		return p, nil
+	}
+	v, err := sign.LoadVerifier(ctx, f.key)
+	if err != nil {
+		return p, badInput(err)
+	}
+	p.Key = v
+	return p, nil
+}

@@ -77,7 +77,7 @@ func RemoteStore(t testing.TB, url, repo string) artifact.Store {
 	return st
 }
 
-// PutArtifact stores a one-layer artifact holding content under tag and
+// PutArtifact stores a one-layer model artifact holding content under tag and
 // returns its manifest digest.
 func PutArtifact(t testing.TB, st artifact.Store, tag, content string) v1.Hash {
 	t.Helper()
@@ -88,7 +88,7 @@ func PutArtifact(t testing.TB, st artifact.Store, tag, content string) v1.Hash {
 	m := map[string]any{
 		"schemaVersion": 2,
 		"mediaType":     types.OCIManifestSchema1,
-		"artifactType":  "application/vnd.mlc.test.v1",
+		"artifactType":  artifact.ArtifactTypeModel,
 		"config":        cfgDesc,
 		"layers":        []v1.Descriptor{layer},
 	}
