@@ -25,7 +25,7 @@ func TestNewRejectsBadSources(t *testing.T) {
 		{"local path", Source{Local: &LocalSource{}}, "source.local.path is empty"},
 		{"local escape", Source{Local: &LocalSource{Path: "../secrets"}}, "leaves the spec directory"},
 		{"offline git", Source{Git: &GitSource{Repo: "https://github.com/acme/data"}}, "needs the network"},
-		{"offline no fixtures", Source{S3: &S3Source{Bucket: "b"}}, "needs --fixtures"},
+		{"offline no fixtures", Source{S3: &S3Source{Bucket: "b"}}, "pass --fixtures"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := opts

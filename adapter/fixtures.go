@@ -12,7 +12,7 @@ import (
 // An http source's sha256 is still verified against the fixture.
 func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 	if opts.Fixtures == "" {
-		return nil, opts.invalid("offline: a %s source needs --fixtures DIR with its files in DIR/%s/", src.kinds()[0], opts.Dataset)
+		return nil, opts.invalid("offline: the %s source is read from --fixtures DIR/%s/; pass --fixtures", src.kinds()[0], opts.Dataset)
 	}
 	if !filepath.IsLocal(opts.Dataset) {
 		return nil, opts.invalid("offline: the dataset name cannot name a fixture directory")
