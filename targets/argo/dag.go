@@ -9,13 +9,10 @@ import (
 
 // workflowRenderer turns one IR workflow into a WorkflowTemplate spec.
 type workflowRenderer struct {
-	p    *ir.Pipeline
-	wf   *ir.Workflow
-	jobs map[string]*ir.Job
-	// ancestors[id] holds every job id reachable through Needs: the only
-	// tasks whose outputs Argo lets a task read.
-	ancestors        map[string]map[string]bool
-	names            map[string]string // template and task name → what claimed it
+	p                *ir.Pipeline
+	wf               *ir.Workflow
+	jobs             map[string]*ir.Job // jobs rendered so far, by ID
+	names            map[string]string  // template and task name → what claimed it
 	templates        []template
 	createsWorkflows bool
 }
@@ -23,9 +20,8 @@ type workflowRenderer struct {
 func newWorkflowRenderer(p *ir.Pipeline, wf *ir.Workflow) *workflowRenderer {
 	return &workflowRenderer{
 		p: p, wf: wf,
-		jobs:      map[string]*ir.Job{},
-		ancestors: map[string]map[string]bool{},
-		names:     map[string]string{},
+		jobs:  map[string]*ir.Job{},
+		names: map[string]string{},
 	}
 }
 
@@ -147,44 +143,58 @@ func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
 // link records the job and checks that what it reads (needs, inputs, output
 // conditions) comes from jobs before it that produce it.
 func (r *workflowRenderer) link(job *ir.Job) error {
-	anc := map[string]bool{}
 	for _, n := range job.Needs {
 		if _, ok := r.jobs[n]; !ok {
 			return fmt.Errorf("needs %q, which is not an earlier job of the workflow", n)
 		}
-		anc[n] = true
-		for a := range r.ancestors[n] {
-			anc[a] = true
-		}
 	}
 	r.jobs[job.ID] = job
-	r.ancestors[job.ID] = anc
 	for _, in := range job.Inputs {
 		if err := checkName("input", in.Name); err != nil {
 			return err
 		}
-		if err := r.readable(anc, in.Job, in.Output); err != nil {
+		if err := r.readable(job, in.Job, in.Output); err != nil {
 			return fmt.Errorf("input %s: %w", in.Name, err)
 		}
 	}
 	if w := job.Condition.WhenOutput; w != nil {
-		if err := r.readable(anc, w.Job, w.Output); err != nil {
+		if err := r.readable(job, w.Job, w.Output); err != nil {
 			return fmt.Errorf("condition: %w", err)
 		}
 	}
 	return nil
 }
 
-func (r *workflowRenderer) readable(anc map[string]bool, jobID, output string) error {
-	if !anc[jobID] {
-		return fmt.Errorf("reads job %q, which is not among the jobs it needs", jobID)
+// readable checks that job may read output of producer: Argo resolves
+// {{tasks.X...}} only for tasks X the reading task (transitively) depends on.
+func (r *workflowRenderer) readable(job *ir.Job, producer, output string) error {
+	if !r.dependsOn(job, producer) {
+		return fmt.Errorf("reads job %q, which is not among the jobs it needs", producer)
 	}
-	for _, o := range r.jobs[jobID].Outputs {
+	for _, o := range r.jobs[producer].Outputs {
 		if o.Name == output {
 			return nil
 		}
 	}
-	return fmt.Errorf("job %q has no output %q", jobID, output)
+	return fmt.Errorf("job %q has no output %q", producer, output)
+}
+
+// dependsOn searches job's needs, depth first, for target.
+func (r *workflowRenderer) dependsOn(job *ir.Job, target string) bool {
+	seen := map[string]bool{}
+	stack := append([]string{}, job.Needs...)
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id == target {
+			return true
+		}
+		if !seen[id] {
+			seen[id] = true
+			stack = append(stack, r.jobs[id].Needs...)
+		}
+	}
+	return false
 }
 
 // depends runs a task only after every named task succeeded. Unlike Argo's

@@ -5,6 +5,7 @@ go 1.26.8
 replace github.com/mlc-project/mlc => ../../..
 
 require (
+	github.com/Knetic/govaluate v3.0.1-0.20171022003610-9aa49832a739+incompatible
 	github.com/argoproj/argo-workflows/v3 v3.7.0
 	k8s.io/api v0.33.1
 	k8s.io/apimachinery v0.33.1
