@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/pem"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -15,7 +18,8 @@ import (
 
 // newS3Server starts an in-process S3 server on loopback holding bucket
 // "raw" with objects, and isolates the test from the machine's AWS config.
-func newS3Server(t testing.TB, tlsOn bool, objects map[string]string) *httptest.Server {
+// wrap, when set, wraps the server's handler to inject faults.
+func newS3Server(t testing.TB, tlsOn bool, objects map[string]string, wrap ...func(http.Handler) http.Handler) *httptest.Server {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("raw"); err != nil {
@@ -26,7 +30,11 @@ func newS3Server(t testing.TB, tlsOn bool, objects map[string]string) *httptest.
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewUnstartedServer(gofakes3.New(backend).Server())
+	handler := gofakes3.New(backend).Server()
+	for _, w := range wrap {
+		handler = w(handler)
+	}
+	srv := httptest.NewUnstartedServer(handler)
 	if tlsOn {
 		srv.StartTLS()
 	} else {
@@ -66,6 +74,36 @@ func TestS3MissingBucketAndEmptyPrefix(t *testing.T) {
 	assertErrContains(t, err, "s3://nope/", "NoSuchBucket")
 	err = fetchErr(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "missing/", Endpoint: srv.URL}}, Options{})
 	assertErrContains(t, err, "s3://raw/missing/", "no objects under this prefix")
+}
+
+// failObjectGets answers the first n GETs of object path (e.g.
+// "/raw/credit/2026/part-0.csv") with status and an S3 error code.
+func failObjectGets(path string, n int32, status int, code string) func(http.Handler) http.Handler {
+	var failed atomic.Int32
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == path && failed.Add(1) <= n {
+				w.Header().Set("Content-Type", "application/xml")
+				w.WriteHeader(status)
+				fmt.Fprintf(w, "<Error><Code>%s</Code><Message>injected</Message></Error>", code)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func TestS3RetriesAServerError(t *testing.T) {
+	srv := newS3Server(t, false, s3Objects, failObjectGets("/raw/credit/2026/part-0.csv", 1, http.StatusInternalServerError, "InternalError"))
+	dst, _ := mustFetch(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}}, Options{})
+	assertTree(t, dst, map[string]string{"part-0.csv": "a,b\n1,2\n", "sub/part-1.csv": "a,b\n3,4\n"})
+}
+
+// An object listed but gone by the time it is downloaded fails the fetch.
+func TestS3ObjectDeletedAfterListing(t *testing.T) {
+	srv := newS3Server(t, false, s3Objects, failObjectGets("/raw/credit/2026/part-0.csv", 100, http.StatusNotFound, "NoSuchKey"))
+	err := fetchErr(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}}, Options{})
+	assertErrContains(t, err, "s3://raw/credit/2026/part-0.csv", "NoSuchKey")
 }
 
 func TestS3RefusesKeysThatEscapeTheOutputDirectory(t *testing.T) {

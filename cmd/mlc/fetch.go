@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"cuelang.org/go/cue"
@@ -36,7 +37,9 @@ is refused. The output directory is written as "path" to $MLC_OUTPUT (or
 $GITHUB_OUTPUT).
 
 With --offline, s3, gcs and http sources are read from --fixtures
-DIR/DATASET/ instead (see docs/adapters.md), so demos need no network.`,
+DIR/DATASET/ instead (see docs/adapters.md), so demos need no network.
+$MLC_OFFLINE=true and $MLC_FIXTURES=DIR set the same for every fetch a
+local run starts.`,
 		Example: `  mlc fetch credit --spec . --out .mlc/work/raw/credit
   mlc fetch credit --out /tmp/credit --offline --fixtures testdata/fixtures
   mlc fetch monitor.drift.current --out .mlc/work/monitor/raw`,
@@ -44,8 +47,9 @@ DIR/DATASET/ instead (see docs/adapters.md), so demos need no network.`,
 	}
 	cmd.Flags().StringVar(&specDir, "spec", ".", "directory holding pipeline.cue")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the files to (required)")
-	cmd.Flags().BoolVar(&offline, "offline", false, "read s3, gcs and http sources from --fixtures instead of the network")
-	cmd.Flags().StringVar(&fixtures, "fixtures", "", "with --offline: directory holding one sub-directory of files per dataset")
+	offlineEnv, _ := strconv.ParseBool(os.Getenv("MLC_OFFLINE"))
+	cmd.Flags().BoolVar(&offline, "offline", offlineEnv, "read s3, gcs and http sources from --fixtures instead of the network ($MLC_OFFLINE)")
+	cmd.Flags().StringVar(&fixtures, "fixtures", os.Getenv("MLC_FIXTURES"), "with --offline: directory holding one sub-directory of files per dataset ($MLC_FIXTURES)")
 	cmd.Flags().IntVar(&parallel, "jobs", 8, "objects downloaded in parallel (s3, gcs)")
 	cmd.MarkFlagRequired("out")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

@@ -99,6 +99,13 @@ func TestFetchCommandOfflineFixtures(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(out, "adult.csv")); !strings.HasPrefix(string(b), "age,") {
 		t.Errorf("adult.csv = %q", b)
 	}
+
+	// A local run sets the same through the environment.
+	t.Setenv("MLC_OFFLINE", "true")
+	t.Setenv("MLC_FIXTURES", fixtures)
+	if code := runFetch(t, "census", "--spec", spec, "--out", out); code != exitOK {
+		t.Fatalf("exit %d with MLC_OFFLINE and MLC_FIXTURES", code)
+	}
 }
 
 func TestFetchCommandExitCodes(t *testing.T) {
