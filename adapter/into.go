@@ -50,7 +50,10 @@ func FetchInto(ctx context.Context, f Fetcher, out string) (*Manifest, error) {
 	if err := os.Chmod(stage, 0o755); err != nil { // MkdirTemp made it 0700
 		return nil, err
 	}
-	return m, replaceDir(out, stage)
+	if err := replaceDir(out, stage); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // OutputError is an output directory FetchInto will not write to.
