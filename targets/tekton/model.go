@@ -30,7 +30,7 @@ type pipelineSpec struct {
 	Description string          `yaml:"description,omitempty"`
 	Params      []paramSpec     `yaml:"params,omitempty"`
 	Workspaces  []workspaceDecl `yaml:"workspaces,omitempty"`
-	Tasks       []pipelineTask  `yaml:"tasks"`
+	Tasks       []pipelineTask  `yaml:"tasks,omitempty"`
 	Finally     []pipelineTask  `yaml:"finally,omitempty"`
 }
 

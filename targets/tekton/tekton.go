@@ -7,7 +7,6 @@ package tekton
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -99,21 +98,73 @@ func (r *renderer) meta(name string) meta {
 func encodeFile(header string, objs []object) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header)
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	for _, o := range objs {
-		if err := enc.Encode(o); err != nil {
+	for i, o := range objs {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		if err := encodeDocument(&b, o); err != nil {
 			return nil, fmt.Errorf("tekton: encoding %s %s: %w", o.Kind, o.Metadata.Name, err)
 		}
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
 	return b.Bytes(), nil
+}
+
+// encodeDocument writes one object. The YAML emitter keeps every event of
+// a document until it ends, which makes a Pipeline of 1000 tasks cost
+// hundreds of megabytes; so a Pipeline is written as its head (tasks and
+// finally are the last keys of spec, spec the last key of the object)
+// followed by each task encoded on its own and indented into place.
+func encodeDocument(b *bytes.Buffer, o object) error {
+	spec, ok := o.Spec.(pipelineSpec)
+	if !ok {
+		return encodeYAML(b, o)
+	}
+	head := o
+	head.Spec = pipelineSpec{Description: spec.Description, Params: spec.Params, Workspaces: spec.Workspaces}
+	if err := encodeYAML(b, head); err != nil {
+		return err
+	}
+	for _, list := range []struct {
+		key   string
+		tasks []pipelineTask
+	}{{"tasks", spec.Tasks}, {"finally", spec.Finally}} {
+		if len(list.tasks) == 0 {
+			continue
+		}
+		b.WriteString("  " + list.key + ":\n")
+		for _, t := range list.tasks {
+			var item bytes.Buffer
+			if err := encodeYAML(&item, []pipelineTask{t}); err != nil {
+				return err
+			}
+			indent(b, item.Bytes(), "    ")
+		}
+	}
+	return nil
+}
+
+func encodeYAML(b *bytes.Buffer, v any) error {
+	enc := yaml.NewEncoder(b)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// indent copies YAML text with prefix before every non-empty line, which
+// moves a whole block (block scalars included) deeper without changing it.
+func indent(b *bytes.Buffer, text []byte, prefix string) {
+	for line := range bytes.Lines(text) {
+		if len(line) > 1 {
+			b.WriteString(prefix)
+		}
+		b.Write(line)
+	}
 }
 
 // encodeObject renders one object as a YAML document (for ConfigMap data).
 func encodeObject(o object) (string, error) {
 	data, err := encodeFile("", []object{o})
-	return strings.TrimPrefix(string(data), "---\n"), err
+	return string(data), err
 }
