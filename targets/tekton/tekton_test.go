@@ -2,8 +2,6 @@ package tekton
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -13,79 +11,34 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlc-project/mlc/compiler"
+	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden/*/tekton")
-
-const goldenRoot = "../../testdata/golden"
-
 func TestGoldenFixture(t *testing.T) {
-	checkGolden(t, "tekton-fixture", fixture())
-}
-
-func TestGoldenExamples(t *testing.T) {
-	for _, name := range []string{"credit-risk", "minimal"} {
-		t.Run(name, func(t *testing.T) {
-			p, err := compiler.Compile(filepath.Join("../../examples", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, name, p)
-		})
-	}
-}
-
-// checkGolden compares the rendered files with testdata/golden/NAME/tekton,
-// including files that should no longer exist.
-func checkGolden(t *testing.T, name string, p *ir.Pipeline) {
-	t.Helper()
-	files, err := Target{}.Render(p)
+	files, err := Target{}.Render(fixture())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(goldenRoot, name, "tekton")
-	if *update {
-		if err := os.RemoveAll(dir); err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			path := filepath.Join(dir, filepath.FromSlash(f.Path))
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	golden.Check(t, "tekton-fixture/tekton", files)
+}
+
+// TestGoldenExamples renders every example; go test ./targets/tekton
+// -update rewrites testdata/golden/<example>/tekton.
+func TestGoldenExamples(t *testing.T) {
+	for _, name := range golden.Examples(t) {
+		t.Run(name, func(t *testing.T) {
+			p, err := compiler.Compile(filepath.Join(golden.Root(), "examples", name))
+			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+			files, err := Target{}.Render(p)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
-		return
-	}
-	var onDisk []string
-	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, path)
-			onDisk = append(onDisk, filepath.ToSlash(rel))
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatalf("%v (run go test ./targets/tekton -update)", err)
-	}
-	var rendered []string
-	for _, f := range files {
-		rendered = append(rendered, f.Path)
-		want, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if err != nil {
-			t.Errorf("%s: %v (run go test ./targets/tekton -update)", f.Path, err)
-			continue
-		}
-		if !bytes.Equal(f.Data, want) {
-			t.Errorf("%s differs from its golden file (run go test ./targets/tekton -update and review the diff)", f.Path)
-		}
-	}
-	if !slices.Equal(rendered, onDisk) {
-		t.Errorf("rendered files %v, golden files %v", rendered, onDisk)
+			golden.Check(t, name+"/tekton", files)
+		})
 	}
 }
 
