@@ -1,6 +1,7 @@
 package adapter
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
 
 // gitFetcher makes a bare, shallow clone of one ref in a temporary
@@ -21,7 +24,16 @@ import (
 type gitFetcher struct {
 	src  GitSource
 	repo string // clone URL, or a local path resolved against the spec dir
+	auth transport.AuthMethod
 }
+
+// Environment variables that authenticate https clones of private
+// repositories; list the token among the dataset's secrets. ssh URLs use
+// the ssh agent.
+const (
+	envGitToken    = "MLC_GIT_TOKEN"
+	envGitUsername = "MLC_GIT_USERNAME" // default x-access-token (GitHub); GitLab accepts any
+)
 
 func newGitFetcher(src GitSource, opts Options) (Fetcher, error) {
 	repo := src.Repo
@@ -34,7 +46,11 @@ func newGitFetcher(src GitSource, opts Options) (Fetcher, error) {
 	if p := strings.Trim(src.Path, "/"); p != "" && (!filepath.IsLocal(p) || path.Clean(p) != p) {
 		return nil, opts.invalid("source.git.path %q is not a plain path inside the repository; write it like data/raw", src.Path)
 	}
-	return &gitFetcher{src: src, repo: repo}, nil
+	f := &gitFetcher{src: src, repo: repo}
+	if token := os.Getenv(envGitToken); token != "" && strings.HasPrefix(repo, "https://") {
+		f.auth = &githttp.BasicAuth{Username: cmp.Or(os.Getenv(envGitUsername), "x-access-token"), Password: token}
+	}
+	return f, nil
 }
 
 // isLocalRepo tells paths and file:// URLs from https://, ssh:// and
@@ -84,7 +100,7 @@ func (f *gitFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 // serve single commits by hash to shallow clones).
 func (f *gitFetcher) clone(ctx context.Context, tmp string) (*object.Commit, error) {
 	ref := f.ref()
-	opts := git.CloneOptions{URL: f.repo, Depth: 1, SingleBranch: true, Tags: git.NoTags}
+	opts := git.CloneOptions{URL: f.repo, Auth: f.auth, Depth: 1, SingleBranch: true, Tags: git.NoTags}
 	if plumbing.IsHash(ref) {
 		opts.Depth, opts.SingleBranch = 0, false
 		r, err := git.PlainCloneContext(ctx, filepath.Join(tmp, "full"), true, &opts)

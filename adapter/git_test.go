@@ -1,11 +1,17 @@
 package adapter
 
 import (
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
 
 // newGitRepo makes a repository with two commits on main (the second
@@ -94,4 +100,42 @@ func TestGitMissingRefAndPath(t *testing.T) {
 		`path "missing" is not in the repository`)
 	assertErrContains(t, fetchErr(t, Source{Git: &GitSource{Repo: filepath.Join(repo, "absent")}}, Options{}),
 		"git "+filepath.Join(repo, "absent"))
+}
+
+// serveGitHTTPS serves the repositories under root over https with git's
+// own smart-HTTP backend, requiring basic auth with password token, and
+// makes go-git trust the test certificate.
+func serveGitHTTPS(t *testing.T, root, token string) string {
+	t.Helper()
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git is not installed")
+	}
+	backend := &cgi.Handler{Path: gitBin, Args: []string{"http-backend"},
+		Env: []string{"GIT_PROJECT_ROOT=" + root, "GIT_HTTP_EXPORT_ALL=1"}}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pw, ok := r.BasicAuth(); !ok || pw != token {
+			w.Header().Set("WWW-Authenticate", `Basic realm="git"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
+		}
+		backend.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	client.InstallProtocol("https", githttp.NewClient(srv.Client()))
+	t.Cleanup(func() { client.InstallProtocol("https", githttp.DefaultClient) })
+	return srv.URL
+}
+
+func TestGitPrivateHTTPSRepoWithToken(t *testing.T) {
+	repo, _ := newGitRepo(t)
+	url := serveGitHTTPS(t, filepath.Dir(repo), "s3cret") + "/" + filepath.Base(repo)
+	src := Source{Git: &GitSource{Repo: url, Ref: "v1", Path: "data/nested"}}
+
+	t.Setenv("MLC_GIT_TOKEN", "")
+	assertErrContains(t, fetchErr(t, src, Options{}), "authentication required")
+
+	t.Setenv("MLC_GIT_TOKEN", "s3cret")
+	dst, _ := mustFetch(t, src, Options{})
+	assertTree(t, dst, map[string]string{"b.csv": "b\n"})
 }
