@@ -12,15 +12,19 @@ import (
 // a numeric column, value counts for a categorical one.
 type column struct {
 	numeric      bool
-	ref, cur     []float64      // sorted, numeric columns only
-	refN, curN   int            // values kept (nulls, NaN and ±Inf dropped)
-	refCat, curC map[string]int // categorical columns only
+	ref, cur     []float64       // sorted, numeric columns only
+	refN, curN   int             // values kept (nulls, NaN and ±Inf dropped)
+	refCat, curC map[string]*int // categorical columns only
 }
 
-func newColumn(ref, cur *sample) *column {
+// newColumn prepares a column; buf's memory is reused for the sorted
+// numbers, so the column is only valid until buf's next use.
+func newColumn(ref, cur *sample, buf *buffers) *column {
 	c := &column{numeric: ref.cats == nil && cur.cats == nil}
 	if c.numeric {
-		c.ref, c.cur = ref.nums.sorted(), cur.nums.sorted()
+		buf.ref = ref.nums.sortedInto(buf.ref, &buf.sort)
+		buf.cur = cur.nums.sortedInto(buf.cur, &buf.sort)
+		c.ref, c.cur = buf.ref, buf.cur
 		c.refN, c.curN = len(c.ref), len(c.cur)
 		return c
 	}
@@ -29,6 +33,13 @@ func newColumn(ref, cur *sample) *column {
 	c.refCat, c.curC = ref.cats, cur.cats
 	c.refN, c.curN = ref.size(), cur.size()
 	return c
+}
+
+// buffers is one worker's memory for sorting columns, reused from column
+// to column.
+type buffers struct {
+	ref, cur []float64
+	sort     sortBuffers
 }
 
 // distinct is the number of distinct values over both datasets.
@@ -72,8 +83,8 @@ func (c *column) valueCounts() (ref, cur []float64) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			ref = append(ref, float64(c.refCat[k]))
-			cur = append(cur, float64(c.curC[k]))
+			ref = append(ref, float64(deref(c.refCat[k])))
+			cur = append(cur, float64(deref(c.curC[k])))
 		}
 		return ref, cur
 	}
@@ -145,6 +156,14 @@ func (c *column) score(m Method) float64 {
 		return stats.PSI(ref, cur)
 	}
 	panic(fmt.Sprintf("drift: no test %q", m))
+}
+
+// deref is *n, or 0 for a value the dataset does not have.
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 func minNext(a, b []float64, i, j int) float64 {

@@ -88,8 +88,8 @@ func Compare(ref, cur *table.Reader, opt Options) (*Result, error) {
 
 	res := &Result{Columns: make([]ColumnResult, len(names)), DriftShare: opt.DriftShare}
 	errs := make([]error, len(names))
-	parallel(len(names), func(i int) {
-		res.Columns[i], errs[i] = testColumn(names[i], refSamples[i], curSamples[i], opt)
+	parallel(len(names), func(i int, buf *buffers) {
+		res.Columns[i], errs[i] = testColumn(names[i], refSamples[i], curSamples[i], opt, buf)
 		refSamples[i], curSamples[i] = nil, nil // free the column's values
 	})
 	if err := errors.Join(errs...); err != nil {
@@ -106,8 +106,8 @@ func Compare(ref, cur *table.Reader, opt Options) (*Result, error) {
 }
 
 // testColumn picks the column's test and runs it.
-func testColumn(name string, ref, cur *sample, opt Options) (ColumnResult, error) {
-	c := newColumn(ref, cur)
+func testColumn(name string, ref, cur *sample, opt Options, buf *buffers) (ColumnResult, error) {
+	c := newColumn(ref, cur, buf)
 	r := ColumnResult{Column: name, Type: "categorical", Reference: c.refN, Current: c.curN}
 	if c.numeric {
 		r.Type = "numeric"
@@ -157,14 +157,16 @@ func columnIndexes(r *table.Reader, names []string) ([]int, error) {
 	return idx, nil
 }
 
-// parallel runs f(0..n-1) on as many goroutines as there are CPUs.
-func parallel(n int, f func(i int)) {
+// parallel runs f(0..n-1) on as many goroutines as there are CPUs, each
+// with its own buffers.
+func parallel(n int, f func(i int, buf *buffers)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
+			var buf buffers
 			for i := range next {
-				f(i)
+				f(i, &buf)
 			}
 		})
 	}

@@ -6,104 +6,162 @@ import (
 )
 
 // numbers holds the finite values of one numeric column exactly, in as
-// little memory as the data allows: while every value is a decimal with at
-// most maxScale digits after the point that fits an int32 once scaled, it
-// keeps the scaled int32 (4 bytes a value; float64(m)/10^scale rebuilds the
-// very float64 the parser produced, since IEEE division rounds correctly);
-// otherwise it switches to float64. Values live in fixed-size chunks, so
+// little memory as the data allows. A value that is a decimal with at most
+// maxScale digits after the point is kept as the integer m = v·10^scale
+// (float64(m)/10^scale rebuilds the very float64 the parser produced, as
+// IEEE division rounds correctly). While the column's integers span less
+// than 2^16 they are only counted, in a fixed table (integer columns, codes,
+// measures with few decimals: memory does not grow with rows); beyond that
+// each is kept as a 4-byte key m − base. A value that fits neither turns the
+// column to plain float64. Keys and floats live in fixed-size chunks, so
 // growing never copies the whole column.
 type numbers struct {
-	scale  int         // decimal digits kept in small
-	maxAbs int64       // largest |m| in small, to know whether rescaling fits
-	small  [][]int32   // scaled values, while every value fits
-	wide   [][]float64 // all values once one did not fit (small is then nil)
 	n      int
+	scale  int      // decimal digits of m
+	base   int64    // m = index or key + base
+	lo, hi int64    // range of m so far
+	counts []uint32 // counts[m-base], while the span fits denseSize
+	k32    [][]uint32
+	wide   [][]float64 // set once a value fits no integer coding
 }
 
 const (
 	chunkSize = 1 << 16
+	denseSize = 1 << 16
 	maxScale  = 9
 )
 
 var pow10 = [maxScale + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 func (s *numbers) add(v float64) {
-	if s.wide == nil && !s.addScaled(v) {
-		s.widen()
-	}
 	if s.wide != nil {
 		s.wide = appendChunked(s.wide, v)
+		s.n++
+		return
+	}
+	m, ok := s.integer(v)
+	if !ok {
+		s.recode(-1)
+		s.wide = appendChunked(s.wide, v)
+		s.n++
+		return
+	}
+	if s.n == 0 {
+		s.lo, s.hi, s.base = m, m, m-denseSize/2
+		s.counts = make([]uint32, denseSize)
+	}
+	s.lo, s.hi = min(s.lo, m), max(s.hi, m)
+	if s.k32 == nil && (m < s.base || m-s.base >= denseSize) {
+		s.recode(s.scale) // re-centre the table, or move to keys
+	}
+	if s.k32 != nil {
+		s.k32 = appendChunked(s.k32, uint32(m-s.base))
+	} else {
+		s.counts[m-s.base]++
 	}
 	s.n++
 }
 
-// addScaled stores v as a scaled int32 if it can, raising the column's scale
-// when v needs more decimals and the values already stored still fit.
-func (s *numbers) addScaled(v float64) bool {
+// integer returns v·10^scale as an integer, raising the column's scale if v
+// needs more decimals; ok is false if no scale up to maxScale keeps every
+// value within an int32.
+func (s *numbers) integer(v float64) (int64, bool) {
 	for scale := s.scale; scale <= maxScale; scale++ {
 		m := math.Round(v * pow10[scale])
 		if math.Abs(m) > math.MaxInt32 || m/pow10[scale] != v {
 			continue
 		}
-		if scale > s.scale && !s.rescale(scale) {
-			return false
+		switch {
+		case scale == s.scale:
+		case s.n == 0:
+			s.scale = scale
+		case max(-s.lo, s.hi)*int64(pow10[scale-s.scale]) > math.MaxInt32:
+			return 0, false
+		default:
+			s.recode(scale)
 		}
-		s.small = appendChunked(s.small, int32(m))
-		s.maxAbs = max(s.maxAbs, int64(math.Abs(m)))
-		return true
+		return int64(m), true
 	}
-	return false
+	return 0, false
 }
 
-// rescale multiplies the stored values by 10^(scale - s.scale) if they fit.
-func (s *numbers) rescale(scale int) bool {
-	f := int64(pow10[scale-s.scale])
-	if s.maxAbs*f > math.MaxInt32 {
-		return false
+// recode rewrites the stored values at the given scale, in the count table
+// if their range allows, else as keys; or as float64 when scale < 0.
+func (s *numbers) recode(scale int) {
+	old := *s
+	s.counts, s.k32 = nil, nil
+	if scale < 0 {
+		s.wide = [][]float64{}
+		old.each(func(m int64) { s.wide = appendChunked(s.wide, float64(m)/pow10[old.scale]) })
+		return
 	}
-	for _, c := range s.small {
-		for i := range c {
-			c[i] *= int32(f)
-		}
+	f := int64(pow10[scale-old.scale])
+	s.scale, s.lo, s.hi = scale, old.lo*f, old.hi*f
+	if span := s.hi - s.lo; span < denseSize {
+		s.base = s.lo - (denseSize-1-span)/2
+		s.counts = make([]uint32, denseSize)
+		old.each(func(m int64) { s.counts[m*f-s.base]++ })
+		return
 	}
-	s.maxAbs *= f
-	s.scale = scale
-	return true
+	s.base = math.MinInt32
+	s.k32 = [][]uint32{}
+	old.each(func(m int64) { s.k32 = appendChunked(s.k32, uint32(m*f-s.base)) })
 }
 
-// widen converts the stored values to float64.
-func (s *numbers) widen() {
-	s.wide = [][]float64{}
-	for _, c := range s.small {
-		for _, m := range c {
-			s.wide = appendChunked(s.wide, float64(m)/pow10[s.scale])
+// each calls f with every stored integer (in no particular order).
+func (s *numbers) each(f func(m int64)) {
+	for i, c := range s.counts {
+		for range c {
+			f(int64(i) + s.base)
 		}
 	}
-	s.small = nil
+	for _, c := range s.k32 {
+		for _, k := range c {
+			f(int64(k) + s.base)
+		}
+	}
 }
 
-// sorted returns the values as float64, ascending. The store is emptied:
-// it is called once, when the column is compared.
-func (s *numbers) sorted() []float64 {
-	out := make([]float64, 0, s.n)
+// sortBuffers are reused from column to column by one worker.
+type sortBuffers struct{ a, b []uint32 }
+
+// sortedInto writes the values to dst (reusing its memory), ascending, and
+// empties the store.
+func (s *numbers) sortedInto(dst []float64, buf *sortBuffers) []float64 {
+	dst = grow(dst, s.n)
 	if s.wide != nil {
 		for _, c := range s.wide {
-			out = append(out, c...)
+			dst = append(dst, c...)
 		}
-		s.wide = nil
-		slices.Sort(out)
-		return out
+		*s = numbers{}
+		slices.Sort(dst)
+		return dst
 	}
-	ints := make([]int32, 0, s.n)
-	for _, c := range s.small {
-		ints = append(ints, c...)
+	if s.k32 == nil { // the count table is already in order
+		s.each(func(m int64) { dst = append(dst, float64(m)/pow10[s.scale]) })
+		*s = numbers{}
+		return dst
 	}
-	s.small = nil
-	radixSort(ints)
-	for _, m := range ints {
-		out = append(out, float64(m)/pow10[s.scale])
+	keys := grow(buf.a, s.n)
+	for _, c := range s.k32 {
+		keys = append(keys, c...)
 	}
-	return out
+	buf.a, buf.b = keys, grow(buf.b, len(keys))
+	keys = radixSort(keys, buf.b[:len(keys)])
+	for _, k := range keys {
+		dst = append(dst, float64(int64(k)+s.base)/pow10[s.scale])
+	}
+	*s = numbers{}
+	return dst
+}
+
+// grow returns s emptied, with room for n elements: reused if it has it, else
+// allocated once at the right size (not doubled by append).
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, 0, n)
+	}
+	return s[:0]
 }
 
 func appendChunked[T any](chunks [][]T, v T) [][]T {
@@ -115,31 +173,33 @@ func appendChunked[T any](chunks [][]T, v T) [][]T {
 	return chunks
 }
 
-// radixSort sorts int32s ascending in four byte-wise counting passes, several
-// times faster than a comparison sort on millions of values.
-func radixSort(a []int32) {
-	buf := make([]int32, len(a))
-	src, dst := a, buf
-	for shift := 0; shift < 32; shift += 8 {
-		var count [257]int
-		for _, v := range src {
-			count[radixByte(v, shift)+1]++
+// radixSort sorts keys byte by byte (least significant first), skipping the
+// bytes every key shares, and returns the sorted slice: keys or scratch.
+func radixSort(keys, scratch []uint32) []uint32 {
+	var counts [4][256]int
+	for _, k := range keys {
+		counts[0][k&0xff]++
+		counts[1][k>>8&0xff]++
+		counts[2][k>>16&0xff]++
+		counts[3][k>>24]++
+	}
+	src, dst := keys, scratch
+	for b, shift := 0, 0; b < 4; b, shift = b+1, shift+8 {
+		c := &counts[b]
+		if c[(src[0]>>shift)&0xff] == len(src) {
+			continue // every key has this byte
 		}
-		for i := 1; i < len(count); i++ {
-			count[i] += count[i-1]
+		pos := 0
+		for i, n := range c {
+			c[i] = pos
+			pos += n
 		}
-		for _, v := range src {
-			b := radixByte(v, shift)
-			dst[count[b]] = v
-			count[b]++
+		for _, k := range src {
+			d := k >> shift & 0xff
+			dst[c[d]] = k
+			c[d]++
 		}
 		src, dst = dst, src
 	}
-	// After four passes the result is back in a.
-}
-
-// radixByte is byte shift/8 of v with the sign bit flipped, so negative
-// numbers order before positive ones.
-func radixByte(v int32, shift int) int {
-	return int((uint32(v) ^ 0x80000000) >> shift & 0xff)
+	return src
 }

@@ -12,7 +12,7 @@ import (
 // nulls, NaN and ±Inf are dropped before testing.
 type sample struct {
 	nums    numbers
-	cats    map[string]int // text, strings and booleans
+	cats    map[string]*int // text, strings and booleans; *int so counting allocates only new keys
 	dropped int
 }
 
@@ -21,7 +21,7 @@ func (s *sample) add(c table.Cell) {
 		s.dropped++
 		return
 	}
-	if v, ok := c.Float(); ok {
+	if v, ok := parseNumber(c); ok {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			s.dropped++
 			return
@@ -29,17 +29,28 @@ func (s *sample) add(c table.Cell) {
 		s.nums.add(v)
 		return
 	}
-	if s.cats == nil {
-		s.cats = map[string]int{}
+	s.count(c.Bytes)
+}
+
+// count adds one to the count of key. Looking up m[string(b)] does not
+// copy b; only a new key is copied.
+func (s *sample) count(key []byte) {
+	if n, ok := s.cats[string(key)]; ok {
+		*n++
+		return
 	}
-	s.cats[string(c.Bytes)]++
+	if s.cats == nil {
+		s.cats = map[string]*int{}
+	}
+	one := 1
+	s.cats[string(key)] = &one
 }
 
 // size is the number of values kept.
 func (s *sample) size() int {
 	n := s.nums.n
 	for _, c := range s.cats {
-		n += c
+		n += *c
 	}
 	return n
 }
@@ -50,11 +61,11 @@ func (s *sample) asCategories() {
 	if s.nums.n == 0 {
 		return
 	}
-	if s.cats == nil {
-		s.cats = map[string]int{}
-	}
-	for _, v := range s.nums.sorted() {
-		s.cats[strconv.FormatFloat(v, 'g', -1, 64)]++
+	var buf sortBuffers
+	var text []byte
+	for _, v := range s.nums.sortedInto(nil, &buf) {
+		text = strconv.AppendFloat(text[:0], v, 'g', -1, 64)
+		s.count(text)
 	}
 	s.nums = numbers{}
 }
@@ -73,4 +84,24 @@ func readSamples(r *table.Reader, idx []int) ([]*sample, error) {
 		}
 	}
 	return samples, r.Err()
+}
+
+// parseNumber is Cell.Float, skipping the parse (and the error it
+// allocates) for text that cannot be a number: anything not starting like
+// a decimal, NaN or Inf.
+func parseNumber(c table.Cell) (float64, bool) {
+	if len(c.Bytes) == 0 {
+		return 0, false
+	}
+	b := c.Bytes[0]
+	if b == '+' || b == '-' {
+		if len(c.Bytes) == 1 {
+			return 0, false
+		}
+		b = c.Bytes[1]
+	}
+	if (b < '0' || b > '9') && b != '.' && b|0x20 != 'i' && b|0x20 != 'n' {
+		return 0, false
+	}
+	return c.Float()
 }

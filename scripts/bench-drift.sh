@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmark `mlc check drift` against the pandas + scipy equivalent on a
+# generated reference and current CSV of ROWS rows (default 1,000,000) and 20
+# columns each, and check the targets: under 3 s and 200 MiB peak RSS.
+#
+# Needs Debian's python3-scipy python3-pandas and GNU time (apt-get install
+# -y python3-scipy python3-pandas time). LIMITS=0 reports without failing.
+set -euo pipefail
+
+rows=${ROWS:-1000000}
+max_seconds=${MAX_SECONDS:-3}
+max_rss_mib=${MAX_RSS_MIB:-200}
+root=$(cd "$(dirname "$0")/.." && pwd)
+py=/usr/bin/python3
+for tool in "$py" /usr/bin/time go; do
+	command -v "$tool" >/dev/null || { echo "bench-drift: $tool is missing (apt-get install -y python3-scipy python3-pandas time)" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+(cd "$root" && go build -o "$tmp/mlc" ./cmd/mlc)
+
+# Deterministic data: 10 decimal columns, 4 integer, 2 binary, 4 text; the
+# current data shifts 8 of the 20 columns.
+"$py" - "$tmp" "$rows" <<'PY'
+import sys
+import numpy as np
+import pandas as pd
+
+out, n = sys.argv[1], int(sys.argv[2])
+for name, seed, shift in [("ref", 1, 0.0), ("cur", 2, 1.0)]:
+    rng = np.random.default_rng(seed)
+    cols = {}
+    for i in range(10):
+        s = shift if i < 4 else 0.0
+        cols[f"x{i}"] = np.round(rng.normal(10 * i + 0.3 * s, 1 + i, n), 2 + i % 3)
+    cols["age"] = rng.integers(18, 90 + int(5 * shift), n)
+    cols["visits"] = rng.poisson(3 + shift, n)
+    cols["score"] = rng.integers(300, 850, n)
+    cols["items"] = rng.integers(0, 40, n)
+    cols["churn"] = (rng.random(n) < 0.2 + 0.1 * shift).astype(int)
+    cols["promo"] = (rng.random(n) < 0.5).astype(int)
+    cols["plan"] = rng.choice(["free", "basic", "pro"], n, p=[0.6 - 0.2 * shift, 0.3, 0.1 + 0.2 * shift])
+    cols["region"] = rng.choice([f"r{k:02d}" for k in range(50)], n)
+    cols["device"] = rng.choice(["ios", "android", "web", "tv"], n)
+    cols["city"] = rng.choice(["Zürich", "São Paulo", "東京", "Paris", "Lagos"], n)
+    pd.DataFrame(cols).to_csv(f"{out}/{name}.csv", index=False)
+PY
+ls -l "$tmp"/ref.csv "$tmp"/cur.csv | awk '{printf "bench-drift: %s %.0f MB\n", $NF, $5/1e6}'
+
+# measure NAME CMD...: run under GNU time, keep seconds and peak RSS (MiB).
+measure() {
+	local name=$1
+	shift
+	local rc=0
+	/usr/bin/time -v "$@" >"$tmp/$name.out" 2>"$tmp/$name.time" || rc=$?
+	if [ "$rc" -gt 1 ]; then
+		cat "$tmp/$name.time" >&2
+		echo "bench-drift: $name failed (exit $rc)" >&2
+		exit 1
+	fi
+	awk -v name="$name" '
+		/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = t[n] + 60 * t[n-1] + (n > 2 ? 3600 * t[n-2] : 0) }
+		/Maximum resident set size/ { rss = $NF / 1024 }
+		END { printf "%s %.2f %.0f\n", name, s, rss }' "$tmp/$name.time" >"$tmp/$name.figures"
+}
+
+measure mlc "$tmp/mlc" check drift --reference "$tmp/ref.csv" --current "$tmp/cur.csv" --json
+measure pandas "$py" -c '
+import json, sys
+import pandas as pd
+sys.path.insert(0, sys.argv[1])
+from drift_columns import expected
+print(json.dumps(expected(pd.read_csv(sys.argv[2]), pd.read_csv(sys.argv[3]), all_methods=False)))
+' "$root/testdata/gate" "$tmp/ref.csv" "$tmp/cur.csv"
+
+# The two must agree column by column.
+"$py" - "$tmp/mlc.out" "$tmp/pandas.out" <<'PY'
+import json, sys
+mlc = {c["column"]: c for c in json.load(open(sys.argv[1]))["details"]["columns"]}
+ref = json.load(open(sys.argv[2]))["columns"]
+bad = [c for c, r in ref.items()
+       if mlc[c]["method"] != r["auto"]["method"] or mlc[c]["drifted"] != r["auto"]["drifted"]
+       or abs(mlc[c]["score"] - r["auto"]["score"]) > 1e-9 * max(1, abs(r["auto"]["score"]))]
+print(f"bench-drift: {len(ref) - len(bad)} of {len(ref)} columns agree with pandas+scipy (method, verdict, score to 1e-9)")
+for c in bad:
+    print(f"  {c}: mlc {mlc[c]['method']} {mlc[c]['score']} {mlc[c]['drifted']}, pandas {ref[c]['auto']}")
+sys.exit(1 if bad else 0)
+PY
+
+read -r _ mlc_s mlc_rss <"$tmp/mlc.figures"
+read -r _ py_s py_rss <"$tmp/pandas.figures"
+printf 'bench-drift: %s rows x 20 columns, reference and current\n' "$rows"
+printf '  %-14s %8s %10s\n' tool seconds "peak MiB"
+printf '  %-14s %8.2f %10.0f\n' "mlc" "$mlc_s" "$mlc_rss" "pandas+scipy" "$py_s" "$py_rss"
+awk -v a="$py_s" -v b="$mlc_s" -v c="$py_rss" -v d="$mlc_rss" \
+	'BEGIN { printf "  mlc is %.1fx faster and uses %.1fx less memory\n", a / b, c / d }'
+
+if [ "${LIMITS:-1}" != 0 ]; then
+	awk -v s="$mlc_s" -v r="$mlc_rss" -v ms="$max_seconds" -v mr="$max_rss_mib" 'BEGIN {
+		if (s >= ms || r >= mr) { printf "bench-drift: FAIL: mlc took %.2f s and %.0f MiB (targets: < %s s, < %s MiB)\n", s, r, ms, mr; exit 1 }
+		printf "bench-drift: targets met (< %s s, < %s MiB)\n", ms, mr }'
+fi
