@@ -1,11 +1,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
+	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
+	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/compiler"
+	"github.com/mlc-project/mlc/gate/metrics"
+	"github.com/mlc-project/mlc/gate/pii"
 	"github.com/mlc-project/mlc/gate/report"
+	"github.com/mlc-project/mlc/gate/schema"
 	"github.com/mlc-project/mlc/gate/table"
 )
 
@@ -60,6 +67,145 @@ func openTable(cmd *cobra.Command, path string, format table.Format) (*table.Rea
 	return r, nil
 }
 
-func newCheckSchemaCmd() *cobra.Command  { return &cobra.Command{Use: "schema", Hidden: true} }
-func newCheckPIICmd() *cobra.Command     { return &cobra.Command{Use: "pii", Hidden: true} }
-func newCheckMetricsCmd() *cobra.Command { return &cobra.Command{Use: "metrics", Hidden: true} }
+func newCheckSchemaCmd() *cobra.Command {
+	var specDir, dataset string
+	var maxViolations int
+	var out *reportFlags
+	cmd := &cobra.Command{
+		Use:   "schema DATA --dataset NAME",
+		Short: "Validate every row against the dataset's schema in pipeline.cue",
+		Long: `Validates DATA (a file, a directory of files, or - for stdin) against
+datasets.NAME in the spec: each cell against its column's CUE constraint,
+required and unexpected columns, rows.min/max and max_null_share.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := compiler.Load(specDir)
+			if err != nil {
+				return badInput(err)
+			}
+			ds, err := spec.Dataset(dataset)
+			if err != nil {
+				return badInput(err)
+			}
+			s, err := schema.FromDataset(ds)
+			if err != nil {
+				return badInput(fmt.Errorf("dataset %s: %w", dataset, err))
+			}
+			format, _ := ds.LookupPath(cue.ParsePath("format")).String()
+			t, err := openTable(cmd, args[0], table.Format(format))
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			res, err := schema.Check(t, s, schema.Options{MaxViolations: maxViolations})
+			if err != nil {
+				return badInput(err)
+			}
+			return out.emit(cmd, res.Report())
+		},
+	}
+	cmd.Flags().StringVar(&specDir, "spec", ".", "`DIR` holding pipeline.cue")
+	cmd.Flags().StringVar(&dataset, "dataset", "", "dataset `NAME` in the spec (required)")
+	cmd.Flags().IntVar(&maxViolations, "max-violations", 20, "list the first `N` violations (all are counted)")
+	cmd.MarkFlagRequired("dataset")
+	out = addReportFlags(cmd)
+	return cmd
+}
+
+func newCheckPIICmd() *cobra.Command {
+	var forbid []string
+	var maxFindings int
+	var out *reportFlags
+	cmd := &cobra.Command{
+		Use:   "pii DATA",
+		Short: "Find personal data (emails, phones, SSNs, cards, IBANs, IPs) in any column",
+		Long: `Scans every cell of DATA (a file, a directory of files, or - for stdin)
+for the entities in --forbid, validated as Microsoft Presidio does (Luhn for
+cards, mod-97 for IBANs, SSN area/group/serial rules, real email domains,
+libphonenumber). Findings are reported with masked samples only.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			entities, err := pii.ParseEntities(forbid)
+			if err != nil {
+				return badInput(err)
+			}
+			t, err := openTable(cmd, args[0], table.Auto)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			res, err := pii.Scan(t, pii.Options{Forbid: entities, MaxFindings: maxFindings})
+			if err != nil {
+				return badInput(err)
+			}
+			return out.emit(cmd, res.Report())
+		},
+	}
+	cmd.Flags().StringSliceVar(&forbid, "forbid", []string{"email", "phone", "ssn", "credit_card", "iban", "ip"}, "entities to look for, comma-separated")
+	cmd.Flags().IntVar(&maxFindings, "max-findings", 20, "list the first `N` findings (all are counted)")
+	out = addReportFlags(cmd)
+	return cmd
+}
+
+func newCheckMetricsCmd() *cobra.Command {
+	var gateFlags, noRegressionFlags []string
+	var baseline string
+	var out *reportFlags
+	cmd := &cobra.Command{
+		Use:   "metrics FILE_OR_REF --gate 'accuracy>=0.90'",
+		Short: "Gate a model on its metrics and against the model in production",
+		Long: `Reads the candidate's metrics from a JSON file ({"accuracy": 0.93} or
+{"metrics": {...}}) or from an OCI reference's dev.mlc.metric.<name>
+annotations, applies each --gate, and with --baseline fails when a
+--no-regression metric falls more than its tolerance below the baseline's
+(higher is better). A baseline reference that does not exist yet (the first
+deployment) passes with a notice.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var gates []metrics.Gate
+			for _, s := range gateFlags {
+				g, err := metrics.ParseGate(s)
+				if err != nil {
+					return badInput(err)
+				}
+				gates = append(gates, g)
+			}
+			var noRegression []metrics.NoRegression
+			for _, s := range noRegressionFlags {
+				n, err := metrics.ParseNoRegression(s)
+				if err != nil {
+					return badInput(err)
+				}
+				noRegression = append(noRegression, n)
+			}
+			if len(gates) == 0 && len(noRegression) == 0 {
+				return badInput(errors.New("nothing to check: give --gate and/or --no-regression"))
+			}
+			if len(noRegression) > 0 && baseline == "" {
+				return badInput(errors.New("--no-regression needs --baseline FILE_OR_REF"))
+			}
+			ctx := cmd.Context()
+			cur, err := metrics.Load(ctx, args[0], artifact.ReadAnnotations)
+			if err != nil {
+				return badInput(err)
+			}
+			var base metrics.Metrics
+			if baseline != "" {
+				base, err = metrics.Load(ctx, baseline, artifact.ReadAnnotations)
+				if err != nil && !errors.Is(err, metrics.ErrNoBaseline) {
+					return badInput(err)
+				}
+			}
+			res, err := metrics.Evaluate(cur, gates, base, baseline, noRegression)
+			if err != nil {
+				return badInput(err)
+			}
+			return out.emit(cmd, res.Report())
+		},
+	}
+	cmd.Flags().StringArrayVar(&gateFlags, "gate", nil, "threshold `METRIC>=X` (operators >= > <= < ==); repeatable")
+	cmd.Flags().StringVar(&baseline, "baseline", "", "metrics of the model in production: a JSON `FILE_OR_REF`erence")
+	cmd.Flags().StringArrayVar(&noRegressionFlags, "no-regression", nil, "`METRIC[:TOLERANCE]` must not fall below the baseline by more than TOLERANCE; repeatable")
+	out = addReportFlags(cmd)
+	return cmd
+}

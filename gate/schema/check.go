@@ -155,7 +155,7 @@ func (r *Result) Report() *report.Report {
 	if r.Passed() {
 		rep.Summary = fmt.Sprintf("%d rows, %d columns conform to the schema", r.Rows, r.Columns)
 	} else {
-		rep.Summary = fmt.Sprintf("%d rows, %d columns: %d violations", r.Rows, r.Columns, r.Total)
+		rep.Summary = fmt.Sprintf("%d rows, %d columns: %d violation(s)", r.Rows, r.Columns, r.Total)
 	}
 	if len(r.Fallback) > 0 {
 		rep.Notices = append(rep.Notices, fmt.Sprintf("columns %s use constraints checked by CUE value by value (slower)", strings.Join(r.Fallback, ", ")))

@@ -73,7 +73,7 @@ func TestCheckPeople(t *testing.T) {
 		t.Errorf("first cell violation %+v", first)
 	}
 	rep := res.Report()
-	if rep.Passed || !strings.Contains(rep.Summary, "8 violations") || rep.Tables[0].Note != "first 3 of 8" {
+	if rep.Passed || !strings.Contains(rep.Summary, "8 violation(s)") || rep.Tables[0].Note != "first 3 of 8" {
 		t.Errorf("report %+v", rep)
 	}
 }
