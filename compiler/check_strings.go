@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"reflect"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -14,8 +15,13 @@ var engineSyntax = []struct{ seq, engine string }{
 	{"${{", "GitHub Actions expression"},
 }
 
-// checkStrings: no user string carries engine template syntax.
+// checkStrings: no user string carries engine template syntax. The decoded
+// spec is scanned first (cheap); only when something is found is the CUE
+// value walked to report positions.
 func checkStrings(s *Spec) Errors {
+	if !anyString(reflect.ValueOf(s).Elem(), hasEngineSyntax) {
+		return nil
+	}
 	var errs Errors
 	s.src.user.Walk(func(v cue.Value) bool {
 		str, err := v.String()
@@ -32,4 +38,43 @@ func checkStrings(s *Spec) Errors {
 		return true
 	}, nil)
 	return errs
+}
+
+func hasEngineSyntax(s string) bool {
+	for _, e := range engineSyntax {
+		if strings.Contains(s, e.seq) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyString reports whether any exported string reachable from v satisfies f.
+func anyString(v reflect.Value, f func(string) bool) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return f(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && anyString(v.Elem(), f)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() && anyString(v.Field(i), f) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if anyString(v.Index(i), f) {
+				return true
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if anyString(it.Key(), f) || anyString(it.Value(), f) {
+				return true
+			}
+		}
+	}
+	return false
 }

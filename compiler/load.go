@@ -119,45 +119,17 @@ func forConcrete(v cue.Value, fn func(cue.Value)) {
 	}
 }
 
-// decode fills spec from v, leaving the dataset column schemas out.
+// decode fills spec from v in one pass. The dataset column schemas are
+// constraints, not data: Dataset has no field for them, so Decode skips
+// them, and HasSchema records their presence.
 func decode(v cue.Value, spec *Spec) error {
-	it, _ := v.Fields()
-	var wire = map[string]cue.Value{}
-	for it.Next() {
-		wire[it.Selector().String()] = it.Value()
+	if err := v.Decode(spec); err != nil {
+		return err
 	}
-	if ds, ok := wire["datasets"]; ok {
-		spec.Datasets = map[string]*Dataset{}
-		dit, _ := ds.Fields()
-		for dit.Next() {
-			d := &Dataset{}
-			fs, _ := dit.Value().Fields()
-			for fs.Next() {
-				if fs.Selector().String() == "schema" {
-					d.HasSchema = true
-					continue
-				}
-				if err := decodeField(fs.Value(), fs.Selector().String(), d); err != nil {
-					return err
-				}
-			}
-			spec.Datasets[dit.Selector().Unquoted()] = d
-		}
-		delete(wire, "datasets")
-	}
-	for name, f := range wire {
-		if err := decodeField(f, name, spec); err != nil {
-			return err
-		}
+	for name, d := range spec.Datasets {
+		d.HasSchema = v.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name), cue.Str("schema"))).Exists()
 	}
 	return nil
-}
-
-// decodeField decodes one field into the struct field with that json name
-// by decoding a one-field object, which reuses the json tags.
-func decodeField(v cue.Value, name string, into any) error {
-	obj := v.Context().CompileString("{}").FillPath(cue.MakePath(cue.Str(name)), v)
-	return obj.Decode(into)
 }
 
 // fromCUE turns CUE errors into Errors at the user's positions.

@@ -138,12 +138,7 @@ func Encode(header string, docs ...*Map) ([]byte, error) {
 		if header != "" && i == 0 {
 			buf.WriteString(header)
 		}
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err := enc.Encode(d.node); err != nil {
-			return nil, err
-		}
-		if err := enc.Close(); err != nil {
+		if err := emitDocument(&buf, d.node); err != nil {
 			return nil, err
 		}
 	}

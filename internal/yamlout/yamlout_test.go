@@ -13,7 +13,7 @@ func TestEncodeKeepsOrderAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "# header\nzeta: \"1\"\nalpha: true\nlist:\n  - \"on\"\n  - \"yes\"\n  - 'a: b'\nscript: |\n  echo 'hi'\n  exit 0\n\"n\": 3\n"
+	want := "# header\nzeta: \"1\"\nalpha: true\nlist:\n  - \"on\"\n  - \"yes\"\n  - \"a: b\"\nscript: |\n  echo 'hi'\n  exit 0\n\"n\": 3\n"
 	if string(out) != want {
 		t.Fatalf("got\n%s\nwant\n%s", out, want)
 	}

@@ -1,0 +1,288 @@
+package yamlout
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The emitter writes yaml.Node trees as block YAML. It exists because the
+// libyaml-derived emitter of yaml.v3 runs at a few MB/s, too slow for
+// pipelines of thousands of jobs; it covers the node shapes mlc builds
+// (mappings, sequences, scalars; no anchors, aliases or comments) and is
+// checked against yaml.v3's decoder in the tests. Strings are emitted plain
+// when that is unambiguous to YAML 1.1 and 1.2 readers, as a literal block
+// when multi-line, and double-quoted otherwise.
+
+// EncodeValue converts a Go value (structs with yaml tags, maps, slices) to
+// a node tree with yaml.v3's rules, then emits it.
+func EncodeValue(v any) ([]byte, error) {
+	var n yaml.Node
+	if err := n.Encode(v); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := emitDocument(&b, &n); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func emitDocument(b *bytes.Buffer, n *yaml.Node) error {
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) != 1 {
+			return fmt.Errorf("yamlout: document with %d roots", len(n.Content))
+		}
+		n = n.Content[0]
+	}
+	switch n.Kind {
+	case yaml.MappingNode, yaml.SequenceNode:
+		if len(n.Content) == 0 || n.Style&yaml.FlowStyle != 0 {
+			if err := emitFlow(b, n); err != nil {
+				return err
+			}
+			b.WriteByte('\n')
+			return nil
+		}
+		return emitBlock(b, n, 0)
+	case yaml.ScalarNode:
+		emitScalar(b, n, 0, false)
+		b.WriteByte('\n')
+		return nil
+	}
+	return fmt.Errorf("yamlout: unsupported node kind %v", n.Kind)
+}
+
+// emitBlock writes a non-empty block collection whose first line starts at
+// the current position, each line indented by indent spaces.
+func emitBlock(b *bytes.Buffer, n *yaml.Node, indent int) error {
+	pad := strings.Repeat(" ", indent)
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				b.WriteString(pad)
+			}
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return fmt.Errorf("yamlout: non-scalar mapping key")
+			}
+			emitScalar(b, k, indent, true)
+			b.WriteByte(':')
+			if err := emitValue(b, v, indent+2, false); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			if i > 0 {
+				b.WriteString(pad)
+			}
+			b.WriteByte('-')
+			if err := emitValue(b, item, indent+2, true); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("yamlout: unsupported node kind %v", n.Kind)
+	}
+	return nil
+}
+
+// emitValue writes what follows "key:" or "-": a scalar or flow collection
+// on the same line, or a block collection on the next lines (a sequence
+// item's mapping starts on the dash's line, as yaml.v3 writes it).
+func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
+	switch {
+	case v.Kind == yaml.ScalarNode:
+		b.WriteByte(' ')
+		emitScalar(b, v, indent, false)
+		b.WriteByte('\n')
+	case len(v.Content) == 0 || v.Style&yaml.FlowStyle != 0:
+		b.WriteByte(' ')
+		if err := emitFlow(b, v); err != nil {
+			return err
+		}
+		b.WriteByte('\n')
+	case inSeq && v.Kind == yaml.MappingNode:
+		b.WriteByte(' ')
+		return emitBlock(b, v, indent)
+	default:
+		// yaml.v3 indents a sequence under a key by two more spaces.
+		b.WriteByte('\n')
+		b.WriteString(strings.Repeat(" ", indent))
+		return emitBlock(b, v, indent)
+	}
+	return nil
+}
+
+func emitFlow(b *bytes.Buffer, n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		emitScalarFlow(b, n)
+	case yaml.SequenceNode:
+		b.WriteByte('[')
+		for i, item := range n.Content {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if err := emitFlow(b, item); err != nil {
+				return err
+			}
+		}
+		b.WriteByte(']')
+	case yaml.MappingNode:
+		b.WriteByte('{')
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			emitScalarFlow(b, n.Content[i])
+			b.WriteString(": ")
+			if err := emitFlow(b, n.Content[i+1]); err != nil {
+				return err
+			}
+		}
+		b.WriteByte('}')
+	default:
+		return fmt.Errorf("yamlout: unsupported node kind %v", n.Kind)
+	}
+	return nil
+}
+
+func emitScalarFlow(b *bytes.Buffer, n *yaml.Node) {
+	if n.Tag == "!!str" || n.Tag == "" {
+		if !plainSafe(n.Value, true) {
+			doubleQuote(b, n.Value)
+			return
+		}
+	}
+	b.WriteString(n.Value)
+}
+
+// emitScalar writes a scalar in block context; multi-line strings as a
+// literal block indented by indent.
+func emitScalar(b *bytes.Buffer, n *yaml.Node, indent int, isKey bool) {
+	if n.Tag != "!!str" && n.Tag != "" {
+		b.WriteString(n.Value) // bools and ints are written as they are
+		return
+	}
+	s := n.Value
+	switch {
+	case !isKey && strings.Contains(s, "\n") && literalSafe(s):
+		literal(b, s, indent)
+	case n.Style&yaml.DoubleQuotedStyle == 0 && plainSafe(s, false):
+		b.WriteString(s)
+	default:
+		doubleQuote(b, s)
+	}
+}
+
+// literal writes s as a |, |- or |+ block, by its trailing newlines.
+func literal(b *bytes.Buffer, s string, indent int) {
+	switch trailing := len(s) - len(strings.TrimRight(s, "\n")); trailing {
+	case 0:
+		b.WriteString("|-")
+	case 1:
+		b.WriteString("|")
+	default:
+		b.WriteString("|+")
+	}
+	pad := strings.Repeat(" ", indent)
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		b.WriteByte('\n')
+		if line != "" {
+			b.WriteString(pad)
+			b.WriteString(line)
+		}
+	}
+}
+
+// literalSafe: every character printable (or a tab), no carriage return,
+// and a first line that starts with neither a space nor a newline, so no
+// indentation indicator is needed.
+func literalSafe(s string) bool {
+	if s[0] == ' ' || s[0] == '\n' || s[0] == '\t' || strings.TrimRight(s, "\n") == "" {
+		return false
+	}
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasSuffix(line, " ") || strings.HasSuffix(line, "\t") {
+			return false // trailing blanks are easy to lose in review and editors
+		}
+	}
+	for _, r := range s {
+		if r != '\n' && r != '\t' && !printable(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// plainSafe reports whether s can be written without quotes and read back
+// as the same string by YAML 1.1 and 1.2 readers.
+func plainSafe(s string, flow bool) bool {
+	if s == "" || yaml11Special[s] || looksNumeric(s) || strings.TrimSpace(s) != s {
+		return false
+	}
+	switch s[0] {
+	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '.':
+		return false
+	}
+	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") ||
+		strings.Contains(s, ":\t") || strings.Contains(s, "\t#") {
+		return false
+	}
+	if flow && strings.IndexFunc(s, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_./@+", r))
+	}) >= 0 {
+		return false // flow collections get plain scalars only for simple words
+	}
+	for _, r := range s {
+		if !printable(r) || r == '\t' {
+			return false
+		}
+	}
+	return true
+}
+
+func printable(r rune) bool {
+	return r != utf8.RuneError && r != '\uFEFF' && (r == ' ' || unicode.IsPrint(r))
+}
+
+func doubleQuote(b *bytes.Buffer, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			switch {
+			case r == utf8.RuneError:
+				b.WriteString(`\uFFFD`)
+			case printable(r):
+				b.WriteRune(r)
+			case r <= 0xFF:
+				fmt.Fprintf(b, `\x%02X`, r)
+			case r <= 0xFFFF:
+				fmt.Fprintf(b, `\u%04X`, r)
+			default:
+				fmt.Fprintf(b, `\U%08X`, r)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
