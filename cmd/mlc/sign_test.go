@@ -1,0 +1,68 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mlc-project/mlc/artifact/sign/signtest"
+)
+
+// TestSignVerifyLineageCommands drives push --from-*, sign, verify and
+// lineage through run() on an OCI layout and checks their exit codes.
+func TestSignVerifyLineageCommands(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("MLC_CACHE_DIR", "")
+	t.Setenv("MLC_OUTPUT", filepath.Join(dir, "outputs"))
+	t.Setenv("COSIGN_PASSWORD", signtest.Password)
+	priv, pub := signtest.KeyPair(t)
+	_, otherPub := signtest.KeyPair(t)
+	store := "oci:" + filepath.Join(dir, "store")
+	for _, name := range []string{"data", "code", "model"} {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, name+".txt"), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"push dataset", []string{"push", "dataset", filepath.Join(dir, "data"), store + ":data"}, exitOK},
+		{"push code", []string{"push", "code", filepath.Join(dir, "code"), store + ":code"}, exitOK},
+		{"push model with unknown input", []string{"push", "model", filepath.Join(dir, "model"), store + ":model",
+			"--from-dataset", store + ":nope", "--key", priv}, exitBadInput},
+		{"nothing was pushed", []string{"verify", store + ":model", "--key", pub}, exitBadInput},
+		{"push model with lineage", []string{"push", "model", filepath.Join(dir, "model"), store + ":model",
+			"--from-dataset", store + ":data", "--from-code", store + ":code", "--param", "epochs=3", "--key", priv}, exitOK},
+		{"unsigned", []string{"verify", store + ":model", "--key", pub}, exitFailed},
+		{"sign", []string{"sign", store + ":model", "--key", priv}, exitOK},
+		{"verify", []string{"verify", store + ":model", "--key", pub}, exitOK},
+		{"verify env key", []string{"verify", store + ":model", "--key", "env://MLC_TEST_PUB"}, exitOK},
+		{"wrong key", []string{"verify", store + ":model", "--key", otherPub}, exitFailed},
+		{"no trust", []string{"verify", store + ":model"}, exitBadInput},
+		{"missing key file", []string{"verify", store + ":model", "--key", filepath.Join(dir, "none.pub")}, exitBadInput},
+		{"missing tag", []string{"verify", store + ":none", "--key", pub}, exitBadInput},
+		{"sign with key and keyless", []string{"sign", store + ":model", "--key", priv, "--keyless"}, exitBadInput},
+		{"lineage", []string{"lineage", store + ":model", "--key", pub}, exitOK},
+		{"lineage json", []string{"lineage", store + ":model", "--key", pub, "--json"}, exitOK},
+		{"lineage wrong key", []string{"lineage", store + ":model", "--key", otherPub}, exitFailed},
+		{"lineage of an unattested artifact", []string{"lineage", store + ":data", "--key", pub}, exitFailed},
+		{"param without inputs", []string{"push", "model", filepath.Join(dir, "model"), store + ":m2", "--param", "a=1"}, exitBadInput},
+		{"malformed param", []string{"push", "model", filepath.Join(dir, "model"), store + ":m2",
+			"--from-dataset", store + ":data", "--param", "novalue", "--key", priv}, exitBadInput},
+	}
+	pubPEM, err := os.ReadFile(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MLC_TEST_PUB", string(pubPEM))
+	for _, s := range steps {
+		if got := run(s.args); got != s.want {
+			t.Fatalf("%s: mlc %v exited %d, want %d", s.name, s.args, got, s.want)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Interop checks between mlc and the stock cosign and oras CLIs, against a
+# real registry server (distribution's registry) on a free loopback port.
+# Tools come from scripts/tools.sh (built once from the Go module proxy).
+#
+#   scripts/interop.sh        # prints one PASS/FAIL line per check, then "N passed, N failed"
+#
+# Exits non-zero when any check fails. Everything lives in a temp dir that
+# is removed on exit, with the registry stopped.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+mapfile -t tools < <("$root/scripts/tools.sh" cosign oras registry)
+cosign=${tools[0]} oras=${tools[1]} registry=${tools[2]}
+
+# shellcheck source=scripts/registry.sh
+source "$root/scripts/registry.sh"
+
+tmp=$(mktemp -d)
+cleanup() {
+	registry_stop
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "interop: building mlc" >&2
+(cd "$root" && go build -o "$tmp/mlc" ./cmd/mlc)
+mlc=$tmp/mlc
+
+mkdir -p "$tmp/registry"
+registry_start "$registry" "$tmp/registry"
+reg=$registry_addr
+echo "interop: $("$registry" --version 2>/dev/null | head -1) on $reg" >&2
+
+# Offline, loopback setup shared by all checks.
+export MLC_PLAIN_HTTP=true MLC_CACHE_DIR=
+export COSIGN_PASSWORD=interop-password
+export DOCKER_CONFIG=$tmp/docker # no credentials are needed or read
+export TUF_ROOT=$tmp/tuf          # cosign's trust cache, kept out of $HOME
+cd "$tmp"
+"$cosign" generate-key-pair --output-key-prefix signer >/dev/null 2>&1
+"$cosign" generate-key-pair --output-key-prefix other >/dev/null 2>&1
+
+mkdir -p data code model oras-src
+printf 'age,income,label\n31,52000,1\n45,61000,0\n' >data/train.csv
+printf 'age,income,label\n28,43000,1\n' >data/test.csv
+printf 'print("train")\n' >code/train.py
+head -c 3000000 /dev/urandom >model/model.safetensors
+printf '{"architectures":["Linear"]}\n' >model/config.json
+printf 'hello from oras\n' >oras-src/readme.txt
+head -c 2000000 /dev/urandom >oras-src/weights.bin
+
+passed=0 failed=0
+# check NAME CMD...: runs CMD in a subshell that stops at the first failing
+# command (set -e would be ignored under "if"), output shown on failure.
+check() {
+	local name=$1 rc
+	shift
+	set +e
+	(
+		set -e
+		"$@"
+	) >"$tmp/check.log" 2>&1
+	rc=$?
+	set -e
+	if [[ $rc -eq 0 ]]; then
+		echo "PASS $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		sed 's/^/    /' "$tmp/check.log"
+		failed=$((failed + 1))
+	fi
+}
+# fails CMD...: succeeds when mlc exits 1 (a verification failure, not bad input).
+fails() {
+	local rc=0
+	"$@" || rc=$?
+	echo "exit status $rc"
+	[[ $rc -eq 1 ]]
+}
+# rejects CMD...: succeeds when CMD (cosign, whose codes differ) exits non-zero.
+rejects() {
+	local rc=0
+	"$@" || rc=$?
+	echo "exit status $rc"
+	[[ $rc -ne 0 ]]
+}
+# digest_of REF: pushes print LOCATION@sha256:...; keep the digest part.
+digest_of() { sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\)$/\1/p' | tail -1; }
+
+data_ref=$("$mlc" push dataset data "$reg/ml/credit-data:v1")
+code_ref=$("$mlc" push code code "$reg/ml/credit-code:v1")
+model_ref=$("$mlc" push model model "$reg/ml/credit-model:v1" \
+	--from-dataset "$reg/ml/credit-data:v1" --from-code "$reg/ml/credit-code:v1" \
+	--param epochs=10 --param learning_rate=0.01 --key signer.key)
+
+# 1. cosign accepts what mlc signs.
+cosign_verify_mlc() {
+	"$mlc" sign "$model_ref" --key signer.key
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$model_ref"
+}
+check "cosign verify --key accepts an mlc signature" cosign_verify_mlc
+check "cosign verify rejects an mlc signature with another key" \
+	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true "$model_ref"
+
+# 2. mlc accepts what cosign signs (v2 tag format).
+mlc_verify_cosign() {
+	"$cosign" sign --yes --key signer.key --tlog-upload=false "$data_ref"
+	"$mlc" verify "$data_ref" --key signer.pub
+}
+check "mlc verify accepts a cosign sign --key --tlog-upload=false signature" mlc_verify_cosign
+check "mlc verify rejects a cosign signature with another key (exit 1)" \
+	fails "$mlc" verify "$data_ref" --key other.pub
+check "mlc verify rejects an unsigned artifact (exit 1)" \
+	fails "$mlc" verify "$code_ref" --key signer.pub
+
+# 3. mlc reads the Sigstore bundle cosign v3 writes by default (OCI 1.1 referrer).
+mlc_verify_bundle() {
+	"$cosign" sign --yes --key signer.key --tlog-upload=false --new-bundle-format "$code_ref"
+	"$mlc" verify "$code_ref" --key signer.pub | tee /dev/stderr | grep -q sigstore-bundle
+}
+check "mlc verify accepts a cosign --new-bundle-format (v3) bundle referrer" mlc_verify_bundle
+
+# 4. oras reads what mlc pushes.
+oras_pull_mlc() {
+	"$oras" pull --plain-http -o oras-out "$data_ref"
+	diff -r data oras-out
+}
+check "oras pull of an mlc dataset yields the same files" oras_pull_mlc
+
+# 5. mlc reads what oras pushes.
+mlc_pull_oras() {
+	(cd oras-src && "$oras" push --plain-http --artifact-type application/vnd.acme.bundle.v1 \
+		"$reg/ml/from-oras:v1" readme.txt weights.bin)
+	"$mlc" pull "$reg/ml/from-oras:v1" mlc-out
+	diff -r oras-src mlc-out
+}
+check "mlc pull of an oras push yields the same files" mlc_pull_oras
+
+# 6. lineage: the model's provenance names the dataset and code digests.
+lineage_chain() {
+	"$mlc" lineage "$model_ref" --key signer.pub | tee lineage.txt
+	grep -q "dataset $reg/ml/credit-data@$(digest_of <<<"$data_ref")" lineage.txt
+	grep -q "code    $reg/ml/credit-code@$(digest_of <<<"$code_ref")" lineage.txt
+	grep -q "params: epochs=10 learning_rate=0.01" lineage.txt
+	"$mlc" lineage "$model_ref" --key signer.pub --json | grep -q '"attested": true'
+}
+check "mlc lineage prints model <- dataset, code with digests and params" lineage_chain
+check "mlc lineage rejects another key (exit 1)" fails "$mlc" lineage "$model_ref" --key other.pub
+check "cosign verify-attestation accepts mlc's SLSA provenance" \
+	"$cosign" verify-attestation --key signer.pub --insecure-ignore-tlog=true --type slsaprovenance1 "$model_ref"
+
+# 7. A tampered signature (payload changed in the registry) is rejected.
+tampered() {
+	local d sig
+	d=$(digest_of <<<"$model_ref")
+	sig="$reg/ml/credit-model:sha256-${d#sha256:}.sig"
+	"$oras" manifest fetch --plain-http "$sig" >sig.json
+	# Re-point the signature's layer at a payload naming another digest.
+	printf '{"critical":{"identity":{"docker-reference":"%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
+		"$reg/ml/credit-model" "$(digest_of <<<"$data_ref")" >forged.json
+	"$oras" blob push --plain-http "$reg/ml/credit-model" forged.json >/dev/null
+	local fd fs
+	fd=sha256:$(sha256sum forged.json | cut -d' ' -f1)
+	fs=$(stat -c %s forged.json)
+	python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+m["layers"][0]["digest"], m["layers"][0]["size"] = sys.argv[2], int(sys.argv[3])
+json.dump(m, sys.stdout)' sig.json "$fd" "$fs" >forged-sig.json
+	"$oras" manifest push --plain-http --media-type application/vnd.oci.image.manifest.v1+json "$sig" forged-sig.json >/dev/null
+	fails "$mlc" verify "$model_ref" --key signer.pub
+	rejects "$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$model_ref"
+}
+check "a tampered signature payload fails mlc and cosign verify" tampered
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
