@@ -14,58 +14,22 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/mlc-project/mlc/compiler"
 )
 
-// Source is datasets.NAME.source of pipeline.cue: exactly one field is set.
-// The json tags match the spec so a cue.Value decodes straight into it.
-type Source struct {
-	S3    *S3Source    `json:"s3,omitempty"`
-	GCS   *GCSSource   `json:"gcs,omitempty"`
-	HTTP  *HTTPSource  `json:"http,omitempty"`
-	Git   *GitSource   `json:"git,omitempty"`
-	OCI   *OCISource   `json:"oci,omitempty"`
-	Local *LocalSource `json:"local,omitempty"`
-}
-
-// S3Source lists Bucket under Prefix and downloads every object.
-type S3Source struct {
-	Bucket string `json:"bucket"`
-	Prefix string `json:"prefix"`
-	Region string `json:"region,omitempty"`
-	// Endpoint of an S3-compatible server (MinIO, Ceph, ...); addressed
-	// path-style, since such servers rarely have per-bucket DNS names.
-	Endpoint string `json:"endpoint,omitempty"`
-}
-
-// GCSSource lists Bucket under Prefix and downloads every object.
-type GCSSource struct {
-	Bucket   string `json:"bucket"`
-	Prefix   string `json:"prefix"`
-	Endpoint string `json:"endpoint,omitempty"`
-}
-
-// HTTPSource downloads one URL; SHA256 (hex) is verified when set.
-type HTTPSource struct {
-	URL    string `json:"url"`
-	SHA256 string `json:"sha256,omitempty"`
-}
-
-// GitSource copies Path (the whole tree when empty) at Ref out of Repo.
-type GitSource struct {
-	Repo string `json:"repo"`
-	Ref  string `json:"ref"`
-	Path string `json:"path"`
-}
-
-// OCISource pulls an mlc dataset artifact.
-type OCISource struct {
-	Ref string `json:"ref"`
-}
-
-// LocalSource copies a file or directory, relative to the spec directory.
-type LocalSource struct {
-	Path string `json:"path"`
-}
+// Source is datasets.NAME.source (or monitor.drift.current) of
+// pipeline.cue, as the compiler decodes it: exactly one field is set. The
+// compiler owns the spec's shape; these aliases keep one definition.
+type (
+	Source      = compiler.Source
+	S3Source    = compiler.S3Source    // every object under Prefix of Bucket; Endpoint for S3-compatible servers
+	GCSSource   = compiler.GCSSource   // every object under Prefix of Bucket
+	HTTPSource  = compiler.HTTPSource  // one URL; SHA256 (hex) verified when set
+	GitSource   = compiler.GitSource   // Path (whole tree when empty) at Ref of Repo
+	OCISource   = compiler.OCISource   // an mlc dataset artifact
+	LocalSource = compiler.LocalSource // a file or directory relative to the spec directory
+)
 
 // Fetcher writes a source's files into dst, an existing directory.
 type Fetcher interface {
@@ -96,14 +60,14 @@ func (e *SpecError) Error() string { return fmt.Sprintf("dataset %q: %s", e.Data
 // New checks that exactly one adapter is set with its required fields and
 // returns its Fetcher.
 func New(src Source, opts Options) (Fetcher, error) {
-	kinds := src.kinds()
+	kinds := sourceKinds(src)
 	switch {
 	case len(kinds) == 0:
 		return nil, opts.invalid("source sets no adapter; set exactly one of s3, gcs, http, git, oci, local")
 	case len(kinds) > 1:
 		return nil, opts.invalid("source sets %s; set exactly one of s3, gcs, http, git, oci, local", strings.Join(kinds, " and "))
 	}
-	if err := src.check(opts); err != nil {
+	if err := checkSource(src, opts); err != nil {
 		return nil, err
 	}
 	if opts.Offline && (src.S3 != nil || src.GCS != nil || src.HTTP != nil) {
@@ -125,7 +89,7 @@ func New(src Source, opts Options) (Fetcher, error) {
 	}
 }
 
-func (s Source) kinds() []string {
+func sourceKinds(s Source) []string {
 	var k []string
 	for _, c := range []struct {
 		name string
@@ -139,8 +103,9 @@ func (s Source) kinds() []string {
 	return k
 }
 
-// check validates the required fields of the one adapter that is set.
-func (s Source) check(opts Options) error {
+// checkSource validates the required fields of the one adapter that is
+// set.
+func checkSource(s Source, opts Options) error {
 	switch {
 	case s.S3 != nil && s.S3.Bucket == "":
 		return opts.invalid("source.s3.bucket is empty; name the bucket to list")

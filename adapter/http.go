@@ -30,9 +30,9 @@ func newHTTPFetcher(src HTTPSource) *httpFetcher {
 	return &httpFetcher{src: src, client: &http.Client{Transport: transport}, attempts: 4, backoff: time.Second}
 }
 
-// fileName is the name the download is saved as: the URL's last path
+// httpFileName is the name the download is saved as: the URL's last path
 // segment, or "download" when the path has none.
-func (s HTTPSource) fileName() string {
+func httpFileName(s HTTPSource) string {
 	u, err := url.Parse(s.URL)
 	if err != nil {
 		return "download"
@@ -81,7 +81,7 @@ func (f *httpFetcher) get(ctx context.Context, out *sink) error {
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusOK:
-		return out.write(f.src.fileName(), resp.Body, f.src.SHA256)
+		return out.write(httpFileName(f.src), resp.Body, f.src.SHA256)
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return fmt.Errorf("server answered %s", resp.Status)
 	default:

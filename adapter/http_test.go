@@ -110,8 +110,8 @@ func TestHTTPFileNames(t *testing.T) {
 		"https://x/a%20b.csv":   "a b.csv",
 		"https://x/..":          "download",
 	} {
-		if got := (HTTPSource{URL: url}).fileName(); got != want {
-			t.Errorf("fileName(%q) = %q, want %q", url, got, want)
+		if got := httpFileName(HTTPSource{URL: url}); got != want {
+			t.Errorf("httpFileName(%q) = %q, want %q", url, got, want)
 		}
 	}
 }

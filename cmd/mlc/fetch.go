@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 
-	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
 
 	"github.com/mlc-project/mlc/adapter"
@@ -91,25 +93,19 @@ local run starts.`,
 	return cmd
 }
 
-// sourceOf decodes the source a fetch argument names: a dataset's source,
+// sourceOf returns the source a fetch argument names: a dataset's source,
 // or the monitor's current data.
 func sourceOf(spec *compiler.Spec, name string) (adapter.Source, error) {
-	var v cue.Value
 	if name == monitorSource {
-		v = spec.Value().LookupPath(cue.ParsePath(monitorSource))
-		if !v.Exists() {
+		if spec.Monitor == nil {
 			return adapter.Source{}, fmt.Errorf("the spec has no %s; add a monitor block or fetch a dataset by name", monitorSource)
 		}
-	} else {
-		d, err := spec.Dataset(name)
-		if err != nil {
-			return adapter.Source{}, err
-		}
-		v = d.LookupPath(cue.ParsePath("source"))
+		return spec.Monitor.Drift.Current, nil
 	}
-	var src adapter.Source
-	if err := v.Decode(&src); err != nil {
-		return adapter.Source{}, fmt.Errorf("%s: source: %w", name, err)
+	d, ok := spec.Datasets[name]
+	if !ok {
+		return adapter.Source{}, fmt.Errorf("no dataset %q in the spec; it has: %s", name,
+			strings.Join(slices.Sorted(maps.Keys(spec.Datasets)), ", "))
 	}
-	return src, nil
+	return d.Source, nil
 }
