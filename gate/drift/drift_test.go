@@ -179,3 +179,58 @@ func TestPerColumnOverride(t *testing.T) {
 		t.Errorf("methods %v thresholds %v, %v; want [psi chisquare] 0.5, 0.05", got, res.Columns[0].Threshold, res.Columns[1].Threshold)
 	}
 }
+
+// writeCSV writes a small table into the test's temporary directory.
+func writeCSV(t *testing.T, name, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestUnusableInput(t *testing.T) {
+	ref := "a,b\n1,x\n2,y\n3,x\n"
+	for _, tc := range []struct {
+		name, cur, want string
+	}{
+		{"header only", "a,b\n", "cur.csv: no data rows to compare"},
+		{"all null", "a,b\n,x\n,y\n", `column "a" has no values in the current data (all null, NaN or Inf)`},
+		{"only NaN and Inf", "a,b\nNaN,x\ninf,y\n-Infinity,x\n", `column "a" has no values in the current data`},
+		{"missing column", "a\n1\n", `cur.csv: column "b": no such column`},
+	} {
+		r, err := table.Open(writeCSV(t, "ref.csv", ref), table.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := table.Open(writeCSV(t, "cur.csv", tc.cur), table.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// NaN and ±Inf are dropped like nulls; text makes a column categorical,
+// its numbers then compared by their shortest decimal form.
+func TestNonFiniteAndMixedColumns(t *testing.T) {
+	ref := writeCSV(t, "ref.csv", "x,y\n1,1.50\nNaN,a\n2,1.5\ninf,b\n")
+	cur := writeCSV(t, "cur.csv", "x,y\n1,1.5\n2,a\n,1.50\n")
+	r, _ := table.Open(ref, table.Options{})
+	c, _ := table.Open(cur, table.Options{})
+	res, err := Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := res.Columns[0], res.Columns[1]
+	if x.Type != "numeric" || x.Reference != 2 || x.Current != 2 || x.Method != ZTest || x.Score != 1 {
+		t.Errorf("x: %+v; want numeric, 2 and 2 values, identical (ztest p = 1)", x)
+	}
+	if y.Type != "categorical" || y.Distinct != 3 || y.Method != ChiSquare {
+		t.Errorf("y: %+v; want categorical with 3 distinct values (1.5, a, b) tested by chisquare", y)
+	}
+}

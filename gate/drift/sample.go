@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"errors"
 	"math"
 	"strconv"
 
@@ -71,19 +72,27 @@ func (s *sample) asCategories() {
 }
 
 // readSamples reads every row of r, keeping the columns at the given
-// indexes.
+// indexes. A table without rows is an error.
 func readSamples(r *table.Reader, idx []int) ([]*sample, error) {
 	samples := make([]*sample, len(idx))
 	for i := range samples {
 		samples[i] = &sample{}
 	}
+	rows := 0
 	for r.Next() {
+		rows++
 		cells := r.Cells()
 		for i, j := range idx {
 			samples[i].add(cells[j])
 		}
 	}
-	return samples, r.Err()
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	if rows == 0 {
+		return nil, &table.Error{File: r.File(), Err: errors.New("no data rows to compare")}
+	}
+	return samples, nil
 }
 
 // parseNumber is Cell.Float, skipping the parse (and the error it
