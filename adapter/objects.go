@@ -67,9 +67,10 @@ func fetchObjects(ctx context.Context, b bucket, prefix, dst string, parallel in
 	return out.manifest(b.url(prefix)), nil
 }
 
-// relativeKey is an object key's path below the prefix's last "/", as
-// `aws s3 cp --recursive` writes it: prefix "credit/2026/" and prefix
-// "credit/2026/part-" both write "credit/2026/part-0.csv" as "part-0.csv".
+// relativeKey is an object key's path below the prefix's last "/": with
+// prefix "credit/2026/" or "credit/2026/part-", object
+// "credit/2026/part-0.csv" is written as "part-0.csv"; with prefix
+// "credit/2026" (no slash) as "2026/part-0.csv".
 // "Directory" marker objects (ending in "/") yield ok=false. Keys that would
 // escape the output directory are refused by the sink's target.
 func relativeKey(key, prefix string) (rel string, ok bool) {
