@@ -117,6 +117,11 @@ func (c *checker) job(at string, j *ir.Job) {
 	c.text(at+" environment", j.Environment)
 	c.env(at, j.Env)
 	names := map[string]bool{"MLC_REVISION": true}
+	if j.Workspace {
+		for _, e := range trustCheckout {
+			names[e.Name] = true
+		}
+	}
 	unique := func(field, name string) {
 		c.match(envName, "environment variable name", field, name)
 		if names[name] {

@@ -183,6 +183,9 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 	for _, s := range j.Secrets {
 		env = append(env, envVar{Name: s, ValueFrom: &envSource{SecretKeyRef: &keyRef{Name: r.p.Name, Key: s}}})
 	}
+	if j.Workspace {
+		env = append(env, trustCheckout...)
+	}
 	slices.SortFunc(env, func(a, b envVar) int { return strings.Compare(a.Name, b.Name) })
 	ts.StepTemplate = &stepTemplate{Env: env}
 	for _, o := range j.Outputs {

@@ -125,14 +125,23 @@ func checkoutStep(pipeline string) step {
 	}
 }
 
-// checkoutScript fetches exactly the revision under test. The global git
-// config lives in Tekton's shared $HOME, so later steps running as another
-// user may still use git in the checkout.
+// checkoutScript fetches exactly the revision under test and opens the
+// checkout to every user, since later steps run in images with other users
+// (the checkout is a per-run scratch copy).
 const checkoutScript = `git init -q
 git fetch -q --depth 1 "$MLC_REPO_URL" "$MLC_REVISION"
 git checkout -q FETCH_HEAD
-git config --global --add safe.directory "$PWD"
+chmod -R a+rwX .
 `
+
+// trustCheckout lets git in any step use the checkout although another
+// user owns it (git's safe.directory, set through the environment because
+// steps do not share a home directory).
+var trustCheckout = []envVar{
+	{Name: "GIT_CONFIG_COUNT", Value: "1"},
+	{Name: "GIT_CONFIG_KEY_0", Value: "safe.directory"},
+	{Name: "GIT_CONFIG_VALUE_0", Value: "*"},
+}
 
 func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *volume, error) {
 	env, err := envVars(j, s.Env)
