@@ -22,7 +22,7 @@ func (failingFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) 
 
 func TestFetchIntoWritesTheManifestAndReplacesAPreviousFetch(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "raw", "credit")
-	f, err := New(Source{Local: &LocalSource{Path: "credit/2026"}}, Options{SpecDir: fixtures})
+	f, err := New(Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,28 +9,31 @@ import (
 
 const fixtures = "../testdata/adapter/fixtures"
 
+const adultCSV = "age,income,gender,label\n45,70000,m,1\n"
+
 var creditFixture = map[string]string{
 	"part-0.csv": "age,income,gender,label\n34,52000,f,1\n51,61000,m,0\n",
 	"part-1.csv": "age,income,gender,label\n29,38000,x,1\n",
 }
 
 func TestLocalCopiesADirectoryOrAFileRelativeToTheSpec(t *testing.T) {
-	dst, m := mustFetch(t, Source{Local: &LocalSource{Path: "credit/2026"}}, Options{SpecDir: fixtures})
+	dst, m := mustFetch(t, Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
 	assertTree(t, dst, creditFixture)
 	if len(m.Files) != 2 || m.Files[0].Size != int64(len(creditFixture["part-0.csv"])) {
 		t.Errorf("manifest %+v", m)
 	}
-	dst, _ = mustFetch(t, Source{Local: &LocalSource{Path: "credit/2026/part-1.csv"}}, Options{SpecDir: fixtures})
+	dst, _ = mustFetch(t, Source{Local: &LocalSource{Path: "credit/part-1.csv"}}, Options{SpecDir: fixtures})
 	assertTree(t, dst, map[string]string{"part-1.csv": creditFixture["part-1.csv"]})
 }
 
 func TestLocalAbsolutePath(t *testing.T) {
-	abs, err := filepath.Abs(filepath.Join(fixtures, "credit"))
+	abs, err := filepath.Abs(fixtures)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst, _ := mustFetch(t, Source{Local: &LocalSource{Path: abs}}, Options{SpecDir: t.TempDir()})
-	assertTree(t, dst, map[string]string{"2026/part-0.csv": creditFixture["part-0.csv"], "2026/part-1.csv": creditFixture["part-1.csv"]})
+	assertTree(t, dst, map[string]string{"credit/part-0.csv": creditFixture["part-0.csv"],
+		"credit/part-1.csv": creditFixture["part-1.csv"], "census/adult.csv": adultCSV})
 }
 
 func TestLocalSymlinksCannotLeaveTheSpecDirectory(t *testing.T) {
@@ -57,12 +60,12 @@ func TestOfflineFixturesStandInForNetworkSources(t *testing.T) {
 		{GCS: &GCSSource{Bucket: "acme-raw"}},
 	} {
 		dst, _ := mustFetch(t, src, offline)
-		assertTree(t, dst, map[string]string{"2026/part-0.csv": creditFixture["part-0.csv"], "2026/part-1.csv": creditFixture["part-1.csv"]})
+		assertTree(t, dst, creditFixture)
 	}
 	census := Options{Dataset: "census", Offline: true, Fixtures: fixtures}
 	const adultSHA = "219f62b9d1594f478af0e89f85dcc2145d660f98feb79d72439a56d13a3d8417"
 	dst, _ := mustFetch(t, Source{HTTP: &HTTPSource{URL: "https://example.org/adult.csv", SHA256: adultSHA}}, census)
-	assertTree(t, dst, map[string]string{"adult.csv": "age,income,gender,label\n45,70000,m,1\n"})
+	assertTree(t, dst, map[string]string{"adult.csv": adultCSV})
 }
 
 func TestOfflineFixtureErrors(t *testing.T) {

@@ -13,7 +13,7 @@ func TestOCIPullsADatasetArtifactFromALayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pushed, err := artifact.Push(context.Background(), filepath.Join(fixtures, "credit", "2026"), ref,
+	pushed, err := artifact.Push(context.Background(), filepath.Join(fixtures, "credit"), ref,
 		artifact.PushOptions{Kind: artifact.KindDataset})
 	if err != nil {
 		t.Fatal(err)
