@@ -45,6 +45,10 @@ type KeyOpts struct {
 	OIDCClientID string
 }
 
+// ErrNoIdentity means neither a key nor an OIDC identity was available.
+var ErrNoIdentity = errors.New("no signing identity: pass --key (a cosign private key: a file, env://VAR or a KMS URI), " +
+	"or sign keylessly with --identity-token or in CI with an OIDC identity (GitHub Actions with id-token: write)")
+
 // Signer signs payloads; with a Fulcio certificate when keyless.
 type Signer struct {
 	sv *cosignsign.SignerVerifier
@@ -66,8 +70,7 @@ func NewSigner(ctx context.Context, ko KeyOpts) (*Signer, error) {
 		SkipConfirmation: true,
 	}
 	if ko.Key == "" && ko.IDToken == "" && !providers.Enabled(ctx) {
-		return nil, errors.New("no signing identity: pass --key (a cosign private key: a file, env://VAR or a KMS URI), " +
-			"or sign keylessly with --identity-token or in CI with an OIDC identity (GitHub Actions with id-token: write)")
+		return nil, ErrNoIdentity
 	}
 	sv, ephemeral, err := cosignsign.SignerFromKeyOpts(ctx, "", "", opts)
 	if err != nil {

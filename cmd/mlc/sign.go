@@ -170,7 +170,7 @@ func addSigningFlags(fs *pflag.FlagSet, keyHelp string) *signingFlags {
 	return f
 }
 
-// signer loads the key or runs the keyless flow; failures are bad input.
+// signer loads the key or runs the keyless flow.
 func (f *signingFlags) signer(ctx context.Context) (*sign.Signer, error) {
 	if f.keyless && f.key != "" {
 		return nil, badInput(errors.New("--keyless and --key exclude each other"))
@@ -184,7 +184,10 @@ func (f *signingFlags) signer(ctx context.Context) (*sign.Signer, error) {
 		OIDCClientID: f.oidcClientID,
 	})
 	if err != nil {
-		return nil, badInput(err)
+		if f.key == "" && !errors.Is(err, sign.ErrNoIdentity) {
+			return nil, failed(err) // Fulcio or the OIDC provider failed
+		}
+		return nil, badInput(err) // no identity, or the key could not be read or decrypted
 	}
 	return s, nil
 }

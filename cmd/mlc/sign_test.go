@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mlc-project/mlc/artifact/sign/signtest"
 )
@@ -63,6 +66,50 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 	for _, s := range steps {
 		if got := run(s.args); got != s.want {
 			t.Fatalf("%s: mlc %v exited %d, want %d", s.name, s.args, got, s.want)
+		}
+	}
+}
+
+// TestTlogDefaults: offline with a key, Rekor when keyless, unless told.
+func TestTlogDefaults(t *testing.T) {
+	_, pub := signtest.KeyPair(t)
+	for _, c := range []struct {
+		args       []string
+		wantUpload bool
+	}{
+		{[]string{"--key", "k"}, false},
+		{[]string{}, true},
+		{[]string{"--key", "k", "--tlog-upload"}, true},
+		{[]string{"--tlog-upload=false"}, false},
+	} {
+		fs := pflag.NewFlagSet("sign", pflag.ContinueOnError)
+		f := addSigningFlags(fs, "")
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.tlog().Upload; got != c.wantUpload {
+			t.Errorf("sign %v: tlog upload %v, want %v", c.args, got, c.wantUpload)
+		}
+	}
+	for _, c := range []struct {
+		args       []string
+		wantIgnore bool
+	}{
+		{[]string{"--key", pub}, true},
+		{[]string{"--key", pub, "--insecure-ignore-tlog=false"}, false},
+		{[]string{"--certificate-identity", "a@b.c", "--certificate-oidc-issuer", "https://issuer"}, false},
+	} {
+		fs := pflag.NewFlagSet("verify", pflag.ContinueOnError)
+		f := addPolicyFlags(fs)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.policy(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.IgnoreTlog != c.wantIgnore {
+			t.Errorf("verify %v: ignore tlog %v, want %v", c.args, p.IgnoreTlog, c.wantIgnore)
 		}
 	}
 }
