@@ -262,14 +262,14 @@ func buildScript(j *ir.Job, b *ir.ImageBuild) (string, error) {
 	for _, k := range slices.Sorted(maps.Keys(b.Labels)) {
 		argv = append(argv, "--opt", "label:"+k+"="+b.Labels[k])
 	}
-	argv = append(argv, "--output", "type=image,name=${MLC_IMAGE},push=true", "--metadata-file", "/tmp/mlc-build.json")
+	argv = append(argv, "--output", "type=image,name=${MLC_IMAGE},push=true", "--metadata-file", "${MLC_OUTPUT}.build.json")
 	return "MLC_IMAGE=" + ir.ShellWords([]string{b.Ref}) + "\n" +
 		ir.ShellWords(argv) + "\n" + recordDigest, nil
 }
 
 // recordDigest turns the pushed tag into repository@digest: it drops a tag
 // (a ':' in the last path element) and appends the digest BuildKit reports.
-const recordDigest = `digest=` + "`" + `sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/mlc-build.json` + "`" + `
+const recordDigest = `digest=` + "`" + `sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' "$MLC_OUTPUT.build.json"` + "`" + `
 test -n "$digest"
 name=${MLC_IMAGE%@*}
 case ${name##*/} in *:*) name=${name%:*} ;; esac
