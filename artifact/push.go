@@ -3,6 +3,7 @@ package artifact
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -181,7 +182,7 @@ func digestLayers(ctx context.Context, layers []layer, cache *digestCache, n int
 				return err
 			}
 			defer rc.Close()
-			d, n, err := v1.SHA256(rc)
+			d, n, err := hashStream(rc)
 			if err != nil {
 				return fmt.Errorf("hashing %s: %w", l.desc.Annotations[AnnotationTitle], err)
 			}
@@ -194,6 +195,18 @@ func digestLayers(ctx context.Context, layers []layer, cache *digestCache, n int
 		})
 	}
 	return g.Wait()
+}
+
+// hashStream is v1.SHA256 with a 1 MiB buffer: fewer reads of large files.
+func hashStream(r io.Reader) (v1.Hash, int64, error) {
+	h := sha256.New()
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	n, err := io.CopyBuffer(h, struct{ io.Reader }{r}, *buf)
+	if err != nil {
+		return v1.Hash{}, n, err
+	}
+	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}, n, nil
 }
 
 // cacheKey identifies a layer's content by path, size and mtime: the

@@ -74,6 +74,7 @@ type extractor struct {
 	links map[string]bool   // symlinks written so far, never written through
 	files []string          // slash paths written, once each
 	seen  map[string]bool
+	dirs  map[string]bool // directories known to exist
 }
 
 // record notes a written path (a retried layer writes its files again).
@@ -102,15 +103,33 @@ func (x *extractor) checkPath(name string) (string, error) {
 // an earlier entry of the same name (never following a link there).
 func (x *extractor) create(rel string, mode os.FileMode) (*os.File, error) {
 	p := filepath.Join(x.root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return nil, err
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := x.mkdirs(filepath.Dir(p)); err != nil {
 		return nil, err
 	}
 	delete(x.links, rel)
 	x.record(rel)
-	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	f, err := os.OpenFile(p, flags, mode)
+	if errors.Is(err, os.ErrExist) {
+		if err := os.Remove(p); err != nil {
+			return nil, err
+		}
+		f, err = os.OpenFile(p, flags, mode)
+	}
+	return f, err
+}
+
+// mkdirs creates dir once; unpacking thousands of files into a few
+// directories should not cost a stat per file.
+func (x *extractor) mkdirs(dir string) error {
+	if x.dirs[dir] {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	x.dirs[dir] = true
+	return nil
 }
 
 // writeFile copies r into rel.
@@ -175,7 +194,7 @@ func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) error {
 			return fmt.Errorf("refusing link %q -> %q: it escapes the target directory", hdr.Name, hdr.Linkname)
 		}
 		p := filepath.Join(x.root, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		if err := x.mkdirs(filepath.Dir(p)); err != nil {
 			return err
 		}
 		_ = os.Remove(p)

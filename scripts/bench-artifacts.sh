@@ -9,6 +9,7 @@
 #
 #   scripts/bench-artifacts.sh            # MODEL_MIB=1024 FILES=10000
 #   MODEL_MIB=256 FILES=2000 scripts/bench-artifacts.sh   # quicker
+#   MLC_BIN=/path/to/mlc scripts/bench-artifacts.sh        # a prebuilt mlc
 #
 # Needs /usr/bin/time (Debian: apt-get install -y time). The oras and
 # registry binaries come from scripts/tools.sh (built once, cached).
@@ -33,8 +34,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -trimpath -o "$work/mlc" ./cmd/mlc)
-mlc=$work/mlc
+mlc=${MLC_BIN:-}
+if [[ -z $mlc ]]; then
+	(cd "$root" && go build -trimpath -o "$work/mlc" ./cmd/mlc)
+	mlc=$work/mlc
+fi
 
 # --- registry on a free loopback port -----------------------------------
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
