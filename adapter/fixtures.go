@@ -21,7 +21,7 @@ func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return nil, opts.invalid("offline: fixture directory %s does not exist; put the files the %s source would fetch there", dir, sourceKinds(src)[0])
 	}
-	f := &treeFetcher{base: opts.Fixtures, rel: opts.Dataset, label: dir}
+	f := &treeFetcher{base: opts.Fixtures, rel: opts.Dataset, label: standsInFor(src) + " (offline fixture " + dir + ")"}
 	if h := src.HTTP; h != nil {
 		name := httpFileName(*h)
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
@@ -32,4 +32,16 @@ func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 		}
 	}
 	return f, nil
+}
+
+// standsInFor names the network location a fixture replaces.
+func standsInFor(src Source) string {
+	switch {
+	case src.S3 != nil:
+		return "s3://" + src.S3.Bucket + "/" + src.S3.Prefix
+	case src.GCS != nil:
+		return "gs://" + src.GCS.Bucket + "/" + src.GCS.Prefix
+	default:
+		return src.HTTP.URL
+	}
 }

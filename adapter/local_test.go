@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -59,8 +60,11 @@ func TestOfflineFixturesStandInForNetworkSources(t *testing.T) {
 		{S3: &S3Source{Bucket: "acme-raw", Prefix: "credit/2026/"}},
 		{GCS: &GCSSource{Bucket: "acme-raw"}},
 	} {
-		dst, _ := mustFetch(t, src, offline)
+		dst, m := mustFetch(t, src, offline)
 		assertTree(t, dst, creditFixture)
+		if !strings.HasSuffix(m.Source, "/ (offline fixture "+filepath.Join(fixtures, "credit")+")") {
+			t.Errorf("manifest source %q", m.Source)
+		}
 	}
 	census := Options{Dataset: "census", Offline: true, Fixtures: fixtures}
 	const adultSHA = "219f62b9d1594f478af0e89f85dcc2145d660f98feb79d72439a56d13a3d8417"
