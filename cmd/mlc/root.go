@@ -23,6 +23,8 @@ verifies datasets, models and code as OCI artifacts.`,
 		newVetCmd(),
 		newGraphCmd(),
 		newInitCmd(),
+		// data acquisition (adapter/)
+		newFetchCmd(),
 		// gates (gate/)
 		newCheckCmd(),
 		// artifacts (artifact/)
