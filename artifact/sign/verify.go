@@ -39,8 +39,6 @@ type Policy struct {
 	// IgnoreTlog accepts signatures without a Rekor inclusion proof (the
 	// offline mode, cosign's --insecure-ignore-tlog).
 	IgnoreTlog bool
-	// Annotations, when set, must all appear in the signed payload.
-	Annotations map[string]string
 }
 
 // Verified is one signature that passed.
@@ -102,12 +100,6 @@ func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([
 // touches the network.
 func (p Policy) checkOpts(ctx context.Context) (*cosign.CheckOpts, error) {
 	co := &cosign.CheckOpts{SigVerifier: p.Key, IgnoreTlog: p.IgnoreTlog, IgnoreSCT: p.Key != nil}
-	if len(p.Annotations) > 0 {
-		co.Annotations = map[string]any{}
-		for k, v := range p.Annotations {
-			co.Annotations[k] = v
-		}
-	}
 	if p.Key == nil {
 		if p.Identity == "" && p.IdentityRegexp == "" || p.Issuer == "" && p.IssuerRegexp == "" {
 			return nil, errors.New("keyless verification needs --certificate-identity(-regexp) and --certificate-oidc-issuer(-regexp); or pass --key")

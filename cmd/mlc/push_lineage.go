@@ -31,7 +31,6 @@ type lineageFlags struct {
 	signing  *signingFlags
 
 	// Set by prepare.
-	inputs []lineage.Input
 	prov   lineage.Provenance
 	signer *sign.Signer
 }
