@@ -174,3 +174,37 @@ func TestCreditRiskGraph(t *testing.T) {
 		t.Errorf("retrain job is not conditional on drift: %+v", m.Jobs[1])
 	}
 }
+
+func TestKeylessSigning(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + "signing: keyless: true\n"})
+	p, err := Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range p.Workflows[0].Jobs {
+		if len(j.Secrets) > 0 {
+			t.Errorf("%s: keyless signing still uses secrets %v", j.ID, j.Secrets)
+		}
+		signs := false
+		for _, st := range j.Steps {
+			if len(st.Args) > 0 && st.Args[0] == "sign" {
+				signs = true
+				if st.Args[len(st.Args)-1] != "--keyless" {
+					t.Errorf("%s: sign step %v", j.ID, st.Args)
+				}
+			}
+		}
+		if signs && !hasPermission(j, "id-token", "write") {
+			t.Errorf("%s signs keylessly without id-token: write: %v", j.ID, j.Permissions)
+		}
+	}
+}
+
+func hasPermission(j *ir.Job, scope, access string) bool {
+	for _, p := range j.Permissions {
+		if p.Scope == scope && p.Access == access {
+			return true
+		}
+	}
+	return false
+}
