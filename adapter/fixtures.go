@@ -21,7 +21,7 @@ func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return nil, opts.invalid("offline: fixture directory %s does not exist; put the files the %s source would fetch there", dir, sourceKinds(src)[0])
 	}
-	f := &treeFetcher{base: opts.Fixtures, rel: opts.Dataset, label: standsInFor(src) + " (offline fixture " + dir + ")"}
+	f := &treeFetcher{base: opts.Fixtures, rel: opts.Dataset, source: standsInFor(src) + " (offline fixture)"}
 	if h := src.HTTP; h != nil {
 		name := httpFileName(*h)
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {

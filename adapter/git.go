@@ -92,7 +92,7 @@ func (f *gitFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 	if err := f.copy(ctx, tree, out); err != nil {
 		return nil, fmt.Errorf("git %s: %w", f.location(), err)
 	}
-	return out.manifest(f.location()), nil
+	return out.manifest(f.location() + " (commit " + commit.Hash.String() + ")"), nil
 }
 
 // clone fetches the one commit the ref names: HEAD, a branch, a tag or a

@@ -1,6 +1,7 @@
 package adapter
 
 import (
+	"cmp"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -74,8 +75,11 @@ func TestGitFetchesPathAtRef(t *testing.T) {
 		t.Run("ref="+tc.ref, func(t *testing.T) {
 			dst, m := mustFetch(t, Source{Git: &GitSource{Repo: "file://" + repo, Ref: tc.ref, Path: "data/"}}, Options{})
 			assertTree(t, dst, tc.want)
-			if !strings.HasSuffix(m.Source, ":data/") {
+			if !strings.Contains(m.Source, "@"+cmp.Or(tc.ref, "HEAD")+":data/ (commit ") {
 				t.Errorf("manifest source %q", m.Source)
+			}
+			if tc.ref == first && !strings.HasSuffix(m.Source, "(commit "+first+")") {
+				t.Errorf("manifest source %q does not name commit %s", m.Source, first)
 			}
 		})
 	}

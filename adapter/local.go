@@ -18,14 +18,18 @@ type treeFetcher struct {
 	// confine opens base as an os.Root, so symbolic links cannot lead
 	// outside it (local sources given relative to the spec directory).
 	confine bool
-	label   string            // manifest source
-	want    map[string]string // relative path → expected sha256
+	// source is the manifest's source: the path as the spec wrote it, so
+	// manifests (and digests of pushed datasets) do not depend on where
+	// the spec directory is checked out.
+	source string
+
+	want map[string]string // relative path → expected sha256
 }
 
 func newLocalFetcher(src LocalSource, opts Options) (Fetcher, error) {
 	p := filepath.Clean(src.Path)
 	if filepath.IsAbs(p) {
-		return &treeFetcher{base: filepath.Dir(p), rel: filepath.Base(p), label: p}, nil
+		return &treeFetcher{base: filepath.Dir(p), rel: filepath.Base(p), source: p}, nil
 	}
 	if !filepath.IsLocal(p) {
 		return nil, opts.invalid("source.local.path %q leaves the spec directory; use a path inside it, or an absolute path", src.Path)
@@ -34,7 +38,7 @@ func newLocalFetcher(src LocalSource, opts Options) (Fetcher, error) {
 	if specDir == "" {
 		specDir = "."
 	}
-	return &treeFetcher{base: specDir, rel: filepath.ToSlash(p), confine: true, label: filepath.Join(specDir, p)}, nil
+	return &treeFetcher{base: specDir, rel: filepath.ToSlash(p), confine: true, source: filepath.ToSlash(p)}, nil
 }
 
 func (f *treeFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
@@ -49,7 +53,7 @@ func (f *treeFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) 
 	}
 	info, err := fs.Stat(fsys, f.rel)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.label, unwrapPathError(err))
+		return nil, fmt.Errorf("%s: %w", filepath.Join(f.base, f.rel), unwrapPathError(err))
 	}
 	out := newSink(dst)
 	if !info.IsDir() {
@@ -57,7 +61,7 @@ func (f *treeFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) 
 		if err := copyFile(fsys, f.rel, name, out, f.want[name]); err != nil {
 			return nil, err
 		}
-		return out.manifest(f.label), nil
+		return out.manifest(f.source), nil
 	}
 	tree, err := fs.Sub(fsys, f.rel)
 	if err != nil {
@@ -78,9 +82,9 @@ func (f *treeFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) 
 		return copyFile(tree, p, p, out, f.want[p])
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.label, err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(f.base, f.rel), err)
 	}
-	return out.manifest(f.label), nil
+	return out.manifest(f.source), nil
 }
 
 func copyFile(fsys fs.FS, from, to string, out *sink, wantSHA256 string) error {

@@ -20,7 +20,7 @@ var creditFixture = map[string]string{
 func TestLocalCopiesADirectoryOrAFileRelativeToTheSpec(t *testing.T) {
 	dst, m := mustFetch(t, Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
 	assertTree(t, dst, creditFixture)
-	if len(m.Files) != 2 || m.Files[0].Size != int64(len(creditFixture["part-0.csv"])) {
+	if m.Source != "credit" || len(m.Files) != 2 || m.Files[0].Size != int64(len(creditFixture["part-0.csv"])) {
 		t.Errorf("manifest %+v", m)
 	}
 	dst, _ = mustFetch(t, Source{Local: &LocalSource{Path: "credit/part-1.csv"}}, Options{SpecDir: fixtures})
@@ -62,7 +62,7 @@ func TestOfflineFixturesStandInForNetworkSources(t *testing.T) {
 	} {
 		dst, m := mustFetch(t, src, offline)
 		assertTree(t, dst, creditFixture)
-		if !strings.HasSuffix(m.Source, "/ (offline fixture "+filepath.Join(fixtures, "credit")+")") {
+		if !strings.HasSuffix(m.Source, "/ (offline fixture)") {
 			t.Errorf("manifest source %q", m.Source)
 		}
 	}
