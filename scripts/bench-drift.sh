@@ -61,8 +61,9 @@ measure() {
 	fi
 	awk -v name="$name" '
 		/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = t[n] + 60 * t[n-1] + (n > 2 ? 3600 * t[n-2] : 0) }
+		/User time|System time/ { cpu += $NF }
 		/Maximum resident set size/ { rss = $NF / 1024 }
-		END { printf "%s %.2f %.0f\n", name, s, rss }' "$tmp/$name.time" >"$tmp/$name.figures"
+		END { printf "%s %.2f %.2f %.0f\n", name, s, cpu, rss }' "$tmp/$name.time" >"$tmp/$name.figures"
 }
 
 measure mlc "$tmp/mlc" check drift --reference "$tmp/ref.csv" --current "$tmp/cur.csv" --json
@@ -88,13 +89,14 @@ for c in bad:
 sys.exit(1 if bad else 0)
 PY
 
-read -r _ mlc_s mlc_rss <"$tmp/mlc.figures"
-read -r _ py_s py_rss <"$tmp/pandas.figures"
-printf 'bench-drift: %s rows x 20 columns, reference and current\n' "$rows"
-printf '  %-14s %8s %10s\n' tool seconds "peak MiB"
-printf '  %-14s %8.2f %10.0f\n' "mlc" "$mlc_s" "$mlc_rss" "pandas+scipy" "$py_s" "$py_rss"
+read -r _ mlc_s mlc_cpu mlc_rss <"$tmp/mlc.figures"
+read -r _ py_s py_cpu py_rss <"$tmp/pandas.figures"
+printf 'bench-drift: %s rows x 20 columns, reference and current; %s CPUs, load average %s\n' \
+	"$rows" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '  %-14s %8s %8s %10s\n' tool seconds "cpu s" "peak MiB"
+printf '  %-14s %8.2f %8.2f %10.0f\n' "mlc" "$mlc_s" "$mlc_cpu" "$mlc_rss" "pandas+scipy" "$py_s" "$py_cpu" "$py_rss"
 awk -v a="$py_s" -v b="$mlc_s" -v c="$py_rss" -v d="$mlc_rss" \
-	'BEGIN { printf "  mlc is %.1fx faster and uses %.1fx less memory\n", a / b, c / d }'
+	'BEGIN { printf "  ratio: mlc is %.1fx faster and uses %.1fx less memory\n", a / b, c / d }'
 
 if [ "${LIMITS:-1}" != 0 ]; then
 	awk -v s="$mlc_s" -v r="$mlc_rss" -v ms="$max_seconds" -v mr="$max_rss_mib" 'BEGIN {
