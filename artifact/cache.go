@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/mlc-project/mlc/artifact/internal/atomicfile"
 )
 
 // DefaultCacheDir holds the digest cache unless $MLC_CACHE_DIR is set.
@@ -110,18 +112,9 @@ func (c *digestCache) save() error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".digests-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
+	if err := atomicfile.Write(c.path, b); err != nil {
 		return err
 	}
 	c.dirty = false
-	return os.Rename(tmp.Name(), c.path)
+	return nil
 }

@@ -26,10 +26,11 @@ if [[ ! -x /usr/bin/time ]]; then
 fi
 read -r oras registry < <("$root/scripts/tools.sh" oras registry | paste -sd' ')
 
+# shellcheck source=scripts/registry.sh
+source "$root/scripts/registry.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlc-bench.XXXXXX")
-registry_pid=
 cleanup() {
-	if [[ -n $registry_pid ]]; then kill "$registry_pid" 2>/dev/null || true; fi
+	registry_stop
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -40,29 +41,8 @@ if [[ -z $mlc ]]; then
 	mlc=$work/mlc
 fi
 
-# --- registry on a free loopback port -----------------------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$work/registry.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry-data
-  delete:
-    enabled: true
-http:
-  addr: 127.0.0.1:$port
-EOF
-OTEL_TRACES_EXPORTER=none "$registry" serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 50); do
-	curl -fsS "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
-	sleep 0.1
-done
-reg=127.0.0.1:$port
+registry_start "$registry" "$work/registry"
+reg=$registry_addr
 
 # --- inputs --------------------------------------------------------------
 echo "bench-artifacts: generating a ${model_mib} MiB model and ${files} small files" >&2

@@ -21,6 +21,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/mlc-project/mlc/artifact/internal/atomicfile"
 	"github.com/mlc-project/mlc/artifact/internal/notfound"
 )
 
@@ -250,7 +251,7 @@ func (s *Store) init() error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(p, []byte(layoutVersion))
+	return atomicfile.Write(p, []byte(layoutVersion))
 }
 
 func (s *Store) writeIndex(idx *v1.IndexManifest) error {
@@ -258,22 +259,5 @@ func (s *Store) writeIndex(idx *v1.IndexManifest) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(s.dir, indexFile), b)
-}
-
-// writeAtomic replaces path with data through a temporary file and rename.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(filepath.Join(s.dir, indexFile), b)
 }
