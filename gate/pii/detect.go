@@ -362,7 +362,7 @@ func (p *phoneFinder) find(s []byte) (int, int, bool) {
 			k--
 		}
 		cand := s[i:k]
-		if digits >= 7 && digits <= 15 && wordEnd(s, k) && !(s[i] != '+' && plainNumber(cand)) && !dateLike(cand) && !ipv4Like(cand) && p.valid(cand) {
+		if plausiblePhone(cand, digits) && wordEnd(s, k) && (k == len(s) || s[k] != ':') && !dateLike(cand) && !ipv4Like(cand) && p.valid(cand) {
 			return i, k, true
 		}
 		i = j
@@ -401,6 +401,23 @@ func (p *phoneFinder) parse(text string) bool {
 	return false
 }
 
+// plausiblePhone rules out, before libphonenumber, what cannot be a phone
+// number in its notation: an international number has 8 to 15 digits; a
+// national one written with its trunk prefix 0, 7 to 13; a North American
+// one 10, or 11 with the country code 1. Without "+", a plain number
+// (digits with at most a decimal point) is not a phone number.
+func plausiblePhone(cand []byte, digits int) bool {
+	switch c := cand[0]; {
+	case c == '+':
+		return digits >= 8 && digits <= 15
+	case plainNumber(cand):
+		return false
+	case c == '0' || (c == '(' && len(cand) > 1 && cand[1] == '0'):
+		return digits >= 7 && digits <= 13
+	}
+	return digits == 10 || (digits == 11 && cand[0] == '1')
+}
+
 // plainNumber: digits with at most one '.', as in a numeric column.
 func plainNumber(b []byte) bool {
 	dots := 0
@@ -427,25 +444,26 @@ func ipv4Like(b []byte) bool {
 	return dots == 3
 }
 
-// dateLike: three groups of digits of lengths 4-2-2, 2-2-4 or 1/2-1/2-4
-// with one separator, like 2024-01-31 or 31.01.2024.
+// dateLike: starts with a date, three groups of digits of lengths 4-2-2,
+// 2-2-4 or 1/2-1/2-4 with one separator, like 2024-01-31 or 31.01.2024
+// (and maybe a time after it).
 func dateLike(b []byte) bool {
-	var groups [4]int
+	var groups [3]int
 	n, sep := 0, byte(0)
 	for _, c := range b {
 		if isDigit(c) {
 			groups[n]++
 			continue
 		}
-		if (sep != 0 && c != sep) || n == 2 {
+		if n == 2 {
+			break // the date is complete; a time may follow
+		}
+		if sep != 0 && c != sep {
 			return false
 		}
 		sep = c
 		n++
 	}
-	if n != 2 {
-		return false
-	}
 	g := groups
-	return (g[0] == 4 && g[1] <= 2 && g[2] <= 2) || (g[0] <= 2 && g[1] <= 2 && g[2] == 4)
+	return n == 2 && ((g[0] == 4 && g[1] <= 2 && g[2] <= 2) || (g[0] <= 2 && g[1] <= 2 && g[2] == 4))
 }

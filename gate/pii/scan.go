@@ -115,30 +115,34 @@ func Scan(t *table.Reader, opt Options) (*Result, error) {
 	}
 	counts := make([][nEntities]int64, len(cols))
 	firstFile := ""
-	for t.Next() {
-		res.Rows++
-		if res.Rows == 1 {
-			firstFile = t.File()
-		} else if t.File() != firstFile {
-			res.multiFile = true
-		}
-		for i, cell := range t.Cells() {
-			if cell.Kind == table.Null || cell.Kind == table.Bool {
-				continue
+	// Parsing and scanning each take about half the time: run them on two cores.
+	err := t.Batches(func(b *table.Batch) error {
+		for row := range b.Len() {
+			res.Rows++
+			if res.Rows == 1 {
+				firstFile = b.File(row)
+			} else if b.File(row) != firstFile {
+				res.multiFile = true
 			}
-			found := scanners[i].scan(cell.Bytes)
-			for found != 0 {
-				e := lowestEntity(&found)
-				counts[i][e]++
-				res.Total++
-				if len(res.Findings) < opt.MaxFindings {
-					s, end := scanners[i].spans[e][0], scanners[i].spans[e][1]
-					res.Findings = append(res.Findings, Finding{t.File(), t.Row(), cols[i], All[e], mask(All[e], cell.Bytes[s:end])})
+			for i, cell := range b.Cells(row) {
+				if cell.Kind == table.Null || cell.Kind == table.Bool {
+					continue
+				}
+				found := scanners[i].scan(cell.Bytes)
+				for found != 0 {
+					e := lowestEntity(&found)
+					counts[i][e]++
+					res.Total++
+					if len(res.Findings) < opt.MaxFindings {
+						s, end := scanners[i].spans[e][0], scanners[i].spans[e][1]
+						res.Findings = append(res.Findings, Finding{b.File(row), b.Row(row), cols[i], All[e], mask(All[e], cell.Bytes[s:end])})
+					}
 				}
 			}
 		}
-	}
-	if err := t.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	for i, c := range counts {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -255,5 +257,43 @@ func TestRowNumbersAndCellError(t *testing.T) {
 	r.Next()
 	if got := r.CellError(1, errors.New("too big")).Error(); got != `-: row 2, column "b": too big` {
 		t.Errorf("got %s", got)
+	}
+}
+
+func TestBatches(t *testing.T) {
+	var data strings.Builder
+	data.WriteString("n,s\n")
+	const rows = 3*batchRows + 5
+	for i := range rows {
+		fmt.Fprintf(&data, "%d,%s\n", i, strings.Repeat("x", i%7))
+	}
+	r, err := Open("-", Options{Stdin: strings.NewReader(data.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := 0
+	err = r.Batches(func(b *Batch) error {
+		for i := range b.Len() {
+			c := b.Cells(i)
+			if c[0].String() != strconv.Itoa(next) || len(c[1].Bytes) != next%7 || b.Row(i) != next+1 || b.File(i) != "-" {
+				t.Fatalf("row %d: %q %q, row %d", next, c[0].Bytes, c[1].Bytes, b.Row(i))
+			}
+			next++
+		}
+		return nil
+	})
+	if err != nil || next != rows {
+		t.Fatalf("read %d rows, err %v", next, err)
+	}
+
+	// A failing callback stops the reading; a read error is returned.
+	r, _ = Open("-", Options{Stdin: strings.NewReader(data.String())})
+	stop := errors.New("stop")
+	if err := r.Batches(func(*Batch) error { return stop }); err != stop {
+		t.Errorf("got %v", err)
+	}
+	r, _ = Open("-", Options{Stdin: strings.NewReader(data.String() + "1,2,3\n")})
+	if err := r.Batches(func(*Batch) error { return nil }); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("row %d", rows+1)) {
+		t.Errorf("got %v", err)
 	}
 }
