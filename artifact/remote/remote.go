@@ -315,12 +315,12 @@ func (s *Store) PutManifest(ctx context.Context, tag string, mediaType string, r
 }
 
 // Referrers queries the referrers API, falling back to the tag schema.
+// It filters by artifactType itself: registries may ignore the filter, and
+// some report the config media type (the OCI empty one for artifacts) in
+// place of the manifest's artifactType, which is then read from the
+// manifest.
 func (s *Store) Referrers(ctx context.Context, subject v1.Hash, artifactType string) ([]v1.Descriptor, error) {
-	opts := s.remoteOptions(ctx)
-	if artifactType != "" {
-		opts = append(opts, ggcr.WithFilter("artifactType", artifactType))
-	}
-	idx, err := ggcr.Referrers(s.repo.Digest(subject.String()), opts...)
+	idx, err := ggcr.Referrers(s.repo.Digest(subject.String()), s.remoteOptions(ctx)...)
 	if err != nil {
 		return nil, describe(err, s.repo.Name()+"@"+subject.String())
 	}
@@ -328,8 +328,24 @@ func (s *Store) Referrers(ctx context.Context, subject v1.Hash, artifactType str
 	if err != nil {
 		return nil, err
 	}
-	return im.Manifests, nil
+	var out []v1.Descriptor
+	for _, d := range im.Manifests {
+		if d.ArtifactType == "" || d.ArtifactType == emptyMediaType {
+			_, m, err := s.Manifest(ctx, d.Digest)
+			if err != nil {
+				return nil, err
+			}
+			d.ArtifactType = m.ArtifactType
+		}
+		if artifactType == "" || d.ArtifactType == artifactType {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
+
+// emptyMediaType is the OCI 1.1 empty config of artifacts.
+const emptyMediaType = "application/vnd.oci.empty.v1+json"
 
 // rawManifest lets go-containerregistry PUT bytes we serialised.
 type rawManifest struct {
