@@ -53,17 +53,8 @@ func (c *column) distinct() int {
 		}
 		return n
 	}
-	n, i, j := 0, 0, 0
-	for i < len(c.ref) || j < len(c.cur) {
-		x := minNext(c.ref, c.cur, i, j)
-		for i < len(c.ref) && c.ref[i] == x {
-			i++
-		}
-		for j < len(c.cur) && c.cur[j] == x {
-			j++
-		}
-		n++
-	}
+	n := 0
+	stats.MergeSorted(c.ref, c.cur, func(float64, int, int) { n++ })
 	return n
 }
 
@@ -88,18 +79,11 @@ func (c *column) valueCounts() (ref, cur []float64) {
 		}
 		return ref, cur
 	}
-	i, j := 0, 0
-	for i < len(c.ref) || j < len(c.cur) {
-		x := minNext(c.ref, c.cur, i, j)
-		i0, j0 := i, j
-		for i < len(c.ref) && c.ref[i] == x {
-			i++
-		}
-		for j < len(c.cur) && c.cur[j] == x {
-			j++
-		}
+	i0, j0 := 0, 0
+	stats.MergeSorted(c.ref, c.cur, func(_ float64, i, j int) {
 		ref, cur = append(ref, float64(i-i0)), append(cur, float64(j-j0))
-	}
+		i0, j0 = i, j
+	})
 	return ref, cur
 }
 
@@ -164,17 +148,6 @@ func deref(n *int) int {
 		return 0
 	}
 	return *n
-}
-
-func minNext(a, b []float64, i, j int) float64 {
-	switch {
-	case i == len(a):
-		return b[j]
-	case j == len(b):
-		return a[i]
-	default:
-		return math.Min(a[i], b[j])
-	}
 }
 
 func distinctSorted(x []float64) int {

@@ -6,33 +6,35 @@ import "math"
 // the area between the two empirical distribution functions.
 func Wasserstein(u, v []float64) float64 {
 	nu, nv := float64(len(u)), float64(len(v))
-	var sum float64
-	i, j := 0, 0
-	for i < len(u) || j < len(v) {
-		x := nextValue(u, v, i, j)
-		for i < len(u) && u[i] == x {
-			i++
-		}
-		for j < len(v) && v[j] == x {
-			j++
-		}
-		if i == len(u) && j == len(v) {
-			break
-		}
-		sum += math.Abs(float64(i)/nu-float64(j)/nv) * (nextValue(u, v, i, j) - x)
-	}
+	var sum, prevX, prevGap float64
+	MergeSorted(u, v, func(x float64, i, j int) {
+		sum += prevGap * (x - prevX) // zero before the first value
+		prevX, prevGap = x, math.Abs(float64(i)/nu-float64(j)/nv)
+	})
 	return sum
 }
 
-// nextValue is the smaller of u[i] and v[j], whichever exist.
-func nextValue(u, v []float64, i, j int) float64 {
-	switch {
-	case i == len(u):
-		return v[j]
-	case j == len(v):
-		return u[i]
-	default:
-		return math.Min(u[i], v[j])
+// MergeSorted calls f for every distinct value x of two sorted samples, in
+// ascending order, with i and j the numbers of values <= x in a and in b.
+func MergeSorted(a, b []float64, f func(x float64, i, j int)) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var x float64
+		switch {
+		case i == len(a):
+			x = b[j]
+		case j == len(b):
+			x = a[i]
+		default:
+			x = math.Min(a[i], b[j])
+		}
+		for i < len(a) && a[i] == x {
+			i++
+		}
+		for j < len(b) && b[j] == x {
+			j++
+		}
+		f(x, i, j)
 	}
 }
 

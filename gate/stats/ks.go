@@ -26,21 +26,11 @@ func KS2Samp(a, b []float64) (d, p float64) {
 // ksStatistic is max |F_a(x) − F_b(x)| over the pooled values.
 func ksStatistic(a, b []float64) float64 {
 	na, nb := float64(len(a)), float64(len(b))
-	var maxPos, maxNeg float64
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		x := nextValue(a, b, i, j)
-		for i < len(a) && a[i] == x {
-			i++
-		}
-		for j < len(b) && b[j] == x {
-			j++
-		}
-		diff := float64(i)/na - float64(j)/nb
-		maxPos = math.Max(maxPos, diff)
-		maxNeg = math.Max(maxNeg, -diff)
-	}
-	return math.Max(maxPos, maxNeg)
+	var d float64
+	MergeSorted(a, b, func(_ float64, i, j int) {
+		d = math.Max(d, math.Abs(float64(i)/na-float64(j)/nb))
+	})
+	return d
 }
 
 // ksExact returns the exact two-sided p-value of D for sample sizes n1 and
