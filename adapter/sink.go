@@ -36,18 +36,27 @@ type sink struct {
 	dir   string
 	mu    sync.Mutex
 	files []File
+	taken map[string]bool // target paths written or being written
 }
 
-func newSink(dir string) *sink { return &sink{dir: dir} }
+func newSink(dir string) *sink { return &sink{dir: dir, taken: map[string]bool{}} }
 
 // write streams r to dir/rel through a temporary file that is renamed into
 // place only when complete and, if wantSHA256 is set, matching. On any error
 // nothing is left behind.
 func (s *sink) write(rel string, r io.Reader, wantSHA256 string) error {
-	target, err := s.target(rel)
+	target, clean, err := s.claim(rel)
 	if err != nil {
 		return err
 	}
+	committed := false
+	defer func() {
+		if !committed { // a retry may write the same file again
+			s.mu.Lock()
+			delete(s.taken, target)
+			s.mu.Unlock()
+		}
+	}()
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
@@ -55,7 +64,6 @@ func (s *sink) write(rel string, r io.Reader, wantSHA256 string) error {
 	if err != nil {
 		return err
 	}
-	committed := false
 	defer func() {
 		if !committed {
 			tmp.Close()
@@ -84,14 +92,14 @@ func (s *sink) write(rel string, r io.Reader, wantSHA256 string) error {
 		return err
 	}
 	committed = true
-	s.add(File{Path: rel, Size: n, SHA256: sum})
+	s.add(File{Path: clean, Size: n, SHA256: sum})
 	return nil
 }
 
 // record adds a file something else already wrote under dir (a verified
 // artifact pull) to the manifest.
 func (s *sink) record(rel string) error {
-	target, err := s.target(rel)
+	target, clean, err := s.claim(rel)
 	if err != nil {
 		return err
 	}
@@ -105,7 +113,7 @@ func (s *sink) record(rel string) error {
 	if err != nil {
 		return err
 	}
-	s.add(File{Path: rel, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	s.add(File{Path: clean, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
 	return nil
 }
 
@@ -113,6 +121,26 @@ func (s *sink) add(f File) {
 	s.mu.Lock()
 	s.files = append(s.files, f)
 	s.mu.Unlock()
+}
+
+// claim is target for a file about to be written: two names that land on
+// the same file (keys "a//b" and "a/b") are an error, not a silent
+// overwrite.
+// It returns the target and its clean slash path relative to dir, the
+// manifest's name for it.
+func (s *sink) claim(rel string) (target, clean string, err error) {
+	target, err = s.target(rel)
+	if err != nil {
+		return "", "", err
+	}
+	clean = filepath.ToSlash(filepath.Clean(filepath.FromSlash(rel)))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.taken[target] {
+		return "", "", fmt.Errorf("%s: another file was already written to %s", rel, clean)
+	}
+	s.taken[target] = true
+	return target, clean, nil
 }
 
 // target maps a slash-separated relative path to a file under dir, refusing

@@ -42,3 +42,16 @@ func TestSinkChecksumMismatchLeavesNothing(t *testing.T) {
 	}
 	assertTree(t, dir, map[string]string{})
 }
+
+func TestSinkRefusesTwoNamesForOneFile(t *testing.T) {
+	dir := t.TempDir()
+	s := newSink(dir)
+	if err := s.write("a//b.csv", strings.NewReader("first"), ""); err != nil {
+		t.Fatal(err)
+	}
+	assertErrContains(t, s.write("a/b.csv", strings.NewReader("second"), ""), "already written to a/b.csv")
+	assertTree(t, dir, map[string]string{"a/b.csv": "first"})
+	if m := s.manifest("test"); len(m.Files) != 1 || m.Files[0].Path != "a/b.csv" {
+		t.Errorf("manifest %+v, want the clean path a/b.csv once", m.Files)
+	}
+}
