@@ -51,12 +51,20 @@ type Result struct {
 func (r *Result) Passed() bool { return r.Total == 0 }
 
 func (r *Result) add(v Violation) {
-	r.Total++
-	r.ByRule[v.Rule]++
-	if len(r.Violations) < r.max {
+	r.count(v.Rule)
+	if !r.full() {
 		r.Violations = append(r.Violations, v)
 	}
 }
+
+// count counts a violation without listing it.
+func (r *Result) count(rule string) {
+	r.Total++
+	r.ByRule[rule]++
+}
+
+// full reports whether MaxViolations are listed already.
+func (r *Result) full() bool { return len(r.Violations) >= r.max }
 
 // Check reads every row of t and checks it against s. The error is
 // reserved for input that cannot be read (a *table.Error).
@@ -96,27 +104,35 @@ func Check(t *table.Reader, s *Spec, opt Options) (*Result, error) {
 
 	nulls := make([]int64, len(t.Columns()))
 	firstFile := ""
-	for t.Next() {
-		res.Rows++
-		if res.Rows == 1 {
-			firstFile = t.File()
-		} else if !res.multiFile && t.File() != firstFile {
-			res.multiFile = true
+	cols := t.Columns()
+	err := t.Batches(func(b *table.Batch) error {
+		for row := range b.Len() {
+			res.Rows++
+			if res.Rows == 1 {
+				firstFile = b.File(row)
+			} else if !res.multiFile && b.File(row) != firstFile {
+				res.multiFile = true
+			}
+			for i, cell := range b.Cells(row) {
+				if cell.IsNull() {
+					nulls[i]++
+				}
+				c := checks[i]
+				if c == nil {
+					continue
+				}
+				if rule := c.Check(cell); rule != "" {
+					if res.full() {
+						res.count(rule)
+					} else {
+						res.add(Violation{File: b.File(row), Row: b.Row(row), Column: cols[i], Rule: rule, Value: shorten(cell), Want: c.String()})
+					}
+				}
+			}
 		}
-		for i, cell := range t.Cells() {
-			if cell.IsNull() {
-				nulls[i]++
-			}
-			c := checks[i]
-			if c == nil {
-				continue
-			}
-			if rule := c.Check(cell); rule != "" {
-				res.add(Violation{File: t.File(), Row: t.Row(), Column: t.Columns()[i], Rule: rule, Value: shorten(cell), Want: c.String()})
-			}
-		}
-	}
-	if err := t.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 
@@ -129,7 +145,7 @@ func Check(t *table.Reader, s *Spec, opt Options) (*Result, error) {
 	if res.Rows > 0 {
 		for i, n := range nulls {
 			if share := float64(n) / float64(res.Rows); share > s.MaxNullShare {
-				res.add(Violation{Column: t.Columns()[i], Rule: RuleNullShare, Value: strconv.FormatFloat(share, 'g', 4, 64),
+				res.add(Violation{Column: cols[i], Rule: RuleNullShare, Value: strconv.FormatFloat(share, 'g', 4, 64),
 					Want: "<= " + strconv.FormatFloat(s.MaxNullShare, 'g', -1, 64)})
 			}
 		}

@@ -320,6 +320,7 @@ func numericBound(op cue.Op, arg cue.Value) (bound, bool) {
 // compile understood it and through CUE unification otherwise.
 type Constraint struct {
 	value    cue.Value
+	text     string
 	fast     compiled
 	cands    []candidate
 	verdicts map[string]string // fallback results by value, bounded
@@ -330,7 +331,7 @@ const maxMemo = 10000
 
 // NewConstraint prepares v for checking.
 func NewConstraint(v cue.Value) *Constraint {
-	c := &Constraint{value: v}
+	c := &Constraint{value: v, text: fmt.Sprint(v)}
 	if fast, ok := compile(v); ok {
 		c.fast = fast
 	}
@@ -341,7 +342,7 @@ func NewConstraint(v cue.Value) *Constraint {
 func (c *Constraint) Compiled() bool { return c.fast != nil }
 
 // String is the constraint as CUE prints it.
-func (c *Constraint) String() string { return fmt.Sprint(c.value) }
+func (c *Constraint) String() string { return c.text }
 
 // Check returns "" if the cell satisfies the constraint, else the rule it breaks.
 func (c *Constraint) Check(cell table.Cell) string {
