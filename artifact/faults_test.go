@@ -405,3 +405,23 @@ func TestPullRetriesCutOffDownload(t *testing.T) {
 		t.Error("the cut-off blob was not fetched again")
 	}
 }
+
+// oras gives plain files the OCI layer media type and packs directories as
+// tar+gzip marked for unpacking; both must come out as files.
+func TestPullOrasArtifact(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(tarOf(t, &tar.Header{Name: "sub/b.csv", Typeflag: tar.TypeReg, Mode: 0o644}))
+	zw.Close()
+	ref := layoutRef(t, "oras")
+	putArtifact(t, ref, blob{mediaType: "application/vnd.unknown.config.v1+json", content: []byte("{}")},
+		blob{mediaType: "application/vnd.oci.image.layer.v1.tar", annotations: map[string]string{AnnotationTitle: "a.txt"}, content: []byte("plain")},
+		blob{mediaType: "application/vnd.oci.image.layer.v1.tar+gzip", content: gz.Bytes(), annotations: map[string]string{
+			AnnotationTitle: "sub", "io.deis.oras.content.unpack": "true"}},
+	)
+	dst := filepath.Join(t.TempDir(), "o")
+	if _, err := Pull(context.Background(), ref, dst, PullOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sameTree(t, map[string][]byte{"a.txt": []byte("plain"), "sub/b.csv": []byte("data")}, readTree(t, dst))
+}

@@ -132,7 +132,14 @@ func layerRole(mediaType string, artifactKind Role) Role {
 
 // isTarLayer reports whether a layer is an archive to unpack rather than
 // one file: ModelPack/mlc ".tar", KitOps "tar+gzip", or an oras directory.
+// oras gives plain files the OCI image layer type, so a layer of that type
+// with a title and no unpack annotation is one file.
 func isTarLayer(mediaType string, annotations map[string]string) bool {
-	return strings.HasSuffix(mediaType, ".tar") || strings.Contains(mediaType, ".tar+") ||
-		strings.HasSuffix(mediaType, "+tar") || annotations["io.deis.oras.content.unpack"] == "true"
+	if annotations["io.deis.oras.content.unpack"] == "true" {
+		return true
+	}
+	if strings.HasPrefix(mediaType, "application/vnd.oci.image.layer.") {
+		return annotations[AnnotationTitle] == ""
+	}
+	return strings.HasSuffix(mediaType, ".tar") || strings.Contains(mediaType, ".tar+")
 }

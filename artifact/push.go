@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 
@@ -326,7 +325,7 @@ func modelPackConfig(layers []layer, src sourceInfo, ref Ref) ([]byte, error) {
 		Config     modelConfig `json:"config"`
 		ModelFS    modelFS     `json:"modelfs"`
 	}{
-		Descriptor: descriptor{Name: path.Base(filepath.ToSlash(strings.TrimPrefix(ref.Location(), layoutScheme))) + ":" + ref.Tag, SourceURL: src.Source, Revision: src.Revision},
+		Descriptor: descriptor{Name: modelName(ref), SourceURL: src.Source, Revision: src.Revision},
 		ModelFS:    modelFS{Type: "layers", DiffIDs: []v1.Hash{}},
 	}
 	if created := src.annotations()[AnnotationCreated]; created != "" {
@@ -345,6 +344,15 @@ func modelPackConfig(layers []layer, src sourceInfo, ref Ref) ([]byte, error) {
 		}
 	}
 	return json.Marshal(cfg)
+}
+
+// modelName names a model after its reference: credit:v3 for
+// ghcr.io/acme/ml/credit:v3 and for oci:.mlc/store:credit:v3.
+func modelName(ref Ref) string {
+	if ref.IsLayout() {
+		return ref.Tag
+	}
+	return path.Base(ref.Repository) + ":" + ref.Tag
 }
 
 // manifestJSON builds the OCI 1.1 artifact manifest.
