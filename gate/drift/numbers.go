@@ -34,17 +34,51 @@ const (
 var pow10 = [maxScale + 1]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 func (s *numbers) add(v float64) {
-	if s.wide != nil {
-		s.wide = appendChunked(s.wide, v)
-		s.n++
+	if s.wide == nil {
+		if m, scale, ok := s.decimalOf(v); ok && s.store(m, scale) {
+			return
+		}
+		s.recode(-1)
+	}
+	s.wide = appendChunked(s.wide, v)
+	s.n++
+}
+
+// addDecimal adds the value m/10^scale, parsed from text.
+func (s *numbers) addDecimal(m int64, scale int) {
+	if s.wide == nil && s.store(m, scale) {
 		return
 	}
-	m, ok := s.integer(v)
-	if !ok {
-		s.recode(-1)
-		s.wide = appendChunked(s.wide, v)
-		s.n++
-		return
+	s.add(float64(m) / pow10[scale])
+}
+
+// decimalOf returns v as m/10^scale with the smallest scale not below the
+// column's, if there is one up to maxScale with |m| within an int32.
+func (s *numbers) decimalOf(v float64) (int64, int, bool) {
+	for scale := s.scale; scale <= maxScale; scale++ {
+		m := math.Round(v * pow10[scale])
+		if math.Abs(m) <= math.MaxInt32 && m/pow10[scale] == v {
+			return int64(m), scale, true
+		}
+	}
+	return 0, 0, false
+}
+
+// store adds m/10^scale to the integer coding, first bringing it and the
+// column to the same scale; false if that would leave the int32 range.
+func (s *numbers) store(m int64, scale int) bool {
+	switch {
+	case scale < s.scale:
+		if m *= int64(pow10[s.scale-scale]); m > math.MaxInt32 || m < -math.MaxInt32 {
+			return false
+		}
+	case scale > s.scale && s.n == 0:
+		s.scale = scale
+	case scale > s.scale:
+		if max(-s.lo, s.hi)*int64(pow10[scale-s.scale]) > math.MaxInt32 {
+			return false
+		}
+		s.recode(scale)
 	}
 	if s.n == 0 {
 		s.lo, s.hi, s.base = m, m, m-denseSize/2
@@ -60,29 +94,45 @@ func (s *numbers) add(v float64) {
 		s.counts[m-s.base]++
 	}
 	s.n++
+	return true
 }
 
-// integer returns v·10^scale as an integer, raising the column's scale if v
-// needs more decimals; ok is false if no scale up to maxScale keeps every
-// value within an int32.
-func (s *numbers) integer(v float64) (int64, bool) {
-	for scale := s.scale; scale <= maxScale; scale++ {
-		m := math.Round(v * pow10[scale])
-		if math.Abs(m) > math.MaxInt32 || m/pow10[scale] != v {
-			continue
-		}
-		switch {
-		case scale == s.scale:
-		case s.n == 0:
-			s.scale = scale
-		case max(-s.lo, s.hi)*int64(pow10[scale-s.scale]) > math.MaxInt32:
-			return 0, false
-		default:
-			s.recode(scale)
-		}
-		return int64(m), true
+// parseDecimal reads [+-]digits[.digits] exactly as m/10^scale (trailing
+// zeros of the fraction dropped), without going through float64; ok is
+// false for any other text, more than maxScale decimals or |m| beyond an
+// int32. float64(m)/10^scale then equals strconv.ParseFloat of the text,
+// both being the double nearest to the same decimal.
+func parseDecimal(b []byte) (m int64, scale int, ok bool) {
+	i, neg, point, digits := 0, false, false, 0
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		neg, i = b[0] == '-', 1
 	}
-	return 0, false
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c >= '0' && c <= '9':
+			if m = m*10 + int64(c-'0'); m > math.MaxInt32 {
+				return 0, 0, false
+			}
+			digits++
+			if point {
+				scale++
+			}
+		case c == '.' && !point:
+			point = true
+		default:
+			return 0, 0, false
+		}
+	}
+	for scale > 0 && m%10 == 0 {
+		m, scale = m/10, scale-1
+	}
+	if digits == 0 || scale > maxScale {
+		return 0, 0, false
+	}
+	if neg {
+		m = -m
+	}
+	return m, scale, true
 }
 
 // recode rewrites the stored values at the given scale, in the count table

@@ -70,3 +70,25 @@ func TestRadixSort(t *testing.T) {
 		}
 	}
 }
+
+// parseDecimal must accept only numbers and give exactly what ParseFloat
+// gives.
+func FuzzParseDecimal(f *testing.F) {
+	for _, s := range []string{"0", "-0", "12.50", "+.5", "1.", ".", "-", "", "2147483647", "2147483648",
+		"0.000000001", "0.0000000001", "1e3", "0x10", "1_0", "3.14159", "-999999.999", "00012.3400", "1.2.3", "NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, scale, ok := parseDecimal([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("parseDecimal(%q) accepts what ParseFloat rejects: %v", s, err)
+		}
+		if got := float64(m) / pow10[scale]; got != want {
+			t.Fatalf("parseDecimal(%q) = %d/10^%d = %v, ParseFloat %v", s, m, scale, got, want)
+		}
+	})
+}

@@ -22,6 +22,12 @@ func (s *sample) add(c table.Cell) {
 		s.dropped++
 		return
 	}
+	if c.Kind == table.Text || c.Kind == table.Number {
+		if m, scale, ok := parseDecimal(c.Bytes); ok {
+			s.nums.addDecimal(m, scale)
+			return
+		}
+	}
 	if v, ok := parseNumber(c); ok {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			s.dropped++
