@@ -122,6 +122,19 @@ mlc_verify_bundle() {
 }
 check "mlc verify accepts a cosign --new-bundle-format (v3) bundle referrer" mlc_verify_bundle
 
+# 3b. A signature made in an OCI layout holds once the layout is copied to a registry.
+layout_signature() {
+	local ref d
+	ref=$("$mlc" push model model oci:layout:model-v1)
+	"$mlc" sign oci:layout:model-v1 --key signer.key
+	"$mlc" verify oci:layout:model-v1 --key signer.pub
+	d=$(digest_of <<<"$ref")
+	"$oras" cp --from-oci-layout "layout:model-v1" --to-plain-http "$reg/ml/from-layout:v1"
+	"$oras" cp --from-oci-layout "layout:sha256-${d#sha256:}.sig" --to-plain-http "$reg/ml/from-layout:sha256-${d#sha256:}.sig"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$reg/ml/from-layout@$d"
+}
+check "an mlc signature made in an OCI layout verifies with cosign after oras cp" layout_signature
+
 # 4. oras reads what mlc pushes.
 oras_pull_mlc() {
 	"$oras" pull --plain-http -o oras-out "$data_ref"
