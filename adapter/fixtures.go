@@ -25,7 +25,7 @@ func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 	if h := src.HTTP; h != nil {
 		name := httpFileName(*h)
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			return nil, opts.invalid("offline: fixture %s is missing; save what %s serves there", filepath.Join(dir, name), h.URL)
+			return nil, opts.invalid("offline: fixture %s is missing; save what %s serves there", filepath.Join(dir, name), redactedURL(h.URL))
 		}
 		if h.SHA256 != "" {
 			f.want = map[string]string{name: h.SHA256}
@@ -42,6 +42,6 @@ func standsInFor(src Source) string {
 	case src.GCS != nil:
 		return "gs://" + src.GCS.Bucket + "/" + src.GCS.Prefix
 	default:
-		return src.HTTP.URL
+		return redactedURL(src.HTTP.URL)
 	}
 }

@@ -59,8 +59,14 @@ func isLocalRepo(repo string) bool {
 	return strings.HasPrefix(repo, "file://") || !strings.Contains(repo, ":")
 }
 
+// location names the source in messages and the manifest, without
+// credentials a clone URL may carry.
 func (f *gitFetcher) location() string {
-	loc := f.src.Repo + "@" + f.ref()
+	repo := f.src.Repo
+	if strings.Contains(repo, "://") {
+		repo = redactedURL(repo)
+	}
+	loc := repo + "@" + f.ref()
 	if f.src.Path != "" {
 		loc += ":" + f.src.Path
 	}

@@ -139,6 +139,11 @@ func TestGitPrivateHTTPSRepoWithToken(t *testing.T) {
 	t.Setenv("MLC_GIT_TOKEN", "")
 	assertErrContains(t, fetchErr(t, src, Options{}), "authentication required")
 
+	inURL := Source{Git: &GitSource{Repo: strings.Replace(url, "https://", "https://u:wrong@", 1)}}
+	if err := fetchErr(t, inURL, Options{}); strings.Contains(err.Error(), "wrong") {
+		t.Errorf("error %v shows the password in the repo URL", err)
+	}
+
 	t.Setenv("MLC_GIT_TOKEN", "s3cret")
 	dst, _ := mustFetch(t, src, Options{})
 	assertTree(t, dst, map[string]string{"b.csv": "b\n"})

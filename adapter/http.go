@@ -44,23 +44,36 @@ func httpFileName(s HTTPSource) string {
 	return name
 }
 
+// redactedURL is the URL without credentials: no password, query or
+// fragment, which is where signed URLs and tokens live. It is what messages
+// and manifests show, since manifests travel inside pushed datasets.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	return u.Redacted()
+}
+
 func (f *httpFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 	out := newSink(dst)
+	shown := redactedURL(f.src.URL)
 	wait := f.backoff
 	for attempt := 1; ; attempt++ {
 		err := f.get(ctx, out)
 		if err == nil {
-			return out.manifest(f.src.URL), nil
+			return out.manifest(shown), nil
 		}
 		var perm permanentError
 		if errors.As(err, &perm) || errors.Is(err, ErrChecksum) || ctx.Err() != nil || attempt == f.attempts {
-			return nil, fmt.Errorf("GET %s: %w", f.src.URL, err)
+			return nil, fmt.Errorf("GET %s: %w", shown, err)
 		}
 		select {
 		case <-time.After(wait):
 			wait *= 2
 		case <-ctx.Done():
-			return nil, fmt.Errorf("GET %s: %w", f.src.URL, ctx.Err())
+			return nil, fmt.Errorf("GET %s: %w", shown, ctx.Err())
 		}
 	}
 }
@@ -75,6 +88,10 @@ func (f *httpFetcher) get(ctx context.Context, out *sink) error {
 		return permanentError{err}
 	}
 	resp, err := f.client.Do(req)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err // its message repeats the URL, token and all
+	}
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -48,13 +49,13 @@ func fetchHTTP(t *testing.T, src HTTPSource) (string, *Manifest, error) {
 
 func TestHTTPDownloadsAndVerifiesSHA256(t *testing.T) {
 	srv, _ := serveFlaky(t, 0, 0)
-	dst, m, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/data/credit.csv?token=x", SHA256: httpBodySHA()})
+	dst, m, err := fetchHTTP(t, HTTPSource{URL: srv.URL + "/data/credit.csv?token=s3cret", SHA256: httpBodySHA()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	assertTree(t, dst, map[string]string{"credit.csv": httpBody})
-	if len(m.Files) != 1 || m.Files[0].SHA256 != httpBodySHA() {
-		t.Errorf("manifest %+v", m)
+	if m.Source != srv.URL+"/data/credit.csv" || len(m.Files) != 1 || m.Files[0].SHA256 != httpBodySHA() {
+		t.Errorf("manifest %+v, want the URL without its token", m)
 	}
 }
 
@@ -154,4 +155,16 @@ func TestHTTPCancelledMidBodyLeavesNothing(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 	assertTree(t, dst, map[string]string{})
+}
+
+func TestHTTPMessagesDoNotShowTokens(t *testing.T) {
+	srv, _ := serveFlaky(t, 100, http.StatusForbidden)
+	_, _, err := fetchHTTP(t, HTTPSource{URL: "http://user:pw@" + strings.TrimPrefix(srv.URL, "http://") + "/x.csv?sig=s3cret"})
+	assertErrContains(t, err, "403")
+	_, _, err2 := fetchHTTP(t, HTTPSource{URL: "http://127.0.0.1:1/x.csv?sig=s3cret"}) // nothing listens on port 1
+	for _, e := range []error{err, err2} {
+		if e == nil || strings.Contains(e.Error(), "s3cret") || strings.Contains(e.Error(), ":pw@") {
+			t.Errorf("error %v shows a credential", e)
+		}
+	}
 }
