@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,5 +175,58 @@ func TestPositiveValueMatching(t *testing.T) {
 	}
 	if _, err := isPositive(table.Cell{Kind: table.Null}, "1"); err == nil {
 		t.Error("a null label is accepted")
+	}
+}
+
+func TestNoRowsIsBadInput(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.csv")
+	if err := os.WriteFile(path, []byte("sex,label\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := table.Open(path, table.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := Evaluate(r, Options{Protected: []string{"sex"}, Label: "label", Positive: "1"}); err == nil || !strings.Contains(err.Error(), "no rows to assess") {
+		t.Fatalf("err = %v, want no rows to assess", err)
+	}
+}
+
+// JSON Lines: booleans are labels like Python's True == 1; a null protected
+// value is a group of its own; a null label is bad input with its row.
+func TestJSONLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.jsonl")
+	rows := `{"g":"a","y":true}
+{"g":"a","y":false}
+{"g":null,"y":true}
+{"g":"b","y":1}
+`
+	if err := os.WriteFile(path, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := table.Open(path, table.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	res, err := Evaluate(r, Options{Protected: []string{"g"}, Label: "y", Positive: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range res.Attributes[0].Groups {
+		got = append(got, g.Value+"="+strconv.FormatFloat(g.SelectionRate, 'g', -1, 64))
+	}
+	if want := "(null)=1 a=0.5 b=1"; strings.Join(got, " ") != want {
+		t.Errorf("groups %v, want %s", got, want)
+	}
+	if err := os.WriteFile(path, []byte(`{"g":"a","y":1}`+"\n"+`{"g":"a","y":null}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := table.Open(path, table.Options{})
+	defer r2.Close()
+	if _, err := Evaluate(r2, Options{Protected: []string{"g"}, Label: "y", Positive: "1"}); err == nil || !strings.Contains(err.Error(), `row 2, column "y": missing value`) {
+		t.Errorf("null label: err = %v", err)
 	}
 }
