@@ -28,12 +28,16 @@ import (
 	"github.com/mlc-project/mlc/artifact/sign/signtest"
 )
 
-// stores runs f against an OCI layout and an in-process registry.
+// stores runs f against an OCI layout and in-process registries with and
+// without the referrers API.
 func stores(t *testing.T, f func(t *testing.T, st artifact.Store)) {
 	t.Run("layout", func(t *testing.T) { f(t, signtest.Layout(t)) })
 	t.Run("registry", func(t *testing.T) {
 		st, _ := signtest.Registry(t, "acme/model")
 		f(t, st)
+	})
+	t.Run("registry without referrers API", func(t *testing.T) {
+		f(t, signtest.RegistryWithoutReferrers(t, "acme/model"))
 	})
 }
 

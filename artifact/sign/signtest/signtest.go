@@ -56,11 +56,26 @@ func Layout(t testing.TB) artifact.Store {
 	return st
 }
 
-// Registry starts an in-process registry on loopback and returns the store
-// for repository repo in it, and the server (Close it to simulate an outage).
+// Registry starts an in-process registry with the OCI 1.1 referrers API on
+// loopback and returns the store for repository repo in it, and the server
+// (Close it to simulate an outage).
 func Registry(t testing.TB, repo string) (artifact.Store, *httptest.Server) {
 	t.Helper()
-	srv := httptest.NewServer(registry.New(registry.WithReferrersSupport(true), registry.Logger(log.New(io.Discard, "", 0))))
+	return startRegistry(t, repo, registry.WithReferrersSupport(true))
+}
+
+// RegistryWithoutReferrers is Registry for a registry without the
+// referrers API, where referrers live in the sha256-<hex> fallback tag.
+func RegistryWithoutReferrers(t testing.TB, repo string) artifact.Store {
+	t.Helper()
+	st, _ := startRegistry(t, repo)
+	return st
+}
+
+func startRegistry(t testing.TB, repo string, opts ...registry.Option) (artifact.Store, *httptest.Server) {
+	t.Helper()
+	opts = append(opts, registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(registry.New(opts...))
 	t.Cleanup(srv.Close)
 	return RemoteStore(t, srv.URL, repo), srv
 }
