@@ -34,16 +34,22 @@ const (
 	MediaTypeEmpty    = "application/vnd.oci.empty.v1+json"
 
 	ArtifactTypeModel   = "application/vnd.cncf.model.manifest.v1+json"
-	MediaTypeModelConfg = "application/vnd.cncf.model.config.v1+json"
+	MediaTypeModelConfig = "application/vnd.cncf.model.config.v1+json"
 	ArtifactTypeDataset = "application/vnd.mlc.dataset.manifest.v1+json"
 	ArtifactTypeCode    = "application/vnd.mlc.code.manifest.v1+json"
 
 	// KitOps ModelKits are read on pull.
 	MediaTypeKitConfig = "application/vnd.kitops.modelkit.config.v1+json"
 
-	// Layer formats: one file as it is, or a reproducible tar of many files.
-	formatRaw = "raw"
-	formatTar = "tar"
+	// Layer formats: one file as it is, or many small files in a
+	// reproducible tar inside a gzip stream of stored (uncompressed)
+	// blocks: no compression cost, and oras unpacks it like its own
+	// directory layers.
+	formatRaw    = "raw"
+	formatPacked = "tar+gzip"
+
+	// AnnotationUnpack marks a packed directory layer for oras.
+	AnnotationUnpack = "io.deis.oras.content.unpack"
 )
 
 // Annotations mlc writes.
@@ -77,7 +83,7 @@ func artifactType(k Kind) string {
 func layerMediaType(k Kind, relPath string, packed bool) string {
 	format := formatRaw
 	if packed {
-		format = formatTar
+		format = formatPacked
 	}
 	if k != KindModel {
 		return fmt.Sprintf("application/vnd.mlc.%s.layer.v1.%s", k, format)
@@ -135,7 +141,7 @@ func layerRole(mediaType string, artifactKind Role) Role {
 // oras gives plain files the OCI image layer type, so a layer of that type
 // with a title and no unpack annotation is one file.
 func isTarLayer(mediaType string, annotations map[string]string) bool {
-	if annotations["io.deis.oras.content.unpack"] == "true" {
+	if annotations[AnnotationUnpack] == "true" {
 		return true
 	}
 	if strings.HasPrefix(mediaType, "application/vnd.oci.image.layer.") {

@@ -107,7 +107,7 @@ const maxConfigSize = 4 << 20
 // configName reads the model name from a ModelPack config or a KitOps
 // Kitfile (package.name); other configs have none.
 func configName(ctx context.Context, store Store, config v1.Descriptor) (string, error) {
-	if config.MediaType != MediaTypeModelConfg && config.MediaType != MediaTypeKitConfig {
+	if config.MediaType != MediaTypeModelConfig && config.MediaType != MediaTypeKitConfig {
 		return "", nil
 	}
 	if config.Size > maxConfigSize {

@@ -107,44 +107,53 @@ func jobs(o Options) int {
 }
 
 // planLayers gives large files a layer each and packs the small files of
-// one media type into a tar when there are many of them.
+// one media type and top-level directory into one layer when there are
+// many of them. A packed layer is titled with its directory ("." for the
+// top level) and its entries keep their full paths, which is how oras
+// unpacks a directory layer.
 func planLayers(k Kind, files []localFile) []layer {
-	small := map[string][]localFile{}
-	var order []string
+	type groupKey struct{ mediaType, dir string }
+	small := map[groupKey][]localFile{}
+	var order []groupKey
 	var out []layer
 	for _, f := range files {
 		if f.size >= smallFile {
 			out = append(out, fileLayer(k, f))
 			continue
 		}
-		mt := layerMediaType(k, f.rel, false)
-		if _, ok := small[mt]; !ok {
-			order = append(order, mt)
+		key := groupKey{layerMediaType(k, f.rel, true), topDir(f.rel)}
+		if _, ok := small[key]; !ok {
+			order = append(order, key)
 		}
-		small[mt] = append(small[mt], f)
+		small[key] = append(small[key], f)
 	}
-	for _, mt := range order {
-		group := small[mt]
+	for _, key := range order {
+		group := small[key]
 		if len(group) < packMinFiles {
 			for _, f := range group {
 				out = append(out, fileLayer(k, f))
 			}
 			continue
 		}
-		label := string(k)
+		ann := map[string]string{AnnotationTitle: key.dir, AnnotationUnpack: "true"}
 		if k == KindModel {
-			label = strings.ReplaceAll(modelRole(group[0].rel), ".", "-")
+			ann[AnnotationFilepath] = key.dir
 		}
 		out = append(out, layer{
-			desc: v1.Descriptor{
-				MediaType:   types.MediaType(layerMediaType(k, group[0].rel, true)),
-				Annotations: map[string]string{AnnotationTitle: "mlc-" + label + "-files.tar"},
-			},
+			desc:  v1.Descriptor{MediaType: types.MediaType(key.mediaType), Annotations: ann},
 			files: group,
-			open:  tarOpener(group),
+			open:  packOpener(group),
 		})
 	}
 	return out
+}
+
+// topDir is the first component of a slash path, "." for a top-level file.
+func topDir(rel string) string {
+	if dir, _, ok := strings.Cut(rel, "/"); ok {
+		return dir
+	}
+	return "."
 }
 
 func fileLayer(k Kind, f localFile) layer {
@@ -295,7 +304,7 @@ func configBlob(k Kind, layers []layer, src sourceInfo, ref Ref) (layer, error) 
 		if raw, err = modelPackConfig(layers, src, ref); err != nil {
 			return layer{}, err
 		}
-		mt = MediaTypeModelConfg
+		mt = MediaTypeModelConfig
 	}
 	d, size, err := v1.SHA256(strings.NewReader(string(raw)))
 	if err != nil {

@@ -132,8 +132,8 @@ func TestPushPullRoundTripRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Files != len(files) || res.Layers != 2 { // big.parquet and one tar of the 41 small files
-		t.Fatalf("pushed %d files in %d layers, want %d files in 2 layers", res.Files, res.Layers, len(files))
+	if res.Files != len(files) || res.Layers != 3 { // big.parquet, README.md, rows/ packed
+		t.Fatalf("pushed %d files in %d layers, want %d files in 3 layers", res.Files, res.Layers, len(files))
 	}
 	m := manifestOf(t, res.Ref, testOptions())
 	if m.ArtifactType != ArtifactTypeDataset || m.Config.MediaType != MediaTypeEmpty {
@@ -148,9 +148,18 @@ func TestPushPullRoundTripRegistry(t *testing.T) {
 	if len(m.Annotations[AnnotationRevision]) != 40 || m.Annotations["dev.mlc.metric.accuracy"] != "0.93" {
 		t.Errorf("annotations %v", m.Annotations)
 	}
+	titles := map[string]string{}
 	for _, l := range m.Layers {
-		if l.Annotations[AnnotationTitle] == "" {
-			t.Errorf("layer %s has no title", l.Digest)
+		titles[l.Annotations[AnnotationTitle]] = string(l.MediaType)
+	}
+	want := map[string]string{
+		"big.parquet": "application/vnd.mlc.dataset.layer.v1.raw",
+		"README.md":   "application/vnd.mlc.dataset.layer.v1.raw",
+		"rows":        "application/vnd.mlc.dataset.layer.v1.tar+gzip", // unpacked by oras as a directory
+	}
+	for title, mt := range want {
+		if titles[title] != mt {
+			t.Errorf("layer %q has media type %q, want %q (layers: %v)", title, titles[title], mt, titles)
 		}
 	}
 
@@ -215,7 +224,7 @@ func TestPushModelUsesModelPack(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := manifestOf(t, res.Ref, testOptions())
-	if m.ArtifactType != ArtifactTypeModel || m.Config.MediaType != MediaTypeModelConfg {
+	if m.ArtifactType != ArtifactTypeModel || m.Config.MediaType != MediaTypeModelConfig {
 		t.Fatalf("artifactType %q config %q", m.ArtifactType, m.Config.MediaType)
 	}
 	want := map[string]string{

@@ -56,14 +56,27 @@ func addTarFile(tw *tar.Writer, f localFile) error {
 	return err
 }
 
-// tarOpener streams writeTar through a pipe, so a packed layer is never
-// held in memory or written to a temporary file.
-func tarOpener(files []localFile) Opener {
+// packOpener streams the packed layer of files through a pipe, so it is
+// never held in memory or written to a temporary file: a reproducible tar
+// in gzip's stored (uncompressed) blocks, whose boundaries depend only on
+// the bytes, so the digest is stable.
+func packOpener(files []localFile) Opener {
 	return func() (io.ReadCloser, error) {
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(writeTar(pw, files)) }()
+		go func() { pw.CloseWithError(writePacked(pw, files)) }()
 		return pr, nil
 	}
+}
+
+func writePacked(w io.Writer, files []localFile) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.NoCompression)
+	if err != nil {
+		return err
+	}
+	if err := writeTar(zw, files); err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
 // extractor unpacks layers into a staging directory, refusing entries
