@@ -162,21 +162,13 @@ annotations, applies each --gate, and with --baseline fails when a
 deployment) passes with a notice.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var gates []metrics.Gate
-			for _, s := range gateFlags {
-				g, err := metrics.ParseGate(s)
-				if err != nil {
-					return badInput(err)
-				}
-				gates = append(gates, g)
+			gates, err := parseEach(gateFlags, metrics.ParseGate)
+			if err != nil {
+				return badInput(err)
 			}
-			var noRegression []metrics.NoRegression
-			for _, s := range noRegressionFlags {
-				n, err := metrics.ParseNoRegression(s)
-				if err != nil {
-					return badInput(err)
-				}
-				noRegression = append(noRegression, n)
+			noRegression, err := parseEach(noRegressionFlags, metrics.ParseNoRegression)
+			if err != nil {
+				return badInput(err)
 			}
 			if len(gates) == 0 && len(noRegression) == 0 {
 				return badInput(errors.New("nothing to check: give --gate and/or --no-regression"))
@@ -208,4 +200,17 @@ deployment) passes with a notice.`,
 	cmd.Flags().StringArrayVar(&noRegressionFlags, "no-regression", nil, "`METRIC[:TOLERANCE]` must not fall below the baseline by more than TOLERANCE; repeatable")
 	out = addReportFlags(cmd)
 	return cmd
+}
+
+// parseEach parses every value of a repeated flag.
+func parseEach[T any](values []string, parse func(string) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(values))
+	for _, v := range values {
+		x, err := parse(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/mlc-project/mlc/gate/internal/memo"
 )
 
 // Each detector returns the span [start, end) of the first valid entity in
@@ -329,11 +331,8 @@ var (
 // slowest detector and columns repeat values.
 type phoneFinder struct {
 	num     phonenumbers.PhoneNumber
-	verdict map[string]bool
+	verdict *memo.Memo[bool]
 }
-
-// maxPhoneMemo bounds the verdicts remembered per column.
-const maxPhoneMemo = 4096
 
 // find: a run of 7 to 15 digits with phone punctuation, valid for its
 // country code or for one of the default regions. Plain numbers (digits
@@ -371,17 +370,14 @@ func (p *phoneFinder) find(s []byte) (int, int, bool) {
 }
 
 func (p *phoneFinder) valid(cand []byte) bool {
-	if v, ok := p.verdict[string(cand)]; ok {
+	if p.verdict == nil {
+		p.verdict = memo.New[bool](4096)
+	}
+	if v, ok := p.verdict.Get(cand); ok {
 		return v
 	}
-	text := string(cand)
-	v := p.parse(text)
-	if p.verdict == nil {
-		p.verdict = map[string]bool{}
-	}
-	if len(p.verdict) < maxPhoneMemo {
-		p.verdict[text] = v
-	}
+	v := p.parse(string(cand))
+	p.verdict.Put(cand, v)
 	return v
 }
 
@@ -390,7 +386,7 @@ func (p *phoneFinder) parse(text string) bool {
 		return phonenumbers.ParseToNumber(text, "", &p.num) == nil && phonenumbers.IsValidNumber(&p.num)
 	}
 	regions := nanpRegions
-	if text[0] == '0' || (text[0] == '(' && len(text) > 1 && text[1] == '0') {
+	if trunkPrefixed(text) {
 		regions = trunkRegions
 	}
 	for _, region := range regions {
@@ -407,41 +403,39 @@ func (p *phoneFinder) parse(text string) bool {
 // one 10, or 11 with the country code 1. Without "+", a plain number
 // (digits with at most a decimal point) is not a phone number.
 func plausiblePhone(cand []byte, digits int) bool {
-	switch c := cand[0]; {
-	case c == '+':
+	switch dots, numeric := digitsAndDots(cand); {
+	case cand[0] == '+':
 		return digits >= 8 && digits <= 15
-	case plainNumber(cand):
+	case numeric && dots <= 1: // a plain number
 		return false
-	case c == '0' || (c == '(' && len(cand) > 1 && cand[1] == '0'):
+	case trunkPrefixed(string(cand)):
 		return digits >= 7 && digits <= 13
 	}
 	return digits == 10 || (digits == 11 && cand[0] == '1')
 }
 
-// plainNumber: digits with at most one '.', as in a numeric column.
-func plainNumber(b []byte) bool {
-	dots := 0
+// trunkPrefixed: a national number written with its trunk prefix, 0 or (0.
+func trunkPrefixed[T string | []byte](s T) bool {
+	return s[0] == '0' || (s[0] == '(' && len(s) > 1 && s[1] == '0')
+}
+
+// digitsAndDots counts the dots of b and reports whether b has nothing
+// else but digits.
+func digitsAndDots(b []byte) (dots int, ok bool) {
 	for _, c := range b {
 		if c == '.' {
 			dots++
 		} else if !isDigit(c) {
-			return false
+			return dots, false
 		}
 	}
-	return dots <= 1
+	return dots, true
 }
 
 // ipv4Like: four dot-separated groups of digits.
 func ipv4Like(b []byte) bool {
-	dots := 0
-	for _, c := range b {
-		if c == '.' {
-			dots++
-		} else if !isDigit(c) {
-			return false
-		}
-	}
-	return dots == 3
+	dots, numeric := digitsAndDots(b)
+	return numeric && dots == 3
 }
 
 // dateLike: starts with a date, three groups of digits of lengths 4-2-2,

@@ -10,6 +10,7 @@ import (
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 
+	"github.com/mlc-project/mlc/gate/internal/memo"
 	"github.com/mlc-project/mlc/gate/table"
 )
 
@@ -323,15 +324,13 @@ type Constraint struct {
 	text     string
 	fast     compiled
 	cands    []candidate
-	verdicts map[string]string // fallback results by value, bounded
+	verdicts *memo.Memo[string] // fallback verdicts by kind and value
+	key      []byte
 }
-
-// maxMemo bounds the fallback's memo of verdicts per column.
-const maxMemo = 10000
 
 // NewConstraint prepares v for checking.
 func NewConstraint(v cue.Value) *Constraint {
-	c := &Constraint{value: v, text: fmt.Sprint(v)}
+	c := &Constraint{value: v, text: fmt.Sprint(v), verdicts: memo.New[string](10000)}
 	if fast, ok := compile(v); ok {
 		c.fast = fast
 	}
@@ -370,8 +369,8 @@ func (c *Constraint) checkFast(cands []candidate) string {
 }
 
 func (c *Constraint) checkCUE(cell table.Cell, cands []candidate) string {
-	key := string(rune('0'+cell.Kind)) + string(cell.Bytes)
-	if r, ok := c.verdicts[key]; ok {
+	c.key = append(append(c.key[:0], byte(cell.Kind)), cell.Bytes...)
+	if r, ok := c.verdicts.Get(c.key); ok {
 		return r
 	}
 	rule := RuleConstraint
@@ -384,12 +383,7 @@ func (c *Constraint) checkCUE(cell table.Cell, cands []candidate) string {
 			break
 		}
 	}
-	if c.verdicts == nil {
-		c.verdicts = map[string]string{}
-	}
-	if len(c.verdicts) < maxMemo {
-		c.verdicts[key] = rule
-	}
+	c.verdicts.Put(c.key, rule)
 	return rule
 }
 
