@@ -119,16 +119,7 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 			return nil, err
 		}
 		for i, pc := range cols.protected {
-			key := NullGroup
-			if !cells[pc].IsNull() {
-				key = string(cells[pc].Bytes)
-			}
-			t := tallies[i][key]
-			if t == nil {
-				t = &tally{}
-				tallies[i][key] = t
-			}
-			t.add(w, label, pred)
+			groupOf(tallies[i], cells[pc]).add(w, label, pred)
 		}
 		res.Rows++
 	}
@@ -148,6 +139,21 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 		res.Attributes = append(res.Attributes, a)
 	}
 	return res, nil
+}
+
+// groupOf returns the tally of the cell's group, creating it on first
+// sight. The lookup m[string(b)] does not copy b; only a new group's name is.
+func groupOf(tallies map[string]*tally, c table.Cell) *tally {
+	key := c.Bytes
+	if c.IsNull() {
+		key = []byte(NullGroup)
+	}
+	t := tallies[string(key)]
+	if t == nil {
+		t = &tally{}
+		tallies[string(key)] = t
+	}
+	return t
 }
 
 func (t *tally) add(w float64, label, pred bool) {
