@@ -125,3 +125,35 @@ func TestBadInputStopsTheCheck(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func checkText(t *testing.T, data string, s *Spec) *Result {
+	t.Helper()
+	r, err := table.Open("-", table.Options{Stdin: strings.NewReader(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Check(r, s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestEdgeCases(t *testing.T) {
+	for _, tc := range []struct {
+		name, spec, data string
+		want             map[string]int64
+	}{
+		{"header only", `ds: {schema: {a: int}, rows: min: 1}`, "a\n", map[string]int64{RuleRows: 1}},
+		{"all nulls allowed", `ds: {schema: {a: int | null}}`, "a\n\n\"\"\n", map[string]int64{}},
+		{"all nulls over the share", `ds: {schema: {a: int | null}, max_null_share: 0.5}`, "a,b\n,1\n,2\n", map[string]int64{RuleNullShare: 1, RuleExtraColumn: 1}},
+		{"unicode", `ds: {schema: {name: =~"^\\p{L}+$", city: "Zürich" | "東京"}}`, "name,city\nJosé,東京\nZoë,Zürich\nA1,Paris\n", map[string]int64{RulePattern: 1, RuleEnum: 1}},
+		{"NaN is not a number", `ds: {schema: {x: number}}`, "x\nNaN\n1.5\n-Inf\n", map[string]int64{RuleType: 2}},
+		{"typed JSON", `ds: {schema: {n: int, s: string, b: bool}}`, `{"n": 1, "s": "a", "b": true}` + "\n" + `{"n": "1", "s": 2, "b": "true"}` + "\n", map[string]int64{RuleType: 3}},
+	} {
+		res := checkText(t, tc.data, dataset(t, tc.spec))
+		if !reflect.DeepEqual(res.ByRule, tc.want) {
+			t.Errorf("%s: %v, want %v (%+v)", tc.name, res.ByRule, tc.want, res.Violations)
+		}
+	}
+}

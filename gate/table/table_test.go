@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -295,5 +297,69 @@ func TestBatches(t *testing.T) {
 	r, _ = Open("-", Options{Stdin: strings.NewReader(data.String() + "1,2,3\n")})
 	if err := r.Batches(func(*Batch) error { return nil }); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("row %d", rows+1)) {
 		t.Errorf("got %v", err)
+	}
+}
+
+// repeatRows is an endless-looking CSV of n identical rows after a header.
+type repeatRows struct {
+	header, row []byte
+	n, pos      int
+}
+
+func (r *repeatRows) Read(p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		src := r.row
+		if r.header != nil {
+			src = r.header
+		} else if r.n == 0 {
+			break
+		}
+		k := copy(p[written:], src[r.pos:])
+		written += k
+		if r.pos += k; r.pos == len(src) {
+			r.pos = 0
+			if r.header != nil {
+				r.header = nil
+			} else {
+				r.n--
+			}
+		}
+	}
+	if written == 0 {
+		return 0, io.EOF
+	}
+	return written, nil
+}
+
+// Streaming: the heap stays small however much data goes through.
+func TestMemoryDoesNotGrowWithInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 64 MB")
+	}
+	row := []byte(strings.Repeat("12345,some text,\"quoted, with comma\",", 4) + "end\n")
+	header := []byte("c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13\n")
+	want := 64 << 20 / len(row)
+	in := &repeatRows{header: header, row: row, n: want}
+	r, err := Open("-", Options{Format: CSV, Stdin: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peak uint64
+	var ms runtime.MemStats
+	rows := 0
+	err = r.Batches(func(b *Batch) error {
+		rows += b.Len()
+		if rows%(64*batchRows) < b.Len() {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+		return nil
+	})
+	if err != nil || rows != want {
+		t.Fatalf("read %d of %d rows: %v", rows, want, err)
+	}
+	if peak > 32<<20 {
+		t.Errorf("heap in use reached %d MiB reading %d rows", peak>>20, rows)
 	}
 }
