@@ -47,6 +47,13 @@ func (r *workflowRenderer) jobTemplates(job *ir.Job) ([]template, error) {
 		t, err := r.partTemplate(job.ID, job)
 		return []template{t}, err
 	}
+	return r.sequenceTemplates(job, parts)
+}
+
+// sequenceTemplates renders a job split into parts: a steps template named
+// like the job that runs the parts in order, passes the job's inputs to
+// each pod and takes each output from the part that produces it.
+func (r *workflowRenderer) sequenceTemplates(job *ir.Job, parts [][]ir.Step) ([]template, error) {
 	seq := template{Name: job.ID}
 	if len(job.Inputs) > 0 {
 		seq.Inputs = &templateIO{}
