@@ -403,6 +403,9 @@ func (p *phoneFinder) parse(text string) bool {
 // one 10, or 11 with the country code 1. Without "+", a plain number
 // (digits with at most a decimal point) is not a phone number.
 func plausiblePhone(cand []byte, digits int) bool {
+	if digits < 7 {
+		return false
+	}
 	switch dots, numeric := digitsAndDots(cand); {
 	case cand[0] == '+':
 		return digits >= 8 && digits <= 15

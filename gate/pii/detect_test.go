@@ -114,6 +114,9 @@ func TestPhone(t *testing.T) {
 		{"6502530000", ""},  // undelimited digits: an identifier
 		{"+1 000-000-0000", ""},
 		{"123-456", ""},
+		{"+", ""}, // punctuation alone (found by fuzzing)
+		{"(", ""},
+		{"1 (", ""},
 	})
 }
 
