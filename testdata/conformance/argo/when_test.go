@@ -53,8 +53,27 @@ func evalWhen(t *testing.T, where, when string, r run) bool {
 	return b
 }
 
-// TestWhenExpressions evaluates every generated condition for runs that
-// must pass it and runs that must not.
+// variations are runs that must fail a condition that reads what they change.
+var variations = []struct {
+	what    string
+	applies func(when string) bool
+	change  func(*run)
+}{
+	{"a pull request", contains("pull_request"), func(r *run) { r.event = "pull_request" }},
+	{"another branch", contains("parameters.branch"), func(r *run) { r.branch = "feature/x" }},
+	{"a rejected approval", contains("outputs.parameters.approve"), func(r *run) { r.approval = "reject" }},
+	{"another output value", func(w string) bool {
+		return strings.Contains(w, "{{tasks.") && !strings.Contains(w, "outputs.parameters.approve")
+	}, func(r *run) { r.output = "false" }},
+	{"a successful run", contains("workflow.status"), func(r *run) { r.status = "Succeeded" }},
+}
+
+func contains(s string) func(string) bool {
+	return func(w string) bool { return strings.Contains(w, s) }
+}
+
+// TestWhenExpressions evaluates every generated condition for a run that
+// must pass it and for runs that must not.
 func TestWhenExpressions(t *testing.T) {
 	pass := run{event: "push", branch: "main", approval: "approve", output: "true", status: "Failed"}
 	checked := 0
@@ -67,56 +86,19 @@ func TestWhenExpressions(t *testing.T) {
 			if err := yaml.Unmarshal(d.raw, wt); err != nil {
 				t.Fatal(err)
 			}
-			for _, tmpl := range wt.Spec.Templates {
-				var whens []string
-				if tmpl.DAG != nil {
-					for _, task := range tmpl.DAG.Tasks {
-						whens = append(whens, task.When)
-					}
+			for where, when := range conditions(d.where, wt) {
+				checked++
+				if !evalWhen(t, where, when, pass) {
+					t.Errorf("%s: %q is false for a push to main, approved, drift detected, run failed", where, when)
 				}
-				for _, par := range tmpl.Steps {
-					for _, s := range par.Steps {
-						whens = append(whens, s.When)
-					}
-				}
-				for _, when := range whens {
-					if when == "" {
+				for _, v := range variations {
+					if !v.applies(when) {
 						continue
 					}
-					checked++
-					where := d.where + " " + tmpl.Name
-					if !evalWhen(t, where, when, pass) {
-						t.Errorf("%s: %q is false for a push to main, approved, drift detected, run failed", where, when)
-					}
-					fails := map[string]run{}
-					if strings.Contains(when, "pull_request") {
-						r := pass
-						r.event = "pull_request"
-						fails["a pull request"] = r
-					}
-					if strings.Contains(when, "parameters.branch") {
-						r := pass
-						r.branch = "feature/x"
-						fails["another branch"] = r
-					}
-					if strings.Contains(when, "outputs.parameters.approve") {
-						r := pass
-						r.approval = "reject"
-						fails["a rejected approval"] = r
-					} else if strings.Contains(when, "{{tasks.") {
-						r := pass
-						r.output = "false"
-						fails["another output value"] = r
-					}
-					if strings.Contains(when, "workflow.status") {
-						r := pass
-						r.status = "Succeeded"
-						fails["a successful run"] = r
-					}
-					for what, r := range fails {
-						if evalWhen(t, where, when, r) {
-							t.Errorf("%s: %q is true for %s", where, when, what)
-						}
+					r := pass
+					v.change(&r)
+					if evalWhen(t, where, when, r) {
+						t.Errorf("%s: %q is true for %s", where, when, v.what)
 					}
 				}
 			}
@@ -125,4 +107,26 @@ func TestWhenExpressions(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no when expressions found; the golden files should hold some")
 	}
+}
+
+// conditions are the non-empty `when` of every DAG task and step, by place.
+func conditions(where string, wt *wfv1.WorkflowTemplate) map[string]string {
+	out := map[string]string{}
+	for _, tmpl := range wt.Spec.Templates {
+		if tmpl.DAG != nil {
+			for _, task := range tmpl.DAG.Tasks {
+				if task.When != "" {
+					out[where+" task "+task.Name] = task.When
+				}
+			}
+		}
+		for _, par := range tmpl.Steps {
+			for _, s := range par.Steps {
+				if s.When != "" {
+					out[where+" step "+s.Name] = s.When
+				}
+			}
+		}
+	}
+	return out
 }
