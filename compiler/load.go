@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"cuelang.org/go/cue"
+	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
@@ -68,7 +70,7 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
 	}
 	v := def.Unify(user)
-	src := source{dir: abs, files: files, user: user, value: v}
+	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v}
 	if err := validate(v); err != nil {
 		return nil, err
 	}
@@ -77,6 +79,17 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 		return nil, fromCUE(err, "")
 	}
 	return spec, nil
+}
+
+// buildFiles are the files a build tag selected (a file with @if(local)
+// counts only when -t local is given), so headers name what was compiled.
+func buildFiles(inst *cuebuild.Instance) []string {
+	files := make([]string, len(inst.BuildFiles))
+	for i, f := range inst.BuildFiles {
+		files[i] = f.Filename
+	}
+	sort.Strings(files)
+	return files
 }
 
 // validate checks the unified value: first as a whole (conflicts, closed
