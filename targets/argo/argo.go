@@ -31,6 +31,9 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	if err := checkTemplating(p); err != nil {
 		return nil, fmt.Errorf("argo: %w", err)
 	}
+	if strings.ContainsAny(p.MLCVersion+p.Source, "\r\n") {
+		return nil, fmt.Errorf("argo: the mlc version %q or source %q holds a line break, which would end the header comment", p.MLCVersion, p.Source)
+	}
 	files := make([]targets.File, 0, len(p.Workflows))
 	for _, wf := range p.Workflows {
 		docs, err := renderWorkflow(p, wf)
