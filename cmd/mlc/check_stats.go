@@ -235,6 +235,9 @@ func driftReport(res *drift.Result) *report.Report {
 		},
 		Details: res,
 	}
+	if len(res.NotCompared) > 0 {
+		rep.Notices = append(rep.Notices, fmt.Sprintf("the current data has columns the reference lacks, not compared: %s", strings.Join(res.NotCompared, ", ")))
+	}
 	t := report.Table{Title: "Columns", Columns: []string{"column", "type", "method", "score", "threshold", "drifted", "reference", "current"}}
 	for _, c := range res.Columns {
 		t.Rows = append(t.Rows, []string{c.Column, c.Type, string(c.Method), num(c.Score), num(c.Threshold),

@@ -51,6 +51,9 @@ type Result struct {
 	DriftedShare   float64        `json:"drifted_share"`
 	DriftShare     float64        `json:"drift_share"`
 	Drift          bool           `json:"drift"`
+	// NotCompared are current columns the reference lacks (only when
+	// comparing every reference column).
+	NotCompared []string `json:"not_compared,omitempty"`
 }
 
 // Compare reads both tables to the end and tests every column.
@@ -87,6 +90,13 @@ func Compare(ref, cur *table.Reader, opt Options) (*Result, error) {
 	}
 
 	res := &Result{Columns: make([]ColumnResult, len(names)), DriftShare: opt.DriftShare}
+	if opt.Columns == nil {
+		for _, c := range cur.Columns() {
+			if !slices.Contains(names, c) {
+				res.NotCompared = append(res.NotCompared, c)
+			}
+		}
+	}
 	errs := make([]error, len(names))
 	parallel(len(names), func(i int, buf *buffers) {
 		res.Columns[i], errs[i] = testColumn(names[i], refSamples[i], curSamples[i], opt, buf)

@@ -219,12 +219,15 @@ func TestUnusableInput(t *testing.T) {
 // its numbers then compared by their shortest decimal form.
 func TestNonFiniteAndMixedColumns(t *testing.T) {
 	ref := writeCSV(t, "ref.csv", "x,y\n1,1.50\nNaN,a\n2,1.5\ninf,b\n")
-	cur := writeCSV(t, "cur.csv", "x,y\n1,1.5\n2,a\n,1.50\n")
+	cur := writeCSV(t, "cur.csv", "x,y,z\n1,1.5,0\n2,a,0\n,1.50,0\n")
 	r, _ := table.Open(ref, table.Options{})
 	c, _ := table.Open(cur, table.Options{})
 	res, err := Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(res.Columns) != 2 || !slices.Equal(res.NotCompared, []string{"z"}) {
+		t.Errorf("compared %d columns, not compared %v; want x and y compared, z not", len(res.Columns), res.NotCompared)
 	}
 	x, y := res.Columns[0], res.Columns[1]
 	if x.Type != "numeric" || x.Reference != 2 || x.Current != 2 || x.Method != ZTest || x.Score != 1 {
