@@ -27,29 +27,41 @@ type candidate struct {
 	s    []byte // the text, for strings and booleans
 }
 
-// candidates appends the interpretations of c to dst.
-func candidates(dst []candidate, c table.Cell) []candidate {
+// candidates appends to dst the interpretations of c whose kind is in
+// kinds: parsing a number is wasted on a string column.
+func candidates(dst []candidate, c table.Cell, kinds cue.Kind) []candidate {
 	switch c.Kind {
 	case table.Null:
-		return append(dst, candidate{kind: cue.NullKind})
+		return appendIf(dst, kinds, candidate{kind: cue.NullKind})
 	case table.String:
-		return append(dst, candidate{kind: cue.StringKind, s: c.Bytes})
+		return appendIf(dst, kinds, candidate{kind: cue.StringKind, s: c.Bytes})
 	case table.Bool:
-		return append(dst, candidate{kind: cue.BoolKind, s: c.Bytes})
+		return appendIf(dst, kinds, candidate{kind: cue.BoolKind, s: c.Bytes})
 	}
-	if i, ok := c.Int(); ok {
-		dst = append(dst, candidate{kind: cue.IntKind, i: i, f: float64(i)})
+	if kinds&cue.IntKind != 0 {
+		if i, ok := c.Int(); ok {
+			dst = append(dst, candidate{kind: cue.IntKind, i: i, f: float64(i)})
+		}
 	}
-	if f, ok := c.Float(); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		dst = append(dst, candidate{kind: cue.FloatKind, f: f})
+	if kinds&cue.FloatKind != 0 {
+		if f, ok := c.Float(); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			dst = append(dst, candidate{kind: cue.FloatKind, f: f})
+		}
 	}
 	if c.Kind == table.Text {
 		if bytes.Equal(c.Bytes, []byte("true")) || bytes.Equal(c.Bytes, []byte("false")) {
-			dst = append(dst, candidate{kind: cue.BoolKind, s: c.Bytes})
+			dst = appendIf(dst, kinds, candidate{kind: cue.BoolKind, s: c.Bytes})
 		}
-		dst = append(dst, candidate{kind: cue.StringKind, s: c.Bytes})
+		dst = appendIf(dst, kinds, candidate{kind: cue.StringKind, s: c.Bytes})
 	}
 	return dst
+}
+
+func appendIf(dst []candidate, kinds cue.Kind, c candidate) []candidate {
+	if kinds&c.kind == 0 {
+		return dst
+	}
+	return append(dst, c)
 }
 
 // Rules a cell can break, as reported.
@@ -323,6 +335,7 @@ type Constraint struct {
 	value    cue.Value
 	text     string
 	fast     compiled
+	kinds    cue.Kind // the kinds some branch of fast accepts
 	cands    []candidate
 	verdicts *memo.Memo[string] // fallback verdicts by kind and value
 	key      []byte
@@ -333,6 +346,9 @@ func NewConstraint(v cue.Value) *Constraint {
 	c := &Constraint{value: v, text: fmt.Sprint(v), verdicts: memo.New[string](10000)}
 	if fast, ok := compile(v); ok {
 		c.fast = fast
+		for _, k := range fast {
+			c.kinds |= k.kinds
+		}
 	}
 	return c
 }
@@ -345,14 +361,23 @@ func (c *Constraint) String() string { return c.text }
 
 // Check returns "" if the cell satisfies the constraint, else the rule it breaks.
 func (c *Constraint) Check(cell table.Cell) string {
-	c.cands = candidates(c.cands[:0], cell)
 	if c.fast != nil {
-		return c.checkFast(c.cands)
+		c.cands = candidates(c.cands[:0], cell, c.kinds)
+		return c.checkFast(cell, c.cands)
 	}
+	c.cands = candidates(c.cands[:0], cell, cue.TopKind)
 	return c.checkCUE(cell, c.cands)
 }
 
-func (c *Constraint) checkFast(cands []candidate) string {
+// checkFast tests the candidates of an accepted kind; with none, the cell
+// has the wrong kind.
+func (c *Constraint) checkFast(cell table.Cell, cands []candidate) string {
+	if len(cands) == 0 {
+		if cell.IsNull() {
+			return RuleNull
+		}
+		return RuleType
+	}
 	rule := ""
 	for _, k := range c.fast {
 		for _, cand := range cands {

@@ -95,11 +95,10 @@ func TestCompiledAgreesWithCUE(t *testing.T) {
 			t.Errorf("%s: compiled = %v, want %v", tc.src, c.Compiled(), tc.fast)
 		}
 		for _, cell := range cells {
-			cands := candidates(nil, cell)
-			want := c.checkCUE(cell, cands)
+			want := c.checkCUE(cell, candidates(nil, cell, cue.TopKind))
 			got := want
 			if c.Compiled() {
-				got = c.checkFast(cands)
+				got = c.checkFast(cell, candidates(nil, cell, c.kinds))
 			}
 			if (got == "") != (want == "") {
 				t.Errorf("%s with %v %q: Go says %q, CUE says %q", tc.src, cell.Kind, cell.Bytes, got, want)
