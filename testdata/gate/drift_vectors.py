@@ -68,6 +68,16 @@ for name, sa, sb in [
     out["ks_2samp"].append({"name": name, "spread_a": sa, "spread_b": sb,
                             "statistic": float(r.statistic), "pvalue": float(r.pvalue)})
 
+# A sweep over sample sizes (equal, coprime, one a multiple of the other) and
+# tie patterns, through scipy's exact and asymptotic paths.
+for n1, n2, mod in [(1, 7, 5), (3, 3, 7), (5, 10, 13), (7, 11, 3), (20, 30, 17), (25, 25, 101), (64, 48, 29),
+                    (100, 101, 1009), (150, 40, 11), (333, 777, 10007), (512, 1024, 2), (999, 1000, 997),
+                    (2000, 2500, 10007), (10000, 10000, 10007), (10001, 50, 10007), (20000, 300, 101)]:
+    sa, sb = (n1, 7919, mod, 1.0, 0.0), (n2, 104729, mod + 2, 1.0, 0.01)
+    r = stats.ks_2samp(spread(*sa), spread(*sb))
+    out["ks_2samp"].append({"name": f"sweep {n1}x{n2} mod {mod}", "spread_a": sa, "spread_b": sb,
+                            "statistic": float(r.statistic), "pvalue": float(r.pvalue)})
+
 # The one-sample Kolmogorov distribution over every branch scipy takes.
 out["kstwo_sf"] = []
 for n in [5, 20, 100, 140, 141, 500, 1000, 5000, 100001]:
