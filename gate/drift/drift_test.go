@@ -181,7 +181,7 @@ func TestPerColumnOverride(t *testing.T) {
 }
 
 // writeCSV writes a small table into the test's temporary directory.
-func writeCSV(t *testing.T, name, text string) string {
+func writeFile(t *testing.T, name, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
@@ -200,11 +200,11 @@ func TestUnusableInput(t *testing.T) {
 		{"only NaN and Inf", "a,b\nNaN,x\ninf,y\n-Infinity,x\n", `column "a" has no values in the current data`},
 		{"missing column", "a\n1\n", `cur.csv: column "b": no such column`},
 	} {
-		r, err := table.Open(writeCSV(t, "ref.csv", ref), table.Options{})
+		r, err := table.Open(writeFile(t, "ref.csv", ref), table.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := table.Open(writeCSV(t, "cur.csv", tc.cur), table.Options{})
+		c, err := table.Open(writeFile(t, "cur.csv", tc.cur), table.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -218,8 +218,8 @@ func TestUnusableInput(t *testing.T) {
 // NaN and ±Inf are dropped like nulls; text makes a column categorical,
 // its numbers then compared by their shortest decimal form.
 func TestNonFiniteAndMixedColumns(t *testing.T) {
-	ref := writeCSV(t, "ref.csv", "x,y\n1,1.50\nNaN,a\n2,1.5\ninf,b\n")
-	cur := writeCSV(t, "cur.csv", "x,y,z\n1,1.5,0\n2,a,0\n,1.50,0\n")
+	ref := writeFile(t, "ref.csv", "x,y\n1,1.50\nNaN,a\n2,1.5\ninf,b\n")
+	cur := writeFile(t, "cur.csv", "x,y,z\n1,1.5,0\n2,a,0\n,1.50,0\n")
 	r, _ := table.Open(ref, table.Options{})
 	c, _ := table.Open(cur, table.Options{})
 	res, err := Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
@@ -235,5 +235,32 @@ func TestNonFiniteAndMixedColumns(t *testing.T) {
 	}
 	if y.Type != "categorical" || y.Distinct != 3 || y.Method != ChiSquare {
 		t.Errorf("y: %+v; want categorical with 3 distinct values (1.5, a, b) tested by chisquare", y)
+	}
+}
+
+// In JSON Lines a quoted number is text and a boolean is a category, as
+// pandas reads them.
+func TestJSONLinesTypes(t *testing.T) {
+	rows := `{"n":1.5,"s":"1","b":true}
+{"n":2,"s":"2","b":false}
+{"n":null,"s":"1","b":true}
+`
+	ref := writeFile(t, "ref.jsonl", rows)
+	cur := writeFile(t, "cur.jsonl", rows)
+	r, _ := table.Open(ref, table.Options{})
+	c, _ := table.Open(cur, table.Options{})
+	res, err := Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, col := range res.Columns {
+		types = append(types, col.Column+":"+col.Type)
+		if col.Drifted || col.Score != 1 {
+			t.Errorf("%s: identical data scored %v (drift %v), want p = 1", col.Column, col.Score, col.Drifted)
+		}
+	}
+	if got := strings.Join(types, " "); got != "n:numeric s:categorical b:categorical" {
+		t.Errorf("types %s", got)
 	}
 }
