@@ -180,7 +180,7 @@ func TestPerColumnOverride(t *testing.T) {
 	}
 }
 
-// writeCSV writes a small table into the test's temporary directory.
+// writeFile writes a small table into the test's temporary directory.
 func writeFile(t *testing.T, name, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
