@@ -176,7 +176,6 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 			VolumeMounts: []volumeMount{
 				{Name: mlcVolume, MountPath: mlcDir},
 				{Name: workspaceVolume, MountPath: workspaceDir},
-				{Name: registryVolume, MountPath: registryDir, ReadOnly: true},
 			},
 			Containers: containers,
 		},
@@ -218,13 +217,17 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 		return container{}, err
 	}
 	c := container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: workspaceDir}
-	var extra []envVar
+	// Registry credentials go to the steps that push (mlc, BuildKit), never
+	// to user scripts.
+	extra := []envVar{{Name: "DOCKER_CONFIG", Value: registryDir}}
+	c.VolumeMounts = []volumeMount{{Name: registryVolume, MountPath: registryDir, ReadOnly: true}}
 	switch s.Kind {
 	case ir.StepScript:
 		if job.Image != "" {
 			c.Image = job.Image
 		}
-		extra = append(extra, envVar{Name: "MLC_SCRIPT", Value: kubeLiteral(s.Script)})
+		extra = []envVar{{Name: "MLC_SCRIPT", Value: kubeLiteral(s.Script)}}
+		c.VolumeMounts = nil
 	case ir.StepBuildImage:
 		c.Image = builderImage
 		// Rootless BuildKit without a process sandbox runs in an
@@ -245,7 +248,8 @@ var reserved = map[string]bool{"MLC_REVISION": true, "MLC_OUTPUT": true, "MLC_SC
 
 // stepEnv is a step container's environment: the revision and its output
 // file, the job's env and inputs, the step's env (which wins over the
-// job's), then extra, then the step's own secrets by reference.
+// job's), then extra (what the step kind needs), then the step's own
+// secrets by reference.
 func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]envVar, error) {
 	var env []envVar
 	set := func(e envVar) {
@@ -277,7 +281,6 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]en
 		}
 		set(v)
 	}
-	set(envVar{Name: "DOCKER_CONFIG", Value: registryDir})
 	for _, e := range extra {
 		set(e)
 	}

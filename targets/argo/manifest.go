@@ -205,6 +205,7 @@ type container struct {
 	WorkingDir      string           `yaml:"workingDir,omitempty"`
 	Env             []envVar         `yaml:"env,omitempty"`
 	Resources       *resources       `yaml:"resources,omitempty"`
+	VolumeMounts    []volumeMount    `yaml:"volumeMounts,omitempty"`
 	SecurityContext *securityContext `yaml:"securityContext,omitempty"`
 	Dependencies    []string         `yaml:"dependencies,omitempty"`
 }

@@ -316,3 +316,16 @@ func TestConditionsAndApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistryCredentialsOnlyForPushingSteps: mlc and build steps get the
+// registry config, user scripts do not.
+func TestRegistryCredentialsOnlyForPushingSteps(t *testing.T) {
+	for _, c := range stepContainers(t, fixture(), 0, 1) {
+		_, hasConfig := envOf(c)["DOCKER_CONFIG"]
+		mounted := len(c.VolumeMounts) == 1 && c.VolumeMounts[0].Name == registryVolume
+		want := c.Name == "pull" || c.Name == "push"
+		if hasConfig != want || mounted != want {
+			t.Errorf("container %s: DOCKER_CONFIG %v, registry mounted %v, want %v", c.Name, hasConfig, mounted, want)
+		}
+	}
+}
