@@ -33,10 +33,10 @@ const (
 	MediaTypeIndex    = "application/vnd.oci.image.index.v1+json"
 	MediaTypeEmpty    = "application/vnd.oci.empty.v1+json"
 
-	ArtifactTypeModel   = "application/vnd.cncf.model.manifest.v1+json"
+	ArtifactTypeModel    = "application/vnd.cncf.model.manifest.v1+json"
 	MediaTypeModelConfig = "application/vnd.cncf.model.config.v1+json"
-	ArtifactTypeDataset = "application/vnd.mlc.dataset.manifest.v1+json"
-	ArtifactTypeCode    = "application/vnd.mlc.code.manifest.v1+json"
+	ArtifactTypeDataset  = "application/vnd.mlc.dataset.manifest.v1+json"
+	ArtifactTypeCode     = "application/vnd.mlc.code.manifest.v1+json"
 
 	// KitOps ModelKits are read on pull.
 	MediaTypeKitConfig = "application/vnd.kitops.modelkit.config.v1+json"

@@ -42,8 +42,8 @@ type PushResult struct {
 	Descriptor v1.Descriptor
 	Layers     int
 	Files      int
-	// LayerBytes is how many layer bytes were sent; 0 when the store
-	// already held every blob.
+	// LayerBytes is how many blob bytes were sent (a retried upload counts
+	// again); 0 when the store already held every blob.
 	LayerBytes int64
 }
 
@@ -72,17 +72,16 @@ func Push(ctx context.Context, dir string, ref Ref, opts PushOptions) (PushResul
 	if err != nil {
 		return PushResult{}, err
 	}
-	cache := openDigestCache(opts.CacheDir)
+	bp := &blobPusher{store: store, cache: openDigestCache(opts.CacheDir)}
 	layers := planLayers(opts.Kind, files)
-	if err := digestLayers(ctx, layers, cache, jobs(opts.Options)); err != nil {
+	if err := bp.pushLayers(ctx, layers, jobs(opts.Options)); err != nil {
 		return PushResult{}, err
 	}
 	config, err := configBlob(opts.Kind, layers, src, ref)
 	if err != nil {
 		return PushResult{}, err
 	}
-	sent, err := uploadBlobs(ctx, store, cache, append([]layer{config}, layers...), jobs(opts.Options))
-	if err != nil {
+	if err := bp.upload(ctx, config); err != nil {
 		return PushResult{}, err
 	}
 	raw, err := manifestJSON(opts.Kind, config.desc, layers, src, opts.Metrics)
@@ -93,10 +92,10 @@ func Push(ctx context.Context, dir string, ref Ref, opts PushOptions) (PushResul
 	if err != nil {
 		return PushResult{}, fmt.Errorf("push %s: %w", ref, err)
 	}
-	if err := cache.save(); err != nil {
+	if err := bp.cache.save(); err != nil {
 		return PushResult{}, fmt.Errorf("saving digest cache: %w", err)
 	}
-	return PushResult{Ref: ref.WithDigest(desc.Digest), Descriptor: desc, Layers: len(layers), Files: len(files), LayerBytes: sent}, nil
+	return PushResult{Ref: ref.WithDigest(desc.Digest), Descriptor: desc, Layers: len(layers), Files: len(files), LayerBytes: bp.sent.Load()}, nil
 }
 
 func jobs(o Options) int {
@@ -168,41 +167,80 @@ func fileLayer(k Kind, f localFile) layer {
 	}
 }
 
-// digestLayers fills in each layer's digest (and a tar's size), from the
-// cache when the files are unchanged, else by streaming them through
-// SHA-256 in parallel.
-func digestLayers(ctx context.Context, layers []layer, cache *digestCache, n int) error {
+// blobPusher digests and uploads the blobs of one push.
+type blobPusher struct {
+	store Store
+	cache *digestCache
+	sent  atomic.Int64 // blob bytes handed to the store
+}
+
+// pushLayers digests and uploads the layers, n at a time; each layer is
+// uploaded as soon as its own digest is known.
+func (bp *blobPusher) pushLayers(ctx context.Context, layers []layer, n int) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(n)
 	for i := range layers {
 		l := &layers[i]
-		key, size, mtime := cacheKey(l)
-		if d, blobSize, ok := cache.lookup(key, size, mtime); ok {
-			l.desc.Digest, l.desc.Size = d, blobSize
-			continue
-		}
 		g.Go(func() error {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			rc, err := l.open()
-			if err != nil {
+			if err := bp.digest(ctx, l); err != nil {
 				return err
 			}
-			defer rc.Close()
-			d, n, err := hashStream(rc)
-			if err != nil {
-				return fmt.Errorf("hashing %s: %w", l.desc.Annotations[AnnotationTitle], err)
-			}
-			if len(l.files) == 1 && n != l.desc.Size {
-				return fmt.Errorf("%s changed size while pushing", l.files[0].abs)
-			}
-			l.desc.Digest, l.desc.Size = d, n
-			cache.store(key, size, mtime, d, n)
-			return nil
+			return bp.upload(ctx, *l)
 		})
 	}
 	return g.Wait()
+}
+
+// digest fills in the layer's digest (and a packed layer's size), from the
+// cache when the files are unchanged, else by streaming them through
+// SHA-256.
+func (bp *blobPusher) digest(ctx context.Context, l *layer) error {
+	key, size, mtime := cacheKey(l)
+	if d, blobSize, ok := bp.cache.lookup(key, size, mtime); ok {
+		l.desc.Digest, l.desc.Size = d, blobSize
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rc, err := l.open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d, n, err := hashStream(rc)
+	if err != nil {
+		return fmt.Errorf("hashing %s: %w", l.desc.Annotations[AnnotationTitle], err)
+	}
+	if len(l.files) == 1 && n != l.desc.Size {
+		return fmt.Errorf("%s changed size while pushing", l.files[0].abs)
+	}
+	l.desc.Digest, l.desc.Size = d, n
+	bp.cache.store(key, size, mtime, d, n)
+	return nil
+}
+
+// upload sends a blob the store lacks; a blob another repository of the
+// same registry received is mounted from there.
+func (bp *blobPusher) upload(ctx context.Context, b layer) error {
+	// Count what the store asks for. The file itself goes to the HTTP
+	// client, which can then send it with sendfile(2).
+	open := func() (io.ReadCloser, error) {
+		bp.sent.Add(b.desc.Size)
+		return b.open()
+	}
+	var err error
+	mounter, canMount := bp.store.(Mounter)
+	if from := mountSource(bp.store, bp.cache, b.desc.Digest); canMount && from != "" {
+		err = mounter.PutBlobMounting(ctx, b.desc, open, from)
+	} else {
+		err = bp.store.PutBlob(ctx, b.desc, open)
+	}
+	if err != nil {
+		return fmt.Errorf("uploading %s: %w", b.desc.Annotations[AnnotationTitle], err)
+	}
+	bp.cache.pushedTo(b.desc.Digest, bp.store.Location())
+	return nil
 }
 
 // hashStream is v1.SHA256 with a 1 MiB buffer: fewer reads of large files.
@@ -232,34 +270,6 @@ func cacheKey(l *layer) (key string, size, mtime int64) {
 	return fmt.Sprintf("tar:%x", h.Sum(nil)), 0, 0
 }
 
-// uploadBlobs sends the blobs the store lacks, in parallel, and returns
-// the layer bytes sent. A blob another repository of the same registry
-// received is mounted from there.
-func uploadBlobs(ctx context.Context, store Store, cache *digestCache, blobs []layer, n int) (int64, error) {
-	var sent atomic.Int64
-	mounter, canMount := store.(Mounter)
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(n)
-	for _, b := range blobs {
-		g.Go(func() error {
-			open := countingOpener(b.open, &sent)
-			var err error
-			if from := mountSource(store, cache, b.desc.Digest); canMount && from != "" {
-				err = mounter.PutBlobMounting(ctx, b.desc, open, from)
-			} else {
-				err = store.PutBlob(ctx, b.desc, open)
-			}
-			if err != nil {
-				return fmt.Errorf("uploading %s: %w", b.desc.Annotations[AnnotationTitle], err)
-			}
-			cache.pushedTo(b.desc.Digest, store.Location())
-			return nil
-		})
-	}
-	err := g.Wait()
-	return sent.Load(), err
-}
-
 // mountSource picks a repository of the same registry known to hold d.
 func mountSource(store Store, cache *digestCache, d v1.Hash) string {
 	loc := store.Location()
@@ -271,29 +281,6 @@ func mountSource(store Store, cache *digestCache, d v1.Hash) string {
 	}
 	return ""
 }
-
-func countingOpener(open Opener, n *atomic.Int64) Opener {
-	return func() (io.ReadCloser, error) {
-		rc, err := open()
-		if err != nil {
-			return nil, err
-		}
-		return &countingReader{rc: rc, n: n}, nil
-	}
-}
-
-type countingReader struct {
-	rc io.ReadCloser
-	n  *atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	k, err := c.rc.Read(p)
-	c.n.Add(int64(k))
-	return k, err
-}
-
-func (c *countingReader) Close() error { return c.rc.Close() }
 
 // configBlob is the ModelPack config of a model, the empty config else.
 func configBlob(k Kind, layers []layer, src sourceInfo, ref Ref) (layer, error) {

@@ -2,7 +2,8 @@
 # Benchmark mlc push/pull against oras on a real loopback registry
 # (distribution's registry), in the same run:
 #   - a 1 GiB model (one file) and a dataset of 10,000 small files;
-#   - push and pull times, printed with the oras/mlc ratio (> 1: mlc faster);
+#   - push and pull times (best of two runs each), printed with the
+#     oras/mlc ratio (> 1: mlc faster);
 #   - re-push of the unchanged model: wall time (target < 1 s) and layer
 #     bytes sent (target 0);
 #   - peak RSS of the 1 GiB push (target < 100 MiB), from /usr/bin/time -v.
@@ -59,51 +60,82 @@ for i in range(n):
         f.write("id,x,y\n" + "".join(f"{j},{rng.random():.6f},{rng.randint(0, 9)}\n" for j in range(rng.randint(20, 80))))
 EOF
 
-# seconds runs a command and prints its wall time in seconds.
+# seconds flushes dirty pages (so a run does not pay for the previous one's
+# writes), runs a command and prints its wall time in seconds.
 seconds() {
 	local t0 t1
+	sync
 	t0=$(date +%s.%N)
 	"$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err" >&2; return 1; }
 	t1=$(date +%s.%N)
 	python3 -c "print(f'{$t1 - $t0:.3f}')"
 }
 
-export MLC_CACHE_DIR=$work/mlc-cache
+# Each measurement runs twice per tool, in the order oras, mlc, mlc, oras,
+# and keeps the faster run: on a shared machine the order and the noise
+# would otherwise decide the ratio. Every push goes to a fresh repository,
+# and mlc starts without a digest cache (no cached digests, no mounts).
 results=()
 fail=0
-compare() { # name mlc_seconds oras_seconds
-	local ratio
-	ratio=$(python3 -c "print(f'{$3 / $2:.2f}')")
-	results+=("$(printf '%-26s mlc %8.3f s   oras %8.3f s   oras/mlc %5sx' "$1" "$2" "$3" "$ratio")")
+compare() { # name mlc1 mlc2 oras1 oras2
+	local m o
+	m=$(python3 -c "print(min($2, $3))")
+	o=$(python3 -c "print(min($4, $5))")
+	results+=("$(printf '%-26s mlc %8.3f s   oras %8.3f s   oras/mlc %5.2fx' "$1" "$m" "$o" "$(python3 -c "print($o / $m)")")")
+}
+mlc_push() { # run kind dir repo
+	MLC_CACHE_DIR=$work/cache-$1 seconds "$mlc" push "$2" "$3" "$reg/$4:v1" --plain-http
+}
+oras_push() { # dir name repo
+	(cd "$1" && seconds "$oras" push --plain-http "$reg/$3:v1" "$2")
+}
+mlc_pull() { # repo out
+	rm -rf "$2"
+	seconds "$mlc" pull --plain-http "$reg/$1:v1" "$2"
+}
+oras_pull() { # repo out
+	rm -rf "$2"
+	seconds "$oras" pull --plain-http -o "$2" "$reg/$1:v1"
 }
 
-# --- 1 GiB model -----------------------------------------------------------
-o_push=$(cd "$work/model" && seconds "$oras" push --plain-http "$reg/bench/oras-model:v1" model.safetensors)
-/usr/bin/time -v -o "$work/push.time" "$mlc" push model "$work/model" "$reg/bench/mlc-model:v1" --plain-http >"$work/push.out" 2>"$work/push.err"
-m_push=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/push.time")
-rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/push.time")
-compare "push ${model_mib} MiB model" "$m_push" "$o_push"
+# --- model -------------------------------------------------------------------
+o1=$(oras_push "$work/model" model.safetensors bench/oras-model-1)
+m1=$(mlc_push model-1 model "$work/model" bench/mlc-model-1)
+m2=$(mlc_push model-2 model "$work/model" bench/mlc-model-2)
+o2=$(oras_push "$work/model" model.safetensors bench/oras-model-2)
+compare "push ${model_mib} MiB model" "$m1" "$m2" "$o1" "$o2"
 
+# Peak memory of a cold push, and the re-push of the unchanged model.
+sync
+MLC_CACHE_DIR=$work/cache-rss /usr/bin/time -v -o "$work/push.time" \
+	"$mlc" push model "$work/model" "$reg/bench/mlc-model-rss:v1" --plain-http >/dev/null 2>&1
+rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/push.time")
 repush_start=$(date +%s.%N)
-"$mlc" push model "$work/model" "$reg/bench/mlc-model:v1" --plain-http >/dev/null 2>"$work/repush.err"
+MLC_CACHE_DIR=$work/cache-model-1 "$mlc" push model "$work/model" "$reg/bench/mlc-model-1:v1" --plain-http >/dev/null 2>"$work/repush.err"
 repush=$(python3 -c "print(f'{$(date +%s.%N) - $repush_start:.3f}')")
 repush_sent=$(grep -o '[0-9.]* [KMGT]*i*B of layers sent' "$work/repush.err" || echo "unknown")
 
-o_pull=$(seconds "$oras" pull --plain-http -o "$work/oras-model-out" "$reg/bench/oras-model:v1")
-m_pull=$(seconds "$mlc" pull --plain-http "$reg/bench/mlc-model:v1" "$work/mlc-model-out")
-compare "pull ${model_mib} MiB model" "$m_pull" "$o_pull"
-cmp "$work/model/model.safetensors" "$work/mlc-model-out/model.safetensors"
+o1=$(oras_pull bench/oras-model-1 "$work/oras-out")
+m1=$(mlc_pull bench/mlc-model-1 "$work/mlc-out")
+m2=$(mlc_pull bench/mlc-model-1 "$work/mlc-out")
+o2=$(oras_pull bench/oras-model-1 "$work/oras-out")
+compare "pull ${model_mib} MiB model" "$m1" "$m2" "$o1" "$o2"
+cmp "$work/model/model.safetensors" "$work/mlc-out/model.safetensors"
 
-# --- 10,000 small files ------------------------------------------------------
-# oras packs a directory argument into one tar+gzip layer; mlc packs small
-# files into one uncompressed reproducible tar.
-o_push=$(cd "$work" && seconds "$oras" push --plain-http "$reg/bench/oras-data:v1" dataset)
-m_push=$(seconds "$mlc" push dataset "$work/dataset" "$reg/bench/mlc-data:v1" --plain-http)
-compare "push ${files} small files" "$m_push" "$o_push"
-o_pull=$(seconds "$oras" pull --plain-http -o "$work/oras-data-out" "$reg/bench/oras-data:v1")
-m_pull=$(seconds "$mlc" pull --plain-http "$reg/bench/mlc-data:v1" "$work/mlc-data-out")
-compare "pull ${files} small files" "$m_pull" "$o_pull"
-diff -r "$work/dataset" "$work/mlc-data-out" >/dev/null
+# --- small files ---------------------------------------------------------------
+# oras packs a directory argument into one tar+gzip layer; mlc packs the
+# small files of each top-level directory into a tar in stored gzip blocks.
+o1=$(oras_push "$work" dataset bench/oras-data-1)
+m1=$(mlc_push data-1 dataset "$work/dataset" bench/mlc-data-1)
+m2=$(mlc_push data-2 dataset "$work/dataset" bench/mlc-data-2)
+o2=$(oras_push "$work" dataset bench/oras-data-2)
+compare "push ${files} small files" "$m1" "$m2" "$o1" "$o2"
+o1=$(oras_pull bench/oras-data-1 "$work/oras-out")
+m1=$(mlc_pull bench/mlc-data-1 "$work/mlc-out")
+m2=$(mlc_pull bench/mlc-data-1 "$work/mlc-out")
+o2=$(oras_pull bench/oras-data-1 "$work/oras-out")
+compare "pull ${files} small files" "$m1" "$m2" "$o1" "$o2"
+diff -r "$work/dataset" "$work/mlc-out" >/dev/null
 
 # --- report ------------------------------------------------------------------
 echo
