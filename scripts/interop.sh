@@ -122,6 +122,18 @@ mlc_verify_bundle() {
 }
 check "mlc verify accepts a cosign --new-bundle-format (v3) bundle referrer" mlc_verify_bundle
 
+# 3a. cosign reads the bundle mlc writes with --new-bundle-format. An empty
+# trusted root stands in for Sigstore's (offline: the key is the trust).
+cosign_verify_mlc_bundle() {
+	local ref
+	ref=$("$mlc" push model model "$reg/ml/bundle-model:v1")
+	"$mlc" sign "$ref" --key signer.key --new-bundle-format
+	echo '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}' >empty-root.json
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --new-bundle-format --trusted-root empty-root.json "$ref"
+	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true --new-bundle-format --trusted-root empty-root.json "$ref"
+}
+check "cosign verify --new-bundle-format accepts mlc sign --new-bundle-format" cosign_verify_mlc_bundle
+
 # 3b. A signature made in an OCI layout holds once the layout is copied to a registry.
 layout_signature() {
 	local ref d

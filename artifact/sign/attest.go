@@ -1,7 +1,6 @@
 package sign
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -16,8 +15,6 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/types"
 	"github.com/sigstore/rekor/pkg/generated/client"
 	"github.com/sigstore/rekor/pkg/generated/models"
-	"github.com/sigstore/sigstore/pkg/signature/dsse"
-	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
 
 	"github.com/mlc-project/mlc/artifact"
 )
@@ -31,9 +28,9 @@ func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, p
 	if _, _, err := st.Manifest(ctx, digest); err != nil {
 		return fmt.Errorf("attesting %s@%s: %w", st.Location(), digest, err)
 	}
-	envelope, err := dsse.WrapSigner(s.sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(statement), sigopts.WithContext(ctx))
+	envelope, err := s.dsse(ctx, statement)
 	if err != nil {
-		return fmt.Errorf("signing attestation: %w", err)
+		return err
 	}
 	opts := []static.Option{
 		static.WithLayerMediaType(types.DssePayloadType),

@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,7 +17,11 @@ import (
 	_ "github.com/sigstore/cosign/v2/pkg/providers/filesystem"
 	_ "github.com/sigstore/cosign/v2/pkg/providers/github"
 	sigs "github.com/sigstore/cosign/v2/pkg/signature"
+	"github.com/sigstore/cosign/v2/pkg/types"
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/sigstore/sigstore/pkg/signature"
+	"github.com/sigstore/sigstore/pkg/signature/dsse"
+	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
 )
 
 // Sigstore's public-good instance, the defaults cosign uses.
@@ -87,6 +92,28 @@ func NewSigner(ctx context.Context, ko KeyOpts) (*Signer, error) {
 
 // Keyless reports whether the signer holds a Fulcio certificate.
 func (s *Signer) Keyless() bool { return s.sv.Cert != nil }
+
+// dsse signs an in-toto statement into a DSSE envelope (JSON).
+func (s *Signer) dsse(ctx context.Context, statement []byte) ([]byte, error) {
+	env, err := dsse.WrapSigner(s.sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(statement), sigopts.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("signing an in-toto statement: %w", err)
+	}
+	return env, nil
+}
+
+// signerPEM identifies the signer: its Fulcio certificate when keyless,
+// else its public key.
+func (s *Signer) signerPEM() ([]byte, error) {
+	if s.sv.Cert != nil {
+		return s.sv.Cert, nil
+	}
+	pub, err := s.sv.PublicKey()
+	if err != nil {
+		return nil, err
+	}
+	return cryptoutils.MarshalPublicKeyToPEM(pub)
+}
 
 // Close releases hardware or KMS keys.
 func (s *Signer) Close() { s.sv.Close() }

@@ -26,7 +26,6 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	"github.com/sigstore/rekor/pkg/generated/client"
 	"github.com/sigstore/rekor/pkg/generated/models"
-	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
 	sigpayload "github.com/sigstore/sigstore/pkg/signature/payload"
 
@@ -46,7 +45,8 @@ type TlogOpts struct {
 
 // Outcome says what Sign did.
 type Outcome struct {
-	Tag string // the signature tag, sha256-<hex>.sig
+	// Where the signature is: the sha256-<hex>.sig tag or a bundle referrer.
+	Where string
 	// AlreadySigned is true when an equal signature by the same key was
 	// there: nothing was written.
 	AlreadySigned bool
@@ -55,7 +55,7 @@ type Outcome struct {
 // Sign signs the manifest digest names in st and attaches the signature
 // as cosign v2 does. Signing twice with the same key writes nothing new.
 func Sign(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, tlog TlogOpts) (Outcome, error) {
-	out := Outcome{Tag: AttachedTag(digest, SignatureSuffix)}
+	out := Outcome{Where: AttachedTag(digest, SignatureSuffix)}
 	if _, _, err := st.Manifest(ctx, digest); err != nil {
 		return out, fmt.Errorf("signing %s@%s: %w", st.Location(), digest, err)
 	}
@@ -136,15 +136,9 @@ func (s *Signer) uploadToRekor(ctx context.Context, url string, upload func(*cli
 	if err != nil {
 		return nil, fmt.Errorf("rekor client for %s: %w", url, err)
 	}
-	signer := s.sv.Cert
-	if signer == nil {
-		pub, err := s.sv.PublicKey()
-		if err != nil {
-			return nil, err
-		}
-		if signer, err = cryptoutils.MarshalPublicKeyToPEM(pub); err != nil {
-			return nil, err
-		}
+	signer, err := s.signerPEM()
+	if err != nil {
+		return nil, err
 	}
 	entry, err := upload(c, signer)
 	if err != nil {

@@ -14,15 +14,10 @@ import (
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/types"
-	"github.com/sigstore/cosign/v2/pkg/cosign"
-	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
 	"github.com/sigstore/cosign/v2/pkg/oci/empty"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	ctypes "github.com/sigstore/cosign/v2/pkg/types"
-	"github.com/sigstore/sigstore/pkg/cryptoutils"
-	"github.com/sigstore/sigstore/pkg/signature/dsse"
 
 	"github.com/mlc-project/mlc/artifact"
 	"github.com/mlc-project/mlc/artifact/sign/signtest"
@@ -83,7 +78,7 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := "sha256-" + d.Hex + ".sig"; out.Tag != want || out.AlreadySigned {
+		if want := "sha256-" + d.Hex + ".sig"; out.Where != want || out.AlreadySigned {
 			t.Fatalf("Sign = %+v, want tag %s, not already signed", out, want)
 		}
 		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
@@ -281,52 +276,17 @@ func TestRegistryFaults(t *testing.T) {
 	})
 }
 
-// attachBundle attaches a Sigstore bundle signing subject (a cosign v3
-// signature when predicateType is cosign's) as an OCI 1.1 referrer of target.
+// attachBundle attaches a Sigstore bundle signed with priv, whose statement
+// names subject and predicateType, as an OCI 1.1 referrer of target.
 func attachBundle(t *testing.T, st artifact.Store, target, subject v1.Hash, priv, predicateType string) {
 	t.Helper()
 	ctx := context.Background()
-	keyPEM, err := os.ReadFile(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sv, err := cosign.LoadPrivateKey(keyPEM, []byte(signtest.Password), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	stmt := fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":%q}}],"predicateType":%q}`, subject.Hex, predicateType)
-	env, err := dsse.WrapSigner(sv, ctypes.IntotoPayloadType).SignMessage(strings.NewReader(stmt))
+	b, err := newSigner(t, priv).bundle(ctx, []byte(stmt), TlogOpts{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, _ := sv.PublicKey()
-	pubPEM, _ := cryptoutils.MarshalPublicKeyToPEM(pub)
-	b, err := cbundle.MakeNewBundle(pub, nil, []byte(stmt), env, pubPEM, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const bundleType = "application/vnd.dev.sigstore.bundle.v0.3+json"
-	put := func(mt string, b []byte) v1.Descriptor {
-		h, n, _ := v1.SHA256(strings.NewReader(string(b)))
-		desc := v1.Descriptor{MediaType: types.MediaType(mt), Digest: h, Size: n}
-		if err := st.PutBlob(ctx, desc, artifact.BytesOpener(b)); err != nil {
-			t.Fatal(err)
-		}
-		return desc
-	}
-	_, targetDesc, err := st.Manifest(ctx, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(map[string]any{
-		"schemaVersion": 2,
-		"mediaType":     types.OCIManifestSchema1,
-		"artifactType":  bundleType,
-		"config":        put("application/vnd.oci.empty.v1+json", []byte("{}")),
-		"layers":        []v1.Descriptor{put(bundleType, b)},
-		"subject":       v1.Descriptor{MediaType: targetDesc.MediaType, Digest: target, Size: targetDesc.Size},
-	})
-	if _, err := st.PutManifest(ctx, "", string(types.OCIManifestSchema1), raw); err != nil {
+	if _, err := putReferrer(ctx, st, target, b, predicateType); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -402,4 +362,27 @@ func TestKeyRefs(t *testing.T) {
 	if _, err := LoadVerifier(ctx, "env://MLC_TEST_UNSET_VAR"); err == nil {
 		t.Fatal("LoadVerifier of an unset variable succeeded")
 	}
+}
+
+func TestSignBundleRoundTrip(t *testing.T) {
+	priv, pub := signtest.KeyPair(t)
+	stores(t, func(t *testing.T, st artifact.Store) {
+		ctx := context.Background()
+		d := signtest.PutArtifact(t, st, "v1", "weights")
+		s := newSigner(t, priv)
+		out, err := SignBundle(ctx, st, d, s, TlogOpts{})
+		if err != nil || out.AlreadySigned {
+			t.Fatalf("SignBundle = %+v, %v", out, err)
+		}
+		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
+		if err != nil || len(got) != 1 || got[0].Format != "sigstore-bundle" {
+			t.Fatalf("Verify = %+v, %v; want one sigstore-bundle signature", got, err)
+		}
+		if out, err := SignBundle(ctx, st, d, s, TlogOpts{}); err != nil || !out.AlreadySigned {
+			t.Fatalf("second SignBundle = %+v, %v; want AlreadySigned", out, err)
+		}
+		if n := signatureLayers(t, st, d); n != 0 {
+			t.Fatalf("SignBundle wrote %d cosign v2 signature layers, want none", n)
+		}
+	})
 }

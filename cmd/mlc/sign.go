@@ -37,6 +37,8 @@ with the same key writes nothing.`,
 	opts := addRegistryFlags(cmd.Flags())
 	sf := addSigningFlags(cmd.Flags(), "cosign private key to sign with: a file, env://VAR or a KMS URI (cosign's --key)")
 	cmd.Flags().BoolVar(&sf.keyless, "keyless", false, "sign keylessly with a Fulcio certificate for the ambient or --identity-token OIDC identity")
+	var newBundleFormat bool
+	cmd.Flags().BoolVar(&newBundleFormat, "new-bundle-format", false, "store a Sigstore bundle as an OCI 1.1 referrer (cosign v3's default) instead of the cosign v2 .sig tag")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		st, ref, digest, err := resolveArtifact(ctx, args[0], *opts)
@@ -48,16 +50,20 @@ with the same key writes nothing.`,
 			return err
 		}
 		defer signer.Close()
-		out, err := sign.Sign(ctx, st, digest, signer, sf.tlog())
+		signFn := sign.Sign
+		if newBundleFormat {
+			signFn = sign.SignBundle
+		}
+		out, err := signFn(ctx, st, digest, signer, sf.tlog())
 		if err != nil {
 			return storeError(err)
 		}
 		byDigest := ref.WithDigest(digest).String()
 		if out.AlreadySigned {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s is already signed with this key (%s)\n", byDigest, out.Tag)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is already signed with this key (%s)\n", byDigest, out.Where)
 			return nil
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "signed %s (%s)\n", byDigest, out.Tag)
+		fmt.Fprintf(cmd.OutOrStdout(), "signed %s (%s)\n", byDigest, out.Where)
 		return nil
 	}
 	return cmd
