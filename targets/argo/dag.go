@@ -37,6 +37,9 @@ func (r *workflowRenderer) claim(name, owner string) error {
 
 func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
 	spec := workflowSpec{Entrypoint: dagTemplate, ServiceAccountName: r.wf.Name}
+	if len(r.wf.Jobs) == 0 {
+		return spec, fmt.Errorf("has no jobs; argo needs at least one task in the DAG")
+	}
 	if err := r.claim(dagTemplate, "the workflow graph"); err != nil {
 		return spec, err
 	}

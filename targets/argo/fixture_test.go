@@ -93,6 +93,7 @@ func delivery() *ir.Workflow {
 				Inputs:    []ir.Input{{Name: "model", Job: "train", Output: "ref", Env: "MLC_MODEL"}},
 				Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}},
 				Condition: ir.Condition{NotOnPullRequest: true},
+				Env:       []ir.EnvVar{{Name: "MODEL_REF", FromInput: "model"}},
 				Secrets:   []string{"REGISTRY_TOKEN"},
 				Workspace: true,
 			},

@@ -329,3 +329,16 @@ func TestRegistryCredentialsOnlyForPushingSteps(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildCommandDefaultsDockerfile(t *testing.T) {
+	got, err := buildCommand(&ir.ImageBuild{Context: "app", Ref: "r/x:1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "mlc_build r/x:1 --local context=app --local dockerfile=app --opt filename=Dockerfile"; got != want {
+		t.Errorf("build command %q, want %q", got, want)
+	}
+	if _, err := buildCommand(&ir.ImageBuild{Context: ".", Args: []ir.EnvVar{{Name: "A", FromInput: "nope"}}}, nil); err == nil {
+		t.Error("a build arg from an unknown input was accepted")
+	}
+}
