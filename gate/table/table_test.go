@@ -363,3 +363,27 @@ func TestMemoryDoesNotGrowWithInput(t *testing.T) {
 		t.Errorf("heap in use reached %d MiB reading %d rows", peak>>20, rows)
 	}
 }
+
+func TestLongField(t *testing.T) {
+	long := strings.Repeat("x", 1<<20) // longer than the read buffer
+	data := "a,b\n1,\"" + long + "\n" + long + "\"\n2," + long + "\n"
+	_, rows, err := readAll(t, "-", Options{Stdin: strings.NewReader(data)})
+	if err != nil || len(rows) != 2 || rows[0][1] != long+"\n"+long || rows[1][1] != long {
+		t.Fatalf("rows %d, err %v", len(rows), err)
+	}
+}
+
+func TestNestedParquetIsRejected(t *testing.T) {
+	type nested struct {
+		ID   int64    `parquet:"id"`
+		Tags []string `parquet:"tags,list"`
+	}
+	var b bytes.Buffer
+	w := parquet.NewGenericWriter[nested](&b)
+	w.Write([]nested{{1, []string{"a"}}})
+	w.Close()
+	_, _, err := readAll(t, write(t, t.TempDir(), "n.parquet", b.Bytes()), Options{})
+	if err == nil || !strings.Contains(err.Error(), `column "tags`) || !strings.Contains(err.Error(), "only flat Parquet schemas are supported") {
+		t.Errorf("got %v", err)
+	}
+}
