@@ -33,10 +33,11 @@ const (
 
 // KeyOpts choose the signing identity, with cosign's semantics.
 type KeyOpts struct {
-	// Key is a private key reference as cosign takes it: a file path,
-	// env://VAR (the PEM in an environment variable) or a KMS URI. Empty
-	// means keyless: an ephemeral key certified by Fulcio for IDToken or
-	// the ambient CI identity.
+	// Key is a private key reference as cosign takes it: a file path or
+	// env://VAR (the PEM in an environment variable); KMS URIs work only
+	// through sigstore-kms-* plugins on PATH (cosign's built-in KMS
+	// providers are not compiled into mlc). Empty means keyless: an
+	// ephemeral key certified by Fulcio for IDToken or the CI identity.
 	Key string
 	// Password returns the password of an encrypted key; nil reads
 	// COSIGN_PASSWORD, then the terminal, like cosign.
@@ -51,7 +52,7 @@ type KeyOpts struct {
 }
 
 // ErrNoIdentity means neither a key nor an OIDC identity was available.
-var ErrNoIdentity = errors.New("no signing identity: pass --key (a cosign private key: a file, env://VAR or a KMS URI), " +
+var ErrNoIdentity = errors.New("no signing identity: pass --key (a cosign private key: a file or env://VAR), " +
 	"or sign keylessly with --identity-token or in CI with an OIDC identity (GitHub Actions with id-token: write)")
 
 // Signer signs payloads; with a Fulcio certificate when keyless.
@@ -119,7 +120,7 @@ func (s *Signer) signerPEM() ([]byte, error) {
 func (s *Signer) Close() { s.sv.Close() }
 
 // LoadVerifier loads a public key reference as cosign takes it: a file
-// path, env://VAR, or a KMS URI.
+// path or env://VAR.
 func LoadVerifier(ctx context.Context, keyRef string) (signature.Verifier, error) {
 	v, err := sigs.PublicKeyFromKeyRef(ctx, keyRef)
 	if err != nil {

@@ -41,7 +41,7 @@ func addLineageFlags(cmd *cobra.Command) *lineageFlags {
 	fs.StringArrayVar(&f.datasets, "from-dataset", nil, "dataset the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.code, "from-code", nil, "code the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.params, "param", nil, "training parameter k=v recorded in the provenance (repeatable)")
-	f.signing = addSigningFlags(fs, "cosign private key signing the provenance: a file, env://VAR or a KMS URI (default: keyless)")
+	f.signing = addSigningFlags(fs, "cosign private key signing the provenance: a file or env://VAR (default: keyless)")
 	next := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.prepare(cmd.Context()); err != nil {

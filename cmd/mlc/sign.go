@@ -22,7 +22,7 @@ func newSignCmd() *cobra.Command {
 v2 does (the sha256-<hex>.sig tag next to the artifact), so the stock
 "cosign verify" accepts it. REF may name a registry or an OCI layout.
 
-With --key (a cosign private key: a file, env://VAR or a KMS URI; its
+With --key (a cosign private key: a file or env://VAR; its
 password from $COSIGN_PASSWORD) the signature stays offline: nothing is
 sent to a transparency log unless --tlog-upload is given. Without --key,
 or with --keyless, mlc signs keylessly: an ephemeral key certified by
@@ -35,7 +35,7 @@ with the same key writes nothing.`,
 		Args: cobra.ExactArgs(1),
 	}
 	opts := addRegistryFlags(cmd.Flags())
-	sf := addSigningFlags(cmd.Flags(), "cosign private key to sign with: a file, env://VAR or a KMS URI (cosign's --key)")
+	sf := addSigningFlags(cmd.Flags(), "cosign private key to sign with: a file or env://VAR (cosign's --key)")
 	cmd.Flags().BoolVar(&sf.keyless, "keyless", false, "sign keylessly with a Fulcio certificate for the ambient or --identity-token OIDC identity")
 	var newBundleFormat bool
 	cmd.Flags().BoolVar(&newBundleFormat, "new-bundle-format", false, "store a Sigstore bundle as an OCI 1.1 referrer (cosign v3's default) instead of the cosign v2 .sig tag")
@@ -78,7 +78,7 @@ cosign v2 signature tag (sha256-<hex>.sig) or a Sigstore bundle attached as
 an OCI 1.1 referrer (what cosign v3 writes). Signatures made by mlc sign and
 by the stock cosign are both accepted.
 
-With --key (a cosign public key: a file, env://VAR or a KMS URI) the key is
+With --key (a cosign public key: a file or env://VAR) the key is
 the trust: no transparency log is needed (pass --insecure-ignore-tlog=false
 to also require a Rekor entry). Keyless signatures are checked against the
 Sigstore roots and --certificate-identity / --certificate-oidc-issuer.
@@ -218,7 +218,7 @@ type policyFlags struct {
 
 func addPolicyFlags(fs *pflag.FlagSet) *policyFlags {
 	f := &policyFlags{fs: fs}
-	fs.StringVar(&f.key, "key", "", "cosign public key to verify with: a file, env://VAR or a KMS URI (cosign's --key)")
+	fs.StringVar(&f.key, "key", "", "cosign public key to verify with: a file or env://VAR (cosign's --key)")
 	fs.StringVar(&f.identity, "certificate-identity", "", "keyless: the signer identity (e-mail or workflow URI) to accept")
 	fs.StringVar(&f.identityRegexp, "certificate-identity-regexp", "", "keyless: a regular expression for the signer identity")
 	fs.StringVar(&f.issuer, "certificate-oidc-issuer", "", "keyless: the OIDC issuer to accept, e.g. https://token.actions.githubusercontent.com")
