@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"cuelang.org/go/cue"
 	"github.com/spf13/cobra"
@@ -79,6 +81,9 @@ datasets.NAME in the spec: each cell against its column's CUE constraint,
 required and unexpected columns, rows.min/max and max_null_share.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if info, err := os.Stat(specDir); err == nil && !info.IsDir() {
+				specDir = filepath.Dir(specDir) // --spec path/to/pipeline.cue
+			}
 			spec, err := compiler.Load(specDir)
 			if err != nil {
 				return badInput(err)
@@ -104,7 +109,7 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 			return out.emit(cmd, res.Report())
 		},
 	}
-	cmd.Flags().StringVar(&specDir, "spec", ".", "`DIR` holding pipeline.cue")
+	cmd.Flags().StringVar(&specDir, "spec", ".", "`DIR` holding pipeline.cue (or the file itself)")
 	cmd.Flags().StringVar(&dataset, "dataset", "", "dataset `NAME` in the spec (required)")
 	cmd.Flags().IntVar(&maxViolations, "max-violations", 20, "list the first `N` violations (all are counted)")
 	cmd.MarkFlagRequired("dataset")

@@ -47,6 +47,7 @@ func TestCheckCommandsExitCodes(t *testing.T) {
 		{[]string{"check", "schema", good, "--spec", spec, "--dataset", "credit"}, exitOK},
 		{[]string{"check", "schema", writeCheckInput(t, "old.csv", creditRows(120, "x,17,1,1,f,0\n")), "--spec", spec, "--dataset", "credit"}, exitFailed},
 		{[]string{"check", "schema", writeCheckInput(t, "ragged.csv", creditRows(120, "x,17\n")), "--spec", spec, "--dataset", "credit"}, exitBadInput},
+		{[]string{"check", "schema", good, "--spec", filepath.Join(spec, "pipeline.cue"), "--dataset", "credit"}, exitOK},
 		{[]string{"check", "schema", good, "--spec", spec, "--dataset", "nope"}, exitBadInput},
 		{[]string{"check", "schema", good, "--spec", spec}, exitBadInput},
 		{[]string{"check", "pii", customers}, exitFailed},
