@@ -8,11 +8,11 @@ import (
 	"github.com/mlc-project/mlc/gate/stats"
 )
 
-// column is one column of both datasets, ready to test: sorted numbers for
-// a numeric column, value counts for a categorical one.
+// column is one column of both datasets, ready to test: the distribution
+// of a numeric column, the value counts of a categorical one.
 type column struct {
 	numeric      bool
-	ref, cur     []float64       // sorted, numeric columns only
+	ref, cur     stats.Sample    // numeric columns only
 	refN, curN   int             // values kept (nulls, NaN and ±Inf dropped)
 	refCat, curC map[string]*int // categorical columns only
 }
@@ -22,10 +22,10 @@ type column struct {
 func newColumn(ref, cur *sample, buf *buffers) *column {
 	c := &column{numeric: ref.cats == nil && cur.cats == nil}
 	if c.numeric {
-		buf.ref = ref.nums.sortedInto(buf.ref, &buf.sort)
-		buf.cur = cur.nums.sortedInto(buf.cur, &buf.sort)
+		ref.nums.sampleInto(&buf.ref, &buf.sort)
+		cur.nums.sampleInto(&buf.cur, &buf.sort)
 		c.ref, c.cur = buf.ref, buf.cur
-		c.refN, c.curN = len(c.ref), len(c.cur)
+		c.refN, c.curN = c.ref.N, c.cur.N
 		return c
 	}
 	ref.asCategories()
@@ -38,7 +38,7 @@ func newColumn(ref, cur *sample, buf *buffers) *column {
 // buffers is one worker's memory for sorting columns, reused from column
 // to column.
 type buffers struct {
-	ref, cur []float64
+	ref, cur stats.Sample
 	sort     sortBuffers
 }
 
@@ -91,8 +91,8 @@ func (c *column) valueCounts() (ref, cur []float64) {
 // bins over both datasets for a numeric column with more than 20 distinct
 // reference values, else one bin per value.
 func (c *column) shares() (ref, cur []float64) {
-	if c.numeric && distinctSorted(c.ref) > 20 {
-		lo, hi := math.Min(c.ref[0], c.cur[0]), math.Max(c.ref[len(c.ref)-1], c.cur[len(c.cur)-1])
+	if c.numeric && len(c.ref.Values) > 20 {
+		lo, hi := math.Min(c.ref.Min(), c.cur.Min()), math.Max(c.ref.Max(), c.cur.Max())
 		edges := stats.SturgesEdges(lo, hi, c.refN+c.curN)
 		ref, cur = stats.BinCounts(c.ref, edges), stats.BinCounts(c.cur, edges)
 	} else {
@@ -148,14 +148,4 @@ func deref(n *int) int {
 		return 0
 	}
 	return *n
-}
-
-func distinctSorted(x []float64) int {
-	n := 0
-	for i := range x {
-		if i == 0 || x[i] != x[i-1] {
-			n++
-		}
-	}
-	return n
 }

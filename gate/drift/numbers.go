@@ -3,6 +3,8 @@ package drift
 import (
 	"math"
 	"slices"
+
+	"github.com/mlc-project/mlc/gate/stats"
 )
 
 // numbers holds the finite values of one numeric column exactly, in as
@@ -173,36 +175,75 @@ func (s *numbers) each(f func(m int64)) {
 }
 
 // sortBuffers are reused from column to column by one worker.
-type sortBuffers struct{ a, b []uint32 }
+type sortBuffers struct {
+	a, b []uint32
+	f    []float64
+}
 
-// sortedInto writes the values to dst (reusing its memory), ascending, and
-// empties the store.
-func (s *numbers) sortedInto(dst []float64, buf *sortBuffers) []float64 {
-	dst = grow(dst, s.n)
-	if s.wide != nil {
+// sampleInto writes the values into dst as a stats.Sample, reusing dst's
+// and buf's memory, and empties the store.
+func (s *numbers) sampleInto(dst *stats.Sample, buf *sortBuffers) {
+	var sorted []float64 // wide columns
+	var keys []uint32    // integer-coded columns beyond the count table
+	distinct := 0
+	switch {
+	case s.wide != nil:
+		sorted = grow(buf.f, s.n)
 		for _, c := range s.wide {
-			dst = append(dst, c...)
+			sorted = append(sorted, c...)
 		}
-		*s = numbers{}
-		slices.Sort(dst)
-		return dst
+		slices.Sort(sorted)
+		buf.f = sorted
+		distinct = runs(sorted)
+	case s.k32 != nil:
+		keys = grow(buf.a, s.n)
+		for _, c := range s.k32 {
+			keys = append(keys, c...)
+		}
+		buf.a, buf.b = keys, grow(buf.b, len(keys))
+		keys = radixSort(keys, buf.b[:len(keys)])
+		distinct = runs(keys)
+	default:
+		for _, n := range s.counts {
+			if n > 0 {
+				distinct++
+			}
+		}
 	}
-	if s.k32 == nil { // the count table is already in order
-		s.each(func(m int64) { dst = append(dst, float64(m)/pow10[s.scale]) })
-		*s = numbers{}
-		return dst
+	dst.Values, dst.Counts, dst.N = grow(dst.Values, distinct), grow(dst.Counts, distinct), s.n
+	add := func(v float64, n int) {
+		if k := len(dst.Values) - 1; k >= 0 && dst.Values[k] == v {
+			dst.Counts[k] += n
+			return
+		}
+		dst.Values, dst.Counts = append(dst.Values, v), append(dst.Counts, n)
 	}
-	keys := grow(buf.a, s.n)
-	for _, c := range s.k32 {
-		keys = append(keys, c...)
+	for _, v := range sorted {
+		add(v, 1)
 	}
-	buf.a, buf.b = keys, grow(buf.b, len(keys))
-	keys = radixSort(keys, buf.b[:len(keys)])
 	for _, k := range keys {
-		dst = append(dst, float64(int64(k)+s.base)/pow10[s.scale])
+		add(s.value(int64(k)), 1)
+	}
+	for i, n := range s.counts { // the count table is in order already
+		if n > 0 {
+			add(s.value(int64(i)), int(n))
+		}
 	}
 	*s = numbers{}
-	return dst
+}
+
+// value decodes a key or table index.
+func (s *numbers) value(k int64) float64 { return float64(k+s.base) / pow10[s.scale] }
+
+// runs counts the distinct values of a sorted slice.
+func runs[T comparable](x []T) int {
+	n := 0
+	for i := range x {
+		if i == 0 || x[i] != x[i-1] {
+			n++
+		}
+	}
+	return n
 }
 
 // grow returns s emptied, with room for n elements: reused if it has it, else

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/mlc-project/mlc/gate/stats"
 	"github.com/mlc-project/mlc/gate/table"
 )
 
@@ -36,21 +37,20 @@ func (s *sample) add(c table.Cell) {
 		s.nums.add(v)
 		return
 	}
-	s.count(c.Bytes)
+	s.count(c.Bytes, 1)
 }
 
-// count adds one to the count of key. Looking up m[string(b)] does not
-// copy b; only a new key is copied.
-func (s *sample) count(key []byte) {
-	if n, ok := s.cats[string(key)]; ok {
-		*n++
+// count adds n to the count of key. Looking up m[string(b)] does not copy
+// b; only a new key is copied.
+func (s *sample) count(key []byte, n int) {
+	if c, ok := s.cats[string(key)]; ok {
+		*c += n
 		return
 	}
 	if s.cats == nil {
 		s.cats = map[string]*int{}
 	}
-	one := 1
-	s.cats[string(key)] = &one
+	s.cats[string(key)] = &n
 }
 
 // size is the number of values kept.
@@ -68,11 +68,12 @@ func (s *sample) asCategories() {
 	if s.nums.n == 0 {
 		return
 	}
-	var buf sortBuffers
+	var nums stats.Sample
+	s.nums.sampleInto(&nums, &sortBuffers{})
 	var text []byte
-	for _, v := range s.nums.sortedInto(nil, &buf) {
+	for k, v := range nums.Values {
 		text = strconv.AppendFloat(text[:0], v, 'g', -1, 64)
-		s.count(text)
+		s.count(text, nums.Counts[k])
 	}
 	s.nums = numbers{}
 }

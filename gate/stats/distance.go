@@ -2,10 +2,10 @@ package stats
 
 import "math"
 
-// Wasserstein is scipy.stats.wasserstein_distance(u, v) for sorted samples:
-// the area between the two empirical distribution functions.
-func Wasserstein(u, v []float64) float64 {
-	nu, nv := float64(len(u)), float64(len(v))
+// Wasserstein is scipy.stats.wasserstein_distance(u, v): the area between
+// the two empirical distribution functions.
+func Wasserstein(u, v Sample) float64 {
+	nu, nv := float64(u.N), float64(v.N)
 	var sum, prevX, prevGap float64
 	MergeSorted(u, v, func(x float64, i, j int) {
 		sum += prevGap * (x - prevX) // zero before the first value
@@ -14,49 +14,9 @@ func Wasserstein(u, v []float64) float64 {
 	return sum
 }
 
-// MergeSorted calls f for every distinct value x of two sorted samples, in
-// ascending order, with i and j the numbers of values <= x in a and in b.
-func MergeSorted(a, b []float64, f func(x float64, i, j int)) {
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		var x float64
-		switch {
-		case i == len(a):
-			x = b[j]
-		case j == len(b):
-			x = a[i]
-		default:
-			x = math.Min(a[i], b[j])
-		}
-		for i < len(a) && a[i] == x {
-			i++
-		}
-		for j < len(b) && b[j] == x {
-			j++
-		}
-		f(x, i, j)
-	}
-}
-
-// MeanStd returns the mean and the population standard deviation (numpy.std,
-// ddof=0) of a sample.
-func MeanStd(x []float64) (mean, std float64) {
-	var sum float64
-	for _, v := range x {
-		sum += v
-	}
-	mean = sum / float64(len(x))
-	var ss float64
-	for _, v := range x {
-		d := v - mean
-		ss += d * d
-	}
-	return mean, math.Sqrt(ss / float64(len(x)))
-}
-
 // WassersteinNormed is Evidently's drift score for large numeric columns:
 // the Wasserstein distance divided by max(std(reference), 0.001).
-func WassersteinNormed(ref, cur []float64) float64 {
+func WassersteinNormed(ref, cur Sample) float64 {
 	_, std := MeanStd(ref)
 	return Wasserstein(ref, cur) / math.Max(std, 0.001)
 }

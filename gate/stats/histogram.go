@@ -36,29 +36,21 @@ func linspace(start, stop float64, num int) []float64 {
 	return edges
 }
 
-// BinCounts counts a sorted sample into the bins delimited by edges the way
+// BinCounts counts a sample into the bins delimited by edges the way
 // numpy.histogram does with explicit edges: bin i holds edges[i] <= x <
 // edges[i+1], the last bin also holds x == edges[last]; values outside the
 // edges are not counted.
-func BinCounts(sorted []float64, edges []float64) []float64 {
+func BinCounts(s Sample, edges []float64) []float64 {
 	counts := make([]float64, len(edges)-1)
-	below := func(e float64, inclusive bool) int { // values < e (or <= e)
-		lo, hi := 0, len(sorted)
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if sorted[mid] < e || (inclusive && sorted[mid] == e) {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
+	bin := 0
+	for k, v := range s.Values {
+		if v < edges[0] || v > edges[len(edges)-1] {
+			continue
 		}
-		return lo
-	}
-	prev := below(edges[0], false)
-	for i := 1; i < len(edges); i++ {
-		cur := below(edges[i], i == len(edges)-1)
-		counts[i-1] = float64(cur - prev)
-		prev = cur
+		for bin < len(counts)-1 && v >= edges[bin+1] {
+			bin++
+		}
+		counts[bin] += float64(s.Counts[k])
 	}
 	return counts
 }

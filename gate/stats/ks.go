@@ -7,11 +7,11 @@ import "math"
 const maxExactKS = 10000
 
 // KS2Samp is scipy.stats.ks_2samp(a, b) (two-sided, method="auto") for
-// sorted non-empty samples: the statistic D (the largest gap between the
+// non-empty samples: the statistic D (the largest gap between the
 // empirical distribution functions) and its p-value, exact for samples of
 // up to 10,000 values and from the Kolmogorov distribution otherwise.
-func KS2Samp(a, b []float64) (d, p float64) {
-	n1, n2 := len(a), len(b)
+func KS2Samp(a, b Sample) (d, p float64) {
+	n1, n2 := a.N, b.N
 	d = ksStatistic(a, b)
 	if max(n1, n2) <= maxExactKS {
 		if dExact, pExact, ok := ksExact(n1, n2, d); ok {
@@ -24,8 +24,8 @@ func KS2Samp(a, b []float64) (d, p float64) {
 }
 
 // ksStatistic is max |F_a(x) − F_b(x)| over the pooled values.
-func ksStatistic(a, b []float64) float64 {
-	na, nb := float64(len(a)), float64(len(b))
+func ksStatistic(a, b Sample) float64 {
+	na, nb := float64(a.N), float64(b.N)
 	var d float64
 	MergeSorted(a, b, func(_ float64, i, j int) {
 		d = math.Max(d, math.Abs(float64(i)/na-float64(j)/nb))

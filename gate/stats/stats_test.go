@@ -87,10 +87,11 @@ func spread(p []float64) []float64 {
 	return x
 }
 
-func sorted(x []float64) []float64 {
+// sample sorts x into a Sample.
+func sample(x []float64) Sample {
 	s := slices.Clone(x)
 	slices.Sort(s)
-	return s
+	return FromSorted(s)
 }
 
 func TestKS2SampMatchesScipy(t *testing.T) {
@@ -99,7 +100,7 @@ func TestKS2SampMatchesScipy(t *testing.T) {
 		if c.SpreadA != nil {
 			a, b = spread(c.SpreadA), spread(c.SpreadB)
 		}
-		d, p := KS2Samp(sorted(a), sorted(b))
+		d, p := KS2Samp(sample(a), sample(b))
 		if !near(d, c.Statistic) || !near(p, c.Pvalue) {
 			t.Errorf("%s: KS2Samp = (%v, %v), scipy (%v, %v)", c.Name, d, p, c.Statistic, c.Pvalue)
 		}
@@ -147,7 +148,7 @@ func TestTwoProportionZMatchesEvidently(t *testing.T) {
 
 func TestWassersteinMatchesScipy(t *testing.T) {
 	for _, c := range loadVectors(t).Wasserstein {
-		a, b := sorted(c.A), sorted(c.B)
+		a, b := sample(c.A), sample(c.B)
 		if got := Wasserstein(a, b); !near(got, c.Distance) {
 			t.Errorf("Wasserstein = %v, scipy %v", got, c.Distance)
 		}
@@ -186,8 +187,8 @@ func TestPSIMatchesEvidently(t *testing.T) {
 
 func TestSturgesBinningMatchesNumpy(t *testing.T) {
 	for _, c := range loadVectors(t).Histogram {
-		all := sorted(append(slices.Clone(c.A), c.B...))
-		edges := SturgesEdges(all[0], all[len(all)-1], len(all))
+		all := sample(append(slices.Clone(c.A), c.B...))
+		edges := SturgesEdges(all.Min(), all.Max(), all.N)
 		if len(edges) != len(c.Edges) {
 			t.Fatalf("SturgesEdges gives %d edges, numpy %d", len(edges), len(c.Edges))
 		}
@@ -196,10 +197,10 @@ func TestSturgesBinningMatchesNumpy(t *testing.T) {
 				t.Errorf("edge %d = %v, numpy %v", i, edges[i], c.Edges[i])
 			}
 		}
-		if got := BinCounts(sorted(c.A), edges); !slices.Equal(got, c.CountsA) {
+		if got := BinCounts(sample(c.A), edges); !slices.Equal(got, c.CountsA) {
 			t.Errorf("BinCounts(a) = %v, numpy %v", got, c.CountsA)
 		}
-		if got := BinCounts(sorted(c.B), edges); !slices.Equal(got, c.CountsB) {
+		if got := BinCounts(sample(c.B), edges); !slices.Equal(got, c.CountsB) {
 			t.Errorf("BinCounts(b) = %v, numpy %v", got, c.CountsB)
 		}
 	}
