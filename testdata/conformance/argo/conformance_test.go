@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,6 +128,7 @@ func checkDocument(t *testing.T, d document, wfts templates) {
 			t.Errorf("%s: argo rejects submitting WorkflowTemplate %s: %v", d.where, wt.Name, err)
 		}
 		checkTriggers(t, d, wt, wfts)
+		checkVolumes(t, d, wt)
 	case "CronWorkflow":
 		cw := &wfv1.CronWorkflow{}
 		decodeStrict(t, d, cw)
@@ -135,6 +137,34 @@ func checkDocument(t *testing.T, d document, wfts templates) {
 		}
 	default:
 		t.Errorf("%s: unexpected kind %q", d.where, d.kind)
+	}
+}
+
+// checkVolumes checks what Argo's validation does not: the controller adds a
+// workflow-level volume to a pod only when the template's own (or its
+// container set's) volumeMounts name it, so a mount inside one container
+// of a container set must name a volume of the template itself.
+func checkVolumes(t *testing.T, d document, wt *wfv1.WorkflowTemplate) {
+	for _, tmpl := range wt.Spec.Templates {
+		if tmpl.ContainerSet == nil {
+			continue
+		}
+		local := map[string]bool{}
+		for _, v := range tmpl.Volumes {
+			local[v.Name] = true
+		}
+		for _, c := range tmpl.ContainerSet.Containers {
+			for _, m := range c.VolumeMounts {
+				if !local[m.Name] {
+					t.Errorf("%s: template %s container %s mounts %q, which is not a volume of the template; the pod would lack it", d.where, tmpl.Name, c.Name, m.Name)
+				}
+			}
+		}
+		for _, m := range tmpl.ContainerSet.VolumeMounts {
+			if !local[m.Name] && !slices.ContainsFunc(wt.Spec.Volumes, func(v corev1.Volume) bool { return v.Name == m.Name }) {
+				t.Errorf("%s: template %s mounts %q, which no volume defines", d.where, tmpl.Name, m.Name)
+			}
+		}
 	}
 }
 
