@@ -143,7 +143,8 @@ func checkDocument(t *testing.T, d document, wfts templates) {
 // checkVolumes checks what Argo's validation does not: the controller adds a
 // workflow-level volume to a pod only when the template's own (or its
 // container set's) volumeMounts name it, so a mount inside one container
-// of a container set must name a volume of the template itself.
+// of a container set must name a volume of the template itself; and input
+// artifacts (the git checkout) must land on a volume all containers share.
 func checkVolumes(t *testing.T, d document, wt *wfv1.WorkflowTemplate) {
 	for _, tmpl := range wt.Spec.Templates {
 		if tmpl.ContainerSet == nil {
@@ -158,6 +159,15 @@ func checkVolumes(t *testing.T, d document, wt *wfv1.WorkflowTemplate) {
 				if !local[m.Name] {
 					t.Errorf("%s: template %s container %s mounts %q, which is not a volume of the template; the pod would lack it", d.where, tmpl.Name, c.Name, m.Name)
 				}
+			}
+		}
+		for _, a := range tmpl.Inputs.Artifacts {
+			// Only on a volume the whole set mounts does the init container
+			// load the artifact where every container sees it.
+			if !slices.ContainsFunc(tmpl.ContainerSet.VolumeMounts, func(m corev1.VolumeMount) bool {
+				return a.Path == m.MountPath || strings.HasPrefix(a.Path, m.MountPath+"/")
+			}) {
+				t.Errorf("%s: template %s loads artifact %s at %s, outside the volumes every container mounts", d.where, tmpl.Name, a.Name, a.Path)
 			}
 		}
 		for _, m := range tmpl.ContainerSet.VolumeMounts {
