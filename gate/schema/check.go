@@ -94,7 +94,7 @@ func Check(t *table.Reader, s *Spec, opt Options) (*Result, error) {
 			res.Fallback = append(res.Fallback, col.Name)
 		}
 	}
-	if !s.ExtraColumns {
+	if s.HasSchema && !s.ExtraColumns {
 		for _, name := range t.Columns() {
 			if !named[name] {
 				res.add(Violation{Column: name, Rule: RuleExtraColumn, Want: "only schema columns (or extra_columns: true)"})

@@ -145,6 +145,7 @@ func TestEdgeCases(t *testing.T) {
 		want             map[string]int64
 	}{
 		{"header only", `ds: {schema: {a: int}, rows: min: 1}`, "a\n", map[string]int64{RuleRows: 1}},
+		{"no schema: any columns", `ds: {rows: max: 1}`, "a,b\n1,2\n3,4\n", map[string]int64{RuleRows: 1}},
 		{"all nulls allowed", `ds: {schema: {a: int | null}}`, "a\n\n\"\"\n", map[string]int64{}},
 		{"all nulls over the share", `ds: {schema: {a: int | null}, max_null_share: 0.5}`, "a,b\n,1\n,2\n", map[string]int64{RuleNullShare: 1, RuleExtraColumn: 1}},
 		{"unicode", `ds: {schema: {name: =~"^\\p{L}+$", city: "Zürich" | "東京"}}`, "name,city\nJosé,東京\nZoë,Zürich\nA1,Paris\n", map[string]int64{RulePattern: 1, RuleEnum: 1}},

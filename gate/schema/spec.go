@@ -21,6 +21,7 @@ type Spec struct {
 	RowsMax      *int64  // rows.max
 	MaxNullShare float64 // max_null_share, per column; 1 when unset
 	ExtraColumns bool    // extra_columns: allow columns the schema does not name
+	HasSchema    bool    // the dataset declares a schema; without one any columns go
 }
 
 // Column is one schema field.
@@ -37,6 +38,7 @@ func FromDataset(ds cue.Value) (*Spec, error) {
 	}
 	s := &Spec{MaxNullShare: 1}
 	if sch := ds.LookupPath(cue.ParsePath("schema")); sch.Exists() {
+		s.HasSchema = true
 		it, err := sch.Fields(cue.Optional(true))
 		if err != nil {
 			return nil, fmt.Errorf("schema: %w", err)
