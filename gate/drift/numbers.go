@@ -11,25 +11,28 @@ import (
 // little memory as the data allows. A value that is a decimal with at most
 // maxScale digits after the point is kept as the integer m = v·10^scale
 // (float64(m)/10^scale rebuilds the very float64 the parser produced, as
-// IEEE division rounds correctly). While the column's integers span less
-// than 2^16 they are only counted, in a fixed table (integer columns, codes,
-// measures with few decimals: memory does not grow with rows); beyond that
-// each is kept as a 4-byte key m − base. A value that fits neither turns the
-// column to plain float64. Keys and floats live in fixed-size chunks, so
-// growing never copies the whole column.
+// IEEE division rounds correctly). The integers are counted in a table
+// indexed by m − base while the table is no larger than the values it
+// replaces (at least 2^16, at most 2^22 entries): integer columns, codes and
+// measures with few decimals then take fixed memory however many rows come.
+// Beyond that each integer is kept as a 4-byte key m − base, and the column
+// returns to a table once enough rows make it the cheaper form. A value that
+// fits no integer coding turns the column to plain float64. Keys and floats
+// live in fixed-size chunks, so growing never copies the whole column.
 type numbers struct {
 	n      int
 	scale  int      // decimal digits of m
 	base   int64    // m = index or key + base
 	lo, hi int64    // range of m so far
-	counts []uint32 // counts[m-base], while the span fits denseSize
+	counts []uint32 // counts[m-base], in table mode
 	k32    [][]uint32
 	wide   [][]float64 // set once a value fits no integer coding
 }
 
 const (
 	chunkSize = 1 << 16
-	denseSize = 1 << 16
+	minTable  = 1 << 16
+	maxTable  = 1 << 22
 	maxScale  = 9
 )
 
@@ -83,12 +86,15 @@ func (s *numbers) store(m int64, scale int) bool {
 		s.recode(scale)
 	}
 	if s.n == 0 {
-		s.lo, s.hi, s.base = m, m, m-denseSize/2
-		s.counts = make([]uint32, denseSize)
+		s.lo, s.hi, s.base = m, m, m-minTable/2
+		s.counts = make([]uint32, minTable)
 	}
 	s.lo, s.hi = min(s.lo, m), max(s.hi, m)
-	if s.k32 == nil && (m < s.base || m-s.base >= denseSize) {
-		s.recode(s.scale) // re-centre the table, or move to keys
+	switch {
+	case s.k32 == nil && (m < s.base || m-s.base >= int64(len(s.counts))):
+		s.recode(s.scale) // widen or re-centre the table, or move to keys
+	case s.k32 != nil && s.n%chunkSize == 0 && tableSize(s.hi-s.lo, s.n) > 0:
+		s.recode(s.scale) // enough rows now to make the table cheaper
 	}
 	if s.k32 != nil {
 		s.k32 = appendChunked(s.k32, uint32(m-s.base))
@@ -149,15 +155,28 @@ func (s *numbers) recode(scale int) {
 	}
 	f := int64(pow10[scale-old.scale])
 	s.scale, s.lo, s.hi = scale, old.lo*f, old.hi*f
-	if span := s.hi - s.lo; span < denseSize {
-		s.base = s.lo - (denseSize-1-span)/2
-		s.counts = make([]uint32, denseSize)
+	if size := tableSize(s.hi-s.lo, old.n); size > 0 {
+		s.base = s.lo - (size-1-(s.hi-s.lo))/2
+		s.counts = make([]uint32, size)
 		old.each(func(m int64) { s.counts[m*f-s.base]++ })
 		return
 	}
 	s.base = math.MinInt32
 	s.k32 = [][]uint32{}
 	old.each(func(m int64) { s.k32 = appendChunked(s.k32, uint32(m*f-s.base)) })
+}
+
+// tableSize is the size of a count table for integers spanning span, if
+// one no larger than the n values it replaces (or the minimum) fits; else 0.
+func tableSize(span int64, n int) int64 {
+	size := int64(minTable)
+	for size <= span {
+		size *= 2
+	}
+	if size > maxTable || (size > minTable && size > int64(n)) {
+		return 0
+	}
+	return size
 }
 
 // each calls f with every stored integer (in no particular order).
