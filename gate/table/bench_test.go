@@ -3,7 +3,11 @@ package table
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // benchCSV is n rows of 20 mixed columns, like the gate benchmarks use.
@@ -67,4 +71,38 @@ func BenchmarkJSONL(b *testing.B) {
 			b.Fatal(r.Err())
 		}
 	}
+}
+
+func BenchmarkParquet(b *testing.B) {
+	rows := make([]parquetRow, 100000)
+	for i := range rows {
+		name, score := fmt.Sprintf("user%d", i), float64(i)/7
+		rows[i] = parquetRow{int64(i), &name, &score, i%2 == 0}
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[parquetRow](&buf)
+	if _, err := w.Write(rows); err != nil {
+		b.Fatal(err)
+	}
+	w.Close()
+	path := filepath.Join(b.TempDir(), "bench.parquet")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Open(path, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for r.Next() {
+			n++
+		}
+		if r.Err() != nil || n != len(rows) {
+			b.Fatal(n, r.Err())
+		}
+		r.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rows)), "ns/row")
 }
