@@ -107,6 +107,7 @@ func TestPullRefusesUnsafePaths(t *testing.T) {
 	cases := map[string]blob{
 		"title traversal": {mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "../evil"}, content: []byte("x")},
 		"absolute title":  {mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "/tmp/evil"}, content: []byte("x")},
+		"root as a file":  {mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "."}, content: []byte("x")},
 		"tar traversal": {mediaType: "application/vnd.mlc.dataset.layer.v1.tar", content: tarOf(t,
 			&tar.Header{Name: "ok.txt", Typeflag: tar.TypeReg, Mode: 0o644},
 			&tar.Header{Name: "../../evil", Typeflag: tar.TypeReg, Mode: 0o644})},
@@ -130,6 +131,26 @@ func TestPullRefusesUnsafePaths(t *testing.T) {
 			assertUntouched(t, dst)
 		})
 	}
+}
+
+func TestPullRefusesNegativeSize(t *testing.T) {
+	ref := layoutRef(t, "neg")
+	store, _ := Open(ref, Options{})
+	layer := blob{mediaType: "application/octet-stream", annotations: map[string]string{AnnotationTitle: "a"}, content: []byte("x")}
+	d := layer.descriptor()
+	if err := store.PutBlob(context.Background(), d, BytesOpener(layer.content)); err != nil {
+		t.Fatal(err)
+	}
+	d.Size = -5
+	m := manifestBytes(t, "application/vnd.test", nil, d)
+	if _, err := store.PutManifest(context.Background(), "neg", MediaTypeManifest, m); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "o")
+	if _, err := Pull(context.Background(), ref, dst, PullOptions{}); err == nil || !strings.Contains(err.Error(), "invalid size") {
+		t.Fatalf("pull of a layer with a negative size: %v", err)
+	}
+	assertUntouched(t, dst)
 }
 
 func TestPullTamperedBlobLayout(t *testing.T) {

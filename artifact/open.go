@@ -32,8 +32,15 @@ func Open(ref Ref, opts Options) (Store, error) {
 // exactly size bytes with the expected digest came through. Callers must
 // treat the content as untrusted until Read has returned io.EOF.
 func VerifyBlob(r io.Reader, digest v1.Hash, size int64) io.Reader {
+	if size < 0 {
+		return errReader{fmt.Errorf("blob %s: invalid size %d in its descriptor", digest, size)}
+	}
 	return &verifier{r: r, h: sha256.New(), want: digest, left: size}
 }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 type verifier struct {
 	r    io.Reader

@@ -69,8 +69,11 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
-	if len(x.files) == 0 {
+	if len(x.files) == 0 && opts.Only != "" {
 		return PullResult{}, fmt.Errorf("pull %s: nothing matches --only %q", ref, opts.Only)
+	}
+	if len(x.files) == 0 {
+		return PullResult{}, fmt.Errorf("pull %s: the artifact holds no files", ref)
 	}
 	if err := commit(); err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: moving files into %s: %w", ref, dir, err)

@@ -101,8 +101,8 @@ func (x *extractor) record(rel string) {
 // checkPath validates a slash path from a manifest or a tar entry.
 func (x *extractor) checkPath(name string) (string, error) {
 	clean := path.Clean(strings.TrimPrefix(name, "./"))
-	if name == "" || path.IsAbs(name) || !filepath.IsLocal(filepath.FromSlash(clean)) {
-		return "", fmt.Errorf("refusing path %q: absolute or outside the target directory", name)
+	if clean == "." || path.IsAbs(name) || !filepath.IsLocal(filepath.FromSlash(clean)) {
+		return "", fmt.Errorf("refusing path %q: empty, absolute or outside the target directory", name)
 	}
 	for dir := path.Dir(clean); dir != "."; dir = path.Dir(dir) {
 		if x.links[dir] {
@@ -186,14 +186,14 @@ func (x *extractor) untar(r io.Reader, gz bool) error {
 }
 
 func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) error {
-	if hdr.Typeflag == tar.TypeXGlobalHeader {
-		return nil
+	if hdr.Typeflag == tar.TypeXGlobalHeader || path.Clean(strings.TrimPrefix(hdr.Name, "./")) == "." {
+		return nil // the archive's own root, as `tar -C dir .` writes it
 	}
 	rel, err := x.checkPath(hdr.Name)
 	if err != nil {
 		return err
 	}
-	if rel == "." || !x.keep(rel) {
+	if !x.keep(rel) {
 		return nil
 	}
 	switch hdr.Typeflag {
