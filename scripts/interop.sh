@@ -91,7 +91,8 @@ digest_of() { sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\)$/\1/p' | tail -1; }
 
 data_ref=$("$mlc" push dataset data "$reg/ml/credit-data:v1")
 code_ref=$("$mlc" push code code "$reg/ml/credit-code:v1")
-model_ref=$("$mlc" push model model "$reg/ml/credit-model:v1" \
+printf '{"accuracy": 0.93, "auc": 0.88}\n' >metrics.json
+model_ref=$("$mlc" push model model "$reg/ml/credit-model:v1" --metrics metrics.json \
 	--from-dataset "$reg/ml/credit-data:v1" --from-code "$reg/ml/credit-code:v1" \
 	--param epochs=10 --param learning_rate=0.01 --key signer.key)
 
@@ -168,10 +169,11 @@ lineage_chain() {
 	"$mlc" lineage "$model_ref" --key signer.pub | tee lineage.txt
 	grep -q "dataset $reg/ml/credit-data@$(digest_of <<<"$data_ref")" lineage.txt
 	grep -q "code    $reg/ml/credit-code@$(digest_of <<<"$code_ref")" lineage.txt
+	grep -q "metrics: accuracy=0.93 auc=0.88" lineage.txt
 	grep -q "params: epochs=10 learning_rate=0.01" lineage.txt
 	"$mlc" lineage "$model_ref" --key signer.pub --json | grep -q '"attested": true'
 }
-check "mlc lineage prints model <- dataset, code with digests and params" lineage_chain
+check "mlc lineage prints model <- dataset, code with digests, metrics and params" lineage_chain
 check "mlc lineage rejects another key (exit 1)" fails "$mlc" lineage "$model_ref" --key other.pub
 check "cosign verify-attestation accepts mlc's SLSA provenance" \
 	"$cosign" verify-attestation --key signer.pub --insecure-ignore-tlog=true --type slsaprovenance1 "$model_ref"

@@ -2,6 +2,7 @@ package lineage
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -47,7 +48,10 @@ type Node struct {
 	Signed bool `json:"signed"`
 	// Attested is true when its provenance was verified; Inputs, Params,
 	// Builder and Invocation come from it.
-	Attested   bool              `json:"attested"`
+	Attested bool `json:"attested"`
+	// Metrics are the dev.mlc.metric.<name> annotations of the manifest
+	// (covered by its digest, so by the signature and provenance).
+	Metrics    map[string]string `json:"metrics,omitempty"`
 	Builder    string            `json:"builder,omitempty"`
 	Invocation string            `json:"invocation,omitempty"`
 	Params     map[string]string `json:"params,omitempty"`
@@ -62,16 +66,32 @@ type Opener func(ref string) (artifact.Store, error)
 // provenance. The root must carry a valid provenance; an input without any
 // is a leaf; an input whose provenance does not verify fails the trace.
 func Trace(ctx context.Context, st artifact.Store, digest v1.Hash, p sign.Policy, open Opener) (*Node, error) {
-	_, desc, err := st.Manifest(ctx, digest)
-	if err != nil {
-		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
-	}
 	prov, err := Read(ctx, st, digest, p)
 	if err != nil {
 		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
 	}
 	t := tracer{ctx: ctx, policy: p, open: open, seen: map[v1.Hash]bool{digest: true}}
-	return t.node(st, digest, roleOf(desc.ArtifactType), &prov, 0)
+	return t.node(st, digest, "", &prov, 0)
+}
+
+// metricsOf returns the metric annotations of a manifest, by metric name.
+func metricsOf(raw []byte) map[string]string {
+	var m struct {
+		Annotations map[string]string `json:"annotations"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	var out map[string]string
+	for k, v := range m.Annotations {
+		if name, ok := strings.CutPrefix(k, artifact.AnnotationMetricPfx); ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // roleOf names an artifact by the artifactType mlc pushed it with.
@@ -95,10 +115,18 @@ type tracer struct {
 }
 
 // node builds the node for digest in st; prov is its verified provenance,
-// nil when it has none.
+// nil when it has none. An empty role is taken from the artifactType.
 func (t *tracer) node(st artifact.Store, digest v1.Hash, role string, prov *Provenance, depth int) (*Node, error) {
 	n := &Node{Role: role, Ref: st.Location() + "@" + digest.String()}
-	_, err := sign.Verify(t.ctx, st, digest, t.policy)
+	raw, desc, err := st.Manifest(t.ctx, digest)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", role, n.Ref, err)
+	}
+	if n.Role == "" {
+		n.Role = roleOf(desc.ArtifactType)
+	}
+	n.Metrics = metricsOf(raw)
+	_, err = sign.Verify(t.ctx, st, digest, t.policy)
 	switch {
 	case err == nil:
 		n.Signed = true
@@ -160,8 +188,14 @@ func writeNode(w io.Writer, n *Node, indent string) error {
 		return err
 	}
 	detail := indent + strings.Repeat(" ", len([]rune(arrow))+8)
-	if len(n.Params) > 0 {
-		if _, err := fmt.Fprintf(w, "%sparams: %s\n", detail, formatParams(n.Params)); err != nil {
+	for _, kv := range []struct {
+		label  string
+		values map[string]string
+	}{{"metrics", n.Metrics}, {"params", n.Params}} {
+		if len(kv.values) == 0 {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "%s%s: %s\n", detail, kv.label, formatParams(kv.values)); err != nil {
 			return err
 		}
 	}
@@ -193,6 +227,7 @@ func status(n *Node) string {
 	return s
 }
 
+// formatParams prints k=v pairs sorted by key.
 func formatParams(p map[string]string) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {

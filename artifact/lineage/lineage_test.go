@@ -38,8 +38,9 @@ func newFixture(t *testing.T, st artifact.Store) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{
-		st:      st,
-		model:   signtest.PutArtifact(t, st, "model", "weights"),
+		st: st,
+		model: signtest.PutAnnotatedArtifact(t, st, "model", "weights",
+			map[string]string{artifact.AnnotationMetricPfx + "accuracy": "0.93", "org.opencontainers.image.revision": "abc"}),
 		dataset: signtest.PutArtifact(t, st, "dataset", "rows"),
 		code:    signtest.PutArtifact(t, st, "code", "train.py"),
 		signer:  s,
@@ -85,6 +86,7 @@ func TestTraceModelDatasetCode(t *testing.T) {
 		loc := st.Location()
 		want := &Node{
 			Role: "model", Ref: loc + "@" + f.model.String(), Signed: true, Attested: true,
+			Metrics: map[string]string{"accuracy": "0.93"},
 			Builder: f.provenance().Builder, Params: map[string]string{"epochs": "10", "lr": "0.01"},
 			Inputs: []*Node{
 				{Role: "code", Ref: loc + "@" + f.code.String()},
@@ -129,7 +131,7 @@ func TestTraceFollowsAttestedInputs(t *testing.T) {
 	}
 	for _, want := range []string{
 		"model   " + f.st.Location() + "@" + f.model.String() + " (unsigned, provenance verified)\n",
-		"        params: epochs=10 lr=0.01\n",
+		"        metrics: accuracy=0.93\n        params: epochs=10 lr=0.01\n",
 		"  ← dataset " + f.st.Location() + "@" + f.dataset.String() + " (unsigned, provenance verified)\n",
 		"    ← dataset " + f.st.Location() + "@" + raw.String() + " (unsigned)\n",
 		"  ← code    ",

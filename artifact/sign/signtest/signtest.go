@@ -96,6 +96,12 @@ func RemoteStore(t testing.TB, url, repo string) artifact.Store {
 // returns its manifest digest.
 func PutArtifact(t testing.TB, st artifact.Store, tag, content string) v1.Hash {
 	t.Helper()
+	return PutAnnotatedArtifact(t, st, tag, content, nil)
+}
+
+// PutAnnotatedArtifact is PutArtifact with manifest annotations.
+func PutAnnotatedArtifact(t testing.TB, st artifact.Store, tag, content string, annotations map[string]string) v1.Hash {
+	t.Helper()
 	ctx := context.Background()
 	cfg := []byte("{}")
 	cfgDesc := put(t, st, types.MediaType("application/vnd.oci.empty.v1+json"), cfg)
@@ -106,6 +112,9 @@ func PutArtifact(t testing.TB, st artifact.Store, tag, content string) v1.Hash {
 		"artifactType":  artifact.ArtifactTypeModel,
 		"config":        cfgDesc,
 		"layers":        []v1.Descriptor{layer},
+	}
+	if annotations != nil {
+		m["annotations"] = annotations
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
