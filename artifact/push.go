@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -293,7 +294,7 @@ func configBlob(k Kind, layers []layer, src sourceInfo, ref Ref) (layer, error) 
 		}
 		mt = MediaTypeModelConfig
 	}
-	d, size, err := v1.SHA256(strings.NewReader(string(raw)))
+	d, size, err := v1.SHA256(bytes.NewReader(raw))
 	if err != nil {
 		return layer{}, err
 	}
@@ -342,13 +343,15 @@ func modelPackConfig(layers []layer, src sourceInfo, ref Ref) ([]byte, error) {
 	return json.Marshal(cfg)
 }
 
-// modelName names a model after its reference: credit:v3 for
-// ghcr.io/acme/ml/credit:v3 and for oci:.mlc/store:credit:v3.
+// modelName names a model after its repository, credit for
+// ghcr.io/acme/ml/credit:v3 and for oci:.mlc/store:credit:v3. The tag is
+// left out so the same model has the same digest under every tag.
 func modelName(ref Ref) string {
 	if ref.IsLayout() {
-		return ref.Tag
+		name, _, _ := strings.Cut(ref.Tag, ":")
+		return name
 	}
-	return path.Base(ref.Repository) + ":" + ref.Tag
+	return path.Base(ref.Repository)
 }
 
 // manifestJSON builds the OCI 1.1 artifact manifest.

@@ -260,6 +260,12 @@ func TestPushModelUsesModelPack(t *testing.T) {
 	if cfg.Config.Format != "safetensors" || cfg.ModelFS.Type != "layers" || len(cfg.ModelFS.DiffIDs) != len(m.Layers) {
 		t.Errorf("ModelPack config %+v", cfg)
 	}
+	// Content addressing: the same model under another tag is the same
+	// manifest.
+	other, err := Push(ctx, src, reg.ref(t, "ml/model:candidate"), PushOptions{Options: testOptions(), Kind: KindModel})
+	if err != nil || other.Ref != res.Ref {
+		t.Errorf("push under another tag gave %s (%v), want %s", other.Ref, err, res.Ref)
+	}
 
 	// --only model fetches the weights and their config, not the card.
 	dst := filepath.Join(t.TempDir(), "w")
