@@ -39,6 +39,7 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 		Source:     b.sourceFiles(),
 		MLCVersion: version.Version,
 		Registry:   s.Registry,
+		Repository: s.Repository,
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
 	}
 	if s.MLC != nil && s.MLC.Version != "" {

@@ -7,6 +7,7 @@ package compiler
 type Spec struct {
 	Name         string                  `json:"name"`
 	Registry     string                  `json:"registry"`
+	Repository   string                  `json:"repository,omitempty"`
 	MLC          *MLCPin                 `json:"mlc,omitempty"`
 	Runners      *Runners                `json:"runners,omitempty"`
 	Triggers     *Triggers               `json:"triggers,omitempty"`

@@ -19,6 +19,7 @@ type Pipeline struct {
 	MLCVersion string // version of mlc that compiled this; jobs install the same one
 	MLCImage   string // container image of mlc for container engines (Tekton, Argo)
 	Registry   string // OCI registry (or oci: layout) artifacts are pushed to
+	Repository string // git URL Kubernetes engines clone the source from ("" when not given)
 	Runners    Runners
 	Workflows  []*Workflow // sorted by Name
 }
