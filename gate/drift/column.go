@@ -11,10 +11,10 @@ import (
 // column is one column of both datasets, ready to test: the distribution
 // of a numeric column, the value counts of a categorical one.
 type column struct {
-	numeric      bool
-	ref, cur     stats.Sample    // numeric columns only
-	refN, curN   int             // values kept (nulls, NaN and ±Inf dropped)
-	refCat, curC map[string]*int // categorical columns only
+	numeric          bool
+	ref, cur         stats.Sample    // numeric columns only
+	refN, curN       int             // values kept (nulls, NaN and ±Inf dropped)
+	refCats, curCats map[string]*int // categorical columns only
 }
 
 // newColumn prepares a column; buf's memory is reused for the sorted
@@ -30,7 +30,7 @@ func newColumn(ref, cur *sample, buf *buffers) *column {
 	}
 	ref.asCategories()
 	cur.asCategories()
-	c.refCat, c.curC = ref.cats, cur.cats
+	c.refCats, c.curCats = ref.cats, cur.cats
 	c.refN, c.curN = ref.size(), cur.size()
 	return c
 }
@@ -45,9 +45,9 @@ type buffers struct {
 // distinct is the number of distinct values over both datasets.
 func (c *column) distinct() int {
 	if !c.numeric {
-		n := len(c.refCat)
-		for k := range c.curC {
-			if _, ok := c.refCat[k]; !ok {
+		n := len(c.refCats)
+		for k := range c.curCats {
+			if _, ok := c.refCats[k]; !ok {
 				n++
 			}
 		}
@@ -63,19 +63,19 @@ func (c *column) distinct() int {
 // point, as Python's sorted()).
 func (c *column) valueCounts() (ref, cur []float64) {
 	if !c.numeric {
-		keys := make([]string, 0, len(c.refCat)+len(c.curC))
-		for k := range c.refCat {
+		keys := make([]string, 0, len(c.refCats)+len(c.curCats))
+		for k := range c.refCats {
 			keys = append(keys, k)
 		}
-		for k := range c.curC {
-			if _, ok := c.refCat[k]; !ok {
+		for k := range c.curCats {
+			if _, ok := c.refCats[k]; !ok {
 				keys = append(keys, k)
 			}
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			ref = append(ref, float64(deref(c.refCat[k])))
-			cur = append(cur, float64(deref(c.curC[k])))
+			ref = append(ref, float64(deref(c.refCats[k])))
+			cur = append(cur, float64(deref(c.curCats[k])))
 		}
 		return ref, cur
 	}

@@ -39,9 +39,12 @@ type ColumnResult struct {
 	Score     float64 `json:"score"` // p-value for ks, chisquare, ztest; distance otherwise
 	Threshold float64 `json:"threshold"`
 	Drifted   bool    `json:"drifted"`
-	Reference int     `json:"reference_values"` // values tested (nulls, NaN, Inf dropped)
+	Reference int     `json:"reference_values"` // values tested
 	Current   int     `json:"current_values"`
-	Distinct  int     `json:"distinct_values"`
+	// Missing values (null, NaN, ±Inf), dropped before testing.
+	ReferenceMissing int `json:"reference_missing"`
+	CurrentMissing   int `json:"current_missing"`
+	Distinct         int `json:"distinct_values"`
 }
 
 // Result is the dataset verdict.
@@ -118,7 +121,8 @@ func Compare(ref, cur *table.Reader, opt Options) (*Result, error) {
 // testColumn picks the column's test and runs it.
 func testColumn(name string, ref, cur *sample, opt Options, buf *buffers) (ColumnResult, error) {
 	c := newColumn(ref, cur, buf)
-	r := ColumnResult{Column: name, Type: "categorical", Reference: c.refN, Current: c.curN}
+	r := ColumnResult{Column: name, Type: "categorical", Reference: c.refN, Current: c.curN,
+		ReferenceMissing: ref.dropped, CurrentMissing: cur.dropped}
 	if c.numeric {
 		r.Type = "numeric"
 	}

@@ -230,8 +230,9 @@ func TestNonFiniteAndMixedColumns(t *testing.T) {
 		t.Errorf("compared %d columns, not compared %v; want x and y compared, z not", len(res.Columns), res.NotCompared)
 	}
 	x, y := res.Columns[0], res.Columns[1]
-	if x.Type != "numeric" || x.Reference != 2 || x.Current != 2 || x.Method != ZTest || x.Score != 1 {
-		t.Errorf("x: %+v; want numeric, 2 and 2 values, identical (ztest p = 1)", x)
+	if x.Type != "numeric" || x.Reference != 2 || x.Current != 2 || x.ReferenceMissing != 2 || x.CurrentMissing != 1 ||
+		x.Method != ZTest || x.Score != 1 {
+		t.Errorf("x: %+v; want numeric, 2 and 2 values (2 and 1 missing), identical (ztest p = 1)", x)
 	}
 	if y.Type != "categorical" || y.Distinct != 3 || y.Method != ChiSquare {
 		t.Errorf("y: %+v; want categorical with 3 distinct values (1.5, a, b) tested by chisquare", y)
