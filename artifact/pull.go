@@ -64,7 +64,7 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 		return PullResult{}, err
 	}
 	defer os.RemoveAll(stage) // a no-op once committed
-	x := &extractor{root: stage, keep: keep, links: map[string]bool{}, seen: map[string]bool{}, dirs: map[string]bool{}}
+	x := newExtractor(stage, keep)
 	n, err := fetchLayers(ctx, store, layers, x, opts.Options)
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)

@@ -90,6 +90,10 @@ type extractor struct {
 	dirs  map[string]bool // directories known to exist
 }
 
+func newExtractor(root string, keep func(string) bool) *extractor {
+	return &extractor{root: root, keep: keep, links: map[string]bool{}, seen: map[string]bool{}, dirs: map[string]bool{}}
+}
+
 // record notes a written path (a retried layer writes its files again).
 func (x *extractor) record(rel string) {
 	if !x.seen[rel] {
