@@ -15,7 +15,10 @@ import (
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
 // writeTree creates files (slash path → content) under dir.
@@ -365,5 +368,33 @@ func TestReadAnnotationsAndMetrics(t *testing.T) {
 	writeTree(t, dir, map[string][]byte{"bad.json": []byte(`{"accuracy": "high"}`)})
 	if _, err := ReadMetrics(filepath.Join(dir, "bad.json")); err == nil || !strings.Contains(err.Error(), "accuracy") {
 		t.Errorf("non-numeric metric: %v", err)
+	}
+}
+
+// Deploy jobs promote the application image too: a multi-platform index
+// must be re-tagged as it is.
+func TestPromoteImageIndex(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	idx, err := random.Index(64, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag, err := name.NewTag(reg.host + "/app/web:build-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := remote.WriteIndex(tag, idx); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := idx.Digest()
+	src := reg.ref(t, "app/web@"+d.String())
+	if _, err := Promote(ctx, src, "production", testOptions()); err != nil {
+		t.Fatal(err)
+	}
+	store, _ := Open(src, testOptions())
+	got, err := store.Resolve(ctx, "production")
+	if err != nil || got.Digest != d || got.MediaType != MediaTypeIndex {
+		t.Errorf("production → %s %s (%v), want the index %s", got.Digest, got.MediaType, err, d)
 	}
 }

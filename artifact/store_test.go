@@ -138,3 +138,34 @@ func TestLayoutIndexIsAtomicAndReadable(t *testing.T) {
 		}
 	}
 }
+
+// Parallel pushes to one layout (here goroutines with their own Store,
+// as separate processes would have) keep every tag.
+func TestLayoutConcurrentTags(t *testing.T) {
+	ref := layoutRef(t, "x")
+	cfg := emptyConfigBlob()
+	done := make(chan error)
+	for i := range 8 {
+		go func() {
+			s, _ := Open(ref, Options{})
+			if err := s.PutBlob(context.Background(), cfg.descriptor(), BytesOpener(cfg.content)); err != nil {
+				done <- err
+				return
+			}
+			m := manifestBytes(t, "application/vnd.test."+string(rune('a'+i)), nil, cfg.descriptor())
+			_, err := s.PutManifest(context.Background(), "t"+string(rune('a'+i)), MediaTypeManifest, m)
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, _ := Open(ref, Options{})
+	for i := range 8 {
+		if _, err := s.Resolve(context.Background(), "t"+string(rune('a'+i))); err != nil {
+			t.Errorf("tag lost: %v", err)
+		}
+	}
+}

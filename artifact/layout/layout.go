@@ -184,6 +184,11 @@ func (s *Store) PutManifest(ctx context.Context, tag string, mediaType string, r
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	unlock, err := s.lockIndex()
+	if err != nil {
+		return v1.Descriptor{}, fmt.Errorf("locking %s: %w", s.Location(), err)
+	}
+	defer unlock()
 	idx, err := s.readIndex()
 	if err != nil {
 		return v1.Descriptor{}, err
