@@ -1,0 +1,100 @@
+package runner
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/sigstore/cosign/v2/pkg/cosign"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// What a local run puts in place of the services a CI system provides.
+
+// buildImage stands in for a container build: without a Docker engine, the
+// build context (which the job's earlier step filled with the model) is
+// pushed as an OCI artifact under the image's reference, so later jobs
+// promote, sign and verify the same digest as they would an image.
+func (r *run) buildImage(b *ir.ImageBuild, e *env) (*process, error) {
+	if b == nil {
+		return nil, fmt.Errorf("build-image step without a build")
+	}
+	ref, err := e.expand([]string{b.Ref})
+	if err != nil {
+		return nil, err
+	}
+	ctxDir := filepath.Join(r.root, filepath.FromSlash(b.Context))
+	return &process{
+		argv: []string{r.opts.MLC, "push", "code", ctxDir, ref[0], "--cache-dir", filepath.Join(r.specDir, ".mlc", "cache")},
+		dir:  r.root,
+		env:  e.list(),
+	}, nil
+}
+
+// trigger reports the workflow a step would start: a local run does not
+// start another run by itself.
+func (r *run) trigger(job, workflow string, log *os.File) {
+	msg := fmt.Sprintf("would start workflow %s (local runs do not chain workflows): mlc run %s --workflow %s", workflow, relOr(mustWd(), r.specDir), shortName(r.opts.Pipeline, workflow))
+	fmt.Fprintln(log, "== trigger: "+msg)
+	r.progress.note(job, msg)
+}
+
+func mustWd() string {
+	wd, _ := os.Getwd()
+	return wd
+}
+
+// keyPair is the run's ephemeral cosign key pair: local runs never sign
+// with the host's keys, and verify steps check against this public key.
+type keyPair struct {
+	private, public []byte
+	password        string
+}
+
+// ensureKeys loads the key pair in dir, or generates one there; a resumed
+// run keeps its keys, so its earlier signatures still verify.
+func ensureKeys(dir string) (keyPair, error) {
+	priv, errPriv := os.ReadFile(filepath.Join(dir, "cosign.key"))
+	pub, errPub := os.ReadFile(filepath.Join(dir, "cosign.pub"))
+	pass, errPass := os.ReadFile(filepath.Join(dir, "password"))
+	if errPriv == nil && errPub == nil && errPass == nil {
+		return keyPair{private: priv, public: pub, password: string(pass)}, nil
+	}
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return keyPair{}, err
+	}
+	password := hex.EncodeToString(b)
+	keys, err := cosign.GenerateKeyPair(func(bool) ([]byte, error) { return []byte(password), nil })
+	if err != nil {
+		return keyPair{}, fmt.Errorf("generating the run's signing key: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return keyPair{}, err
+	}
+	for name, data := range map[string][]byte{"cosign.key": keys.PrivateBytes, "password": []byte(password), "cosign.pub": keys.PublicBytes} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			return keyPair{}, err
+		}
+	}
+	return keyPair{private: keys.PrivateBytes, public: keys.PublicBytes, password: password}, nil
+}
+
+// gitRevision is the commit checked out at dir, or "" outside git.
+func gitRevision(dir string) string { return git(dir, "rev-parse", "HEAD") }
+
+// gitBranch is the branch checked out at dir, or "" outside git.
+func gitBranch(dir string) string { return git(dir, "rev-parse", "--abbrev-ref", "HEAD") }
+
+func git(dir string, args ...string) string {
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}

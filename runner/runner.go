@@ -1,0 +1,332 @@
+// Package runner executes a compiled workflow on this machine: its jobs as
+// host processes in dependency order, independent jobs in parallel, with
+// the pipeline's registry replaced by an OCI layout in the spec directory.
+// It is what `mlc run` does, and what lets a newcomer see a whole delivery
+// pipeline work before they own a cluster.
+//
+// Every run leaves .mlc/runs/<id>/ behind: a log per job, each step's
+// outputs, the run's ephemeral signing keys and record.json, which a later
+// run resumes from.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Options configure a run.
+type Options struct {
+	Pipeline *ir.Pipeline
+	// Workflow is "delivery", "monitor" or "ci", or a full workflow name.
+	Workflow string
+	// SpecDir is the directory holding pipeline.cue.
+	SpecDir string
+	// MLC is the mlc binary that mlc steps run.
+	MLC string
+	// Jobs bounds how many jobs run at once (at least 1).
+	Jobs int
+	// Approve lists environments approved in advance.
+	Approve []string
+	// Prompt asks a person a yes/no question; nil when nobody can answer
+	// (no terminal), so approvals not given by Approve fail.
+	Prompt func(question string) (bool, error)
+	// Offline makes mlc fetch read Fixtures instead of the network.
+	Offline  bool
+	Fixtures string
+	// Resume is the ID of an earlier run to continue.
+	Resume string
+	// Out receives progress lines and the summary.
+	Out io.Writer
+	// LookupEnv reads the host environment (secrets, PATH, HOME).
+	LookupEnv func(string) (string, bool)
+	// KillGrace is how long a cancelled step has between SIGTERM and SIGKILL.
+	KillGrace time.Duration
+}
+
+// ErrFailed is returned (wrapped) when the run ended with a failed job.
+var ErrFailed = errors.New("run failed")
+
+// ErrInterrupted is returned (wrapped) when ctx ended the run early.
+var ErrInterrupted = errors.New("run interrupted")
+
+// run is one execution of a workflow.
+type run struct {
+	opts     Options
+	wf       *ir.Workflow
+	root     string // workspace: the repository root step directories are relative to
+	specDir  string
+	dir      string // .mlc/runs/<id>
+	store    string // the registry every ref resolves against
+	revision string
+	keys     keyPair
+	provided map[string]string // secrets the run supplies itself
+	previous map[string]*JobRecord
+	journal  *journal
+	progress *progress
+	done     map[string]chan struct{}
+	slots    chan struct{}
+	promptMu sync.Mutex
+}
+
+// Run executes the workflow Options name and returns its record. Bad
+// options or a missing secret are errors before anything runs; a failed
+// job is ErrFailed, an interrupted run ErrInterrupted, both with the record.
+func Run(ctx context.Context, opts Options) (*Record, error) {
+	r, err := prepare(opts)
+	if err != nil {
+		return nil, err
+	}
+	sink, err := r.startAlertSink()
+	if err != nil {
+		return nil, err
+	}
+	defer sink.close()
+	r.header()
+
+	var wg sync.WaitGroup
+	for _, j := range r.wf.Jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(r.done[j.ID])
+			r.runJob(ctx, j)
+		}()
+	}
+	wg.Wait()
+	return r.finish(ctx)
+}
+
+// prepare checks the options and lays out the run directory.
+func prepare(opts Options) (*run, error) {
+	if opts.Jobs < 1 {
+		opts.Jobs = 1
+	}
+	if opts.KillGrace == 0 {
+		opts.KillGrace = 5 * time.Second
+	}
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = os.LookupEnv
+	}
+	wf, err := selectWorkflow(opts.Pipeline, opts.Workflow)
+	if err != nil {
+		return nil, err
+	}
+	specDir, err := filepath.Abs(opts.SpecDir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := workspaceRoot(specDir, opts.Pipeline.SpecDir)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Offline && opts.Fixtures == "" {
+		return nil, errors.New("--offline needs --fixtures DIR: the directory holding each dataset's files (docs/adapters.md)")
+	}
+	if opts.Fixtures != "" {
+		if opts.Fixtures, err = filepath.Abs(opts.Fixtures); err != nil {
+			return nil, err
+		}
+		if st, err := os.Stat(opts.Fixtures); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("--fixtures %s: not a directory", opts.Fixtures)
+		}
+	}
+	r := &run{
+		opts:     opts,
+		wf:       wf,
+		root:     root,
+		specDir:  specDir,
+		store:    "oci:" + filepath.Join(specDir, ".mlc", "store"),
+		revision: gitRevision(specDir),
+		done:     map[string]chan struct{}{},
+		slots:    make(chan struct{}, opts.Jobs),
+		previous: map[string]*JobRecord{},
+	}
+	for _, j := range wf.Jobs {
+		r.done[j.ID] = make(chan struct{})
+	}
+	runsDir := filepath.Join(specDir, ".mlc", "runs")
+	id := opts.Resume
+	if id != "" {
+		prev, err := loadRecord(runsDir, id)
+		if err != nil {
+			return nil, err
+		}
+		if prev.Workflow != wf.Name {
+			return nil, fmt.Errorf("run %s ran workflow %s, not %s: pass --workflow %s to resume it", id, prev.Workflow, wf.Name, shortName(opts.Pipeline, prev.Workflow))
+		}
+		for _, jr := range prev.Jobs {
+			r.previous[jr.ID] = jr
+		}
+	} else {
+		id = newRunID()
+	}
+	if r.revision == "" {
+		r.revision = "run-" + id
+	}
+	r.dir = filepath.Join(runsDir, id)
+	if err := os.MkdirAll(filepath.Join(r.dir, "outputs"), 0o755); err != nil {
+		return nil, err
+	}
+	if r.keys, err = ensureKeys(filepath.Join(r.dir, "keys")); err != nil {
+		return nil, err
+	}
+	r.provided = r.suppliedSecrets()
+	if err := r.checkSecrets(); err != nil {
+		return nil, err
+	}
+	rec := &Record{
+		ID: id, Pipeline: opts.Pipeline.Name, Workflow: wf.Name, SpecDir: specDir,
+		Revision: r.revision, Registry: r.store, Offline: opts.Offline, Approved: opts.Approve,
+		Status: StatusRunning, Started: time.Now().UTC(),
+	}
+	for _, j := range wf.Jobs {
+		rec.Jobs = append(rec.Jobs, &JobRecord{ID: j.ID, Name: j.Name, Image: j.Image, Status: StatusPending})
+	}
+	r.journal = newJournal(r.dir, rec)
+	if err := r.journal.update(func(*Record) {}); err != nil {
+		return nil, err
+	}
+	r.progress = newProgress(opts.Out, wf.Jobs)
+	return r, nil
+}
+
+// selectWorkflow finds the workflow by short ("delivery") or full name.
+func selectWorkflow(p *ir.Pipeline, name string) (*ir.Workflow, error) {
+	if name == "" {
+		name = "delivery"
+	}
+	var names []string
+	for _, w := range p.Workflows {
+		if w.Name == name || w.Name == p.Name+"-"+name {
+			return w, nil
+		}
+		names = append(names, shortName(p, w.Name))
+	}
+	return nil, fmt.Errorf("pipeline %s has no workflow %q: choose one of %s", p.Name, name, strings.Join(names, ", "))
+}
+
+func shortName(p *ir.Pipeline, workflow string) string {
+	return strings.TrimPrefix(workflow, p.Name+"-")
+}
+
+// workspaceRoot is the directory step directories are relative to: the
+// spec directory with the IR's SpecDir (relative to the repository root)
+// taken off its end.
+func workspaceRoot(specDir, rel string) (string, error) {
+	if rel == "" || rel == "." {
+		return specDir, nil
+	}
+	rel = filepath.FromSlash(rel)
+	if !strings.HasSuffix(specDir, string(filepath.Separator)+rel) {
+		return "", fmt.Errorf("spec directory %s does not end in %s, the directory the pipeline was compiled for", specDir, rel)
+	}
+	return strings.TrimSuffix(specDir, string(filepath.Separator)+rel), nil
+}
+
+// newRunID is sortable by start time and unique across parallel runs.
+func newRunID() string {
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	return time.Now().UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b)
+}
+
+// finish runs the failure steps when a job failed, closes the record and
+// prints the summary.
+func (r *run) finish(ctx context.Context) (*Record, error) {
+	var failed, cancelled int
+	for _, j := range r.wf.Jobs {
+		switch r.journal.job(j.ID).Status {
+		case StatusFailed:
+			failed++
+		case StatusCancelled:
+			cancelled++
+		}
+	}
+	status := StatusSucceeded
+	switch {
+	case ctx.Err() != nil || cancelled > 0:
+		status = StatusCancelled
+	case failed > 0:
+		status = StatusFailed
+		r.runOnFailure(ctx)
+	}
+	var rec Record
+	err := r.journal.update(func(rc *Record) {
+		rc.Status = status
+		rc.Finished = time.Now().UTC()
+		rec = *rc
+	})
+	r.progress.summary(&rec, r.relDir())
+	if err != nil {
+		return &rec, err
+	}
+	switch status {
+	case StatusFailed:
+		return &rec, fmt.Errorf("%w: %d job(s) failed; logs in %s", ErrFailed, failed, r.relDir())
+	case StatusCancelled:
+		return &rec, fmt.Errorf("%w: resume with --resume %s", ErrInterrupted, rec.ID)
+	}
+	return &rec, nil
+}
+
+// runOnFailure runs the workflow's alert steps as one extra job.
+func (r *run) runOnFailure(ctx context.Context) {
+	if len(r.wf.OnFailure) == 0 || ctx.Err() != nil {
+		return
+	}
+	j := &ir.Job{ID: "on-failure", Name: "Alert on failure", Steps: r.wf.OnFailure}
+	for _, st := range j.Steps {
+		j.Secrets = append(j.Secrets, st.Secrets...)
+	}
+	jr := &JobRecord{ID: j.ID, Name: j.Name, Status: StatusPending}
+	_ = r.journal.update(func(rc *Record) { rc.OnFailure = jr; r.journal.jobs[j.ID] = jr })
+	r.progress.register(j.ID)
+	r.execute(ctx, j, map[string]string{}, "")
+}
+
+// relDir is the run directory as the user would type it.
+func (r *run) relDir() string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, r.dir); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return r.dir
+}
+
+// header says what the run is and what differs from a CI run.
+func (r *run) header() {
+	out := r.opts.Out
+	if out == nil {
+		return
+	}
+	rec := r.journal.rec
+	fmt.Fprintf(out, "mlc run: workflow %s, run %s, revision %s, %d jobs, up to %d at a time\n",
+		rec.Workflow, rec.ID, shortRevision(rec.Revision), len(r.wf.Jobs), r.opts.Jobs)
+	fmt.Fprintf(out, "  steps run as host processes with a clean environment; container images are recorded, not used\n")
+	fmt.Fprintf(out, "  registry: %s (local OCI layout); signing: ephemeral key %s\n", relOr(mustWd(), strings.TrimPrefix(r.store, "oci:")), filepath.Join(r.relDir(), "keys", "cosign.pub"))
+	if r.opts.Offline {
+		fmt.Fprintf(out, "  offline: data from %s\n", relOr(mustWd(), r.opts.Fixtures))
+	}
+	if len(r.previous) > 0 {
+		fmt.Fprintf(out, "  resuming: jobs whose inputs and outputs are unchanged are reused\n")
+	}
+}
+
+func shortRevision(rev string) string {
+	if len(rev) == 40 {
+		return rev[:12]
+	}
+	return rev
+}

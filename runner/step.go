@@ -1,0 +1,160 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// step runs one step and returns its exit code and the key=value outputs
+// it wrote to $MLC_OUTPUT.
+func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, inputs map[string]string, log *os.File) (int, map[string]string, error) {
+	outFile := filepath.Join(r.dir, "outputs", j.ID, st.ID+".env")
+	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
+		return -1, nil, err
+	}
+	if err := os.Remove(outFile); err != nil && !os.IsNotExist(err) {
+		return -1, nil, err
+	}
+	e, err := r.stepEnv(j, st, inputs, outFile)
+	if err != nil {
+		fmt.Fprintf(log, "== step %s: %v\n", st.ID, err)
+		return -1, nil, err
+	}
+	if st.Kind == ir.StepTrigger {
+		r.trigger(j.ID, st.Trigger, log)
+		return 0, nil, nil
+	}
+	p, err := r.command(st, e)
+	if err != nil {
+		fmt.Fprintf(log, "== step %s: %v\n", st.ID, err)
+		return -1, nil, err
+	}
+	if st.Kind == ir.StepBuildImage {
+		r.progress.note(j.ID, "no Docker engine: the build context is pushed as an OCI artifact, not built into an image")
+	}
+	fmt.Fprintf(log, "== step %s (%s) in %s\n$ %s\n", st.ID, st.Kind, relOr(r.root, p.dir), ir.ShellWords(p.argv))
+	code, err := p.run(ctx, log, r.opts.KillGrace)
+	outs, readErr := readOutputs(outFile)
+	if err == nil && readErr != nil {
+		err = readErr
+	}
+	return code, outs, err
+}
+
+// stepEnv is the step's whole environment: nothing of the host's but PATH
+// and HOME, then the run's MLC_* variables, the job's env, its inputs, the
+// step's env and the step's secrets, later ones winning.
+func (r *run) stepEnv(j *ir.Job, st ir.Step, inputs map[string]string, outFile string) (*env, error) {
+	e := newEnv()
+	for _, name := range []string{"PATH", "HOME"} {
+		if v, ok := r.opts.LookupEnv(name); ok {
+			e.set(name, v)
+		}
+	}
+	for _, v := range j.Env {
+		val, err := inputValue(v, inputs)
+		if err != nil {
+			return nil, err
+		}
+		e.set(v.Name, val)
+	}
+	for k, v := range r.runtimeEnv() {
+		e.set(k, v)
+	}
+	e.set("MLC_OUTPUT", outFile)
+	for _, in := range j.Inputs {
+		e.set(in.Env, inputs[in.Name])
+	}
+	for _, v := range st.Env {
+		val, err := inputValue(v, inputs)
+		if err != nil {
+			return nil, err
+		}
+		e.set(v.Name, val)
+	}
+	for _, name := range st.Secrets {
+		if v, ok := r.secret(name); ok {
+			e.setSecret(name, v)
+		}
+	}
+	return e, nil
+}
+
+// runtimeEnv are the variables every step of a local run gets.
+func (r *run) runtimeEnv() map[string]string {
+	vars := map[string]string{
+		"MLC_RUN_ID":     r.journal.rec.ID,
+		"MLC_REVISION":   r.revision,
+		"MLC_REGISTRY":   r.store, // forced: nothing needs a registry server
+		"MLC_SPEC_DIR":   r.specDir,
+		"MLC_WORKSPACE":  r.root,
+		"MLC_COSIGN_PUB": string(r.keys.public),
+		// Python's bytecode caches go to the run, not into the workspace
+		// (and from there into pushed code artifacts).
+		"PYTHONPYCACHEPREFIX": filepath.Join(r.dir, "pycache"),
+	}
+	if r.opts.Offline {
+		vars["MLC_OFFLINE"] = "true"
+		vars["MLC_FIXTURES"] = r.opts.Fixtures
+	}
+	return vars
+}
+
+// command is the process a step runs: mlc itself with argv, a script in
+// sh -ec, or the local stand-in for an image build.
+func (r *run) command(st ir.Step, e *env) (*process, error) {
+	dir := filepath.Join(r.root, filepath.FromSlash(st.Dir))
+	switch st.Kind {
+	case ir.StepMLC:
+		args, err := e.expand(st.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &process{argv: append([]string{r.opts.MLC}, args...), dir: dir, env: e.list()}, nil
+	case ir.StepScript:
+		return &process{argv: []string{"sh", "-ec", st.Script}, dir: dir, env: e.list()}, nil
+	case ir.StepBuildImage:
+		return r.buildImage(st.Build, e)
+	}
+	return nil, fmt.Errorf("step kind %q is not supported by local runs", st.Kind)
+}
+
+// readOutputs parses the key=value lines a step appended to $MLC_OUTPUT.
+func readOutputs(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	outs := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("$MLC_OUTPUT line %d is %q: want key=value", n, line)
+		}
+		outs[k] = v
+	}
+	return outs, sc.Err()
+}
+
+// relOr is path relative to base, or path itself when it is outside.
+func relOr(base, path string) string {
+	if rel, err := filepath.Rel(base, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return path
+}
