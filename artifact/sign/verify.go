@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/sigstore/cosign/v2/cmd/cosign/cli/fulcio"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	"github.com/sigstore/cosign/v2/pkg/oci"
 	"github.com/sigstore/cosign/v2/pkg/types"
@@ -39,6 +38,12 @@ type Policy struct {
 	// IgnoreTlog accepts signatures without a Rekor inclusion proof (the
 	// offline mode, cosign's --insecure-ignore-tlog).
 	IgnoreTlog bool
+	// IgnoreSCT accepts Fulcio certificates without a certificate
+	// transparency proof (cosign's --insecure-ignore-sct).
+	IgnoreSCT bool
+	// TrustedRoot is a Sigstore trusted_root.json (a private Sigstore, or
+	// offline use); empty means Sigstore's public instance through TUF.
+	TrustedRoot string
 }
 
 // Verified is one signature that passed.
@@ -90,41 +95,49 @@ func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([
 		return nil, fmt.Errorf("%w: %s@%s has no signatures (no %s tag, no Sigstore bundle referrer)",
 			ErrUnsigned, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
 	}
-	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s is valid for this key and digest: %s",
+	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s passes: %s",
 		ErrNotVerified, len(fails), st.Location(), digest, strings.Join(fails, "; "))
 }
 
-// checkOpts turns the policy into cosign's options. The Sigstore trust
-// root (TUF, cached) is loaded only when a transparency log or Fulcio
-// certificate must be checked, so key-based offline verification never
-// touches the network.
+// checkOpts turns the policy into cosign's options.
 func (p Policy) checkOpts(ctx context.Context) (*cosign.CheckOpts, error) {
-	co := &cosign.CheckOpts{SigVerifier: p.Key, IgnoreTlog: p.IgnoreTlog, IgnoreSCT: p.Key != nil}
+	co := &cosign.CheckOpts{SigVerifier: p.Key, IgnoreTlog: p.IgnoreTlog, IgnoreSCT: p.Key != nil || p.IgnoreSCT}
 	if p.Key == nil {
 		if p.Identity == "" && p.IdentityRegexp == "" || p.Issuer == "" && p.IssuerRegexp == "" {
 			return nil, errors.New("keyless verification needs --certificate-identity(-regexp) and --certificate-oidc-issuer(-regexp); or pass --key")
 		}
 		co.Identities = []cosign.Identity{{Subject: p.Identity, SubjectRegExp: p.IdentityRegexp, Issuer: p.Issuer, IssuerRegExp: p.IssuerRegexp}}
 	}
-	if p.Key != nil && p.IgnoreTlog {
+	tm, err := p.trustedMaterial()
+	if err != nil {
+		return nil, err
+	}
+	co.TrustedMaterial = tm
+	return co, nil
+}
+
+// trustedMaterial is what certificates, SCTs and log entries are checked
+// against: the --trusted-root file, else Sigstore's public trust root (TUF,
+// network or cache) when a certificate or a log entry must be checked. A
+// key with no log needs none, so offline key verification never touches
+// the network.
+func (p Policy) trustedMaterial() (root.TrustedMaterial, error) {
+	switch {
+	case p.TrustedRoot != "":
+		tr, err := root.NewTrustedRootFromPath(p.TrustedRoot)
+		if err != nil {
+			return nil, fmt.Errorf("trusted root %s: %w", p.TrustedRoot, err)
+		}
+		return tr, nil
+	case p.Key != nil && p.IgnoreTlog:
 		// sigstore-go wants trusted material even when the key is all we trust.
-		co.TrustedMaterial = &root.BaseTrustedMaterial{}
-		return co, nil
+		return &root.BaseTrustedMaterial{}, nil
 	}
 	tm, err := cosign.TrustedRoot()
 	if err != nil {
-		return nil, fmt.Errorf("loading the Sigstore trust root (TUF) to check the transparency log: %w (offline, verify with --key and --insecure-ignore-tlog)", err)
+		return nil, fmt.Errorf("loading the Sigstore trust root (TUF): %w (offline, verify with --key and --insecure-ignore-tlog, or pass --trusted-root)", err)
 	}
-	co.TrustedMaterial = tm
-	if p.Key == nil {
-		if co.RootCerts, err = fulcio.GetRoots(); err != nil {
-			return nil, err
-		}
-		if co.IntermediateCerts, err = fulcio.GetIntermediates(); err != nil {
-			return nil, err
-		}
-	}
-	return co, nil
+	return tm, nil
 }
 
 // certIdentity is the subject of a keyless signature's certificate.

@@ -213,7 +213,8 @@ type policyFlags struct {
 	fs                            *pflag.FlagSet
 	key, identity, identityRegexp string
 	issuer, issuerRegexp          string
-	ignoreTlog                    bool
+	trustedRoot                   string
+	ignoreTlog, ignoreSCT         bool
 }
 
 func addPolicyFlags(fs *pflag.FlagSet) *policyFlags {
@@ -224,6 +225,8 @@ func addPolicyFlags(fs *pflag.FlagSet) *policyFlags {
 	fs.StringVar(&f.issuer, "certificate-oidc-issuer", "", "keyless: the OIDC issuer to accept, e.g. https://token.actions.githubusercontent.com")
 	fs.StringVar(&f.issuerRegexp, "certificate-oidc-issuer-regexp", "", "keyless: a regular expression for the OIDC issuer")
 	fs.BoolVar(&f.ignoreTlog, "insecure-ignore-tlog", false, "accept signatures without a Rekor entry (default: true with --key, false keyless)")
+	fs.BoolVar(&f.ignoreSCT, "insecure-ignore-sct", false, "keyless: accept certificates without a certificate transparency proof")
+	fs.StringVar(&f.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json to check certificates and log entries against (default: Sigstore's, through TUF)")
 	return f
 }
 
@@ -232,7 +235,7 @@ func (f *policyFlags) policy(ctx context.Context) (sign.Policy, error) {
 	p := sign.Policy{
 		Identity: f.identity, IdentityRegexp: f.identityRegexp,
 		Issuer: f.issuer, IssuerRegexp: f.issuerRegexp,
-		IgnoreTlog: f.ignoreTlog,
+		IgnoreTlog: f.ignoreTlog, IgnoreSCT: f.ignoreSCT, TrustedRoot: f.trustedRoot,
 	}
 	if !f.fs.Changed("insecure-ignore-tlog") {
 		p.IgnoreTlog = f.key != ""
