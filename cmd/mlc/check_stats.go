@@ -241,10 +241,18 @@ func driftReport(res *drift.Result) *report.Report {
 	t := report.Table{Title: "Columns", Columns: []string{"column", "type", "method", "score", "threshold", "drifted", "reference", "current"}}
 	for _, c := range res.Columns {
 		t.Rows = append(t.Rows, []string{c.Column, c.Type, string(c.Method), num(c.Score), num(c.Threshold),
-			strconv.FormatBool(c.Drifted), strconv.Itoa(c.Reference), strconv.Itoa(c.Current)})
+			strconv.FormatBool(c.Drifted), values(c.Reference, c.ReferenceMissing), values(c.Current, c.CurrentMissing)})
 	}
 	rep.Tables = []report.Table{t}
 	return rep
+}
+
+// values shows how many values a column had, and how many were missing.
+func values(n, missing int) string {
+	if missing == 0 {
+		return strconv.Itoa(n)
+	}
+	return fmt.Sprintf("%d (+%d missing)", n, missing)
 }
 
 // limit shows a limit as "<= 0.1", or "" when there is none.

@@ -163,16 +163,16 @@ func (t *tally) add(w float64, label, pred bool) {
 		t.selected += w
 	}
 	switch {
-	case label && pred:
-		t.positives += w
-		t.tp += w
 	case label:
 		t.positives += w
-	case pred:
-		t.negatives += w
-		t.fp += w
+		if pred {
+			t.tp += w
+		}
 	default:
 		t.negatives += w
+		if pred {
+			t.fp += w
+		}
 	}
 }
 
