@@ -12,7 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -69,16 +69,17 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
-	if len(x.files) == 0 && opts.Only != "" {
+	files := x.written()
+	if len(files) == 0 && opts.Only != "" {
 		return PullResult{}, fmt.Errorf("pull %s: nothing matches --only %q", ref, opts.Only)
 	}
-	if len(x.files) == 0 {
+	if len(files) == 0 {
 		return PullResult{}, fmt.Errorf("pull %s: the artifact holds no files", ref)
 	}
 	if err := commit(); err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: moving files into %s: %w", ref, dir, err)
 	}
-	return PullResult{Ref: ref.WithDigest(desc.Digest), ArtifactType: m.ArtifactType, Name: name, Files: x.files, Bytes: n}, nil
+	return PullResult{Ref: ref.WithDigest(desc.Digest), ArtifactType: m.ArtifactType, Name: name, Files: files, Bytes: n}, nil
 }
 
 // fetchManifest resolves ref and reads the artifact manifest it names.
@@ -196,8 +197,7 @@ const layerAttempts = 3
 // fetchLayers downloads the layers in parallel into the extractor's
 // staging directory, verifying each blob, and returns the bytes read.
 func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *extractor, opts Options) (int64, error) {
-	var mu sync.Mutex // the extractor's bookkeeping is not concurrent
-	var total int64
+	var total atomic.Int64
 	delay := cmp.Or(opts.RetryDelay, time.Second)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobs(opts))
@@ -206,10 +206,8 @@ func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *ex
 			var err error
 			for attempt := 1; ; attempt++ {
 				var read int64
-				read, err = fetchLayer(ctx, store, l, x, &mu)
-				mu.Lock()
-				total += read
-				mu.Unlock()
+				read, err = fetchLayer(ctx, store, l, x)
+				total.Add(read)
 				if err == nil || attempt == layerAttempts || !cutOff(err) {
 					break
 				}
@@ -226,45 +224,29 @@ func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *ex
 		})
 	}
 	err := g.Wait()
-	return total, err
+	return total.Load(), err
 }
 
-func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor, mu *sync.Mutex) (int64, error) {
+func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor) (int64, error) {
+	if strings.Contains(string(l.MediaType), "zstd") {
+		return 0, fmt.Errorf("zstd-compressed layers (%s) are not supported", l.MediaType)
+	}
 	rc, err := store.Blob(ctx, l.Digest)
 	if err != nil {
 		return 0, err
 	}
 	defer rc.Close()
 	counted := &countingSize{r: VerifyBlob(rc, l.Digest, l.Size)}
-	if strings.Contains(string(l.MediaType), "zstd") {
-		return 0, fmt.Errorf("zstd-compressed layers (%s) are not supported", l.MediaType)
-	}
 	if isTarLayer(string(l.MediaType), l.Annotations) {
 		// Tar entries are written as they stream; a digest mismatch found
 		// at the end discards the whole staging directory.
-		mu.Lock()
 		err = x.untar(counted, strings.Contains(string(l.MediaType), "gzip"))
-		mu.Unlock()
 		if err == nil {
 			_, err = io.Copy(io.Discard, counted) // tar padding: verify to the end
 		}
 		return counted.n, err
 	}
-	mu.Lock()
-	rel, err := x.checkPath(layerPath(l))
-	keep := err == nil && x.keep(rel)
-	var f *os.File
-	if keep {
-		f, err = x.create(rel, 0o644)
-	}
-	mu.Unlock()
-	if err != nil || !keep {
-		return 0, err
-	}
-	_, err = copyToFile(f, counted)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err = x.writeFile(layerPath(l), counted, 0o644)
 	return counted.n, err
 }
 
