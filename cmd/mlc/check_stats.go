@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mlc-project/mlc/gate/drift"
 	"github.com/mlc-project/mlc/gate/fairness"
@@ -63,6 +64,12 @@ Parquet file (optionally .gz), a directory of them, or - for stdin.`,
 		},
 	}
 	f := c.Flags()
+	// Fairlearn's metric names work too, as the spec spells them
+	// (fairness.metric: "demographic_parity_difference").
+	f.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		name = strings.Replace(name, "-demographic-parity-", "-parity-", 1)
+		return pflag.NormalizedName(name)
+	})
 	f.StringSliceVar(&opt.Protected, "protected", nil, "protected `COLUMNS` (comma-separated); each is assessed on its own")
 	f.StringVar(&opt.Label, "label", "", "the true outcome `COLUMN`")
 	f.StringVar(&opt.Prediction, "prediction", "", "the model's prediction `COLUMN` (assess the model instead of the data)")

@@ -65,6 +65,7 @@ func TestCheckFairnessExitCodes(t *testing.T) {
 		{"race within four fifths", []string{data, "--protected", "race", "--label", "label"}, exitOK},
 		{"sex below four fifths", []string{data, "--protected", "sex,race", "--label", "label"}, exitFailed},
 		{"equalized odds limit", []string{data, "--protected", "race", "--label", "label", "--prediction", "pred", "--max-equalized-odds-difference", "0.05"}, exitFailed},
+		{"Fairlearn's metric name", []string{data, "--protected", "race", "--label", "label", "--max-demographic-parity-difference", "0.001"}, exitFailed},
 		{"privileged group", []string{data, "--protected", "sex", "--label", "label", "--privileged", "m", "--min-disparate-impact", "0.5"}, exitOK},
 		{"odds limit without predictions", []string{data, "--protected", "race", "--label", "label", "--max-equalized-odds-difference", "0.1"}, exitBadInput},
 		{"privileged without column", []string{data, "--protected", "sex,race", "--label", "label", "--privileged", "m"}, exitBadInput},
