@@ -112,11 +112,18 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 	for i := range tallies {
 		tallies[i] = map[string]*tally{}
 	}
+	anyPositive := false
+	var labelsSeen []string // a few label values, to explain a wrong --positive
 	for r.Next() {
 		cells := r.Cells()
 		w, label, pred, err := cols.read(r, cells, opt.Positive)
 		if err != nil {
 			return nil, err
+		}
+		anyPositive = anyPositive || label
+		if v := cells[cols.label].Bytes; !anyPositive && len(labelsSeen) < 5 &&
+			!slices.ContainsFunc(labelsSeen, func(s string) bool { return s == string(v) }) {
+			labelsSeen = append(labelsSeen, string(v))
 		}
 		for i, pc := range cols.protected {
 			groupOf(tallies[i], cells[pc]).add(w, label, pred)
@@ -128,6 +135,10 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 	}
 	if res.Rows == 0 {
 		return nil, &table.Error{File: r.File(), Err: fmt.Errorf("no rows to assess")}
+	}
+	if !anyPositive {
+		return nil, &table.Error{File: r.File(), Column: opt.Label, Err: fmt.Errorf(
+			"no label equals the positive value %q (labels seen include %q); set --positive", opt.Positive, labelsSeen)}
 	}
 	res.Passed = true
 	for i, col := range opt.Protected {

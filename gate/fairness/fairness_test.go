@@ -146,6 +146,7 @@ func TestBadInput(t *testing.T) {
 		{"missing column", Options{Protected: []string{"gender"}, Label: "label"}, `column "gender": no such column`},
 		{"unknown privileged group", Options{Protected: []string{"sex"}, Label: "label", Privileged: map[string]string{"sex": "z"}}, `--privileged "z" is not a value`},
 		{"privileged of another column", Options{Protected: []string{"sex"}, Label: "label", Privileged: map[string]string{"race": "A"}}, `"race", which is not a protected column`},
+		{"wrong positive value", Options{Protected: []string{"sex"}, Label: "label", Positive: "yes"}, `column "label": no label equals the positive value "yes" (labels seen include ["1" "0"])`},
 		{"text weight", Options{Protected: []string{"sex"}, Label: "label", Weight: "race"}, `row 1, column "race": weight "`},
 	} {
 		_, err := evaluate(t, "fairness_data.csv", tc.opt)
