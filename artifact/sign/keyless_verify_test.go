@@ -18,12 +18,10 @@ import (
 	"testing"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	cosignsign "github.com/sigstore/cosign/v2/cmd/cosign/cli/sign"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/sigstore/sigstore/pkg/signature"
 
-	"github.com/mlc-project/mlc/artifact"
 	"github.com/mlc-project/mlc/artifact/sign/signtest"
 )
 
@@ -99,9 +97,7 @@ func TestKeylessVerify(t *testing.T) {
 	const email, issuer = "ml@acme.test", "https://issuer.test"
 	policy := Policy{Identity: email, Issuer: issuer, IgnoreTlog: true, IgnoreSCT: true, TrustedRoot: root}
 	ctx := context.Background()
-	for name, signFn := range map[string]func(context.Context, artifact.Store, v1.Hash, *Signer, TlogOpts) (Outcome, error){
-		"cosign": Sign, "sigstore-bundle": SignBundle,
-	} {
+	for name, signFn := range signFormats {
 		t.Run(name, func(t *testing.T) {
 			st := signtest.Layout(t)
 			d := signtest.PutArtifact(t, st, "v1", "weights")

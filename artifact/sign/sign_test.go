@@ -55,58 +55,47 @@ func keyPolicy(t *testing.T, pub string) Policy {
 	return Policy{Key: v, IgnoreTlog: true}
 }
 
-func signatureLayers(t *testing.T, st artifact.Store, d v1.Hash) int {
-	t.Helper()
-	sigs, err := readAttached(context.Background(), st, d, SignatureSuffix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := sigs.Get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(l)
+// signFormats are the two ways to sign, by the Verified.Format they give.
+var signFormats = map[string]func(context.Context, artifact.Store, v1.Hash, *Signer, TlogOpts) (Outcome, error){
+	"cosign":          Sign,
+	"sigstore-bundle": SignBundle,
 }
 
 func TestSignVerifyRoundTrip(t *testing.T) {
 	priv, pub := signtest.KeyPair(t)
-	stores(t, func(t *testing.T, st artifact.Store) {
-		ctx := context.Background()
-		d := signtest.PutArtifact(t, st, "v1", "weights")
-		s := newSigner(t, priv)
-		out, err := Sign(ctx, st, d, s, TlogOpts{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := "sha256-" + d.Hex + ".sig"; out.Where != want || out.AlreadySigned {
-			t.Fatalf("Sign = %+v, want tag %s, not already signed", out, want)
-		}
-		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != 1 || got[0].Format != "cosign" {
-			t.Fatalf("Verify = %+v, want one cosign signature", got)
-		}
-		// Signing again with the same key adds nothing.
-		out, err = Sign(ctx, st, d, s, TlogOpts{})
-		if err != nil || !out.AlreadySigned {
-			t.Fatalf("second Sign = %+v, %v; want AlreadySigned", out, err)
-		}
-		if n := signatureLayers(t, st, d); n != 1 {
-			t.Fatalf("%d signature layers after signing twice, want 1", n)
-		}
-		// A second key adds a second signature; both verify.
-		priv2, pub2 := signtest.KeyPair(t)
-		if _, err := Sign(ctx, st, d, newSigner(t, priv2), TlogOpts{}); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range []string{pub, pub2} {
-			if _, err := Verify(ctx, st, d, keyPolicy(t, p)); err != nil {
-				t.Fatalf("verify with %s: %v", p, err)
-			}
-		}
-	})
+	priv2, pub2 := signtest.KeyPair(t)
+	for format, signFn := range signFormats {
+		t.Run(format, func(t *testing.T) {
+			stores(t, func(t *testing.T, st artifact.Store) {
+				ctx := context.Background()
+				d := signtest.PutArtifact(t, st, "v1", "weights")
+				s := newSigner(t, priv)
+				if out, err := signFn(ctx, st, d, s, TlogOpts{}); err != nil || out.AlreadySigned {
+					t.Fatalf("sign = %+v, %v", out, err)
+				}
+				got, err := Verify(ctx, st, d, keyPolicy(t, pub))
+				if err != nil || len(got) != 1 || got[0].Format != format {
+					t.Fatalf("Verify = %+v, %v; want one %s signature", got, err, format)
+				}
+				// Signing again with the same key adds nothing.
+				if out, err := signFn(ctx, st, d, s, TlogOpts{}); err != nil || !out.AlreadySigned {
+					t.Fatalf("second sign = %+v, %v; want AlreadySigned", out, err)
+				}
+				if got, err := Verify(ctx, st, d, keyPolicy(t, pub)); err != nil || len(got) != 1 {
+					t.Fatalf("after signing twice Verify = %+v, %v; want one signature", got, err)
+				}
+				// A second key adds a second signature; both verify.
+				if _, err := signFn(ctx, st, d, newSigner(t, priv2), TlogOpts{}); err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range []string{pub, pub2} {
+					if _, err := Verify(ctx, st, d, keyPolicy(t, p)); err != nil {
+						t.Fatalf("verify with %s: %v", p, err)
+					}
+				}
+			})
+		})
+	}
 }
 
 func TestSignPayloadIsCosignSimpleSigning(t *testing.T) {
@@ -362,27 +351,4 @@ func TestKeyRefs(t *testing.T) {
 	if _, err := LoadVerifier(ctx, "env://MLC_TEST_UNSET_VAR"); err == nil {
 		t.Fatal("LoadVerifier of an unset variable succeeded")
 	}
-}
-
-func TestSignBundleRoundTrip(t *testing.T) {
-	priv, pub := signtest.KeyPair(t)
-	stores(t, func(t *testing.T, st artifact.Store) {
-		ctx := context.Background()
-		d := signtest.PutArtifact(t, st, "v1", "weights")
-		s := newSigner(t, priv)
-		out, err := SignBundle(ctx, st, d, s, TlogOpts{})
-		if err != nil || out.AlreadySigned {
-			t.Fatalf("SignBundle = %+v, %v", out, err)
-		}
-		got, err := Verify(ctx, st, d, keyPolicy(t, pub))
-		if err != nil || len(got) != 1 || got[0].Format != "sigstore-bundle" {
-			t.Fatalf("Verify = %+v, %v; want one sigstore-bundle signature", got, err)
-		}
-		if out, err := SignBundle(ctx, st, d, s, TlogOpts{}); err != nil || !out.AlreadySigned {
-			t.Fatalf("second SignBundle = %+v, %v; want AlreadySigned", out, err)
-		}
-		if n := signatureLayers(t, st, d); n != 0 {
-			t.Fatalf("SignBundle wrote %d cosign v2 signature layers, want none", n)
-		}
-	})
 }
