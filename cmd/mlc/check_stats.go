@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -183,6 +184,9 @@ $GITHUB_OUTPUT).`,
 				return badInput(fmt.Errorf("--method: %w", err))
 			}
 			if cmd.Flags().Changed("threshold") {
+				if !(threshold >= 0 && threshold < math.Inf(1)) {
+					return badInput(fmt.Errorf("--threshold %v: want a number >= 0", threshold))
+				}
 				opt.Test.Threshold = &threshold
 			}
 			for _, s := range perColumn {

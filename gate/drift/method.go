@@ -2,6 +2,7 @@ package drift
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -80,6 +81,9 @@ func ParseColumnTest(s string) (column string, t Test, err error) {
 	parts := strings.Split(s, ":")
 	if len(parts) >= 3 {
 		if x, perr := strconv.ParseFloat(parts[len(parts)-1], 64); perr == nil {
+			if !(x >= 0 && x < math.Inf(1)) {
+				return "", t, fmt.Errorf("column setting %q: the threshold must be a number >= 0", s)
+			}
 			t.Threshold = &x
 			parts = parts[:len(parts)-1]
 		}
