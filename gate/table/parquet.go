@@ -1,6 +1,8 @@
 package table
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -22,7 +24,38 @@ type parquetSource struct {
 	buf    []byte
 }
 
-func newParquetSource(f io.ReaderAt, size int64) (*parquetSource, error) {
+// checkFooter rejects a file whose footer length (the 4 bytes before the
+// closing "PAR1") exceeds the file, before parquet-go allocates that much.
+func checkFooter(f io.ReaderAt, size int64) error {
+	var tail [8]byte
+	if size < 12 {
+		return fmt.Errorf("not a Parquet file: %d bytes is too short", size)
+	}
+	if _, err := f.ReadAt(tail[:], size-8); err != nil {
+		return err
+	}
+	if string(tail[4:]) != "PAR1" {
+		return errors.New(`not a Parquet file: it does not end with "PAR1" (truncated?)`)
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 {
+		return fmt.Errorf("corrupt Parquet file: a footer of %d bytes does not fit in a file of %d bytes", n, size)
+	}
+	return nil
+}
+
+// recoverCorrupt turns the panics parquet-go raises on some corrupt
+// files: bad input must be an error, never a crash.
+func recoverCorrupt(err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("corrupt Parquet file (%v)", p)
+	}
+}
+
+func newParquetSource(f io.ReaderAt, size int64) (_ *parquetSource, err error) {
+	defer recoverCorrupt(&err)
+	if err := checkFooter(f, size); err != nil {
+		return nil, err
+	}
 	file, err := parquet.OpenFile(f, size)
 	if err != nil {
 		return nil, fmt.Errorf("not a readable Parquet file: %w", err)
@@ -51,7 +84,8 @@ func newParquetSource(f io.ReaderAt, size int64) (*parquetSource, error) {
 
 func (s *parquetSource) columns() []string { return s.header }
 
-func (s *parquetSource) next(cells []Cell) ([]Cell, error) {
+func (s *parquetSource) next(cells []Cell) (_ []Cell, err error) {
+	defer recoverCorrupt(&err)
 	if s.i == s.n {
 		if s.eof {
 			return nil, io.EOF

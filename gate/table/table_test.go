@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -95,7 +96,8 @@ func TestBadInputIsLocated(t *testing.T) {
 		{"array.jsonl", "[1]\n", `array.jsonl: row 1: byte 1: each line must hold one JSON object`},
 		{"bytes.jsonl", "{\"a\":\"\xff\"}\n", `bytes.jsonl: row 1: not valid UTF-8`},
 		{"trunc.csv.gz", string(gz([]byte("a,b\n1,2\n3,4\n"))[:20]), "trunc.csv.gz: row 2: the gzip data is truncated"},
-		{"bad.parquet", "PAR1 not really", "bad.parquet: not a readable Parquet file"},
+		{"bad.parquet", "PAR1 not really", `bad.parquet: not a Parquet file: it does not end with "PAR1"`},
+		{"footer.parquet", "PAR1 then a footer\x05\x00\x00\x00PAR1", "footer.parquet: not a readable Parquet file"},
 	} {
 		_, _, err := readAll(t, write(t, dir, tc.name, []byte(tc.data)), Options{})
 		if err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, tc.want)) {
@@ -384,6 +386,34 @@ func TestNestedParquetIsRejected(t *testing.T) {
 	w.Close()
 	_, _, err := readAll(t, write(t, t.TempDir(), "n.parquet", b.Bytes()), Options{})
 	if err == nil || !strings.Contains(err.Error(), `column "tags`) || !strings.Contains(err.Error(), "only flat Parquet schemas are supported") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// Damaged Parquet files are errors, never panics (parquet-go panics on
+// some; the reader recovers).
+func TestCorruptParquet(t *testing.T) {
+	name, score := "a", 1.5
+	good := parquetFile(t, []parquetRow{{1, &name, &score, true}, {2, nil, nil, false}})
+	rnd := rand.New(rand.NewPCG(1, 1))
+	panics := 0
+	for range 300 {
+		data := bytes.Clone(good)
+		data[4+rnd.IntN(len(data)-8)] = byte(rnd.IntN(256)) // keep both magics
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					panics++
+				}
+			}()
+			readAll(t, "-", Options{Stdin: bytes.NewReader(data)})
+		}()
+	}
+	if panics > 0 {
+		t.Errorf("%d of 300 damaged files panicked", panics)
+	}
+	_, _, err := readAll(t, "-", Options{Stdin: bytes.NewReader([]byte("PAR1\x00\x00\x00\x7fPAR1"))})
+	if err == nil || !strings.Contains(err.Error(), "footer of 2130706432 bytes does not fit in a file of 12 bytes") {
 		t.Errorf("got %v", err)
 	}
 }
