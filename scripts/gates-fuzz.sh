@@ -15,6 +15,7 @@ while read -r pkg target; do
 done <<'TARGETS'
 ./gate/table FuzzCSV
 ./gate/table FuzzJSONObject
+./gate/table FuzzOpen
 ./gate/pii FuzzDetectors
 ./gate/metrics FuzzParseGate
 TARGETS
