@@ -28,7 +28,12 @@ type lineReader struct {
 	line int    // physical line number of the last line read
 }
 
+// maxLine bounds one line (and one CSV record), so that a file without
+// line breaks cannot take all memory.
+const maxLine = 64 << 20
+
 var (
+	errLongLine  = fmt.Errorf("a line longer than %d MiB: is this really CSV or JSON Lines?", maxLine>>20)
 	errBareQuote = errors.New(`a quote (") inside an unquoted field; quote the whole field and double the quote ("")`)
 	errQuote     = errors.New(`a quoted field is not closed properly: extra text after its closing quote, or no closing quote`)
 )
@@ -48,9 +53,12 @@ func (p *lineReader) readLine() ([]byte, error) {
 	line, err := p.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		p.long = append(p.long[:0], line...)
-		for err == bufio.ErrBufferFull {
+		for err == bufio.ErrBufferFull && len(p.long) <= maxLine {
 			line, err = p.br.ReadSlice('\n')
 			p.long = append(p.long, line...)
+		}
+		if len(p.long) > maxLine {
+			return nil, errLongLine
 		}
 		line = p.long
 	}
@@ -159,7 +167,9 @@ fields:
 					return nil, &csvSyntaxError{p.line, len(p.ends) + 1, errQuote}
 				}
 			case len(line) > 0: // the field goes on on the next line
-				p.buf = append(p.buf, line...)
+				if p.buf = append(p.buf, line...); len(p.buf) > maxLine {
+					return nil, &csvSyntaxError{p.line, len(p.ends) + 1, errLongLine}
+				}
 				next, err := p.csvLine()
 				if err == io.EOF {
 					return nil, &csvSyntaxError{p.line, len(p.ends) + 1, errQuote}

@@ -417,3 +417,16 @@ func TestCorruptParquet(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestLineLimit(t *testing.T) {
+	huge := strings.Repeat("x", maxLine+1)
+	for name, data := range map[string]string{
+		"line":         "a\n" + huge + "\n",
+		"quoted field": "a\n\"" + strings.Repeat("x\n", maxLine/2+1) + "\"\n",
+	} {
+		_, _, err := readAll(t, "-", Options{Format: CSV, Stdin: strings.NewReader(data)})
+		if err == nil || !strings.Contains(err.Error(), "a line longer than 64 MiB") {
+			t.Errorf("%s: got %v", name, err)
+		}
+	}
+}
