@@ -122,11 +122,14 @@ func newJSONLSource(r io.Reader) (*jsonlSource, error) {
 	if !ok {
 		return s, nil
 	}
+	if len(s.obj.fields) == 0 {
+		return nil, &Error{Row: 1, Err: errors.New("the first object has no keys; it names the columns, so give it every key (with null if need be)")}
+	}
 	for _, f := range s.obj.fields {
 		s.header = append(s.header, string(s.obj.key(f)))
 	}
 	if err := checkHeader(s.header); err != nil {
-		return nil, err
+		return nil, &Error{Row: 1, Err: err}
 	}
 	for i, n := range s.header {
 		s.index[n] = i

@@ -94,6 +94,8 @@ func TestBadInputIsLocated(t *testing.T) {
 		{"dupkey.jsonl", "{\"a\":1,\"b\":2}\n{\"a\":1,\"a\":2}\n", `dupkey.jsonl: row 2, column "a": duplicate key`},
 		{"syntax.jsonl", "{\"a\":1}\n{\"a\":tru}\n", `syntax.jsonl: row 2: byte 6: expected true`},
 		{"array.jsonl", "[1]\n", `array.jsonl: row 1: byte 1: each line must hold one JSON object`},
+		{"nokeys.jsonl", "{}\n{\"a\":1}\n", `nokeys.jsonl: row 1: the first object has no keys`},
+		{"dupfirst.jsonl", "{\"a\":1,\"a\":2}\n", `dupfirst.jsonl: row 1: columns 1 and 2 are both named "a"`},
 		{"bytes.jsonl", "{\"a\":\"\xff\"}\n", `bytes.jsonl: row 1: not valid UTF-8`},
 		{"trunc.csv.gz", string(gz([]byte("a,b\n1,2\n3,4\n"))[:20]), "trunc.csv.gz: row 2: the gzip data is truncated"},
 		{"bad.parquet", "PAR1 not really", `bad.parquet: not a Parquet file: it does not end with "PAR1"`},
