@@ -18,7 +18,9 @@
 // As in Fairlearn (through scikit-learn's confusion matrix), a group with no
 // positive labels has a true positive rate of 0, not undefined, and one
 // with no negative labels a false positive rate of 0. Each protected column
-// is assessed on its own.
+// is assessed on its own; "a+b" names the intersection of columns a and b
+// (groups such as "f & x"), as Fairlearn forms groups from several
+// sensitive features.
 package fairness
 
 import (
@@ -26,6 +28,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mlc-project/mlc/gate/table"
 )
@@ -113,6 +116,7 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 		tallies[i] = map[string]*tally{}
 	}
 	anyPositive := false
+	var key []byte          // group name of an intersection, reused
 	var labelsSeen []string // a few label values, to explain a wrong --positive
 	for r.Next() {
 		cells := r.Cells()
@@ -125,8 +129,8 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 			!slices.ContainsFunc(labelsSeen, func(s string) bool { return s == string(v) }) {
 			labelsSeen = append(labelsSeen, string(v))
 		}
-		for i, pc := range cols.protected {
-			groupOf(tallies[i], cells[pc]).add(w, label, pred)
+		for i, pcs := range cols.protected {
+			groupOf(tallies[i], cells, pcs, &key).add(w, label, pred)
 		}
 		res.Rows++
 	}
@@ -152,17 +156,26 @@ func Evaluate(r *table.Reader, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// groupOf returns the tally of the cell's group, creating it on first
-// sight. The lookup m[string(b)] does not copy b; only a new group's name is.
-func groupOf(tallies map[string]*tally, c table.Cell) *tally {
-	key := c.Bytes
-	if c.IsNull() {
-		key = []byte(NullGroup)
+// groupOf returns the tally of the row's group in the columns pcs, creating
+// it on first sight. The lookup m[string(b)] does not copy b; only a new
+// group's name is.
+func groupOf(tallies map[string]*tally, cells []table.Cell, pcs []int, key *[]byte) *tally {
+	k := (*key)[:0]
+	for i, pc := range pcs {
+		if i > 0 {
+			k = append(k, " & "...)
+		}
+		if cells[pc].IsNull() {
+			k = append(k, NullGroup...)
+		} else {
+			k = append(k, cells[pc].Bytes...)
+		}
 	}
-	t := tallies[string(key)]
+	*key = k
+	t := tallies[string(k)]
 	if t == nil {
 		t = &tally{}
-		tallies[string(key)] = t
+		tallies[string(k)] = t
 	}
 	return t
 }
@@ -189,7 +202,7 @@ func (t *tally) add(w float64, label, pred bool) {
 
 // columns are the indexes of the columns Evaluate reads (-1: not used).
 type columns struct {
-	protected         []int
+	protected         [][]int // per attribute, its columns
 	label, pred, wcol int
 }
 
@@ -207,11 +220,19 @@ func locate(r *table.Reader, opt Options) (columns, error) {
 	var c columns
 	var err error
 	for _, p := range opt.Protected {
-		i, err := find(p)
-		if err != nil {
-			return c, err
+		names := []string{p}
+		if !slices.Contains(r.Columns(), p) {
+			names = strings.Split(p, "+")
 		}
-		c.protected = append(c.protected, i)
+		var idx []int
+		for _, name := range names {
+			i, err := find(name)
+			if err != nil {
+				return c, err
+			}
+			idx = append(idx, i)
+		}
+		c.protected = append(c.protected, idx)
 	}
 	if c.label, err = find(opt.Label); err != nil {
 		return c, err

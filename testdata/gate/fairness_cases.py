@@ -37,7 +37,11 @@ def figures(df, col, label, pred, weight, privileged):
     sel = y if pred is None else (df[pred] == 1).astype(int)
     w = df[weight] if weight else pd.Series(1.0, index=df.index)
     groups, srs, tprs, fprs = {}, [], [], []
-    for value, idx in df.groupby(col, sort=True).groups.items():
+    # "a+b" is the intersection of columns a and b (Fairlearn's groups for
+    # several sensitive features), named "x & y".
+    by = col.split("+") if "+" in col else col
+    for value, idx in df.groupby(by, sort=True).groups.items():
+        value = " & ".join(map(str, value)) if isinstance(value, tuple) else value
         g = {"rows": len(idx), "selection_rate": float(np.average(sel[idx], weights=w[idx]))}
         srs.append(g["selection_rate"])
         if pred is not None:
@@ -87,6 +91,7 @@ def main(outdir):
         ("predictions weighted privileged", data,
          {"protected": ["sex"], "label": "label", "prediction": "pred", "weight": "w", "privileged": "m"}),
         ("one group", one, {"protected": ["sex"], "label": "label", "prediction": "pred"}),
+        ("intersection", data, {"protected": ["sex+race"], "label": "label", "prediction": "pred", "weight": "w"}),
     ]:
         d = pd.read_csv(path)
         cases.append({"name": name, "file": os.path.basename(path), "options": opts, "attributes": {
