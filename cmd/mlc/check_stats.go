@@ -31,19 +31,18 @@ Fails (exit 1) when a figure breaks a limit. DATA is a CSV, JSON Lines or
 Parquet file (optionally .gz), a directory of them, or - for stdin.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			flags := cmd.Flags()
-			set := func(name string, v float64) *float64 {
-				if !flags.Changed(name) && name != "min-disparate-impact" {
+			optional := func(name string, v *float64) *float64 { // checked only when given
+				if !cmd.Flags().Changed(name) {
 					return nil
 				}
-				return &v
+				return v
 			}
 			opt.Limits = fairness.Limits{
-				MaxParityDifference:           set("max-parity-difference", limits.maxDiff),
-				MinParityRatio:                set("min-parity-ratio", limits.minRatio),
-				MinDisparateImpact:            set("min-disparate-impact", limits.minDI),
-				MaxEqualizedOddsDifference:    set("max-equalized-odds-difference", limits.maxEO),
-				MaxEqualOpportunityDifference: set("max-equal-opportunity-difference", limits.maxEOp),
+				MaxParityDifference:           optional("max-parity-difference", &limits.maxDiff),
+				MinParityRatio:                optional("min-parity-ratio", &limits.minRatio),
+				MinDisparateImpact:            &limits.minDI,
+				MaxEqualizedOddsDifference:    optional("max-equalized-odds-difference", &limits.maxEO),
+				MaxEqualOpportunityDifference: optional("max-equal-opportunity-difference", &limits.maxEOp),
 			}
 			var err error
 			if opt.Privileged, err = parsePrivileged(privileged, opt.Protected); err != nil {
@@ -71,7 +70,7 @@ Parquet file (optionally .gz), a directory of them, or - for stdin.`,
 		name = strings.Replace(name, "-demographic-parity-", "-parity-", 1)
 		return pflag.NormalizedName(name)
 	})
-	f.StringSliceVar(&opt.Protected, "protected", nil, "protected `COLUMNS` (comma-separated); each is assessed on its own")
+	f.StringSliceVar(&opt.Protected, "protected", nil, "protected `COLUMNS` (comma-separated), each assessed on its own; a+b for the intersection of a and b")
 	f.StringVar(&opt.Label, "label", "", "the true outcome `COLUMN`")
 	f.StringVar(&opt.Prediction, "prediction", "", "the model's prediction `COLUMN` (assess the model instead of the data)")
 	f.StringVar(&opt.Positive, "positive", "1", "the favourable `VALUE` of label and prediction")
