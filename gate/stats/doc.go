@@ -5,6 +5,6 @@
 // Every function reproduces the reference implementation it is named after
 // (scipy.stats, scipy.spatial.distance, numpy, Evidently) closely enough to
 // agree to 1e-9; the tests check that against vectors those libraries
-// produced (testdata/gate/drift_vectors.json). Samples are passed sorted
-// ascending, finite, and non-empty unless a function says otherwise.
+// produced (testdata/gate/drift_vectors.json). Samples are non-empty and
+// finite, given as a Sample: distinct values with their counts.
 package stats
