@@ -22,12 +22,13 @@ func newSignCmd() *cobra.Command {
 v2 does (the sha256-<hex>.sig tag next to the artifact), so the stock
 "cosign verify" accepts it. REF may name a registry or an OCI layout.
 
-With --key (a cosign private key: a file or env://VAR; its
-password from $COSIGN_PASSWORD) the signature stays offline: nothing is
-sent to a transparency log unless --tlog-upload is given. Without --key,
-or with --keyless, mlc signs keylessly: an ephemeral key certified by
-Fulcio for the OIDC identity from --identity-token or the CI environment
-(GitHub Actions with "id-token: write"), recorded in Rekor. Signing again
+With --key (a cosign private key: a file or env://VAR; its password from
+$COSIGN_PASSWORD) the signature stays offline: nothing is sent to a
+transparency log unless --tlog-upload is given. Without --key, or with
+--keyless, mlc signs keylessly: an ephemeral key certified by Fulcio for the
+OIDC identity from --identity-token or the CI environment (GitHub Actions
+with "id-token: write"), recorded in Rekor. --new-bundle-format stores a
+Sigstore bundle as an OCI 1.1 referrer, as cosign v3 does. Signing again
 with the same key writes nothing.`,
 		Example: `  mlc sign ghcr.io/acme/ml/credit:v3 --key env://MLC_COSIGN_KEY
   mlc sign oci:.mlc/store:credit:v3 --key cosign.key
@@ -78,10 +79,11 @@ cosign v2 signature tag (sha256-<hex>.sig) or a Sigstore bundle attached as
 an OCI 1.1 referrer (what cosign v3 writes). Signatures made by mlc sign and
 by the stock cosign are both accepted.
 
-With --key (a cosign public key: a file or env://VAR) the key is
-the trust: no transparency log is needed (pass --insecure-ignore-tlog=false
-to also require a Rekor entry). Keyless signatures are checked against the
-Sigstore roots and --certificate-identity / --certificate-oidc-issuer.
+With --key (a cosign public key: a file or env://VAR) the key is the trust:
+no transparency log is needed (pass --insecure-ignore-tlog=false to also
+require a Rekor entry). Keyless signatures are checked against
+--certificate-identity / --certificate-oidc-issuer and Sigstore's trust root
+(through TUF), or the one --trusted-root names.
 
 Exit status: 0 verified; 1 no valid signature (unsigned, another key,
 tampered, a signature of another digest) or the store failed; 2 bad input
@@ -135,6 +137,7 @@ func addRegistryFlags(fs *pflag.FlagSet) *artifact.Options {
 	opts := addStoreFlags(fs)
 	fs.BoolVar(&opts.PlainHTTP, "allow-http-registry", opts.PlainHTTP, "same as --plain-http (cosign's name)")
 	fs.BoolVar(&opts.Insecure, "allow-insecure-registry", opts.Insecure, "same as --insecure (cosign's name)")
+	_ = fs.MarkHidden("jobs") // signatures are a few small blobs
 	return opts
 }
 
