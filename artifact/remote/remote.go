@@ -42,9 +42,10 @@ type Store struct {
 	base   http.RoundTripper // transport under ggcr's auth and retry layers
 	backof ggcr.Backoff
 
+	pusher *ggcr.Pusher
+	puller *ggcr.Puller
+
 	mu      sync.Mutex
-	pusher  *ggcr.Pusher
-	puller  *ggcr.Puller
 	clients map[string]*http.Client // authenticated clients by scope
 }
 
@@ -74,13 +75,21 @@ func New(repository string, opts Options) (*Store, error) {
 	if delay == 0 {
 		delay = time.Second
 	}
-	return &Store{
+	s := &Store{
 		repo:    repo,
 		opts:    opts,
 		base:    base,
 		backof:  ggcr.Backoff{Duration: delay, Factor: 3, Jitter: 0.1, Steps: 4},
 		clients: map[string]*http.Client{},
-	}, nil
+	}
+	// Neither contacts the registry; each call passes its own context.
+	if s.pusher, err = ggcr.NewPusher(s.remoteOptions(context.Background())...); err != nil {
+		return nil, err
+	}
+	if s.puller, err = ggcr.NewPuller(s.remoteOptions(context.Background())...); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // httpsOnly refuses plain HTTP unless --plain-http was given; without it,
@@ -109,32 +118,6 @@ func (s *Store) remoteOptions(ctx context.Context) []ggcr.Option {
 		o = append(o, ggcr.WithUserAgent(s.opts.UserAgent))
 	}
 	return o
-}
-
-func (s *Store) getPusher(ctx context.Context) (*ggcr.Pusher, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.pusher == nil {
-		p, err := ggcr.NewPusher(s.remoteOptions(ctx)...)
-		if err != nil {
-			return nil, err
-		}
-		s.pusher = p
-	}
-	return s.pusher, nil
-}
-
-func (s *Store) getPuller(ctx context.Context) (*ggcr.Puller, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.puller == nil {
-		p, err := ggcr.NewPuller(s.remoteOptions(ctx)...)
-		if err != nil {
-			return nil, err
-		}
-		s.puller = p
-	}
-	return s.puller, nil
 }
 
 // client returns an HTTP client authenticated for the repository with the
@@ -179,11 +162,7 @@ func (s *Store) Resolve(ctx context.Context, tagOrDigest string) (v1.Descriptor,
 	if err != nil {
 		return v1.Descriptor{}, err
 	}
-	p, err := s.getPuller(ctx)
-	if err != nil {
-		return v1.Descriptor{}, err
-	}
-	d, err := p.Head(ctx, ref)
+	d, err := s.puller.Head(ctx, ref)
 	if err != nil {
 		return v1.Descriptor{}, describe(err, ref.Name())
 	}
@@ -192,12 +171,8 @@ func (s *Store) Resolve(ctx context.Context, tagOrDigest string) (v1.Descriptor,
 
 // Manifest fetches a manifest by digest; go-containerregistry verifies it.
 func (s *Store) Manifest(ctx context.Context, d v1.Hash) ([]byte, v1.Descriptor, error) {
-	p, err := s.getPuller(ctx)
-	if err != nil {
-		return nil, v1.Descriptor{}, err
-	}
 	ref := s.repo.Digest(d.String())
-	got, err := p.Get(ctx, ref)
+	got, err := s.puller.Get(ctx, ref)
 	if err != nil {
 		return nil, v1.Descriptor{}, describe(err, ref.Name())
 	}
@@ -274,11 +249,7 @@ func (s *Store) PutBlobMounting(ctx context.Context, desc v1.Descriptor, open fu
 }
 
 func (s *Store) upload(ctx context.Context, l v1.Layer) error {
-	p, err := s.getPusher(ctx)
-	if err != nil {
-		return err
-	}
-	if err := p.Upload(ctx, s.repo, l); err != nil {
+	if err := s.pusher.Upload(ctx, s.repo, l); err != nil {
 		d, _ := l.Digest()
 		return describe(err, s.repo.Name()+"@"+d.String())
 	}
@@ -304,11 +275,7 @@ func (s *Store) PutManifest(ctx context.Context, tag string, mediaType string, r
 			return v1.Descriptor{}, err
 		}
 	}
-	p, err := s.getPusher(ctx)
-	if err != nil {
-		return v1.Descriptor{}, err
-	}
-	if err := p.Put(ctx, ref, rawManifest{raw: raw, mediaType: desc.MediaType}); err != nil {
+	if err := s.pusher.Put(ctx, ref, rawManifest{raw: raw, mediaType: desc.MediaType}); err != nil {
 		return v1.Descriptor{}, describe(err, ref.Name())
 	}
 	return desc, nil
