@@ -9,6 +9,8 @@
 set -euo pipefail
 
 cache=${MLC_TOOLS_CACHE:-$HOME/.cache/mlc-tools}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd) # absolute, whatever MLC_TOOLS_CACHE was
 
 # name → module@version of its main package.
 pkg_of() {
@@ -29,7 +31,6 @@ build() {
 	version=${pkg##*@}
 	dir="$cache/$name-$version"
 	if [[ ! -x "$dir/$name" ]]; then
-		mkdir -p "$cache"
 		gobin=$(mktemp -d "$cache/.build-$name.XXXXXX")
 		echo "tools.sh: building $pkg (once; cached in $dir)" >&2
 		# go install pkg@version ignores the current module; run it from the
