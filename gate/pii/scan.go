@@ -6,7 +6,6 @@ package pii
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -293,7 +292,7 @@ func (r *Result) Report() *report.Report {
 	for _, f := range r.Findings {
 		row := strconv.Itoa(f.Row)
 		if r.multiFile {
-			row = filepath.Base(f.File) + ":" + row
+			row = f.File + ":" + row
 		}
 		first.Rows = append(first.Rows, []string{row, f.Column, string(f.Entity), f.Sample})
 	}

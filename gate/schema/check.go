@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -200,7 +199,7 @@ func (r *Result) where(v Violation) string {
 	case v.Row == 0:
 		return "-"
 	case r.multiFile:
-		return filepath.Base(v.File) + ":" + strconv.Itoa(v.Row)
+		return v.File + ":" + strconv.Itoa(v.Row)
 	}
 	return strconv.Itoa(v.Row)
 }

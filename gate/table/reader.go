@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,8 +31,8 @@ type Options struct {
 	Stdin  io.Reader // read for "-"; os.Stdin if nil
 }
 
-// Reader streams the rows of one table: a file, every data file of a
-// directory (sorted by name, all with the same columns) or stdin.
+// Reader streams the rows of one table: a file, every data file under a
+// directory (sorted by path, all with the same columns) or stdin.
 type Reader struct {
 	opt     Options
 	files   []string
@@ -72,18 +73,26 @@ func Open(path string, opt Options) (*Reader, error) {
 	return r, nil
 }
 
-// dataFiles lists the data files of dir, sorted by name.
+// dataFiles lists the data files under dir, subdirectories included (a
+// fetched prefix or a partitioned dataset), hidden ones excluded (.git, the
+// fetch manifest), sorted by path.
 func dataFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		hidden := path != dir && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir() && hidden:
+			return filepath.SkipDir
+		case !d.IsDir() && !hidden && formatOf(d.Name()) != Auto:
+			files = append(files, path)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, &Error{File: dir, Err: err}
-	}
-	var files []string
-	for _, e := range entries {
-		if e.IsDir() || strings.HasPrefix(e.Name(), ".") || formatOf(e.Name()) == Auto {
-			continue
-		}
-		files = append(files, filepath.Join(dir, e.Name()))
 	}
 	if len(files) == 0 {
 		return nil, &Error{File: dir, Err: errors.New("no data files (.csv, .jsonl, .ndjson, .parquet, optionally .gz) in this directory")}

@@ -229,18 +229,26 @@ func TestDirectory(t *testing.T) {
 	write(t, dir, "c.jsonl", []byte("{\"x\":5,\"y\":6}\n"))
 	write(t, dir, "README.md", []byte("not data"))
 	write(t, dir, ".hidden.csv", []byte("other\n"))
+	for _, sub := range []string{"b", ".git"} {
+		if err := os.Mkdir(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(dir, "b"), "part-0.csv", []byte("x,y\n4,5\n"))
+	write(t, filepath.Join(dir, ".git"), "x.csv", []byte("other\n"))
 	r, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for r.Next() {
-		got = append(got, filepath.Base(r.File())+":"+r.Cells()[0].String())
+		rel, _ := filepath.Rel(dir, r.File())
+		got = append(got, rel+":"+r.Cells()[0].String())
 	}
 	if r.Err() != nil {
 		t.Fatal(r.Err())
 	}
-	if want := []string{"a.csv.gz:1", "b.csv:3", "c.jsonl:5"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"a.csv.gz:1", "b.csv:3", "b/part-0.csv:4", "c.jsonl:5"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 
