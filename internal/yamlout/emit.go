@@ -18,18 +18,10 @@ import (
 // when that is unambiguous to YAML 1.1 and 1.2 readers, as a literal block
 // when multi-line, and double-quoted otherwise.
 
-// EncodeValue converts a Go value (structs with yaml tags, maps, slices) to
-// a node tree with yaml.v3's rules, then emits it.
+// EncodeValue converts a Go value (structs with yaml tags, maps, slices)
+// to a node tree with FromValue, then emits it.
 func EncodeValue(v any) ([]byte, error) {
-	var n yaml.Node
-	if err := n.Encode(v); err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if err := emitDocument(&b, &n); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return EncodeValues("", v)
 }
 
 func emitDocument(b *bytes.Buffer, n *yaml.Node) error {
@@ -95,7 +87,7 @@ func emitBlock(b *bytes.Buffer, n *yaml.Node, indent int) error {
 
 // emitValue writes what follows "key:" or "-": a scalar or flow collection
 // on the same line, or a block collection on the next lines (a sequence
-// item's mapping starts on the dash's line, as yaml.v3 writes it).
+// item's mapping or sequence starts on the dash's line, as yaml.v3 writes it).
 func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
 	switch {
 	case v.Kind == yaml.ScalarNode:
@@ -108,7 +100,7 @@ func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
 			return err
 		}
 		b.WriteByte('\n')
-	case inSeq && v.Kind == yaml.MappingNode:
+	case inSeq:
 		b.WriteByte(' ')
 		return emitBlock(b, v, indent)
 	default:
@@ -229,7 +221,12 @@ func plainSafe(s string, flow bool) bool {
 		return false
 	}
 	switch s[0] {
-	case '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '.':
+	case '-':
+		// "-ec" is plain; "-", "- x" and "---" start an item or a document.
+		if len(s) == 1 || s[1] == ' ' || strings.HasPrefix(s, "---") {
+			return false
+		}
+	case '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '.':
 		return false
 	}
 	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") ||

@@ -73,7 +73,7 @@ func stripStyles(n *yaml.Node) {
 }
 
 func FuzzScalarRoundTrip(f *testing.F) {
-	for _, s := range []string{"", "on", "yes", "0x1F", "1e3", "a: b", "- x", "#c", "x #c", "tab\there", "multi\nline\n", "\n\nlead", "trail  \nx", "ends:", "${{ x }}", "é\u00a0", "\x00\x7f", "|", "'q'", "\"q\"", "a\r\nb", "k\n\n\n"} {
+	for _, s := range []string{"", "on", "yes", "0x1F", "1e3", "a: b", "- x", "#c", "x #c", "tab\there", "multi\nline\n", "\n\nlead", "trail  \nx", "ends:", "${{ x }}", "é\u00a0", "\x00\x7f", "|", "'q'", "\"q\"", "a\r\nb", "k\n\n\n", "-ec", "-", "- x", "-\tx", "---", "--- x", "+.inf", "-.Inf", "+.nan", "-1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -101,10 +101,13 @@ func init() {
 }
 
 // looksNumeric reports strings a YAML reader could parse as a number
-// (including 1_000, 0x1f, 1e3, .5, 1:30 sexagesimal).
+// (including 1_000, 0x1f, 1e3, .5, 1:30 sexagesimal, -.inf).
 func looksNumeric(s string) bool {
 	if s == "" {
 		return false
+	}
+	if special := strings.ToLower(strings.TrimLeft(s, "+-")); special == ".inf" || special == ".nan" {
+		return true
 	}
 	digits := 0
 	for _, r := range s {
@@ -127,18 +130,38 @@ func Flow(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// Encode writes the documents, each preceded by the header comment lines,
+// Encode writes the documents, the first preceded by the header comment lines,
 // separated by "---".
 func Encode(header string, docs ...*Map) ([]byte, error) {
+	nodes := make([]*yaml.Node, len(docs))
+	for i, d := range docs {
+		nodes[i] = d.node
+	}
+	return encodeNodes(header, nodes)
+}
+
+// EncodeValues writes Go values (see FromValue) as a multi-document stream
+// like Encode.
+func EncodeValues(header string, docs ...any) ([]byte, error) {
+	nodes := make([]*yaml.Node, len(docs))
+	for i, d := range docs {
+		n, err := FromValue(d)
+		if err != nil {
+			return nil, err
+		}
+		nodes[i] = n
+	}
+	return encodeNodes(header, nodes)
+}
+
+func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.WriteString(header)
 	for i, d := range docs {
 		if i > 0 {
 			buf.WriteString("---\n")
 		}
-		if header != "" && i == 0 {
-			buf.WriteString(header)
-		}
-		if err := emitDocument(&buf, d.node); err != nil {
+		if err := emitDocument(&buf, d); err != nil {
 			return nil, err
 		}
 	}

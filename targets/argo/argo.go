@@ -4,12 +4,10 @@
 package argo
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/mlc-project/mlc/internal/yamlout"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 )
@@ -51,19 +49,7 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 
 // encode writes header then the objects as a multi-document YAML stream.
 func encode(header string, docs []any) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(header)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	for _, d := range docs {
-		if err := enc.Encode(d); err != nil {
-			return nil, err
-		}
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return yamlout.EncodeValues(header, docs...)
 }
 
 // encodeOne is a single object as YAML, for manifests embedded in a

@@ -5,11 +5,9 @@
 package tekton
 
 import (
-	"bytes"
 	"fmt"
 
-	"go.yaml.in/yaml/v3"
-
+	"github.com/mlc-project/mlc/internal/yamlout"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 )
@@ -96,71 +94,15 @@ func (r *renderer) meta(name string) meta {
 
 // encodeFile writes objects as one multi-document YAML stream.
 func encodeFile(header string, objs []object) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(header)
+	docs := make([]any, len(objs))
 	for i, o := range objs {
-		if i > 0 {
-			b.WriteString("---\n")
-		}
-		if err := encodeDocument(&b, o); err != nil {
-			return nil, fmt.Errorf("tekton: encoding %s %s: %w", o.Kind, o.Metadata.Name, err)
-		}
+		docs[i] = o
 	}
-	return b.Bytes(), nil
-}
-
-// encodeDocument writes one object. The YAML emitter keeps every event of
-// a document until it ends, which makes a Pipeline of 1000 tasks cost
-// hundreds of megabytes; so a Pipeline is written as its head (tasks and
-// finally are the last keys of spec, spec the last key of the object)
-// followed by each task encoded on its own and indented into place.
-func encodeDocument(b *bytes.Buffer, o object) error {
-	spec, ok := o.Spec.(pipelineSpec)
-	if !ok {
-		return encodeYAML(b, o)
+	data, err := yamlout.EncodeValues(header, docs...)
+	if err != nil {
+		return nil, fmt.Errorf("tekton: encoding: %w", err)
 	}
-	head := o
-	head.Spec = pipelineSpec{Description: spec.Description, Params: spec.Params, Workspaces: spec.Workspaces}
-	if err := encodeYAML(b, head); err != nil {
-		return err
-	}
-	for _, list := range []struct {
-		key   string
-		tasks []pipelineTask
-	}{{"tasks", spec.Tasks}, {"finally", spec.Finally}} {
-		if len(list.tasks) == 0 {
-			continue
-		}
-		b.WriteString("  " + list.key + ":\n")
-		for _, t := range list.tasks {
-			var item bytes.Buffer
-			if err := encodeYAML(&item, []pipelineTask{t}); err != nil {
-				return err
-			}
-			indent(b, item.Bytes(), "    ")
-		}
-	}
-	return nil
-}
-
-func encodeYAML(b *bytes.Buffer, v any) error {
-	enc := yaml.NewEncoder(b)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	return enc.Close()
-}
-
-// indent copies YAML text with prefix before every non-empty line, which
-// moves a whole block (block scalars included) deeper without changing it.
-func indent(b *bytes.Buffer, text []byte, prefix string) {
-	for line := range bytes.Lines(text) {
-		if len(line) > 1 {
-			b.WriteString(prefix)
-		}
-		b.Write(line)
-	}
+	return data, nil
 }
 
 // encodeObject renders one object as a YAML document (for ConfigMap data).
