@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -46,8 +48,12 @@ func (r *run) inputDigest(j *ir.Job, inputs map[string]string) (string, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// bigFile is the size above which a file counts by size and modification
+// time instead of content: code is small, binaries beside it may not be.
+const bigFile = 1 << 20
+
 // hashFiles writes the names and contents of the regular files in dir.
-func hashFiles(h interface{ Write([]byte) (int, error) }, dir string) error {
+func hashFiles(w io.Writer, dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -56,12 +62,20 @@ func hashFiles(h interface{ Write([]byte) (int, error) }, dir string) error {
 		if !e.Type().IsRegular() {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		info, err := e.Info()
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(b)
-		h.Write([]byte(e.Name() + "\x00" + hex.EncodeToString(sum[:]) + "\n"))
+		id := fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
+		if info.Size() <= bigFile {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			id = hex.EncodeToString(sum[:])
+		}
+		fmt.Fprintf(w, "%s\x00%s\n", e.Name(), id)
 	}
 	return nil
 }

@@ -168,6 +168,9 @@ func prepare(opts Options) (*run, error) {
 		for _, jr := range prev.Jobs {
 			r.previous[jr.ID] = jr
 		}
+		// A resumed run goes on building the same revision, so its tags
+		// stay consistent; edited files still change the input digests.
+		r.revision = prev.Revision
 	} else {
 		id = newRunID()
 	}

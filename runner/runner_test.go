@@ -1,0 +1,387 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+func TestOutputsFeedInputsOfLaterJobs(t *testing.T) {
+	a := script("a", `echo "ref=oci:x@sha256:abc" >> "$MLC_OUTPUT"`)
+	a.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "run"}}
+	b := script("b", `echo "$MLC_DATASET" > got; echo "$STEP_VALUE" >> got`, "a")
+	b.Inputs = []ir.Input{{Name: "a-ref", Job: "a", Output: "ref", Env: "MLC_DATASET"}}
+	b.Steps[0].Env = []ir.EnvVar{{Name: "STEP_VALUE", FromInput: "a-ref"}}
+	h := newHarness(t, a, b)
+
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("got"); got != "oci:x@sha256:abc\noci:x@sha256:abc" {
+		t.Errorf("b saw %q", got)
+	}
+	if jr := job(t, rec, "b"); jr.Status != StatusSucceeded || jr.Inputs["MLC_DATASET"] != "oci:x@sha256:abc" {
+		t.Errorf("b: %+v", jr)
+	}
+	saved := h.savedRecord(rec.ID)
+	if saved.Status != StatusSucceeded || job(t, saved, "a").Outputs["ref"] != "oci:x@sha256:abc" {
+		t.Errorf("saved record: %+v", saved)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, ".mlc", "runs", rec.ID, "b.log")); err != nil {
+		t.Errorf("no log for b: %v", err)
+	}
+	if out := h.out.String(); !strings.Contains(out, "JOB") || !strings.Contains(out, "2 succeeded") {
+		t.Errorf("no summary in the output:\n%s", out)
+	}
+}
+
+func TestFailingStepStopsDependantsWhileIndependentJobsFinish(t *testing.T) {
+	h := newHarness(t,
+		script("broken", "echo about to fail; exit 3"),
+		script("after-broken", "touch must-not-exist", "broken"),
+		script("independent", "sleep 0.3; touch independent-done"),
+	)
+	rec, err := h.run(context.Background(), h.options())
+	if !errors.Is(err, ErrFailed) {
+		t.Fatalf("err = %v, want ErrFailed", err)
+	}
+	if jr := job(t, rec, "broken"); jr.Status != StatusFailed || !strings.Contains(jr.Reason, "exit status 3") {
+		t.Errorf("broken: %s %q", jr.Status, jr.Reason)
+	}
+	if jr := job(t, rec, "after-broken"); jr.Status != StatusSkipped || !strings.Contains(jr.Reason, "broken") {
+		t.Errorf("after-broken: %s %q", jr.Status, jr.Reason)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "must-not-exist")); err == nil {
+		t.Error("a dependant of a failed job ran")
+	}
+	if jr := job(t, rec, "independent"); jr.Status != StatusSucceeded {
+		t.Errorf("independent: %s %q", jr.Status, jr.Reason)
+	}
+	log, _ := os.ReadFile(filepath.Join(h.dir, ".mlc", "runs", rec.ID, "broken.log"))
+	if !strings.Contains(string(log), "about to fail") {
+		t.Errorf("broken.log lacks the step's output:\n%s", log)
+	}
+}
+
+func TestStepHangingPastTimeoutFailsItsJob(t *testing.T) {
+	hang := script("hang", "echo $$ > hang.pid; sleep 30")
+	hang.Timeout = 300 * time.Millisecond
+	h := newHarness(t, hang, script("after-hang", "touch must-not-exist", "hang"), script("independent", "touch independent-done"))
+
+	rec, err := h.run(context.Background(), h.options())
+	if !errors.Is(err, ErrFailed) {
+		t.Fatalf("err = %v, want ErrFailed", err)
+	}
+	if jr := job(t, rec, "hang"); jr.Status != StatusFailed || !strings.Contains(jr.Reason, "timed out") {
+		t.Errorf("hang: %s %q", jr.Status, jr.Reason)
+	}
+	if jr := job(t, rec, "after-hang"); jr.Status != StatusSkipped {
+		t.Errorf("after-hang: %s", jr.Status)
+	}
+	if jr := job(t, rec, "independent"); jr.Status != StatusSucceeded {
+		t.Errorf("independent: %s", jr.Status)
+	}
+	assertGone(t, h, "hang.pid")
+}
+
+func TestInterruptKillsEveryProcessGroupAndKeepsTheRecord(t *testing.T) {
+	// Each job leaves a background child behind its shell, and the shell
+	// ignores SIGTERM: only the group kill after the grace period stops it.
+	sleeper := func(id string) *ir.Job {
+		return script(id, `trap '' TERM; sleep 60 & echo $! > `+id+`.child; echo $$ > `+id+`.pid; wait`)
+	}
+	h := newHarness(t, sleeper("one"), sleeper("two"), script("later", "touch must-not-exist", "one"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var rec *Record
+	var err error
+	go func() {
+		rec, err = h.run(ctx, h.options())
+		close(done)
+	}()
+	for _, f := range []string{"one.pid", "one.child", "two.pid", "two.child"} {
+		h.waitFor(f)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run did not stop after the interrupt")
+	}
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	for _, f := range []string{"one.pid", "one.child", "two.pid", "two.child"} {
+		assertGone(t, h, f)
+	}
+	saved := h.savedRecord(rec.ID)
+	if saved.Status != StatusCancelled {
+		t.Errorf("record status %s, want cancelled", saved.Status)
+	}
+	for _, id := range []string{"one", "two", "later"} {
+		if st := job(t, saved, id).Status; st != StatusCancelled {
+			t.Errorf("%s: %s, want cancelled", id, st)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "must-not-exist")); err == nil {
+		t.Error("a job started after the interrupt")
+	}
+}
+
+// assertGone fails unless the process whose PID the file holds has exited
+// (a zombie waiting for init to reap it counts as exited).
+func assertGone(t *testing.T, h *harness, pidFile string) {
+	t.Helper()
+	pid, err := strconv.Atoi(h.read(pidFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && zombie(string(stat)) {
+			return
+		}
+	}
+	t.Errorf("process %d (%s) outlived the run", pid, pidFile)
+}
+
+// zombie reads the state field of /proc/PID/stat, after the command name.
+func zombie(stat string) bool {
+	i := strings.LastIndexByte(stat, ')')
+	return i >= 0 && strings.HasPrefix(stat[i+1:], " Z")
+}
+
+func TestResumeReusesUnchangedSucceededJobs(t *testing.T) {
+	// a counts its runs; b fails until the file state/fixed exists. The counts
+	// live in a subdirectory: files next to a script are part of its job's
+	// input digest, subdirectories are not.
+	a := script("a", `mkdir -p state; echo x >> state/a.count; echo "ref=done" >> "$MLC_OUTPUT"`)
+	a.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactValue, FromStep: "run"}}
+	b := script("b", `test -f state/fixed`, "a")
+	h := newHarness(t, a, b)
+
+	first, err := h.run(context.Background(), h.options())
+	if !errors.Is(err, ErrFailed) {
+		t.Fatalf("first run: %v, want ErrFailed", err)
+	}
+	if err := os.WriteFile(filepath.Join(h.dir, "state", "fixed"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := h.options()
+	opts.Resume = first.ID
+	second, err := h.run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("resumed run: %v", err)
+	}
+	if second.ID != first.ID {
+		t.Errorf("resumed run has ID %s, want %s", second.ID, first.ID)
+	}
+	if st := job(t, second, "a").Status; st != StatusReused {
+		t.Errorf("a: %s, want reused", st)
+	}
+	if job(t, second, "a").Outputs["ref"] != "done" {
+		t.Error("a reused job lost its outputs")
+	}
+	if st := job(t, second, "b").Status; st != StatusSucceeded {
+		t.Errorf("b: %s, want succeeded", st)
+	}
+	if got := h.read("state/a.count"); got != "x" {
+		t.Errorf("a ran %d times, want once", strings.Count(got, "x"))
+	}
+
+	// Changing a's definition changes its input digest: it runs again.
+	a.Steps[0].Script += "; true"
+	opts.Resume = second.ID
+	if _, err := h.run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("state/a.count"); strings.Count(got, "x") != 2 {
+		t.Errorf("a ran %d times after its script changed, want 2", strings.Count(got, "x"))
+	}
+}
+
+func TestResumeRejectsAnotherWorkflowAndUnknownRuns(t *testing.T) {
+	h := newHarness(t, script("a", "true"))
+	opts := h.options()
+	opts.Resume = "no-such-run"
+	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "no-such-run") {
+		t.Errorf("err = %v, want one naming the run", err)
+	}
+}
+
+func TestApproval(t *testing.T) {
+	deploy := func() *ir.Job {
+		j := script("deploy-production", "touch deployed")
+		j.Approval = &ir.Approval{Environment: "production", Required: 1}
+		return j
+	}
+	t.Run("no terminal and no --approve fails", func(t *testing.T) {
+		h := newHarness(t, deploy())
+		rec, err := h.run(context.Background(), h.options())
+		if !errors.Is(err, ErrFailed) {
+			t.Fatalf("err = %v", err)
+		}
+		if jr := job(t, rec, "deploy-production"); !strings.Contains(jr.Reason, "--approve production") {
+			t.Errorf("reason %q does not say how to approve", jr.Reason)
+		}
+		if _, err := os.Stat(filepath.Join(h.dir, "deployed")); err == nil {
+			t.Error("deployed without approval")
+		}
+	})
+	t.Run("--approve ENV", func(t *testing.T) {
+		h := newHarness(t, deploy())
+		opts := h.options()
+		opts.Approve = []string{"production"}
+		if _, err := h.run(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		h.read("deployed")
+	})
+	t.Run("terminal answers", func(t *testing.T) {
+		for answer, want := range map[bool]Status{true: StatusSucceeded, false: StatusFailed} {
+			h := newHarness(t, deploy())
+			opts := h.options()
+			var asked string
+			opts.Prompt = func(q string) (bool, error) { asked = q; return answer, nil }
+			rec, _ := h.run(context.Background(), opts)
+			if st := job(t, rec, "deploy-production").Status; st != want {
+				t.Errorf("answer %v: %s, want %s", answer, st, want)
+			}
+			if !strings.Contains(asked, "production") {
+				t.Errorf("question %q does not name the environment", asked)
+			}
+		}
+	})
+}
+
+func TestMissingSecretIsAnErrorBeforeAnythingRuns(t *testing.T) {
+	a := script("a", "touch ran")
+	a.Steps[0].Secrets = []string{"DEPLOY_TOKEN"}
+	a.Secrets = a.Steps[0].Secrets
+	h := newHarness(t, a)
+	_, err := h.run(context.Background(), h.options())
+	if err == nil || !strings.Contains(err.Error(), "DEPLOY_TOKEN (job a)") {
+		t.Fatalf("err = %v, want one naming DEPLOY_TOKEN and its job", err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "ran")); err == nil {
+		t.Error("a job ran although a secret was missing")
+	}
+}
+
+func TestStepsGetACleanDeclaredEnvironment(t *testing.T) {
+	withSecret := script("with-secret", "env > with-secret.env")
+	withSecret.Env = []ir.EnvVar{{Name: "MLC_REGISTRY", Value: "ghcr.io/acme/ml"}, {Name: "THRESHOLD", Value: "0.8"}}
+	withSecret.Steps[0].Secrets = []string{"API_TOKEN"}
+	withSecret.Secrets = []string{"API_TOKEN"}
+	h := newHarness(t, withSecret, script("without", "env > without.env"))
+	h.host["API_TOKEN"] = "s3cret"
+	h.host["HOST_ONLY"] = "leak"
+	if _, err := h.run(context.Background(), h.options()); err != nil {
+		t.Fatal(err)
+	}
+	env := h.read("with-secret.env")
+	for _, want := range []string{"THRESHOLD=0.8", "API_TOKEN=s3cret", "MLC_REGISTRY=oci:" + filepath.Join(h.dir, ".mlc", "store"), "PATH=", "MLC_REVISION=", "MLC_OUTPUT="} {
+		if !strings.Contains(env, want) {
+			t.Errorf("step env lacks %s:\n%s", want, env)
+		}
+	}
+	if strings.Contains(env, "HOST_ONLY") {
+		t.Error("the host's environment leaked into a step")
+	}
+	if strings.Contains(h.read("without.env"), "API_TOKEN") {
+		t.Error("a step that does not declare the secret got it")
+	}
+}
+
+func TestMLCStepsRunArgvWithoutAShell(t *testing.T) {
+	j := &ir.Job{ID: "push", Steps: []ir.Step{{ID: "push", Kind: ir.StepMLC,
+		Args: []string{"push", "dataset", "a dir; rm -rf /", "${MLC_REGISTRY}/t-dataset:${MLC_REVISION}"}}}}
+	h := newHarness(t, j)
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{"push", "dataset", "a dir; rm -rf /", "oci:" + filepath.Join(h.dir, ".mlc", "store") + "/t-dataset:" + rec.Revision}, "\n")
+	if got := h.read("argv"); got != want {
+		t.Errorf("argv:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestUnsetReferenceInAnArgumentFailsTheStep(t *testing.T) {
+	j := &ir.Job{ID: "a", Steps: []ir.Step{{ID: "s", Kind: ir.StepMLC, Args: []string{"pull", "${MLC_NOWHERE}"}}}}
+	h := newHarness(t, j)
+	rec, _ := h.run(context.Background(), h.options())
+	if jr := job(t, rec, "a"); jr.Status != StatusFailed || !strings.Contains(jr.Reason, "MLC_NOWHERE") {
+		t.Errorf("a: %s %q", jr.Status, jr.Reason)
+	}
+}
+
+func TestConditionsAndContinueOnError(t *testing.T) {
+	check := script("drift", `echo drift=true >> "$MLC_OUTPUT"; exit 1`)
+	check.Steps[0].ContinueOnError = true
+	check.Outputs = []ir.Output{{Name: "drift", Kind: ir.ArtifactValue, FromStep: "run"}}
+	onDrift := script("retrain", "touch retrained", "drift")
+	onDrift.Condition.WhenOutput = &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}
+	onCalm := script("relax", "touch relaxed", "drift")
+	onCalm.Condition.WhenOutput = &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "false"}
+	h := newHarness(t, check, onDrift, onCalm)
+
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jr := job(t, rec, "drift"); jr.Status != StatusSucceeded || jr.Steps[0].Status != StatusFailed {
+		t.Errorf("drift: job %s, step %s; want a succeeded job with a failed step", jr.Status, jr.Steps[0].Status)
+	}
+	h.read("retrained")
+	if jr := job(t, rec, "relax"); jr.Status != StatusSkipped || !strings.Contains(jr.Reason, `"true"`) {
+		t.Errorf("relax: %s %q", jr.Status, jr.Reason)
+	}
+}
+
+func TestJobsBoundsParallelism(t *testing.T) {
+	// Each job fails if it finds another one running.
+	body := `if ! mkdir running 2>/dev/null; then echo overlap >> overlaps; fi; sleep 0.2; rmdir running`
+	h := newHarness(t, script("a", body), script("b", body), script("c", body))
+	opts := h.options()
+	opts.Jobs = 1
+	if _, err := h.run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "overlaps")); err == nil {
+		t.Error("jobs overlapped with --jobs 1")
+	}
+}
+
+func TestRetriesRunTheJobAgain(t *testing.T) {
+	flaky := script("flaky", `echo x >> tries; test "$(wc -l < tries)" -ge 2`)
+	flaky.Retries = 2
+	h := newHarness(t, flaky)
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jr := job(t, rec, "flaky"); jr.Attempts != 2 {
+		t.Errorf("attempts %d, want 2", jr.Attempts)
+	}
+}
+
+func TestWorkflowSelection(t *testing.T) {
+	h := newHarness(t, script("a", "true"))
+	opts := h.options()
+	opts.Workflow = "monitor"
+	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "delivery") {
+		t.Errorf("err = %v, want one listing the workflows", err)
+	}
+}
