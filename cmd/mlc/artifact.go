@@ -87,6 +87,10 @@ The pushed reference by digest is printed and written as "ref" and
 		}
 		byDigest := res.Ref.String()
 		if err := lf.attach(cmd.Context(), byDigest); err != nil {
+			var ee *exitError
+			if errors.As(err, &ee) {
+				return err // the hook chose the exit code
+			}
 			return failed(err)
 		}
 		if err := writeOutputs("ref", byDigest, "digest", res.Ref.Digest); err != nil {
