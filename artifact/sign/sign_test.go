@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/sigstore/cosign/v2/pkg/oci/empty"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
@@ -262,6 +265,29 @@ func TestRegistryFaults(t *testing.T) {
 		st, srv := signtest.Registry(t, "acme/model")
 		srv.Close()
 		expectStoreError(t, st, "connect")
+	})
+	t.Run("referrers failing, .sig tag fine", func(t *testing.T) {
+		reg := registry.New(registry.WithReferrersSupport(true), registry.Logger(log.New(io.Discard, "", 0)))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/referrers/") {
+				http.Error(w, "boom", http.StatusInternalServerError)
+				return
+			}
+			reg.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		st := signtest.RemoteStore(t, srv.URL, "acme/model")
+		d := signtest.PutArtifact(t, st, "v1", "weights")
+		if _, err := Sign(context.Background(), st, d, s, TlogOpts{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Verify(context.Background(), st, d, keyPolicy(t, pub)); err != nil {
+			t.Fatalf("Verify with a valid .sig and a failing referrers API = %v, want success", err)
+		}
+		other := signtest.PutArtifact(t, st, "v2", "other weights")
+		if _, err := Verify(context.Background(), st, other, keyPolicy(t, pub)); err == nil || errors.Is(err, ErrNotVerified) || !strings.Contains(err.Error(), "500") {
+			t.Fatalf("Verify of an unsigned artifact with a failing referrers API = %v, want the store error", err)
+		}
 	})
 }
 

@@ -65,15 +65,35 @@ func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([
 		return nil, err
 	}
 	co.ClaimVerifier = cosign.SimpleClaimVerifier
-	var ok []Verified
-	var fails []string
+	// Either format may hold the valid signature: a store error reading one
+	// fails the verification only when the other holds none.
+	ok, fails, storeErr := verifyTagged(ctx, st, digest, co)
+	bundles, bundleFails, err := verifyBundles(ctx, st, digest, co, types.CosignSignPredicateType)
+	ok, fails = append(ok, bundles...), append(fails, bundleFails...)
+	switch {
+	case len(ok) > 0:
+		return ok, nil
+	case storeErr != nil:
+		return nil, storeErr
+	case err != nil:
+		return nil, err
+	case len(fails) == 0:
+		return nil, fmt.Errorf("%w: %s@%s has no signatures (no %s tag, no Sigstore bundle referrer)",
+			ErrUnsigned, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
+	}
+	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s passes: %s",
+		ErrNotVerified, len(fails), st.Location(), digest, strings.Join(fails, "; "))
+}
+
+// verifyTagged checks the signatures in the cosign v2 .sig tag.
+func verifyTagged(ctx context.Context, st artifact.Store, digest v1.Hash, co *cosign.CheckOpts) (ok []Verified, fails []string, err error) {
 	sigs, err := readAttached(ctx, st, digest, SignatureSuffix)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	list, err := sigs.Get()
 	if err != nil {
-		return nil, fmt.Errorf("reading signatures of %s@%s: %w", st.Location(), digest, err)
+		return nil, nil, fmt.Errorf("reading signatures of %s@%s: %w", st.Location(), digest, err)
 	}
 	for _, s := range list {
 		if _, err := cosign.VerifyImageSignature(ctx, s, digest, co); err != nil {
@@ -82,21 +102,7 @@ func Verify(ctx context.Context, st artifact.Store, digest v1.Hash, p Policy) ([
 		}
 		ok = append(ok, Verified{Format: "cosign", Signer: certIdentity(s)})
 	}
-	bundles, bundleFails, err := verifyBundles(ctx, st, digest, co, types.CosignSignPredicateType)
-	if err != nil {
-		return nil, err
-	}
-	ok = append(ok, bundles...)
-	fails = append(fails, bundleFails...)
-	if len(ok) > 0 {
-		return ok, nil
-	}
-	if len(fails) == 0 {
-		return nil, fmt.Errorf("%w: %s@%s has no signatures (no %s tag, no Sigstore bundle referrer)",
-			ErrUnsigned, st.Location(), digest, AttachedTag(digest, SignatureSuffix))
-	}
-	return nil, fmt.Errorf("%w: none of the %d signatures of %s@%s passes: %s",
-		ErrNotVerified, len(fails), st.Location(), digest, strings.Join(fails, "; "))
+	return ok, fails, nil
 }
 
 // checkOpts turns the policy into cosign's options.
