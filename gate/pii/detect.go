@@ -1,6 +1,7 @@
 package pii
 
 import (
+	"bytes"
 	"net/netip"
 
 	"github.com/nyaruka/phonenumbers"
@@ -246,7 +247,11 @@ func findIP(s []byte) (int, int, bool) {
 			k-- // a sentence's full stop
 			dots--
 		}
-		if k > i && wordEnd(s, j) && ((dots == 3 && colons == 0 && !hex) || colons >= 2) {
+		ipv4 := dots == 3 && colons == 0 && !hex
+		// IPv6 has eight groups, or "::" for a run of zeros; a time such as
+		// 10:22:00 has neither.
+		ipv6 := colons >= 7 || (colons == 6 && dots == 3) || (colons >= 2 && bytes.Contains(s[i:k], []byte("::")))
+		if k > i && wordEnd(s, j) && (ipv4 || ipv6) {
 			if addr, err := netip.ParseAddr(string(s[i:k])); err == nil && (addr.Is4() || colons >= 2) {
 				return i, k, true
 			}
