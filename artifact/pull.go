@@ -299,10 +299,13 @@ func staging(dir string) (string, func() error, error) {
 	return tmp, func() error { return moveInto(tmp, abs) }, nil
 }
 
-// moveInto renames every file and link under src to the same place in dst.
+// moveInto renames every file and link under src to the same place in
+// dst. Conflicts (a directory where a file goes, or the reverse) are
+// found before anything moves, so dst does not end up half updated.
 func moveInto(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+	var moves [][2]string
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || p == src {
 			return err
 		}
 		rel, err := filepath.Rel(src, p)
@@ -310,9 +313,36 @@ func moveInto(src, dst string) error {
 			return err
 		}
 		target := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		st, err := os.Lstat(target)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return err
+		case d.IsDir() != st.IsDir():
+			return fmt.Errorf("%s: the artifact has a %s where the directory has a %s", target, kindOf(d.IsDir()), kindOf(st.IsDir()))
+		}
+		if !d.IsDir() {
+			moves = append(moves, [2]string{p, target})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		if err := os.MkdirAll(filepath.Dir(m[1]), 0o755); err != nil {
 			return err
 		}
-		return os.Rename(p, target)
-	})
+		if err := os.Rename(m[0], m[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func kindOf(dir bool) string {
+	if dir {
+		return "directory"
+	}
+	return "file"
 }

@@ -213,6 +213,16 @@ func TestPushPullRoundTripLayout(t *testing.T) {
 	}
 	files["keep.txt"] = []byte("mine")
 	sameTree(t, files, readTree(t, dst))
+
+	// A directory where the artifact has a file: refused before any move.
+	clash := t.TempDir()
+	writeTree(t, clash, map[string][]byte{"big.parquet/x": []byte("x")})
+	if _, err := Pull(ctx, ref, clash, PullOptions{}); err == nil || !strings.Contains(err.Error(), "where the directory has a directory") {
+		t.Fatalf("pull over a clashing directory: %v", err)
+	}
+	if got := readTree(t, clash); len(got) != 1 {
+		t.Errorf("a refused pull moved %d files in", len(got)-1)
+	}
 }
 
 func TestPushModelUsesModelPack(t *testing.T) {

@@ -126,7 +126,11 @@ all layers verified, so a failed pull changes nothing.`,
 		if err != nil {
 			return storeError(err)
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "pulled %s into %s: %d files, %s\n", res.Ref, args[1], len(res.Files), humanBytes(res.Bytes))
+		what := res.Ref.String()
+		if res.Name != "" {
+			what = fmt.Sprintf("model %s (%s)", res.Name, res.Ref)
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "pulled %s into %s: %d files, %s\n", what, args[1], len(res.Files), humanBytes(res.Bytes))
 		return nil
 	}
 	return cmd
