@@ -113,16 +113,11 @@ func Scan(t *table.Reader, opt Options) (*Result, error) {
 		scanners[i] = newCellScanner(opt.Forbid)
 	}
 	counts := make([][nEntities]int64, len(cols))
-	firstFile := ""
+	res.multiFile = len(t.Files()) > 1
 	// Parsing and scanning each take about half the time: run them on two cores.
 	err := t.Batches(func(b *table.Batch) error {
 		for row := range b.Len() {
 			res.Rows++
-			if res.Rows == 1 {
-				firstFile = b.File(row)
-			} else if b.File(row) != firstFile {
-				res.multiFile = true
-			}
 			for i, cell := range b.Cells(row) {
 				if cell.Kind == table.Null || cell.Kind == table.Bool {
 					continue

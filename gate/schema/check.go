@@ -102,16 +102,11 @@ func Check(t *table.Reader, s *Spec, opt Options) (*Result, error) {
 	}
 
 	nulls := make([]int64, len(t.Columns()))
-	firstFile := ""
+	res.multiFile = len(t.Files()) > 1
 	cols := t.Columns()
 	err := t.Batches(func(b *table.Batch) error {
 		for row := range b.Len() {
 			res.Rows++
-			if res.Rows == 1 {
-				firstFile = b.File(row)
-			} else if !res.multiFile && b.File(row) != firstFile {
-				res.multiFile = true
-			}
 			for i, cell := range b.Cells(row) {
 				if cell.IsNull() {
 					nulls[i]++

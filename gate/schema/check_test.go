@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -156,5 +157,19 @@ func TestEdgeCases(t *testing.T) {
 		if !reflect.DeepEqual(res.ByRule, tc.want) {
 			t.Errorf("%s: %v, want %v (%+v)", tc.name, res.ByRule, tc.want, res.Violations)
 		}
+	}
+}
+
+func TestViolationsInADirectoryNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"a.csv": "n\n1\n", "b.csv": "n\n2\nx\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := check(t, dir, dataset(t, `ds: schema: n: int`))
+	rows := res.Report().Tables[0].Rows
+	if want := filepath.Join(dir, "b.csv") + ":2"; len(rows) != 1 || rows[0][0] != want {
+		t.Errorf("rows %q, want location %s", rows, want)
 	}
 }

@@ -119,6 +119,9 @@ func formatOf(name string) Format {
 // Columns returns the column names, in file order.
 func (r *Reader) Columns() []string { return r.columns }
 
+// Files lists the files of the table, in reading order ("-" for stdin).
+func (r *Reader) Files() []string { return r.files }
+
 // File returns the file the current row comes from ("-" for stdin).
 func (r *Reader) File() string { return r.file }
 
