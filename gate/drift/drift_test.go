@@ -1,13 +1,18 @@
 package drift
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/mlc-project/mlc/gate/table"
 )
@@ -263,5 +268,62 @@ func TestJSONLinesTypes(t *testing.T) {
 	}
 	if got := strings.Join(types, " "); got != "n:numeric s:categorical b:categorical" {
 		t.Errorf("types %s", got)
+	}
+}
+
+type parquetRow struct {
+	X    *float64 `parquet:"x,optional"`
+	Plan string   `parquet:"plan"`
+}
+
+// The same data as Parquet and as CSV gives the same result.
+func TestParquetMatchesCSV(t *testing.T) {
+	write := func(name string, rows []parquetRow) (string, string) {
+		var pq bytes.Buffer
+		w := parquet.NewGenericWriter[parquetRow](&pq)
+		if _, err := w.Write(rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		csv := "x,plan\n"
+		for _, r := range rows {
+			x := ""
+			if r.X != nil {
+				x = strconv.FormatFloat(*r.X, 'g', -1, 64)
+			}
+			csv += x + "," + r.Plan + "\n"
+		}
+		return writeFile(t, name+".parquet", pq.String()), writeFile(t, name+".csv", csv)
+	}
+	rows := func(n int, shift float64) []parquetRow {
+		out := make([]parquetRow, n)
+		for i := range out {
+			x := float64((i*7919)%1009)/1009 + shift
+			out[i] = parquetRow{X: &x, Plan: []string{"free", "pro", "team"}[i%3]}
+			if i%17 == 0 {
+				out[i].X = nil
+			}
+		}
+		return out
+	}
+	refPQ, refCSV := write("ref", rows(1500, 0))
+	curPQ, curCSV := write("cur", rows(1200, 0.05))
+	var results [2]*Result
+	for i, pair := range [][2]string{{refPQ, curPQ}, {refCSV, curCSV}} {
+		r, _ := table.Open(pair[0], table.Options{})
+		c, _ := table.Open(pair[1], table.Options{})
+		res, err := Compare(r, c, Options{Test: Test{Method: Auto}, DriftShare: DefaultDriftShare})
+		if err != nil {
+			t.Fatal(err)
+		}
+		results[i] = res
+	}
+	if !reflect.DeepEqual(results[0], results[1]) {
+		t.Errorf("Parquet %+v\nCSV     %+v", results[0], results[1])
+	}
+	if c := results[0].Columns[0]; c.Method != Wasserstein || c.ReferenceMissing != 89 {
+		t.Errorf("x: %+v; want wasserstein with 89 missing", c)
 	}
 }
