@@ -133,6 +133,24 @@ func TestPullRefusesUnsafePaths(t *testing.T) {
 	}
 }
 
+func TestPullRefusesLinkInTargetLeadingOut(t *testing.T) {
+	ref := layoutRef(t, "x")
+	putArtifact(t, ref, emptyConfigBlob(), blob{mediaType: "application/octet-stream",
+		annotations: map[string]string{AnnotationTitle: "data/passwd"}, content: []byte("x")})
+	outside := t.TempDir()
+	dst := t.TempDir()
+	if err := os.Symlink(outside, filepath.Join(dst, "data")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Pull(context.Background(), ref, dst, PullOptions{})
+	if err == nil || !strings.Contains(err.Error(), "leads out") {
+		t.Fatalf("pull through a link leading out of the target: %v", err)
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("pull wrote %d files outside the target", len(entries))
+	}
+}
+
 func TestPullRefusesNegativeSize(t *testing.T) {
 	ref := layoutRef(t, "neg")
 	store, _ := Open(ref, Options{})

@@ -304,7 +304,12 @@ func staging(dir string) (string, func() error, error) {
 // found before anything moves, so dst does not end up half updated.
 func moveInto(src, dst string) error {
 	var moves [][2]string
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+	realDst, err := filepath.EvalSymlinks(dst)
+	if err != nil {
+		return err
+	}
+	checked := map[string]bool{}
+	err = filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
 		if err != nil || p == src {
 			return err
 		}
@@ -313,13 +318,20 @@ func moveInto(src, dst string) error {
 			return err
 		}
 		target := filepath.Join(dst, rel)
-		st, err := os.Lstat(target)
+		dir := filepath.Dir(target)
+		if d.IsDir() {
+			dir = target // it may be a link already there
+		}
+		if err := staysInside(realDst, dir, checked); err != nil {
+			return err
+		}
+		st, err := os.Stat(target)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 		case err != nil:
 			return err
 		case d.IsDir() != st.IsDir():
-			return fmt.Errorf("%s: the artifact has a %s where the directory has a %s", target, kindOf(d.IsDir()), kindOf(st.IsDir()))
+			return fmt.Errorf("%s: the artifact has a %s where %s has a %s", target, kindOf(d.IsDir()), dst, kindOf(st.IsDir()))
 		}
 		if !d.IsDir() {
 			moves = append(moves, [2]string{p, target})
@@ -337,6 +349,31 @@ func moveInto(src, dst string) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// staysInside checks that dir, once the links already in the target
+// directory are followed, is under realRoot: a link such as data -> /etc
+// left in the target must not carry pulled files elsewhere.
+func staysInside(realRoot, dir string, checked map[string]bool) error {
+	existing := dir
+	for {
+		if checked[existing] {
+			return nil
+		}
+		if _, err := os.Lstat(existing); err == nil {
+			break
+		}
+		existing = filepath.Dir(existing)
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(realRoot, real); err != nil || !filepath.IsLocal(rel) && rel != "." {
+		return fmt.Errorf("refusing to write into %s: a link there leads out of the target directory (to %s)", existing, real)
+	}
+	checked[existing] = true
 	return nil
 }
 

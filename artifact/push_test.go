@@ -217,7 +217,7 @@ func TestPushPullRoundTripLayout(t *testing.T) {
 	// A directory where the artifact has a file: refused before any move.
 	clash := t.TempDir()
 	writeTree(t, clash, map[string][]byte{"big.parquet/x": []byte("x")})
-	if _, err := Pull(ctx, ref, clash, PullOptions{}); err == nil || !strings.Contains(err.Error(), "where the directory has a directory") {
+	if _, err := Pull(ctx, ref, clash, PullOptions{}); err == nil || !strings.Contains(err.Error(), "the artifact has a file where") {
 		t.Fatalf("pull over a clashing directory: %v", err)
 	}
 	if got := readTree(t, clash); len(got) != 1 {
