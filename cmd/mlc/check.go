@@ -42,7 +42,7 @@ type reportFlags struct {
 func addReportFlags(cmd *cobra.Command) *reportFlags {
 	f := &reportFlags{}
 	cmd.Flags().BoolVar(&f.json, "json", false, "print the result as JSON instead of a summary")
-	cmd.Flags().StringVar(&f.markdown, "markdown", "", "also write the result as Markdown to `FILE` (it is appended to $GITHUB_STEP_SUMMARY when that is set)")
+	cmd.Flags().StringVar(&f.markdown, "markdown", "", "also write the result as Markdown to `FILE` (whenever $GITHUB_STEP_SUMMARY is set, the Markdown is appended to it as well)")
 	return f
 }
 
