@@ -191,34 +191,14 @@ func (s *Store) blobURL(d v1.Hash) string {
 	return fmt.Sprintf("%s://%s/v2/%s/blobs/%s", s.repo.Scheme(), s.repo.RegistryStr(), s.repo.RepositoryStr(), d)
 }
 
-// HasBlob HEADs the blob.
-func (s *Store) HasBlob(ctx context.Context, d v1.Hash) (bool, error) {
-	c, err := s.client(ctx, transport.PullScope)
-	if err != nil {
-		return false, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, s.blobURL(d), nil)
-	if err != nil {
-		return false, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return false, describe(err, s.repo.Name())
-	}
-	resp.Body.Close()
-	if err := transport.CheckError(resp, http.StatusOK, http.StatusNotFound); err != nil {
-		return false, describe(err, s.repo.Name())
-	}
-	return resp.StatusCode == http.StatusOK, nil
-}
-
-// Blob GETs the blob, following redirects to blob storage.
-func (s *Store) Blob(ctx context.Context, d v1.Hash) (io.ReadCloser, error) {
+// blobRequest sends method to the blob's URL with pull credentials and
+// checks the status is one of ok.
+func (s *Store) blobRequest(ctx context.Context, method string, d v1.Hash, ok ...int) (*http.Response, error) {
 	c, err := s.client(ctx, transport.PullScope)
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.blobURL(d), nil)
+	req, err := http.NewRequestWithContext(ctx, method, s.blobURL(d), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -226,9 +206,28 @@ func (s *Store) Blob(ctx context.Context, d v1.Hash) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, describe(err, s.repo.Name())
 	}
-	if err := transport.CheckError(resp, http.StatusOK); err != nil {
+	if err := transport.CheckError(resp, ok...); err != nil {
 		resp.Body.Close()
 		return nil, describe(err, s.repo.Name()+"@"+d.String())
+	}
+	return resp, nil
+}
+
+// HasBlob HEADs the blob.
+func (s *Store) HasBlob(ctx context.Context, d v1.Hash) (bool, error) {
+	resp, err := s.blobRequest(ctx, http.MethodHead, d, http.StatusOK, http.StatusNotFound)
+	if err != nil {
+		return false, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK, nil
+}
+
+// Blob GETs the blob, following redirects to blob storage.
+func (s *Store) Blob(ctx context.Context, d v1.Hash) (io.ReadCloser, error) {
+	resp, err := s.blobRequest(ctx, http.MethodGet, d, http.StatusOK)
+	if err != nil {
+		return nil, err
 	}
 	return resp.Body, nil
 }
