@@ -70,7 +70,7 @@ func Trace(ctx context.Context, st artifact.Store, digest v1.Hash, p sign.Policy
 	if err != nil {
 		return nil, fmt.Errorf("lineage of %s@%s: %w", st.Location(), digest, err)
 	}
-	t := tracer{ctx: ctx, policy: p, open: open, seen: map[v1.Hash]bool{digest: true}}
+	t := tracer{ctx: ctx, policy: p, open: open, path: map[v1.Hash]bool{}}
 	return t.node(st, digest, "", &prov, 0)
 }
 
@@ -111,7 +111,10 @@ type tracer struct {
 	ctx    context.Context
 	policy sign.Policy
 	open   Opener
-	seen   map[v1.Hash]bool
+	// path holds the artifacts from the root down to the one being traced:
+	// an input already on it would make the chain a cycle. (An input shared
+	// by two branches, a diamond, is fine.)
+	path map[v1.Hash]bool
 }
 
 // node builds the node for digest in st; prov is its verified provenance,
@@ -140,11 +143,12 @@ func (t *tracer) node(st artifact.Store, digest v1.Hash, role string, prov *Prov
 	if depth >= maxDepth {
 		return nil, fmt.Errorf("lineage of %s is more than %d links deep", n.Ref, maxDepth)
 	}
+	t.path[digest] = true
+	defer delete(t.path, digest)
 	for _, in := range prov.Inputs {
-		if t.seen[in.Digest] {
+		if t.path[in.Digest] {
 			return nil, fmt.Errorf("lineage of %s: %s is its own ancestor", n.Ref, in.Ref())
 		}
-		t.seen[in.Digest] = true
 		child, err := t.input(in, depth+1)
 		if err != nil {
 			return nil, err

@@ -142,6 +142,27 @@ func TestTraceFollowsAttestedInputs(t *testing.T) {
 	}
 }
 
+// TestTraceDiamond: the code that made the dataset also trained the model;
+// an input shared by two branches is not a cycle.
+func TestTraceDiamond(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, signtest.Layout(t))
+	dataProv := Provenance{Inputs: []Input{{Role: "code", Location: f.st.Location(), Digest: f.code}}, Builder: "mlc"}
+	if err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := Trace(ctx, f.st, f.model, f.policy, f.open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Inputs) != 2 || len(n.Inputs[1].Inputs) != 1 || n.Inputs[1].Inputs[0].Ref != n.Inputs[0].Ref {
+		t.Fatalf("Trace = %+v, want the code both as the model's and the dataset's input", n)
+	}
+}
+
 func TestAttachReplacesAndIsDeterministic(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, signtest.Layout(t))
