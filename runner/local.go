@@ -31,7 +31,7 @@ func (r *run) buildImage(b *ir.ImageBuild, e *env) (*process, error) {
 	ctxDir := filepath.Join(r.root, filepath.FromSlash(b.Context))
 	return &process{
 		argv: []string{r.opts.MLC, "push", "code", ctxDir, ref[0], "--cache-dir", filepath.Join(r.specDir, ".mlc", "cache")},
-		dir:  r.root,
+		dir:  r.specDir, // where the store's relative path holds
 		env:  e.list(),
 	}, nil
 }

@@ -98,16 +98,15 @@ func (r *run) reusable(j *ir.Job, digest string) (*JobRecord, bool) {
 // inStore reports whether a reference by digest into the run's layout
 // store still has its manifest blob; other values (drift=true) hold.
 func (r *run) inStore(ref string) bool {
-	store := strings.TrimPrefix(r.store, "oci:")
-	path, digest, ok := strings.Cut(strings.TrimPrefix(ref, "oci:"), "@")
-	if !ok || !strings.HasPrefix(path, store) {
+	layout, digest, ok := strings.Cut(strings.TrimPrefix(ref, "oci:"), "@")
+	if !ok || !strings.HasPrefix(layout, strings.TrimPrefix(r.store, "oci:")) {
 		return true
 	}
 	algo, hexDigest, ok := strings.Cut(digest, ":")
 	if !ok {
 		return false
 	}
-	_, err := os.Stat(filepath.Join(path, "blobs", algo, hexDigest))
+	_, err := os.Stat(filepath.Join(r.specDir, layout, "blobs", algo, hexDigest))
 	return err == nil
 }
 

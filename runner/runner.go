@@ -54,6 +54,11 @@ type Options struct {
 	KillGrace time.Duration
 }
 
+// localStore is the registry of local runs: an OCI layout in the spec
+// directory, where mlc steps run. Relative, so references in records and
+// signed provenance do not name this machine's paths.
+const localStore = "oci:.mlc/store"
+
 // ErrFailed is returned (wrapped) when the run ended with a failed job.
 var ErrFailed = errors.New("run failed")
 
@@ -67,7 +72,7 @@ type run struct {
 	root     string // workspace: the repository root step directories are relative to
 	specDir  string
 	dir      string // .mlc/runs/<id>
-	store    string // the registry every ref resolves against
+	store    string // the registry every ref resolves against, relative to specDir
 	revision string
 	keys     keyPair
 	provided map[string]string // secrets the run supplies itself
@@ -146,7 +151,7 @@ func prepare(opts Options) (*run, error) {
 		wf:       wf,
 		root:     root,
 		specDir:  specDir,
-		store:    "oci:" + filepath.Join(specDir, ".mlc", "store"),
+		store:    localStore,
 		revision: gitRevision(specDir),
 		done:     map[string]chan struct{}{},
 		slots:    make(chan struct{}, opts.Jobs),
@@ -318,7 +323,7 @@ func (r *run) header() {
 	fmt.Fprintf(out, "mlc run: workflow %s, run %s, revision %s, %d jobs, up to %d at a time\n",
 		rec.Workflow, rec.ID, shortRevision(rec.Revision), len(r.wf.Jobs), r.opts.Jobs)
 	fmt.Fprintf(out, "  steps run as host processes with a clean environment; container images are recorded, not used\n")
-	fmt.Fprintf(out, "  registry: %s (local OCI layout); signing: ephemeral key %s\n", relOr(mustWd(), strings.TrimPrefix(r.store, "oci:")), filepath.Join(r.relDir(), "keys", "cosign.pub"))
+	fmt.Fprintf(out, "  registry: %s (local OCI layout); signing: ephemeral key %s\n", relOr(mustWd(), filepath.Join(r.specDir, strings.TrimPrefix(r.store, "oci:"))), filepath.Join(r.relDir(), "keys", "cosign.pub"))
 	if r.opts.Offline {
 		fmt.Fprintf(out, "  offline: data from %s\n", relOr(mustWd(), r.opts.Fixtures))
 	}

@@ -291,7 +291,7 @@ func TestStepsGetACleanDeclaredEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := h.read("with-secret.env")
-	for _, want := range []string{"THRESHOLD=0.8", "API_TOKEN=s3cret", "MLC_REGISTRY=oci:" + filepath.Join(h.dir, ".mlc", "store"), "PATH=", "MLC_REVISION=", "MLC_OUTPUT="} {
+	for _, want := range []string{"THRESHOLD=0.8", "API_TOKEN=s3cret", "MLC_REGISTRY=oci:.mlc/store", "PATH=", "MLC_REVISION=", "MLC_OUTPUT="} {
 		if !strings.Contains(env, want) {
 			t.Errorf("step env lacks %s:\n%s", want, env)
 		}
@@ -312,7 +312,7 @@ func TestMLCStepsRunArgvWithoutAShell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Join([]string{"push", "dataset", "a dir; rm -rf /", "oci:" + filepath.Join(h.dir, ".mlc", "store") + "/t-dataset:" + rec.Revision}, "\n")
+	want := strings.Join([]string{"push", "dataset", "a dir; rm -rf /", "oci:.mlc/store/t-dataset:" + rec.Revision}, "\n")
 	if got := h.read("argv"); got != want {
 		t.Errorf("argv:\n%s\nwant:\n%s", got, want)
 	}
@@ -383,5 +383,31 @@ func TestWorkflowSelection(t *testing.T) {
 	opts.Workflow = "monitor"
 	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "delivery") {
 		t.Errorf("err = %v, want one listing the workflows", err)
+	}
+}
+
+func TestResumeRerunsAJobWhoseArtifactIsGone(t *testing.T) {
+	const hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	blob := filepath.Join(".mlc", "store", "t-model", "blobs", "sha256", hex)
+	push := script("push", `mkdir -p "$(dirname `+blob+`)"; touch `+blob+`; echo x >> .mlc/pushes; echo "ref=oci:.mlc/store/t-model@sha256:`+hex+`" >> "$MLC_OUTPUT"`)
+	push.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "run"}}
+	h := newHarness(t, push)
+	first, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := h.options()
+	opts.Resume = first.ID
+	if rec, _ := h.run(context.Background(), opts); job(t, rec, "push").Status != StatusReused {
+		t.Fatalf("push: %s, want reused while its artifact is in the store", job(t, rec, "push").Status)
+	}
+	if err := os.Remove(filepath.Join(h.dir, blob)); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := h.run(context.Background(), opts); job(t, rec, "push").Status != StatusSucceeded {
+		t.Errorf("push: %s, want run again once its artifact left the store", job(t, rec, "push").Status)
+	}
+	if got := strings.Count(h.read(".mlc/pushes"), "x"); got != 2 {
+		t.Errorf("pushed %d times, want 2", got)
 	}
 }
