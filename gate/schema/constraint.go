@@ -18,14 +18,17 @@ import (
 // a JSON string only as a string, a JSON number as a number, but an untyped
 // CSV cell "3" as the int 3, the float 3.0 and the string "3". It passes if
 // one candidate satisfies the column's constraint. Integers are also floats,
-// so a float column accepts "3". NaN and ±Inf are not CUE numbers: as text
-// they are only strings.
+// so a float column accepts "3". "true" and "false" in any case are also
+// booleans. NaN and ±Inf are not CUE numbers: as text they are only strings.
 type candidate struct {
 	kind cue.Kind // IntKind, FloatKind, StringKind, BoolKind or NullKind
 	i    int64
 	f    float64
 	s    []byte // the text, for strings and booleans
 }
+
+// CSV booleans in any case: pandas writes True and False.
+var textTrue, textFalse = []byte("true"), []byte("false")
 
 // candidates appends to dst the interpretations of c whose kind is in
 // kinds: parsing a number is wasted on a string column.
@@ -49,8 +52,11 @@ func candidates(dst []candidate, c table.Cell, kinds cue.Kind) []candidate {
 		}
 	}
 	if c.Kind == table.Text {
-		if bytes.Equal(c.Bytes, []byte("true")) || bytes.Equal(c.Bytes, []byte("false")) {
-			dst = appendIf(dst, kinds, candidate{kind: cue.BoolKind, s: c.Bytes})
+		switch {
+		case bytes.EqualFold(c.Bytes, textTrue):
+			dst = appendIf(dst, kinds, candidate{kind: cue.BoolKind, s: textTrue})
+		case bytes.EqualFold(c.Bytes, textFalse):
+			dst = appendIf(dst, kinds, candidate{kind: cue.BoolKind, s: textFalse})
 		}
 		dst = appendIf(dst, kinds, candidate{kind: cue.StringKind, s: c.Bytes})
 	}
