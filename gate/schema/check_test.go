@@ -150,6 +150,8 @@ func TestEdgeCases(t *testing.T) {
 		{"all nulls allowed", `ds: {schema: {a: int | null}}`, "a\n\n\"\"\n", map[string]int64{}},
 		{"all nulls over the share", `ds: {schema: {a: int | null}, max_null_share: 0.5}`, "a,b\n,1\n,2\n", map[string]int64{RuleNullShare: 1, RuleExtraColumn: 1}},
 		{"unicode", `ds: {schema: {name: =~"^\\p{L}+$", city: "Zürich" | "東京"}}`, "name,city\nJosé,東京\nZoë,Zürich\nA1,Paris\n", map[string]int64{RulePattern: 1, RuleEnum: 1}},
+		{"pandas ints with gaps", `ds: {schema: {n: int | null}}`, "n\n3.0\n\n3.5\n", map[string]int64{RuleType: 1}},
+		{"pandas booleans", `ds: {schema: {b: bool}}`, "b\nTrue\nFalse\nyes\n", map[string]int64{RuleType: 1}},
 		{"NaN is not a number", `ds: {schema: {x: number}}`, "x\nNaN\n1.5\n-Inf\n", map[string]int64{RuleType: 2}},
 		{"typed JSON", `ds: {schema: {n: int, s: string, b: bool}}`, `{"n": 1, "s": "a", "b": true}` + "\n" + `{"n": "1", "s": 2, "b": "true"}` + "\n", map[string]int64{RuleType: 3}},
 	} {

@@ -16,7 +16,8 @@ import (
 
 // A cell is checked as every CUE value it can stand for (its candidates):
 // a JSON string only as a string, a JSON number as a number, but an untyped
-// CSV cell "3" as the int 3, the float 3.0 and the string "3". It passes if
+// CSV cell "3" as the int 3, the float 3.0 and the string "3" (and "3.0",
+// as pandas writes an int column with gaps, also as the int 3). It passes if
 // one candidate satisfies the column's constraint. Integers are also floats,
 // so a float column accepts "3". "true" and "false" in any case are also
 // booleans. NaN and ±Inf are not CUE numbers: as text they are only strings.
@@ -44,6 +45,8 @@ func candidates(dst []candidate, c table.Cell, kinds cue.Kind) []candidate {
 	if kinds&cue.IntKind != 0 {
 		if i, ok := c.Int(); ok {
 			dst = append(dst, candidate{kind: cue.IntKind, i: i, f: float64(i)})
+		} else if f, ok := c.Float(); ok && c.Kind == table.Text && f == math.Trunc(f) && math.Abs(f) < 1<<63 {
+			dst = append(dst, candidate{kind: cue.IntKind, i: int64(f), f: f}) // "3.0"
 		}
 	}
 	if kinds&cue.FloatKind != 0 {
