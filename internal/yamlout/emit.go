@@ -49,10 +49,20 @@ func emitDocument(b *bytes.Buffer, n *yaml.Node) error {
 	return fmt.Errorf("yamlout: unsupported node kind %v", n.Kind)
 }
 
+const blanks = "                                                                "
+
+// spaces is n spaces, without allocating for the usual depths.
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
 // emitBlock writes a non-empty block collection whose first line starts at
 // the current position, each line indented by indent spaces.
 func emitBlock(b *bytes.Buffer, n *yaml.Node, indent int) error {
-	pad := strings.Repeat(" ", indent)
+	pad := spaces(indent)
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -106,7 +116,7 @@ func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
 	default:
 		// yaml.v3 indents a sequence under a key by two more spaces.
 		b.WriteByte('\n')
-		b.WriteString(strings.Repeat(" ", indent))
+		b.WriteString(spaces(indent))
 		return emitBlock(b, v, indent)
 	}
 	return nil
@@ -184,8 +194,8 @@ func literal(b *bytes.Buffer, s string, indent int) {
 	default:
 		b.WriteString("|+")
 	}
-	pad := strings.Repeat(" ", indent)
-	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+	pad := spaces(indent)
+	for line := range strings.SplitSeq(strings.TrimSuffix(s, "\n"), "\n") {
 		b.WriteByte('\n')
 		if line != "" {
 			b.WriteString(pad)
@@ -201,7 +211,7 @@ func literalSafe(s string) bool {
 	if s[0] == ' ' || s[0] == '\n' || s[0] == '\t' || strings.TrimRight(s, "\n") == "" {
 		return false
 	}
-	for _, line := range strings.Split(s, "\n") {
+	for line := range strings.SplitSeq(s, "\n") {
 		if strings.HasSuffix(line, " ") || strings.HasSuffix(line, "\t") {
 			return false // trailing blanks are easy to lose in review and editors
 		}
@@ -215,9 +225,10 @@ func literalSafe(s string) bool {
 }
 
 // plainSafe reports whether s can be written without quotes and read back
-// as the same string by YAML 1.1 and 1.2 readers.
+// as the same string by YAML 1.1 and 1.2 readers. It runs for every scalar
+// written, so the character rules are checked in one pass.
 func plainSafe(s string, flow bool) bool {
-	if s == "" || yaml11Special[s] || looksNumeric(s) || strings.TrimSpace(s) != s {
+	if s == "" || len(s) <= 5 && yaml11Special[s] || looksNumeric(s) || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
 	switch s[0] {
@@ -229,25 +240,31 @@ func plainSafe(s string, flow bool) bool {
 	case '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', '.':
 		return false
 	}
-	if strings.HasSuffix(s, ":") || strings.Contains(s, ": ") || strings.Contains(s, " #") ||
-		strings.Contains(s, ":\t") || strings.Contains(s, "\t#") {
-		return false
-	}
-	if flow && strings.IndexFunc(s, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("-_./@+", r))
-	}) >= 0 {
-		return false // flow collections get plain scalars only for simple words
-	}
-	for _, r := range s {
-		if !printable(r) || r == '\t' {
-			return false
+	for i, r := range s {
+		switch {
+		case r == '\t' || !printable(r):
+			return false // tabs, line breaks and other blanks only survive quoted
+		case r == ':' && (i+1 == len(s) || s[i+1] == ' '), r == '#' && s[i-1] == ' ':
+			return false // "a: b", "a:" and "a #b" would be read as a key or a comment
+		case flow && !flowWord(r):
+			return false // flow collections get plain scalars only for simple words
 		}
 	}
 	return true
 }
 
+func flowWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("-_./@+", r)
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
 func printable(r rune) bool {
-	return r != utf8.RuneError && r != '\uFEFF' && (r == ' ' || unicode.IsPrint(r))
+	if r < utf8.RuneSelf {
+		return r >= ' ' && r != 0x7f
+	}
+	return r != utf8.RuneError && r != '\uFEFF' && unicode.IsPrint(r)
 }
 
 func doubleQuote(b *bytes.Buffer, s string) {

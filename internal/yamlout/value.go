@@ -22,7 +22,8 @@ import (
 // Differences from yaml.v3, all errors rather than silent changes: no
 // floats, inline fields or Marshaler types. Map keys are sorted by byte
 // order (yaml.v3 sorts digit runs numerically, which no key mlc writes
-// depends on). Nodes are allocated in blocks; treat the tree as read-only.
+// depends on). Nodes are allocated in blocks, and the key nodes of struct
+// fields are shared by every tree: treat the tree as read-only.
 func FromValue(v any) (*yaml.Node, error) {
 	var c converter
 	return c.value(reflect.ValueOf(v))
@@ -126,19 +127,19 @@ func (c *converter) structure(v reflect.Value) (*yaml.Node, error) {
 		}
 		val, err := c.value(fv)
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", v.Type(), f.key, err)
+			return nil, fmt.Errorf("%s.%s: %w", v.Type(), f.key.Value, err)
 		}
 		if f.flow && val.Kind != yaml.ScalarNode {
 			val.Style |= yaml.FlowStyle
 		}
-		m.Content = append(m.Content, c.node(yaml.ScalarNode, "!!str", f.key), val)
+		m.Content = append(m.Content, f.key, val)
 	}
 	return m, nil
 }
 
 type field struct {
 	index     int
-	key       string
+	key       *yaml.Node // shared by every mapping of the type
 	omitEmpty bool
 	flow      bool
 }
@@ -163,7 +164,8 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
-		f := field{index: i, key: cmp.Or(name, strings.ToLower(sf.Name))}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: cmp.Or(name, strings.ToLower(sf.Name))}
+		f := field{index: i, key: key}
 		for opt := range strings.SplitSeq(opts, ",") {
 			switch opt {
 			case "":

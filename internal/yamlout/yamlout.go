@@ -6,6 +6,7 @@ package yamlout
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,7 +107,7 @@ func looksNumeric(s string) bool {
 	if s == "" {
 		return false
 	}
-	if special := strings.ToLower(strings.TrimLeft(s, "+-")); special == ".inf" || special == ".nan" {
+	if len(s) <= 5 && strings.Contains(s, ".") && slices.Contains([]string{".inf", ".nan"}, strings.ToLower(strings.TrimLeft(s, "+-"))) {
 		return true
 	}
 	digits := 0

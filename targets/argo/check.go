@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
@@ -15,53 +16,60 @@ import (
 // arguments), so such a value would be rewritten or fail at run time instead
 // of reaching the step verbatim. The error names the field by its path.
 func checkTemplating(p *ir.Pipeline) error {
-	return walkStrings(reflect.ValueOf(p), "pipeline", func(path, s string) error {
-		if strings.Contains(s, "{{") {
-			return fmt.Errorf("%s: %q contains \"{{\", which argo would treat as a template expression; remove it or pass the text through a file", path, s)
-		}
+	path, s, found := findString(reflect.ValueOf(p), func(s string) bool { return strings.Contains(s, "{{") })
+	if !found {
 		return nil
-	})
+	}
+	return fmt.Errorf("pipeline%s: %q contains \"{{\", which argo would treat as a template expression; remove it or pass the text through a file", strings.Join(path, ""), s)
 }
 
-// walkStrings calls fn for every string reachable from v, with a path such
-// as pipeline.workflows[delivery].jobs[train].steps[fit].script. Slice
-// elements are named by their ID or Name field when they have one.
-func walkStrings(v reflect.Value, path string, fn func(path, s string) error) error {
+// findString looks for a string reachable from v that matches, and returns
+// it with its path, such as .workflows[delivery].jobs[train].steps[fit].script
+// (slice elements named by their ID or Name field when they have one). The
+// path is built only for the string found: the walk visits every string of
+// the pipeline.
+func findString(v reflect.Value, match func(string) bool) (path []string, s string, found bool) {
+	within := func(segment string, v reflect.Value) bool {
+		if p, str, ok := findString(v, match); ok {
+			path, s, found = append([]string{segment}, p...), str, true
+		}
+		return found
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
+		if !v.IsNil() {
+			return findString(v.Elem(), match)
 		}
-		return walkStrings(v.Elem(), path, fn)
 	case reflect.String:
-		return fn(path, v.String())
+		if match(v.String()) {
+			return nil, v.String(), true
+		}
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
-			if err := walkStrings(v.Field(i), path+"."+lowerFirst(t.Field(i).Name), fn); err != nil {
-				return err
+			if within("."+lowerFirst(t.Field(i).Name), v.Field(i)) {
+				return
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			if err := walkStrings(v.Index(i), fmt.Sprintf("%s[%s]", path, elementKey(v.Index(i), i)), fn); err != nil {
-				return err
+			if within("["+elementKey(v.Index(i), i)+"]", v.Index(i)) {
+				return
 			}
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {
-			elem := fmt.Sprintf("%s[%s]", path, k.String())
-			if err := fn(elem+" (key)", k.String()); err != nil {
-				return err
+			if match(k.String()) {
+				return []string{"[" + k.String() + "] (key)"}, k.String(), true
 			}
-			if err := walkStrings(v.MapIndex(k), elem, fn); err != nil {
-				return err
+			if within("["+k.String()+"]", v.MapIndex(k)) {
+				return
 			}
 		}
 	}
-	return nil
+	return nil, "", false
 }
 
 func elementKey(v reflect.Value, i int) string {
@@ -75,7 +83,7 @@ func elementKey(v reflect.Value, i int) string {
 			}
 		}
 	}
-	return fmt.Sprint(i)
+	return strconv.Itoa(i)
 }
 
 func lowerFirst(s string) string {
