@@ -20,11 +20,12 @@ import (
 const maxDepth = 16
 
 // Attach signs p as the provenance of the artifact digest in st and
-// attaches it, replacing an earlier provenance of that artifact.
-func Attach(ctx context.Context, st artifact.Store, digest v1.Hash, s *sign.Signer, p Provenance, tlog sign.TlogOpts) error {
+// attaches it, replacing an earlier provenance of that artifact. The same
+// provenance already attached by the same key is left as it is.
+func Attach(ctx context.Context, st artifact.Store, digest v1.Hash, s *sign.Signer, p Provenance, tlog sign.TlogOpts) (sign.Outcome, error) {
 	stmt, err := Statement(st.Location(), digest, p)
 	if err != nil {
-		return err
+		return sign.Outcome{}, err
 	}
 	return sign.Attest(ctx, st, digest, s, PredicateType, stmt, tlog)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -76,7 +77,7 @@ func TestTraceModelDatasetCode(t *testing.T) {
 		if _, err := sign.Sign(ctx, st, f.dataset, f.signer, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := Attach(ctx, st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 		n, err := Trace(ctx, st, f.model, f.policy, f.open)
@@ -111,10 +112,10 @@ func TestTraceFollowsAttestedInputs(t *testing.T) {
 	f := newFixture(t, signtest.Layout(t))
 	raw := signtest.PutArtifact(t, f.st, "raw", "raw rows")
 	dataProv := Provenance{Inputs: []Input{{Role: "dataset", Location: f.st.Location(), Digest: raw}}, Builder: "mlc"}
-	if err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
+	if _, err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+	if _, err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := Trace(ctx, f.st, f.model, f.policy, f.open)
@@ -148,10 +149,10 @@ func TestTraceDiamond(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, signtest.Layout(t))
 	dataProv := Provenance{Inputs: []Input{{Role: "code", Location: f.st.Location(), Digest: f.code}}, Builder: "mlc"}
-	if err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
+	if _, err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+	if _, err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
 	n, err := Trace(ctx, f.st, f.model, f.policy, f.open)
@@ -163,18 +164,20 @@ func TestTraceDiamond(t *testing.T) {
 	}
 }
 
-func TestAttachReplacesAndIsDeterministic(t *testing.T) {
+func TestAttachReplacesAndIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, signtest.Layout(t))
+	reversed := f.provenance()
+	slices.Reverse(reversed.Inputs)
 	a, _ := Statement(f.st.Location(), f.model, f.provenance())
-	b, _ := Statement(f.st.Location(), f.model, f.provenance())
+	b, _ := Statement(f.st.Location(), f.model, reversed)
 	if !bytes.Equal(a, b) {
-		t.Fatal("the same provenance gave two different statements")
+		t.Fatal("the same provenance, inputs in another order, gave two different statements")
 	}
 	for _, epochs := range []string{"5", "10"} {
 		p := f.provenance()
 		p.Params = map[string]string{"epochs": epochs}
-		if err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -189,6 +192,20 @@ func TestAttachReplacesAndIsDeterministic(t *testing.T) {
 	if err != nil || p.Params["epochs"] != "10" {
 		t.Fatalf("Read = %+v, %v; want the second provenance", p, err)
 	}
+
+	// Attaching the same provenance again (a re-push) writes nothing.
+	tag := sign.AttachedTag(f.model, sign.AttestationSuffix)
+	before, err := f.st.Resolve(ctx, tag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{})
+	if err != nil || !out.AlreadySigned {
+		t.Fatalf("re-Attach = %+v, %v; want AlreadySigned", out, err)
+	}
+	if after, err := f.st.Resolve(ctx, tag); err != nil || after.Digest != before.Digest {
+		t.Fatalf("re-Attach moved %s from %s to %s (%v)", tag, before.Digest, after.Digest, err)
+	}
 }
 
 func TestTraceFailures(t *testing.T) {
@@ -202,7 +219,7 @@ func TestTraceFailures(t *testing.T) {
 	})
 	t.Run("wrong key", func(t *testing.T) {
 		f := newFixture(t, signtest.Layout(t))
-		if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 		other := newFixture(t, f.st)
@@ -215,7 +232,7 @@ func TestTraceFailures(t *testing.T) {
 		f := newFixture(t, signtest.Layout(t))
 		p := f.provenance()
 		p.Inputs[0].Digest, _ = v1.NewHash("sha256:" + strings.Repeat("1", 64))
-		if err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, f.st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := Trace(ctx, f.st, f.model, f.policy, f.open)
@@ -225,11 +242,11 @@ func TestTraceFailures(t *testing.T) {
 	})
 	t.Run("cycle", func(t *testing.T) {
 		f := newFixture(t, signtest.Layout(t))
-		if err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 		back := Provenance{Inputs: []Input{{Role: "model", Location: f.st.Location(), Digest: f.model}}, Builder: "mlc"}
-		if err := Attach(ctx, f.st, f.dataset, f.signer, back, sign.TlogOpts{}); err != nil {
+		if _, err := Attach(ctx, f.st, f.dataset, f.signer, back, sign.TlogOpts{}); err != nil {
 			t.Fatal(err)
 		}
 		_, err := Trace(ctx, f.st, f.model, f.policy, f.open)

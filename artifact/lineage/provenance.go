@@ -4,9 +4,10 @@
 package lineage
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	slsa "github.com/in-toto/in-toto-golang/in_toto/slsa_provenance/v1"
@@ -49,13 +50,19 @@ type externalParameters struct {
 
 // Statement is the in-toto statement, SLSA v1 provenance predicate, saying
 // that the artifact digest at location was made from p. It contains no
-// clock time, so attesting the same training twice gives the same bytes.
+// clock time and sorts the inputs, so attesting the same training twice
+// gives the same bytes.
 func Statement(location string, digest v1.Hash, p Provenance) ([]byte, error) {
 	if p.Builder == "" {
 		return nil, fmt.Errorf("provenance without a builder id")
 	}
-	deps := make([]slsa.ResourceDescriptor, 0, len(p.Inputs))
-	for _, in := range p.Inputs {
+	// Inputs in a fixed order, so the flags' order does not change the bytes.
+	inputs := slices.Clone(p.Inputs)
+	slices.SortFunc(inputs, func(a, b Input) int {
+		return cmp.Or(cmp.Compare(a.Role, b.Role), cmp.Compare(a.Ref(), b.Ref()))
+	})
+	deps := make([]slsa.ResourceDescriptor, 0, len(inputs))
+	for _, in := range inputs {
 		deps = append(deps, slsa.ResourceDescriptor{
 			Name:   in.Role,
 			URI:    in.Ref(),
@@ -112,7 +119,6 @@ func parse(s sign.Statement) (Provenance, error) {
 		}
 		p.Inputs = append(p.Inputs, in)
 	}
-	sort.SliceStable(p.Inputs, func(i, j int) bool { return p.Inputs[i].Role < p.Inputs[j].Role })
 	return p, nil
 }
 

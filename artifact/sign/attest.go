@@ -1,15 +1,18 @@
 package sign
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
 	cremote "github.com/sigstore/cosign/v2/pkg/cosign/remote"
+	"github.com/sigstore/cosign/v2/pkg/oci"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
 	"github.com/sigstore/cosign/v2/pkg/types"
@@ -23,14 +26,23 @@ import (
 // (a DSSE envelope) and attaches it as cosign v2 attaches attestations: a
 // layer of the sha256-<hex>.att image with the predicateType annotation.
 // It replaces an earlier attestation of the same predicate type, as
-// `cosign attest --replace` does, so re-attesting leaves one.
-func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, predicateType string, statement []byte, tlog TlogOpts) error {
+// `cosign attest --replace` does, so re-attesting leaves one; the same
+// statement already signed by the same key is left alone (nothing written).
+func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, predicateType string, statement []byte, tlog TlogOpts) (Outcome, error) {
+	out := Outcome{Where: AttachedTag(digest, AttestationSuffix)}
 	if _, _, err := st.Manifest(ctx, digest); err != nil {
-		return fmt.Errorf("attesting %s@%s: %w", st.Location(), digest, err)
+		return out, fmt.Errorf("attesting %s@%s: %w", st.Location(), digest, err)
+	}
+	existing, err := readAttached(ctx, st, digest, AttestationSuffix)
+	if err != nil {
+		return out, err
+	}
+	if out.AlreadySigned = s.attested(ctx, existing, digest, statement); out.AlreadySigned {
+		return out, nil
 	}
 	envelope, err := s.dsse(ctx, statement)
 	if err != nil {
-		return err
+		return out, err
 	}
 	opts := []static.Option{
 		static.WithLayerMediaType(types.DssePayloadType),
@@ -44,27 +56,42 @@ func Attest(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signer, p
 			return cosign.TLogUploadDSSEEnvelope(ctx, c, envelope, signer)
 		})
 		if err != nil {
-			return err
+			return out, err
 		}
 		opts = append(opts, static.WithBundle(cbundle.EntryToBundle(entry)))
 	}
 	att, err := static.NewAttestation(envelope, opts...)
 	if err != nil {
-		return err
-	}
-	existing, err := readAttached(ctx, st, digest, AttestationSuffix)
-	if err != nil {
-		return err
+		return out, err
 	}
 	kept, err := cremote.NewReplaceOp(predicateType).Replace(existing, att)
 	if err != nil {
-		return err
+		return out, err
 	}
 	img, err := mutate.ReplaceSignatures(kept)
 	if err != nil {
-		return err
+		return out, err
 	}
-	return writeAttached(ctx, st, digest, AttestationSuffix, img)
+	return out, writeAttached(ctx, st, digest, AttestationSuffix, img)
+}
+
+// attested reports whether atts holds statement, signed by this key.
+// Keyless signers never match: each has a fresh key.
+func (s *Signer) attested(ctx context.Context, atts oci.Signatures, digest v1.Hash, statement []byte) bool {
+	if s.Keyless() {
+		return false
+	}
+	co := &cosign.CheckOpts{SigVerifier: s.sv, IgnoreTlog: true, ClaimVerifier: cosign.IntotoSubjectClaimVerifier}
+	checked, _, err := cosign.VerifyImageAttestation(ctx, atts, digest, co)
+	if err != nil {
+		return false
+	}
+	for _, a := range checked {
+		if env, err := a.Payload(); err == nil && bytes.Equal(dssePayload(env), statement) {
+			return true
+		}
+	}
+	return false
 }
 
 // Statement is a verified in-toto statement, its predicate still raw.
@@ -129,18 +156,26 @@ func VerifyAttestations(ctx context.Context, st artifact.Store, digest v1.Hash, 
 	return out, nil
 }
 
-// decodeStatement opens a DSSE envelope whose signature was verified.
-func decodeStatement(envelope []byte) (Statement, error) {
+// dssePayload is the payload of a DSSE envelope, nil if it is not one.
+func dssePayload(envelope []byte) []byte {
 	var env struct {
-		PayloadType string `json:"payloadType"`
-		Payload     string `json:"payload"`
+		Payload string `json:"payload"`
 	}
-	if err := json.Unmarshal(envelope, &env); err != nil {
-		return Statement{}, fmt.Errorf("attestation is not a DSSE envelope: %w", err)
+	if json.Unmarshal(envelope, &env) != nil {
+		return nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(env.Payload)
 	if err != nil {
-		return Statement{}, fmt.Errorf("attestation payload: %w", err)
+		return nil
+	}
+	return raw
+}
+
+// decodeStatement opens a DSSE envelope whose signature was verified.
+func decodeStatement(envelope []byte) (Statement, error) {
+	raw := dssePayload(envelope)
+	if raw == nil {
+		return Statement{}, errors.New("attestation is not a DSSE envelope")
 	}
 	var s Statement
 	if err := json.Unmarshal(raw, &s); err != nil {

@@ -99,10 +99,15 @@ func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 	if err != nil {
 		return err
 	}
-	if err := lineage.Attach(ctx, st, digest, f.signer, f.prov, f.signing.tlog()); err != nil {
+	out, err := lineage.Attach(ctx, st, digest, f.signer, f.prov, f.signing.tlog())
+	if err != nil {
 		return fmt.Errorf("attaching provenance to %s: %w", subject, err)
 	}
-	fmt.Fprintf(f.cmd.ErrOrStderr(), "attached signed provenance: %s ← %s\n", subject, describeInputs(f.prov.Inputs))
+	verb := "attached signed provenance"
+	if out.AlreadySigned {
+		verb = "signed provenance already attached"
+	}
+	fmt.Fprintf(f.cmd.ErrOrStderr(), "%s: %s ← %s\n", verb, subject, describeInputs(f.prov.Inputs))
 	return nil
 }
 
