@@ -19,11 +19,10 @@ func (r *run) approve(j *ir.Job) error {
 	if r.opts.Prompt == nil {
 		return fmt.Errorf("needs approval for %s and there is no terminal to ask: pass --approve %s", env, env)
 	}
-	r.promptMu.Lock() // one question at a time
+	// One question at a time; other jobs go on (and print) meanwhile.
+	r.promptMu.Lock()
 	defer r.promptMu.Unlock()
-	r.progress.mu.Lock() // and no progress line through it
 	ok, err := r.opts.Prompt(fmt.Sprintf("%s: deploy to %s? [y/N] ", j.ID, env))
-	r.progress.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("approval for %s: %w", env, err)
 	}

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mlc-project/mlc/ir"
@@ -88,6 +89,11 @@ type run struct {
 // options or a missing secret are errors before anything runs; a failed
 // job is ErrFailed, an interrupted run ErrInterrupted, both with the record.
 func Run(ctx context.Context, opts Options) (*Record, error) {
+	lock, err := lockSpecDir(opts.SpecDir)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
 	r, err := prepare(opts)
 	if err != nil {
 		return nil, err
@@ -207,6 +213,28 @@ func prepare(opts Options) (*run, error) {
 	}
 	r.progress = newProgress(opts.Out, wf.Jobs)
 	return r, nil
+}
+
+// lockSpecDir makes sure one run at a time uses the spec directory's
+// .mlc: runs share its work directories, as CI runs of one workflow
+// share nothing only because each gets its own checkout.
+func lockSpecDir(specDir string) (*os.File, error) {
+	dir := filepath.Join(specDir, ".mlc")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "run.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("another mlc run is using %s: wait for it to finish (its progress is in %s)", dir, filepath.Join(dir, "runs"))
+		}
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	return f, nil // closing it releases the lock
 }
 
 // selectWorkflow finds the workflow by short ("delivery") or full name.

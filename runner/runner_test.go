@@ -411,3 +411,23 @@ func TestResumeRerunsAJobWhoseArtifactIsGone(t *testing.T) {
 		t.Errorf("pushed %d times, want 2", got)
 	}
 }
+
+func TestOneRunAtATimePerSpecDirectory(t *testing.T) {
+	h := newHarness(t, script("slow", "echo x > started; sleep 2"))
+	done := make(chan error)
+	go func() {
+		_, err := Run(context.Background(), h.options())
+		done <- err
+	}()
+	h.waitFor("started")
+	_, err := Run(context.Background(), h.options())
+	if err == nil || !strings.Contains(err.Error(), "another mlc run") {
+		t.Errorf("second run: %v, want a refusal", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), h.options()); err != nil {
+		t.Errorf("a run after the first finished: %v", err)
+	}
+}
