@@ -70,7 +70,7 @@ func TestCheckPeople(t *testing.T) {
 		t.Errorf("total %d, listed %d", res.Total, len(res.Violations))
 	}
 	first := res.Violations[1] // after the table-level extra column
-	if first.Row != 2 || first.Column != "age" || first.Rule != RuleRange || first.Value != "17" || first.Want != "uint & >=18 & <=120" {
+	if first.Row != 2 || first.Column != "age" || first.Rule != RuleRange || first.Value != "17" || first.Want != "int & >=18 & <=120" {
 		t.Errorf("first cell violation %+v", first)
 	}
 	rep := res.Report()

@@ -9,6 +9,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/format"
 
 	"github.com/mlc-project/mlc/gate/internal/memo"
 	"github.com/mlc-project/mlc/gate/table"
@@ -352,7 +353,7 @@ type Constraint struct {
 
 // NewConstraint prepares v for checking.
 func NewConstraint(v cue.Value) *Constraint {
-	c := &Constraint{value: v, text: fmt.Sprint(v), verdicts: memo.New[string](10000)}
+	c := &Constraint{value: v, text: sourceText(v), verdicts: memo.New[string](10000)}
 	if fast, ok := compile(v); ok {
 		c.fast = fast
 		for _, k := range fast {
@@ -360,6 +361,21 @@ func NewConstraint(v cue.Value) *Constraint {
 		}
 	}
 	return c
+}
+
+// sourceText is the constraint as the user wrote it (CUE would print
+// int & >=18 as uint & >=18), or as CUE prints it when there is no source.
+func sourceText(v cue.Value) string {
+	src := v.Source()
+	if f, ok := src.(*ast.Field); ok {
+		src = f.Value
+	}
+	if expr, ok := src.(ast.Expr); ok {
+		if b, err := format.Node(expr); err == nil {
+			return string(b)
+		}
+	}
+	return fmt.Sprint(v)
 }
 
 // Compiled reports whether cells are checked in Go (true) or by CUE.
