@@ -185,11 +185,10 @@ func (f *signingFlags) signer(ctx context.Context) (*sign.Signer, error) {
 		return nil, badInput(errors.New("--keyless and --key exclude each other"))
 	}
 	s, err := sign.NewSigner(ctx, sign.KeyOpts{
-		Key:        f.key,
-		IDToken:    f.idToken,
-		FulcioURL:  f.fulcioURL,
-		OIDCIssuer: f.oidcIssuer,
-		// OIDCClientID is left to the default unless set.
+		Key:          f.key,
+		IDToken:      f.idToken,
+		FulcioURL:    f.fulcioURL,
+		OIDCIssuer:   f.oidcIssuer,
 		OIDCClientID: f.oidcClientID,
 	})
 	if err != nil {
