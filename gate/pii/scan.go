@@ -275,7 +275,7 @@ func (r *Result) Report() *report.Report {
 		rep.Summary = scope + ": no personal data found"
 		return rep
 	}
-	rep.Summary = fmt.Sprintf("%s: personal data found %d times in %d column(s)", scope, r.Total, r.columnsWithFindings())
+	rep.Summary = fmt.Sprintf("%s: personal data found %d time(s) in %d column(s)", scope, r.Total, r.columnsWithFindings())
 	byCol := report.Table{Title: "Personal data by column", Columns: []string{"column", "entity", "cells"}}
 	for _, c := range r.Counts {
 		byCol.Rows = append(byCol.Rows, []string{c.Column, string(c.Entity), strconv.FormatInt(c.Cells, 10)})

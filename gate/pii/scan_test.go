@@ -53,7 +53,7 @@ func TestScan(t *testing.T) {
 		t.Errorf("findings %+v\nwant %+v", res.Findings, wantFindings)
 	}
 	rep := res.Report()
-	if rep.Passed || !strings.Contains(rep.Summary, "personal data found 6 times in 3 column(s)") {
+	if rep.Passed || !strings.Contains(rep.Summary, "personal data found 6 time(s) in 3 column(s)") {
 		t.Errorf("summary %q", rep.Summary)
 	}
 }
