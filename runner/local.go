@@ -56,15 +56,8 @@ type keyPair struct {
 	password        string
 }
 
-// ensureKeys loads the key pair in dir, or generates one there; a resumed
-// run keeps its keys, so its earlier signatures still verify.
-func ensureKeys(dir string) (keyPair, error) {
-	priv, errPriv := os.ReadFile(filepath.Join(dir, "cosign.key"))
-	pub, errPub := os.ReadFile(filepath.Join(dir, "cosign.pub"))
-	pass, errPass := os.ReadFile(filepath.Join(dir, "password"))
-	if errPriv == nil && errPub == nil && errPass == nil {
-		return keyPair{private: priv, public: pub, password: string(pass)}, nil
-	}
+// newKeys generates a key pair with a random password.
+func newKeys() (keyPair, error) {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return keyPair{}, err
@@ -74,15 +67,43 @@ func ensureKeys(dir string) (keyPair, error) {
 	if err != nil {
 		return keyPair{}, fmt.Errorf("generating the run's signing key: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return keyPair{}, err
+	return keyPair{private: keys.PrivateBytes, public: keys.PublicBytes, password: password}, nil
+}
+
+// Files of a key pair in the run's keys directory.
+const (
+	privateKeyFile = "cosign.key"
+	publicKeyFile  = "cosign.pub"
+	passwordFile   = "password"
+)
+
+// loadKeys reads the key pair a run saved: a resumed run keeps its keys,
+// so its earlier signatures still verify.
+func loadKeys(dir string) (keyPair, error) {
+	var k keyPair
+	var pass []byte
+	for name, dst := range map[string]*[]byte{privateKeyFile: &k.private, publicKeyFile: &k.public, passwordFile: &pass} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return keyPair{}, fmt.Errorf("the run's signing keys: %w", err)
+		}
+		*dst = b
 	}
-	for name, data := range map[string][]byte{"cosign.key": keys.PrivateBytes, "password": []byte(password), "cosign.pub": keys.PublicBytes} {
+	k.password = string(pass)
+	return k, nil
+}
+
+// save writes the key pair into dir, readable by the owner only.
+func (k keyPair) save(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{privateKeyFile: k.private, publicKeyFile: k.public, passwordFile: []byte(k.password)} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-			return keyPair{}, err
+			return err
 		}
 	}
-	return keyPair{private: keys.PrivateBytes, public: keys.PublicBytes, password: password}, nil
+	return nil
 }
 
 // gitRevision is the commit checked out at dir, or "" outside git.

@@ -173,6 +173,9 @@ func prepare(opts Options) (*run, error) {
 		if err != nil {
 			return nil, err
 		}
+		if r.keys, err = loadKeys(filepath.Join(runsDir, id, "keys")); err != nil {
+			return nil, err
+		}
 		if prev.Workflow != wf.Name {
 			return nil, fmt.Errorf("run %s ran workflow %s, not %s: pass --workflow %s to resume it", id, prev.Workflow, wf.Name, shortName(opts.Pipeline, prev.Workflow))
 		}
@@ -184,19 +187,23 @@ func prepare(opts Options) (*run, error) {
 		r.revision = prev.Revision
 	} else {
 		id = newRunID()
+		if r.keys, err = newKeys(); err != nil {
+			return nil, err
+		}
 	}
 	if r.revision == "" {
 		r.revision = "run-" + id
 	}
+	r.provided = r.suppliedSecrets()
+	if err := r.checkSecrets(); err != nil {
+		return nil, err
+	}
+	// Nothing is written before the checks pass.
 	r.dir = filepath.Join(runsDir, id)
 	if err := os.MkdirAll(filepath.Join(r.dir, "outputs"), 0o755); err != nil {
 		return nil, err
 	}
-	if r.keys, err = ensureKeys(filepath.Join(r.dir, "keys")); err != nil {
-		return nil, err
-	}
-	r.provided = r.suppliedSecrets()
-	if err := r.checkSecrets(); err != nil {
+	if err := r.keys.save(filepath.Join(r.dir, "keys")); err != nil {
 		return nil, err
 	}
 	rec := &Record{

@@ -277,6 +277,9 @@ func TestMissingSecretIsAnErrorBeforeAnythingRuns(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(h.dir, "ran")); err == nil {
 		t.Error("a job ran although a secret was missing")
 	}
+	if _, err := os.Stat(filepath.Join(h.dir, ".mlc", "runs")); err == nil {
+		t.Error("a refused run left a run directory")
+	}
 }
 
 func TestStepsGetACleanDeclaredEnvironment(t *testing.T) {
