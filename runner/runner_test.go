@@ -211,15 +211,6 @@ func TestResumeReusesUnchangedSucceededJobs(t *testing.T) {
 	}
 }
 
-func TestResumeRejectsAnotherWorkflowAndUnknownRuns(t *testing.T) {
-	h := newHarness(t, script("a", "true"))
-	opts := h.options()
-	opts.Resume = "no-such-run"
-	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "no-such-run") {
-		t.Errorf("err = %v, want one naming the run", err)
-	}
-}
-
 func TestApproval(t *testing.T) {
 	deploy := func() *ir.Job {
 		j := script("deploy-production", "touch deployed")
@@ -380,12 +371,29 @@ func TestRetriesRunTheJobAgain(t *testing.T) {
 	}
 }
 
-func TestWorkflowSelection(t *testing.T) {
+func TestRefusedOptions(t *testing.T) {
 	h := newHarness(t, script("a", "true"))
-	opts := h.options()
-	opts.Workflow = "monitor"
-	if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "delivery") {
-		t.Errorf("err = %v, want one listing the workflows", err)
+	h.p.Workflows = append(h.p.Workflows, &ir.Workflow{Name: "t-monitor", Jobs: []*ir.Job{script("m", "true")}})
+	first, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		change func(*Options)
+		want   string
+	}{
+		"unknown workflow":         {func(o *Options) { o.Workflow = "nightly" }, "choose one of delivery, monitor"},
+		"unknown run":              {func(o *Options) { o.Resume = "no-such-run" }, `no run "no-such-run"`},
+		"another workflow's run":   {func(o *Options) { o.Resume, o.Workflow = first.ID, "monitor" }, "pass --workflow delivery"},
+		"offline without fixtures": {func(o *Options) { o.Offline = true }, "--offline needs --fixtures"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := h.options()
+			tc.change(&opts)
+			if _, err := Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
 	}
 }
 
