@@ -168,11 +168,10 @@ func (r *run) attempt(ctx context.Context, j *ir.Job, inputs map[string]string, 
 	res := attempt{status: StatusSucceeded, outputs: map[string]string{}}
 	stepOutputs := map[string]map[string]string{}
 	for _, st := range j.Steps {
-		r.progress.step(j.ID, st)
 		started := time.Now()
-		code, outs, err := r.step(jobCtx, j, st, inputs, log)
-		sr := StepRecord{ID: st.ID, Kind: string(st.Kind), Status: StatusSucceeded, ExitCode: code, Seconds: time.Since(started).Seconds()}
-		stepOutputs[st.ID] = outs
+		out, err := r.step(jobCtx, j, st, inputs, log)
+		sr := StepRecord{ID: st.ID, Kind: string(st.Kind), Status: StatusSucceeded, ExitCode: out.code, Seconds: time.Since(started).Seconds()}
+		stepOutputs[st.ID] = out.outputs
 		switch {
 		case ctx.Err() != nil:
 			sr.Status, res.status, res.reason = StatusCancelled, StatusCancelled, "run interrupted"
@@ -187,6 +186,7 @@ func (r *run) attempt(ctx context.Context, j *ir.Job, inputs map[string]string, 
 			res.reason = fmt.Sprintf("step %s: %v", st.ID, err)
 		}
 		res.steps = append(res.steps, sr)
+		r.progress.step(j.ID, sr, out.headline)
 		if res.status != StatusSucceeded {
 			return res
 		}

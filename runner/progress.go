@@ -56,8 +56,17 @@ func (p *progress) started(j *ir.Job) {
 	p.line("▶", j.ID, text)
 }
 
-func (p *progress) step(job string, st ir.Step) {
-	p.line(" ", job, "› "+st.ID)
+// step reports a finished step with what it said first.
+func (p *progress) step(job string, sr StepRecord, headline string) {
+	mark := "·"
+	if sr.Status != StatusSucceeded {
+		mark = "×"
+	}
+	text := fmt.Sprintf("%s %s %s", mark, sr.ID, fmtDuration(secs(sr.Seconds)))
+	if headline != "" {
+		text += "  " + headline
+	}
+	p.line(" ", job, text)
 }
 
 func (p *progress) note(job, text string) { p.line(" ", job, text) }

@@ -4,47 +4,88 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/mlc-project/mlc/ir"
 )
 
-// step runs one step and returns its exit code and the key=value outputs
-// it wrote to $MLC_OUTPUT.
-func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, inputs map[string]string, log *os.File) (int, map[string]string, error) {
+// stepResult is what a step left: its exit code, the key=value outputs it
+// wrote to $MLC_OUTPUT, and its headline (the first line of its output
+// that has words), which the progress shows.
+type stepResult struct {
+	code     int
+	outputs  map[string]string
+	headline string
+}
+
+// step runs one step.
+func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, inputs map[string]string, log *os.File) (stepResult, error) {
 	outFile := filepath.Join(r.dir, "outputs", j.ID, st.ID+".env")
+	failed := stepResult{code: -1}
 	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
-		return -1, nil, err
+		return failed, err
 	}
 	if err := os.Remove(outFile); err != nil && !os.IsNotExist(err) {
-		return -1, nil, err
+		return failed, err
 	}
 	e, err := r.stepEnv(j, st, inputs, outFile)
 	if err != nil {
 		fmt.Fprintf(log, "== step %s: %v\n", st.ID, err)
-		return -1, nil, err
+		return failed, err
 	}
 	if st.Kind == ir.StepTrigger {
-		r.trigger(j.ID, st.Trigger, log)
-		return 0, nil, nil
+		return stepResult{headline: r.trigger(st.Trigger, log)}, nil
 	}
 	p, err := r.command(st, e)
 	if err != nil {
 		fmt.Fprintf(log, "== step %s: %v\n", st.ID, err)
-		return -1, nil, err
+		return failed, err
 	}
 	if st.Kind == ir.StepBuildImage {
-		r.progress.note(j.ID, "no Docker engine: the build context is pushed as an OCI artifact, not built into an image")
+		fmt.Fprintln(log, "== no Docker engine: the build context is pushed as an OCI artifact, not built into an image")
 	}
 	fmt.Fprintf(log, "== step %s (%s) in %s\n$ %s\n", st.ID, st.Kind, relOr(r.root, p.dir), ir.ShellWords(p.argv))
-	code, err := p.run(ctx, log, r.opts.KillGrace)
+	start, _ := log.Seek(0, io.SeekCurrent)
+	res := stepResult{}
+	res.code, err = p.run(ctx, log, r.opts.KillGrace)
+	res.headline = headline(log.Name(), start)
+	if st.Kind == ir.StepBuildImage {
+		res.headline = "no Docker engine, the context went to the store as an OCI artifact: " + res.headline
+	}
 	outs, readErr := readOutputs(outFile)
 	if err == nil && readErr != nil {
 		err = readErr
 	}
-	return code, outs, err
+	res.outputs = outs
+	return res, err
+}
+
+// headline is the first line with a letter in it written to the file
+// after offset, shortened to fit a progress line.
+func headline(path string, offset int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		return ""
+	}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.Join(strings.Fields(sc.Text()), " ")
+		if strings.IndexFunc(line, unicode.IsLetter) >= 0 {
+			if r := []rune(line); len(r) > 110 {
+				line = string(r[:109]) + "…"
+			}
+			return line
+		}
+	}
+	return ""
 }
 
 // stepEnv is the step's whole environment: nothing of the host's but PATH
