@@ -225,13 +225,18 @@ func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
 	return withSecrets(j, b.mlc(id, "Sign", "sign", ref, "--key", "env://"+sg.KeySecret), sg.KeySecret, cosignPassword)
 }
 
-// verifyStep verifies ref's signature before it is deployed.
-func (b *builder) verifyStep(id, ref string) (ir.Step, bool) {
-	sg := b.spec.Signing
-	if sg.Keyless {
-		return ir.Step{}, false // keyless identities are checked by the registry policy
+// githubOIDCIssuer issues the identity tokens of GitHub Actions jobs.
+const githubOIDCIssuer = "https://token.actions.githubusercontent.com"
+
+// verifyStep verifies ref's signature before it is deployed: with the
+// public key, or keyless with the identity of this repository's workflows.
+func (b *builder) verifyStep(id, ref string) ir.Step {
+	if b.spec.Signing.Keyless {
+		return b.mlc(id, "Verify signature", "verify", ref,
+			"--certificate-identity-regexp", `^${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/\.github/workflows/`,
+			"--certificate-oidc-issuer", githubOIDCIssuer)
 	}
-	return b.mlc(id, "Verify signature", "verify", ref, "--key", sg.PublicKey), true
+	return b.mlc(id, "Verify signature", "verify", ref, "--key", b.spec.Signing.PublicKey)
 }
 
 // envName turns a spec name into an env var suffix: "credit-2" → "CREDIT_2".

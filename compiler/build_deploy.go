@@ -53,13 +53,9 @@ func (b *builder) deployJob(name string) *ir.Job {
 	if a != nil {
 		need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
 	}
-	for _, ref := range []string{"${MLC_APP_IMAGE}", "${MLC_MODEL}"} {
-		if st, ok := b.verifyStep("verify", ref); ok {
-			st.ID = "verify-" + map[string]string{"${MLC_APP_IMAGE}": "image", "${MLC_MODEL}": "model"}[ref]
-			j.Steps = append(j.Steps, st)
-		}
-	}
 	j.Steps = append(j.Steps,
+		b.verifyStep("verify-image", "${MLC_APP_IMAGE}"),
+		b.verifyStep("verify-model", "${MLC_MODEL}"),
 		b.mlc("promote-model", "Promote model", "promote", "${MLC_MODEL}", "--to", name),
 		b.mlc("promote-image", "Promote image", "promote", "${MLC_APP_IMAGE}", "--to", name))
 	if m, ok := b.spec.Models[modelOf(a)]; ok {

@@ -176,7 +176,10 @@ func TestCreditRiskGraph(t *testing.T) {
 }
 
 func TestKeylessSigning(t *testing.T) {
-	dir := writeSpec(t, map[string]string{"pipeline.cue": base + "signing: keyless: true\n"})
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `signing: keyless: true
+apps: a: {model: "m", image: context: "svc"}
+environments: prod: app: "a"
+`})
 	p, err := Compile(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -187,6 +190,9 @@ func TestKeylessSigning(t *testing.T) {
 		}
 		signs := false
 		for _, st := range j.Steps {
+			if len(st.Args) > 0 && st.Args[0] == "verify" && !strings.Contains(strings.Join(st.Args, " "), "--certificate-oidc-issuer https://token.actions.githubusercontent.com") {
+				t.Errorf("%s: keyless verify without the GitHub issuer: %v", j.ID, st.Args)
+			}
 			if len(st.Args) > 0 && st.Args[0] == "sign" {
 				signs = true
 				if st.Args[len(st.Args)-1] != "--keyless" {
