@@ -16,11 +16,12 @@ import (
 // rules: struct fields by their `yaml:"name,omitempty,flow"` tags (lower-cased
 // field name without one), maps with string keys, slices, strings, bools,
 // integers, pointers and interfaces; *yaml.Node and yaml.Node are taken as
-// they are. yaml.Node.Encode does the same by emitting text and parsing it
+// they are; an `,inline` struct field adds its fields to the enclosing
+// mapping. yaml.Node.Encode does the same by emitting text and parsing it
 // back, which costs more than the rest of rendering together.
 //
 // Differences from yaml.v3, all errors rather than silent changes: no
-// floats, inline fields or Marshaler types. Map keys are sorted by byte
+// floats, inline maps or Marshaler types. Map keys are sorted by byte
 // order (yaml.v3 sorts digit runs numerically, which no key mlc writes
 // depends on). Nodes are allocated in blocks, and the key nodes of struct
 // fields are shared by every tree: treat the tree as read-only.
@@ -121,7 +122,7 @@ func (c *converter) structure(v reflect.Value) (*yaml.Node, error) {
 	m := c.node(yaml.MappingNode, "!!map", "")
 	m.Content = make([]*yaml.Node, 0, 2*len(fields))
 	for _, f := range fields {
-		fv := v.Field(f.index)
+		fv := v.FieldByIndex(f.index)
 		if f.omitEmpty && isZero(fv) {
 			continue
 		}
@@ -138,7 +139,7 @@ func (c *converter) structure(v reflect.Value) (*yaml.Node, error) {
 }
 
 type field struct {
-	index     int
+	index     []int
 	key       *yaml.Node // shared by every mapping of the type
 	omitEmpty bool
 	flow      bool
@@ -165,7 +166,8 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: cmp.Or(name, strings.ToLower(sf.Name))}
-		f := field{index: i, key: key}
+		f := field{index: []int{i}, key: key}
+		inline := false
 		for opt := range strings.SplitSeq(opts, ",") {
 			switch opt {
 			case "":
@@ -173,11 +175,28 @@ func fieldsOf(t reflect.Type) ([]field, error) {
 				f.omitEmpty = true
 			case "flow":
 				f.flow = true
+			case "inline":
+				inline = true
 			default:
 				r.err = fmt.Errorf("yamlout: %s.%s: tag option %q is not supported", t, sf.Name, opt)
 			}
 		}
-		r.fields = append(r.fields, f)
+		if !inline {
+			r.fields = append(r.fields, f)
+			continue
+		}
+		if sf.Type.Kind() != reflect.Struct {
+			r.err = fmt.Errorf("yamlout: %s.%s: only structs can be inlined", t, sf.Name)
+			continue
+		}
+		inner, err := fieldsOf(sf.Type)
+		if err != nil {
+			r.err = err
+		}
+		for _, in := range inner {
+			in.index = append([]int{i}, in.index...)
+			r.fields = append(r.fields, in)
+		}
 	}
 	fieldCache.Store(t, r)
 	return r.fields, r.err

@@ -36,6 +36,7 @@ type valueSample struct {
 	private    string             // unexported: never encoded
 	Deep       map[string]*string `yaml:"deep"`
 	Matrix     [][]valueInner     `yaml:"matrix"`
+	Embedded   valueInner         `yaml:",inline"`
 }
 
 // TestFromValueMatchesYAMLv3 encodes a struct with every supported field
@@ -51,7 +52,8 @@ func TestFromValueMatchesYAMLv3(t *testing.T) {
 		Any:    []string{"x", "y"}, Flow: []string{"a", "b c"},
 		Nested: map[string][]int{"k": {1, 2}}, Node: Str("node"),
 		Skipped: "no", private: "no", Deep: map[string]*string{"set": &s, "unset": nil},
-		Matrix: [][]valueInner{{{Name: "a"}, {Name: "b", Count: 1}}, {{Name: "c"}}},
+		Matrix:   [][]valueInner{{{Name: "a"}, {Name: "b", Count: 1}}, {{Name: "c"}}},
+		Embedded: valueInner{Name: "inlined", Count: 4},
 	}
 	got, err := EncodeValue(v)
 	if err != nil {
@@ -97,8 +99,8 @@ func (marshaler) MarshalYAML() (any, error) { return "m", nil }
 func TestFromValueRejectsWhatItCannotEncode(t *testing.T) {
 	for name, v := range map[string]any{
 		"float": struct{ F float64 }{1.5},
-		"inline": struct {
-			I valueInner `yaml:",inline"`
+		"inline map": struct {
+			M map[string]string `yaml:",inline"`
 		}{},
 		"marshaler": struct{ M marshaler }{},
 		"int keys":  map[int]string{1: "a"},

@@ -6,17 +6,7 @@ import (
 	"time"
 
 	"github.com/mlc-project/mlc/ir"
-)
-
-// builderImage runs image builds: rootless BuildKit, daemonless through
-// buildctl-daemonless.sh, pinned by digest (docs/argo.md says where from).
-const builderImage = "docker.io/moby/buildkit:v0.33.0-rootless@sha256:80b15f0735e87bab7bf59ec4d695dfb4a7cfb25521cf56dc75d6f256285b63ef"
-
-// Kubernetes names for GPU scheduling (NVIDIA device plugin and GPU
-// feature discovery).
-const (
-	gpuResource  = "nvidia.com/gpu"
-	gpuNodeLabel = "nvidia.com/gpu.product"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // Volumes of a job pod.
@@ -156,24 +146,23 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 		return template{}, err
 	}
 	containers = append(containers, container{
-		Name: "main", Image: r.p.MLCImage,
-		Command:      []string{"sh", "-ec", collectScript(job.Outputs)},
+		Container:    kube.Container{Name: "main", Image: r.p.MLCImage, Command: []string{"sh", "-ec", collectScript(job.Outputs)}},
 		Dependencies: []string{job.Steps[len(job.Steps)-1].ID},
 	})
 	t := template{
 		Name: name,
-		Volumes: []volume{
+		Volumes: []kube.Volume{
 			{Name: mlcVolume, EmptyDir: &struct{}{}},
 			{Name: workspaceVolume, EmptyDir: &struct{}{}},
 			// Registry credentials for mlc push and BuildKit, in the
 			// Docker config format both read through DOCKER_CONFIG.
-			{Name: registryVolume, Secret: &secretVolume{
+			{Name: registryVolume, Secret: &kube.SecretVolume{
 				SecretName: r.p.Name + "-registry", Optional: true,
-				Items: []keyToPath{{Key: ".dockerconfigjson", Path: "config.json"}},
+				Items: []kube.KeyToPath{{Key: ".dockerconfigjson", Path: "config.json"}},
 			}},
 		},
 		ContainerSet: &containerSet{
-			VolumeMounts: []volumeMount{
+			VolumeMounts: []kube.VolumeMount{
 				{Name: mlcVolume, MountPath: mlcDir},
 				{Name: workspaceVolume, MountPath: workspaceDir},
 			},
@@ -197,12 +186,7 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 	if job.Environment != "" {
 		t.Metadata = &podMeta{Annotations: map[string]string{"mlc.dev/environment": job.Environment}}
 	}
-	if job.Resources.GPU > 0 {
-		t.Tolerations = []toleration{{Key: gpuResource, Operator: "Exists", Effect: "NoSchedule"}}
-		if job.Resources.GPUType != "" {
-			t.NodeSelector = map[string]string{gpuNodeLabel: job.Resources.GPUType}
-		}
-	}
+	t.Tolerations, t.NodeSelector = kube.GPUPlacement(job.Resources)
 	applyLimits(&t, job)
 	return t, nil
 }
@@ -216,28 +200,23 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 	if err != nil {
 		return container{}, err
 	}
-	c := container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: workspaceDir}
+	c := container{Container: kube.Container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: workspaceDir}}
 	// Registry credentials go to the steps that push (mlc, BuildKit), never
 	// to user scripts.
-	extra := []envVar{{Name: "DOCKER_CONFIG", Value: registryDir}}
-	c.VolumeMounts = []volumeMount{{Name: registryVolume, MountPath: registryDir, ReadOnly: true}}
+	extra := []kube.EnvVar{{Name: "DOCKER_CONFIG", Value: registryDir}}
+	c.VolumeMounts = []kube.VolumeMount{{Name: registryVolume, MountPath: registryDir, ReadOnly: true}}
 	switch s.Kind {
 	case ir.StepScript:
 		if job.Image != "" {
 			c.Image = job.Image
 		}
-		extra = []envVar{{Name: "MLC_SCRIPT", Value: kubeLiteral(s.Script)}}
+		extra = []kube.EnvVar{{Name: "MLC_SCRIPT", Value: kube.Literal(s.Script)}}
 		c.VolumeMounts = nil
 	case ir.StepBuildImage:
-		c.Image = builderImage
-		// Rootless BuildKit without a process sandbox runs in an
-		// unprivileged pod (no nested PID namespace needed).
-		extra = append(extra, envVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"})
-		c.SecurityContext = &securityContext{
-			RunAsUser: 1000, RunAsGroup: 1000,
-			SeccompProfile:  profileType{Type: "Unconfined"},
-			AppArmorProfile: profileType{Type: "Unconfined"},
-		}
+		c.Image = kube.BuildKitImage
+		var flags kube.EnvVar
+		flags, c.SecurityContext = kube.RootlessBuildKit()
+		extra = append(extra, flags)
 	}
 	c.Env, err = r.stepEnv(job, s, extra)
 	return c, err
@@ -250,17 +229,17 @@ var reserved = map[string]bool{"MLC_REVISION": true, "MLC_OUTPUT": true, "MLC_SC
 // file, the job's env and inputs, the step's env (which wins over the
 // job's), then extra (what the step kind needs), then the step's own
 // secrets by reference.
-func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]envVar, error) {
-	var env []envVar
-	set := func(e envVar) {
-		if i := slices.IndexFunc(env, func(x envVar) bool { return x.Name == e.Name }); i >= 0 {
+func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) ([]kube.EnvVar, error) {
+	var env []kube.EnvVar
+	set := func(e kube.EnvVar) {
+		if i := slices.IndexFunc(env, func(x kube.EnvVar) bool { return x.Name == e.Name }); i >= 0 {
 			env[i] = e
 			return
 		}
 		env = append(env, e)
 	}
-	set(envVar{Name: "MLC_REVISION", Value: "{{workflow.parameters." + paramRevision + "}}"})
-	set(envVar{Name: "MLC_OUTPUT", Value: stepOutputFile(s.ID)})
+	set(kube.EnvVar{Name: "MLC_REVISION", Value: "{{workflow.parameters." + paramRevision + "}}"})
+	set(kube.EnvVar{Name: "MLC_OUTPUT", Value: stepOutputFile(s.ID)})
 	for _, e := range job.Env {
 		v, err := userEnv(job, e)
 		if err != nil {
@@ -272,7 +251,7 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]en
 		if err := checkEnvName(in.Env); err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
-		set(envVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
+		set(kube.EnvVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
 	}
 	for _, e := range s.Env {
 		v, err := userEnv(job, e)
@@ -288,30 +267,30 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []envVar) ([]en
 		if err := checkEnvName(name); err != nil {
 			return nil, fmt.Errorf("secret: %w", err)
 		}
-		if slices.ContainsFunc(env, func(x envVar) bool { return x.Name == name }) {
+		if slices.ContainsFunc(env, func(x kube.EnvVar) bool { return x.Name == name }) {
 			return nil, fmt.Errorf("secret %s has the name of an env var of the step; rename one", name)
 		}
-		env = append(env, envVar{Name: name, ValueFrom: &envSource{SecretKeyRef: &keySelector{Name: r.p.Name, Key: name}}})
+		env = append(env, kube.SecretEnv(r.p.Name, name))
 	}
 	return env, nil
 }
 
 // userEnv is a job or step env var: a literal (escaped for the kubelet) or
 // the value of one of the job's inputs.
-func userEnv(job *ir.Job, e ir.EnvVar) (envVar, error) {
+func userEnv(job *ir.Job, e ir.EnvVar) (kube.EnvVar, error) {
 	if err := checkEnvName(e.Name); err != nil {
-		return envVar{}, err
+		return kube.EnvVar{}, err
 	}
 	if reserved[e.Name] {
-		return envVar{}, fmt.Errorf("env var %s is set by mlc on argo; rename it", e.Name)
+		return kube.EnvVar{}, fmt.Errorf("env var %s is set by mlc on argo; rename it", e.Name)
 	}
 	if e.FromInput == "" {
-		return envVar{Name: e.Name, Value: kubeLiteral(e.Value)}, nil
+		return kube.EnvVar{Name: e.Name, Value: kube.Literal(e.Value)}, nil
 	}
 	if !slices.ContainsFunc(job.Inputs, func(in ir.Input) bool { return in.Name == e.FromInput }) {
-		return envVar{}, fmt.Errorf("env %s: unknown input %q", e.Name, e.FromInput)
+		return kube.EnvVar{}, fmt.Errorf("env %s: unknown input %q", e.Name, e.FromInput)
 	}
-	return envVar{Name: e.Name, Value: "{{inputs.parameters." + e.FromInput + "}}"}, nil
+	return kube.EnvVar{Name: e.Name, Value: "{{inputs.parameters." + e.FromInput + "}}"}, nil
 }
 
 // resourceHolder picks the container that carries the job's resources. A
@@ -369,7 +348,7 @@ func jobOutputs(job *ir.Job) ([]parameter, error) {
 
 // podResources are a job's requests (what the scheduler reserves), its
 // memory limit and, for GPUs, the device-plugin limit.
-func podResources(res ir.Resources) *resources {
+func podResources(res ir.Resources) *kube.ResourceRequirements {
 	req, lim := map[string]string{}, map[string]string{}
 	if res.CPU != "" {
 		req["cpu"] = res.CPU
@@ -379,12 +358,12 @@ func podResources(res ir.Resources) *resources {
 		lim["memory"] = res.Memory
 	}
 	if res.GPU > 0 {
-		lim[gpuResource] = fmt.Sprint(res.GPU)
+		lim[kube.GPUResource] = fmt.Sprint(res.GPU)
 	}
 	if len(req) == 0 && len(lim) == 0 {
 		return nil
 	}
-	rs := &resources{}
+	rs := &kube.ResourceRequirements{}
 	if len(req) > 0 {
 		rs.Requests = req
 	}
@@ -409,10 +388,10 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 	pass := func(name string) parameter {
 		return parameter{Name: name, Value: ptr("{{workflow.parameters." + name + "}}")}
 	}
-	manifest, err := encodeOne(workflow{
+	manifest, err := kube.Document(workflow{
 		APIVersion: argoAPI,
 		Kind:       "Workflow",
-		Metadata:   objectMeta{GenerateName: target + "-", Labels: labels(r.p)},
+		Metadata:   kube.ObjectMeta{GenerateName: target + "-", Labels: labels(r.p)},
 		Spec: workflowSpec{
 			WorkflowTemplateRef: &templateRef{Name: target},
 			Arguments: &arguments{Parameters: []parameter{

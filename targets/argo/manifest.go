@@ -1,67 +1,21 @@
 package argo
 
+import "github.com/mlc-project/mlc/targets/internal/kube"
+
 // The types below mirror the subset of the Argo Workflows (argoproj.io/v1alpha1)
-// and Kubernetes (v1, rbac.authorization.k8s.io/v1) schemas mlc emits. Field
+// schema mlc emits; Kubernetes types come from package kube. Field
 // order is the order of the YAML output; optional fields use omitempty so an
 // unset IR value leaves no key behind. They are checked against Argo's own Go
 // types and validation in testdata/conformance/argo, which keeps that heavy
 // module out of the mlc binary.
 
-const (
-	argoAPI = "argoproj.io/v1alpha1"
-	rbacAPI = "rbac.authorization.k8s.io/v1"
-)
-
-type objectMeta struct {
-	Name         string            `yaml:"name,omitempty"`
-	GenerateName string            `yaml:"generateName,omitempty"`
-	Labels       map[string]string `yaml:"labels,omitempty"`
-	Annotations  map[string]string `yaml:"annotations,omitempty"`
-}
-
-type serviceAccount struct {
-	APIVersion string     `yaml:"apiVersion"`
-	Kind       string     `yaml:"kind"`
-	Metadata   objectMeta `yaml:"metadata"`
-}
-
-type role struct {
-	APIVersion string       `yaml:"apiVersion"`
-	Kind       string       `yaml:"kind"`
-	Metadata   objectMeta   `yaml:"metadata"`
-	Rules      []policyRule `yaml:"rules"`
-}
-
-type policyRule struct {
-	APIGroups []string `yaml:"apiGroups"`
-	Resources []string `yaml:"resources"`
-	Verbs     []string `yaml:"verbs"`
-}
-
-type roleBinding struct {
-	APIVersion string     `yaml:"apiVersion"`
-	Kind       string     `yaml:"kind"`
-	Metadata   objectMeta `yaml:"metadata"`
-	RoleRef    roleRef    `yaml:"roleRef"`
-	Subjects   []subject  `yaml:"subjects"`
-}
-
-type roleRef struct {
-	APIGroup string `yaml:"apiGroup"`
-	Kind     string `yaml:"kind"`
-	Name     string `yaml:"name"`
-}
-
-type subject struct {
-	Kind string `yaml:"kind"`
-	Name string `yaml:"name"`
-}
+const argoAPI = "argoproj.io/v1alpha1"
 
 type workflowTemplate struct {
-	APIVersion string       `yaml:"apiVersion"`
-	Kind       string       `yaml:"kind"`
-	Metadata   objectMeta   `yaml:"metadata"`
-	Spec       workflowSpec `yaml:"spec"`
+	APIVersion string          `yaml:"apiVersion"`
+	Kind       string          `yaml:"kind"`
+	Metadata   kube.ObjectMeta `yaml:"metadata"`
+	Spec       workflowSpec    `yaml:"spec"`
 }
 
 // workflow is the object a trigger step creates from a WorkflowTemplate.
@@ -70,7 +24,7 @@ type workflow = workflowTemplate
 type cronWorkflow struct {
 	APIVersion string           `yaml:"apiVersion"`
 	Kind       string           `yaml:"kind"`
-	Metadata   objectMeta       `yaml:"metadata"`
+	Metadata   kube.ObjectMeta  `yaml:"metadata"`
 	Spec       cronWorkflowSpec `yaml:"spec"`
 }
 
@@ -131,10 +85,10 @@ type template struct {
 	Inputs                *templateIO       `yaml:"inputs,omitempty"`
 	Outputs               *templateIO       `yaml:"outputs,omitempty"`
 	NodeSelector          map[string]string `yaml:"nodeSelector,omitempty"`
-	Tolerations           []toleration      `yaml:"tolerations,omitempty"`
+	Tolerations           []kube.Toleration `yaml:"tolerations,omitempty"`
 	ActiveDeadlineSeconds int64             `yaml:"activeDeadlineSeconds,omitempty"`
 	RetryStrategy         *retryStrategy    `yaml:"retryStrategy,omitempty"`
-	Volumes               []volume          `yaml:"volumes,omitempty"`
+	Volumes               []kube.Volume     `yaml:"volumes,omitempty"`
 	ContainerSet          *containerSet     `yaml:"containerSet,omitempty"`
 	DAG                   *dag              `yaml:"dag,omitempty"`
 	Steps                 [][]step          `yaml:"steps,omitempty"`
@@ -164,88 +118,20 @@ type gitArtifact struct {
 	Depth    int    `yaml:"depth"`
 }
 
-type toleration struct {
-	Key      string `yaml:"key"`
-	Operator string `yaml:"operator"`
-	Effect   string `yaml:"effect"`
-}
-
 type retryStrategy struct {
 	Limit int `yaml:"limit"`
 }
 
-type volume struct {
-	Name     string        `yaml:"name"`
-	EmptyDir *struct{}     `yaml:"emptyDir,omitempty"`
-	Secret   *secretVolume `yaml:"secret,omitempty"`
-}
-
-type secretVolume struct {
-	SecretName string      `yaml:"secretName"`
-	Optional   bool        `yaml:"optional"`
-	Items      []keyToPath `yaml:"items"`
-}
-
-type keyToPath struct {
-	Key  string `yaml:"key"`
-	Path string `yaml:"path"`
-}
-
 type containerSet struct {
-	VolumeMounts []volumeMount `yaml:"volumeMounts"`
-	Containers   []container   `yaml:"containers"`
+	VolumeMounts []kube.VolumeMount `yaml:"volumeMounts"`
+	Containers   []container        `yaml:"containers"`
 }
 
 // container is an Argo ContainerNode: a Kubernetes container plus the
 // containers of its set it starts after.
 type container struct {
-	Name            string           `yaml:"name"`
-	Image           string           `yaml:"image"`
-	Command         []string         `yaml:"command"`
-	WorkingDir      string           `yaml:"workingDir,omitempty"`
-	Env             []envVar         `yaml:"env,omitempty"`
-	Resources       *resources       `yaml:"resources,omitempty"`
-	VolumeMounts    []volumeMount    `yaml:"volumeMounts,omitempty"`
-	SecurityContext *securityContext `yaml:"securityContext,omitempty"`
-	Dependencies    []string         `yaml:"dependencies,omitempty"`
-}
-
-type envVar struct {
-	Name      string     `yaml:"name"`
-	Value     string     `yaml:"value,omitempty"`
-	ValueFrom *envSource `yaml:"valueFrom,omitempty"`
-}
-
-type envSource struct {
-	SecretKeyRef *keySelector `yaml:"secretKeyRef"`
-}
-
-type keySelector struct {
-	Name string `yaml:"name"`
-	Key  string `yaml:"key"`
-}
-
-type resources struct {
-	Requests map[string]string `yaml:"requests,omitempty"`
-	Limits   map[string]string `yaml:"limits,omitempty"`
-}
-
-type volumeMount struct {
-	Name      string `yaml:"name"`
-	MountPath string `yaml:"mountPath"`
-	ReadOnly  bool   `yaml:"readOnly,omitempty"`
-}
-
-// securityContext carries what rootless BuildKit needs to run unprivileged.
-type securityContext struct {
-	RunAsUser       int64       `yaml:"runAsUser"`
-	RunAsGroup      int64       `yaml:"runAsGroup"`
-	SeccompProfile  profileType `yaml:"seccompProfile"`
-	AppArmorProfile profileType `yaml:"appArmorProfile"`
-}
-
-type profileType struct {
-	Type string `yaml:"type"`
+	kube.Container `yaml:",inline"`
+	Dependencies   []string `yaml:"dependencies,omitempty"`
 }
 
 type dag struct {

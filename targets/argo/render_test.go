@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
 
 func TestRenderIsDeterministic(t *testing.T) {
@@ -109,46 +110,6 @@ func TestUnsupported(t *testing.T) {
 	}
 }
 
-// kubeExpand is the kubelet's $(VAR) expansion of command, args and env
-// values: "$$" is a literal '$', "$(NAME)" the value of a defined NAME.
-func kubeExpand(s string, env map[string]string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '$' || i+1 == len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		switch s[i+1] {
-		case '$':
-			b.WriteByte('$')
-			i++
-		case '(':
-			end := strings.IndexByte(s[i:], ')')
-			if v, ok := env[s[i+2:i+max(end, 2)]]; end > 0 && ok {
-				b.WriteString(v)
-				i += end
-				continue
-			}
-			b.WriteByte('$')
-		default:
-			b.WriteByte('$')
-		}
-	}
-	return b.String()
-}
-
-func TestKubeLiteralSurvivesKubeletExpansion(t *testing.T) {
-	env := map[string]string{"HOME": "/root", "X": "expanded"}
-	for _, s := range []string{"plain", "$HOME", "$(HOME)", "$$", "$$(X)", "a$", "$$$", "echo $(date) $$ `id` ${X}", "$($(X))"} {
-		if got := kubeExpand(kubeLiteral(s), env); got != s {
-			t.Errorf("kubelet turns kubeLiteral(%q) = %q into %q", s, kubeLiteral(s), got)
-		}
-	}
-	if got := kubeExpand("$(X)", env); got != "expanded" {
-		t.Fatalf("oracle does not expand: %q", got)
-	}
-}
-
 // stepContainers renders the fixture's job and returns its containers.
 func stepContainers(t *testing.T, p *ir.Pipeline, wf, job int) []container {
 	t.Helper()
@@ -169,7 +130,7 @@ func stepContainers(t *testing.T, p *ir.Pipeline, wf, job int) []container {
 func envOf(c container) map[string]string {
 	m := map[string]string{}
 	for _, e := range c.Env {
-		m[e.Name] = kubeExpand(e.Value, nil)
+		m[e.Name] = kubetest.Expand(e.Value, nil)
 	}
 	return m
 }
@@ -182,7 +143,7 @@ func runStep(t *testing.T, c container, dir string, env map[string]string) strin
 	if err := os.WriteFile(filepath.Join(bin, "mlc"), []byte("#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(c.Command[0], c.Command[1], kubeExpand(c.Command[2], nil))
+	cmd := exec.Command(c.Command[0], c.Command[1], kubetest.Expand(c.Command[2], nil))
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + bin + ":" + os.Getenv("PATH")}
 	for k, v := range env {

@@ -2,11 +2,10 @@ package argo
 
 import (
 	"fmt"
-	"path"
-	"slices"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // Paths inside a job pod, on emptyDir volumes every container of the pod
@@ -58,7 +57,7 @@ func stepScript(s ir.Step, workspace bool, inputEnv map[string]string) (string, 
 	if s.ContinueOnError {
 		cmd = "(" + cmd + ") || echo \"mlc: step " + s.ID + " failed; continuing (continue-on-error)\" >&2"
 	}
-	return kubeLiteral(prelude + cmd + "\n"), nil
+	return kube.Literal(prelude + cmd + "\n"), nil
 }
 
 // collectScript is the command of the pod's last container, named main as
@@ -72,7 +71,7 @@ func collectScript(outputs []ir.Output) string {
 	for _, o := range outputs {
 		lines = append(lines, "mlc_output "+stepOutputFile(o.FromStep)+" "+o.Name+" "+jobOutputFile(o.Name))
 	}
-	return kubeLiteral(strings.Join(lines, "\n") + "\n")
+	return kube.Literal(strings.Join(lines, "\n") + "\n")
 }
 
 // outputFn writes the value of the last line "$2=..." of file $1 to file $3
@@ -106,57 +105,15 @@ func buildCommand(b *ir.ImageBuild, inputEnv map[string]string) (string, error) 
 	if b == nil {
 		return "", fmt.Errorf("build-image step without a build")
 	}
-	dockerfile := b.Dockerfile
-	if dockerfile == "" {
-		dockerfile = path.Join(b.Context, "Dockerfile")
-	}
-	args := []string{"mlc_build", b.Ref,
-		"--local", "context=" + orDot(b.Context),
-		"--local", "dockerfile=" + path.Dir(dockerfile),
-		"--opt", "filename=" + path.Base(dockerfile),
-	}
-	for _, a := range b.Args {
-		v := a.Value
-		if a.FromInput != "" {
-			env, ok := inputEnv[a.FromInput]
-			if !ok {
-				return "", fmt.Errorf("build arg %s: unknown input %q", a.Name, a.FromInput)
-			}
-			v = "${" + env + "}"
+	opts, err := kube.BuildOptions(b, func(name string) (string, error) {
+		env, ok := inputEnv[name]
+		if !ok {
+			return "", fmt.Errorf("unknown input %q", name)
 		}
-		args = append(args, "--opt", "build-arg:"+a.Name+"="+v)
+		return env, nil
+	})
+	if err != nil {
+		return "", err
 	}
-	keys := make([]string, 0, len(b.Labels))
-	for k := range b.Labels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		args = append(args, "--opt", "label:"+k+"="+b.Labels[k])
-	}
-	return ir.ShellWords(args), nil
-}
-
-func orDot(p string) string {
-	if p == "" {
-		return "."
-	}
-	return p
-}
-
-// kubeLiteral escapes s for the fields Kubernetes expands $(VAR) in
-// (command, args, env values): "$(" and "$$" would otherwise be rewritten
-// by the kubelet, so a '$' followed by '(' or '$' is doubled.
-func kubeLiteral(s string) string {
-	if !strings.Contains(s, "$(") && !strings.Contains(s, "$$") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if s[i] == '$' && i+1 < len(s) && (s[i+1] == '(' || s[i+1] == '$') {
-			b.WriteByte('$')
-		}
-	}
-	return b.String()
+	return ir.ShellWords(append([]string{"mlc_build", b.Ref}, opts...)), nil
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // Tekton cannot queue or cancel PipelineRuns by itself, so a workflow with
@@ -33,7 +34,7 @@ func (r *renderer) queueTask(w *ir.Workflow) pipelineTask {
 				Name:    "queue",
 				Image:   shellKubectlImage,
 				Command: []string{"sh", "-ec", queueScript},
-				Env: []envVar{
+				Env: []kube.EnvVar{
 					{Name: "MLC_CANCEL_IN_PROGRESS", Value: strconv.FormatBool(w.CancelInProgress)},
 					{Name: "MLC_GROUP", Value: w.Concurrency},
 					{Name: "MLC_RUN", Value: "$(params.MLC_RUN)"},
@@ -61,7 +62,7 @@ done
 
 // queueObjects is the ServiceAccount the queue task runs as: it may read
 // and label runs, and cancel them.
-func (r *renderer) queueObjects(w *ir.Workflow) []object {
+func (r *renderer) queueObjects(w *ir.Workflow) []any {
 	if w.Concurrency == "" {
 		return nil
 	}
@@ -70,18 +71,6 @@ func (r *renderer) queueObjects(w *ir.Workflow) []object {
 
 // account is a ServiceAccount with a Role granting verbs on PipelineRuns in
 // its namespace, and nothing else.
-func (r *renderer) account(name string, verbs ...string) []object {
-	const rbac = "rbac.authorization.k8s.io"
-	return []object{
-		{APIVersion: "v1", Kind: "ServiceAccount", Metadata: r.meta(name)},
-		{
-			APIVersion: rbac + "/v1", Kind: "Role", Metadata: r.meta(name),
-			Rules: []policyRule{{APIGroups: []string{"tekton.dev"}, Resources: []string{"pipelineruns"}, Verbs: verbs}},
-		},
-		{
-			APIVersion: rbac + "/v1", Kind: "RoleBinding", Metadata: r.meta(name),
-			RoleRef:  &roleRef{APIGroup: rbac, Kind: "Role", Name: name},
-			Subjects: []subject{{Kind: "ServiceAccount", Name: name}},
-		},
-	}
+func (r *renderer) account(name string, verbs ...string) []any {
+	return kube.Account(r.meta(name), kube.PolicyRule{APIGroups: []string{"tekton.dev"}, Resources: []string{"pipelineruns"}, Verbs: verbs})
 }

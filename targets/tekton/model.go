@@ -1,27 +1,20 @@
 package tekton
 
-// The types below mirror the subset of the Tekton v1, batch/v1, core/v1 and
-// rbac/v1 APIs that mlc emits. Field order is the order keys are written in;
+import "github.com/mlc-project/mlc/targets/internal/kube"
+
+// The types below mirror the subset of the Tekton v1 and batch/v1 APIs that
+// mlc emits. Field order is the order keys are written in;
 // every optional field is omitempty so the output holds only what mlc sets.
 // The conformance module (testdata/conformance/tekton) decodes the output
 // strictly into the real API types, which catches any misspelled key here.
 
+// object is a Tekton or batch/v1 object; core and RBAC objects come from
+// package kube.
 type object struct {
-	APIVersion string            `yaml:"apiVersion"`
-	Kind       string            `yaml:"kind"`
-	Metadata   meta              `yaml:"metadata"`
-	Spec       any               `yaml:"spec,omitempty"`
-	Data       map[string]string `yaml:"data,omitempty"`     // ConfigMap
-	Rules      []policyRule      `yaml:"rules,omitempty"`    // Role
-	RoleRef    *roleRef          `yaml:"roleRef,omitempty"`  // RoleBinding
-	Subjects   []subject         `yaml:"subjects,omitempty"` // RoleBinding
-}
-
-type meta struct {
-	Name         string            `yaml:"name,omitempty"`
-	GenerateName string            `yaml:"generateName,omitempty"`
-	Labels       map[string]string `yaml:"labels,omitempty"`
-	Annotations  map[string]string `yaml:"annotations,omitempty"`
+	APIVersion string          `yaml:"apiVersion"`
+	Kind       string          `yaml:"kind"`
+	Metadata   kube.ObjectMeta `yaml:"metadata"`
+	Spec       any             `yaml:"spec"`
 }
 
 // Tekton Pipeline.
@@ -86,7 +79,7 @@ type embeddedTask struct {
 	Params       []paramSpec     `yaml:"params,omitempty"`
 	Results      []result        `yaml:"results,omitempty"`
 	Workspaces   []workspaceDecl `yaml:"workspaces,omitempty"`
-	Volumes      []volume        `yaml:"volumes,omitempty"`
+	Volumes      []kube.Volume   `yaml:"volumes,omitempty"`
 	StepTemplate *stepTemplate   `yaml:"stepTemplate,omitempty"`
 	Steps        []step          `yaml:"steps"`
 }
@@ -103,69 +96,22 @@ type result struct {
 }
 
 type stepTemplate struct {
-	Env []envVar `yaml:"env,omitempty"`
+	Env []kube.EnvVar `yaml:"env,omitempty"`
 }
 
-// Kubernetes containers (Tekton steps and CronJob containers).
+// step is a Tekton step: a container that runs after the task's previous step.
 
 type step struct {
-	Name             string           `yaml:"name"`
-	Image            string           `yaml:"image"`
-	Command          []string         `yaml:"command,omitempty"`
-	Args             []string         `yaml:"args,omitempty"`
-	WorkingDir       string           `yaml:"workingDir,omitempty"`
-	Env              []envVar         `yaml:"env,omitempty"`
-	ComputeResources *resources       `yaml:"computeResources,omitempty"`
-	VolumeMounts     []volumeMount    `yaml:"volumeMounts,omitempty"`
-	SecurityContext  *securityContext `yaml:"securityContext,omitempty"`
-	OnError          string           `yaml:"onError,omitempty"`
-}
-
-type envVar struct {
-	Name      string     `yaml:"name"`
-	Value     string     `yaml:"value,omitempty"`
-	ValueFrom *envSource `yaml:"valueFrom,omitempty"`
-}
-
-type envSource struct {
-	SecretKeyRef    *keyRef `yaml:"secretKeyRef,omitempty"`
-	ConfigMapKeyRef *keyRef `yaml:"configMapKeyRef,omitempty"`
-}
-
-type keyRef struct {
-	Name string `yaml:"name"`
-	Key  string `yaml:"key"`
-}
-
-type resources struct {
-	Requests map[string]string `yaml:"requests,omitempty"`
-	Limits   map[string]string `yaml:"limits,omitempty"`
-}
-
-type volumeMount struct {
-	Name      string `yaml:"name"`
-	MountPath string `yaml:"mountPath"`
-	ReadOnly  bool   `yaml:"readOnly,omitempty"`
-}
-
-type volume struct {
-	Name      string           `yaml:"name"`
-	ConfigMap *configMapVolume `yaml:"configMap,omitempty"`
-}
-
-type configMapVolume struct {
-	Name string `yaml:"name"`
-}
-
-type securityContext struct {
-	RunAsUser       int64    `yaml:"runAsUser,omitempty"`
-	RunAsGroup      int64    `yaml:"runAsGroup,omitempty"`
-	SeccompProfile  *profile `yaml:"seccompProfile,omitempty"`
-	AppArmorProfile *profile `yaml:"appArmorProfile,omitempty"`
-}
-
-type profile struct {
-	Type string `yaml:"type"`
+	Name             string                     `yaml:"name"`
+	Image            string                     `yaml:"image"`
+	Command          []string                   `yaml:"command,omitempty"`
+	Args             []string                   `yaml:"args,omitempty"`
+	WorkingDir       string                     `yaml:"workingDir,omitempty"`
+	Env              []kube.EnvVar              `yaml:"env,omitempty"`
+	ComputeResources *kube.ResourceRequirements `yaml:"computeResources,omitempty"`
+	VolumeMounts     []kube.VolumeMount         `yaml:"volumeMounts,omitempty"`
+	SecurityContext  *kube.SecurityContext      `yaml:"securityContext,omitempty"`
+	OnError          string                     `yaml:"onError,omitempty"`
 }
 
 // Tekton PipelineRun.
@@ -199,13 +145,7 @@ type pipelineTaskRunSpec struct {
 
 type podTemplate struct {
 	NodeSelector map[string]string `yaml:"nodeSelector,omitempty"`
-	Tolerations  []toleration      `yaml:"tolerations,omitempty"`
-}
-
-type toleration struct {
-	Key      string `yaml:"key"`
-	Operator string `yaml:"operator"`
-	Effect   string `yaml:"effect"`
+	Tolerations  []kube.Toleration `yaml:"tolerations,omitempty"`
 }
 
 // batch/v1 CronJob.
@@ -233,27 +173,8 @@ type podTemplateSpec struct {
 }
 
 type podSpec struct {
-	ServiceAccountName string   `yaml:"serviceAccountName"`
-	RestartPolicy      string   `yaml:"restartPolicy"`
-	Containers         []step   `yaml:"containers"`
-	Volumes            []volume `yaml:"volumes,omitempty"`
-}
-
-// rbac/v1.
-
-type policyRule struct {
-	APIGroups []string `yaml:"apiGroups"`
-	Resources []string `yaml:"resources"`
-	Verbs     []string `yaml:"verbs"`
-}
-
-type roleRef struct {
-	APIGroup string `yaml:"apiGroup"`
-	Kind     string `yaml:"kind"`
-	Name     string `yaml:"name"`
-}
-
-type subject struct {
-	Kind string `yaml:"kind"`
-	Name string `yaml:"name"`
+	ServiceAccountName string           `yaml:"serviceAccountName"`
+	RestartPolicy      string           `yaml:"restartPolicy"`
+	Containers         []kube.Container `yaml:"containers"`
+	Volumes            []kube.Volume    `yaml:"volumes,omitempty"`
 }

@@ -7,16 +7,13 @@ import (
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 const (
 	// approvalSuffix names the ApprovalTask that gates a job.
 	approvalSuffix = "-approval"
-	// gpuNodeLabel selects nodes by accelerator, as NVIDIA GPU feature
-	// discovery labels them.
-	gpuNodeLabel = "nvidia.com/gpu.product"
-	gpuResource  = "nvidia.com/gpu"
-	stageLabel   = "mlc.dev/stage"
+	stageLabel     = "mlc.dev/stage"
 	// onFailureTask is the finally task running Workflow.OnFailure.
 	onFailureTask = "on-failure"
 	envAnno       = "mlc.dev/environment"
@@ -162,7 +159,7 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 	if j.Environment != "" {
 		ts.Metadata.Annotations = map[string]string{envAnno: j.Environment}
 	}
-	env = append(env, envVar{Name: "MLC_REVISION", Value: "$(params.MLC_REVISION)"})
+	env = append(env, kube.EnvVar{Name: "MLC_REVISION", Value: "$(params.MLC_REVISION)"})
 	t := pipelineTask{
 		Name:        j.ID,
 		DisplayName: j.Name,
@@ -178,15 +175,15 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 	for _, in := range j.Inputs {
 		ts.Params = append(ts.Params, paramSpec{Name: in.Env, Type: "string", Description: "Output " + in.Output + " of " + in.Job + "."})
 		t.Params = append(t.Params, param{Name: in.Env, Value: resultRef(in.Job, in.Output)})
-		env = append(env, envVar{Name: in.Env, Value: "$(params." + in.Env + ")"})
+		env = append(env, kube.EnvVar{Name: in.Env, Value: "$(params." + in.Env + ")"})
 	}
 	for _, s := range j.Secrets {
-		env = append(env, envVar{Name: s, ValueFrom: &envSource{SecretKeyRef: &keyRef{Name: r.p.Name, Key: s}}})
+		env = append(env, kube.SecretEnv(r.p.Name, s))
 	}
 	if j.Workspace {
 		env = append(env, trustCheckout...)
 	}
-	slices.SortFunc(env, func(a, b envVar) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(env, func(a, b kube.EnvVar) int { return strings.Compare(a.Name, b.Name) })
 	ts.StepTemplate = &stepTemplate{Env: env}
 	for _, o := range j.Outputs {
 		ts.Results = append(ts.Results, result{Name: o.Name, Type: "string", Description: fmt.Sprintf("%s %s from step %s.", o.Kind, o.Name, o.FromStep)})

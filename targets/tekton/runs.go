@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // Keys of the "<workflow>-run" ConfigMap: the PipelineRun a schedule or a
@@ -58,10 +59,8 @@ func taskRunSpec(task string, res ir.Resources, steps []ir.Step) (pipelineTaskRu
 		}
 	}
 	if res.GPU > 0 {
-		trs.PodTemplate = &podTemplate{Tolerations: []toleration{{Key: gpuResource, Operator: "Exists", Effect: "NoSchedule"}}}
-		if res.GPUType != "" {
-			trs.PodTemplate.NodeSelector = map[string]string{gpuNodeLabel: res.GPUType}
-		}
+		trs.PodTemplate = &podTemplate{}
+		trs.PodTemplate.Tolerations, trs.PodTemplate.NodeSelector = kube.GPUPlacement(res)
 	}
 	return trs, trs.ServiceAccountName != "" || trs.PodTemplate != nil
 }
@@ -69,17 +68,17 @@ func taskRunSpec(task string, res ir.Resources, steps []ir.Step) (pipelineTaskRu
 // startObjects are the objects that let Kubernetes start runs of w without
 // a person: the run templates, the least-privileged ServiceAccount that may
 // create PipelineRuns, and a CronJob per schedule.
-func (r *renderer) startObjects(w *ir.Workflow, triggered bool) ([]object, error) {
+func (r *renderer) startObjects(w *ir.Workflow, triggered bool) ([]any, error) {
 	data := map[string]string{}
 	if len(w.Triggers.Schedules) > 0 {
-		doc, err := encodeObject(r.pipelineRun(w, "schedule"))
+		doc, err := kube.Document(r.pipelineRun(w, "schedule"))
 		if err != nil {
 			return nil, err
 		}
 		data[runKeySchedule] = doc
 	}
 	if triggered {
-		doc, err := encodeObject(r.pipelineRun(w, "trigger"))
+		doc, err := kube.Document(r.pipelineRun(w, "trigger"))
 		if err != nil {
 			return nil, err
 		}
@@ -88,8 +87,7 @@ func (r *renderer) startObjects(w *ir.Workflow, triggered bool) ([]object, error
 	if len(data) == 0 {
 		return nil, nil
 	}
-	objs := append([]object{{APIVersion: "v1", Kind: "ConfigMap", Metadata: r.meta(runsConfigMap(w.Name)), Data: data}},
-		r.account(starter(w.Name), "create")...)
+	objs := append([]any{kube.NewConfigMap(r.meta(runsConfigMap(w.Name)), data)}, r.account(starter(w.Name), "create")...)
 	for _, s := range w.Triggers.Schedules {
 		objs = append(objs, r.cronJob(w, s))
 	}
@@ -115,13 +113,13 @@ func (r *renderer) cronJob(w *ir.Workflow, s ir.Schedule) object {
 				Template: podTemplateSpec{Spec: podSpec{
 					ServiceAccountName: starter(w.Name),
 					RestartPolicy:      "Never",
-					Containers: []step{{
+					Containers: []kube.Container{{
 						Name:         "start",
 						Image:        kubectlImage,
 						Command:      []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeySchedule},
-						VolumeMounts: []volumeMount{{Name: runsVolume, MountPath: runsMount, ReadOnly: true}},
+						VolumeMounts: []kube.VolumeMount{{Name: runsVolume, MountPath: runsMount, ReadOnly: true}},
 					}},
-					Volumes: []volume{{Name: runsVolume, ConfigMap: &configMapVolume{Name: runsConfigMap(w.Name)}}},
+					Volumes: []kube.Volume{{Name: runsVolume, ConfigMap: &kube.ConfigMapVolume{Name: runsConfigMap(w.Name)}}},
 				}},
 			}},
 		},

@@ -3,12 +3,12 @@ package tekton
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 const (
@@ -25,23 +25,12 @@ const (
 // writable by any user, so the rootless builder can write there too.
 func outputFile(stepID string) string { return "/workspace/.mlc-output-" + stepID }
 
-// k8sLiteral escapes s for a container command, argument or env value, where
-// Kubernetes reduces "$$" to "$" (and expands "$(VAR)", which the checker
-// already rejects). Doubling every "$" makes Kubernetes hand the text over
-// unchanged; strings without "$$" are left as they are to stay readable.
-func k8sLiteral(s string) string {
-	if !strings.Contains(s, "$$") {
-		return s
-	}
-	return strings.ReplaceAll(s, "$", "$$")
-}
-
 // jobSteps renders the steps of a job: a checkout when it needs the
 // repository, the user's steps, and a last step copying declared outputs
 // into task results.
-func (r *renderer) jobSteps(j *ir.Job) ([]step, []volume, error) {
+func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 	var steps []step
-	var volumes []volume
+	var volumes []kube.Volume
 	if j.Workspace {
 		steps = append(steps, checkoutStep(r.p.Name))
 	}
@@ -92,8 +81,8 @@ func gpuStep(j *ir.Job) (int, error) {
 	return 0, nil
 }
 
-func computeResources(res ir.Resources) *resources {
-	var out resources
+func computeResources(res ir.Resources) *kube.ResourceRequirements {
+	var out kube.ResourceRequirements
 	if res.CPU != "" || res.Memory != "" {
 		out.Requests = map[string]string{}
 	}
@@ -104,7 +93,7 @@ func computeResources(res ir.Resources) *resources {
 		out.Requests["memory"] = res.Memory
 	}
 	if res.GPU > 0 {
-		out.Limits = map[string]string{"nvidia.com/gpu": fmt.Sprint(res.GPU)}
+		out.Limits = map[string]string{kube.GPUResource: fmt.Sprint(res.GPU)}
 	}
 	if out.Requests == nil && out.Limits == nil {
 		return nil
@@ -118,9 +107,9 @@ func checkoutStep(pipeline string) step {
 		Image:      gitImage,
 		Command:    []string{"sh", "-ec", checkoutScript},
 		WorkingDir: "$(workspaces." + workspaceName + ".path)",
-		Env: []envVar{{
+		Env: []kube.EnvVar{{
 			Name:      "MLC_REPO_URL",
-			ValueFrom: &envSource{ConfigMapKeyRef: &keyRef{Name: pipeline, Key: "repo-url"}},
+			ValueFrom: &kube.EnvVarSource{ConfigMapKeyRef: &kube.KeySelector{Name: pipeline, Key: "repo-url"}},
 		}},
 	}
 }
@@ -137,13 +126,13 @@ chmod -R a+rwX .
 // trustCheckout lets git in any step use the checkout although another
 // user owns it (git's safe.directory, set through the environment because
 // steps do not share a home directory).
-var trustCheckout = []envVar{
+var trustCheckout = []kube.EnvVar{
 	{Name: "GIT_CONFIG_COUNT", Value: "1"},
 	{Name: "GIT_CONFIG_KEY_0", Value: "safe.directory"},
 	{Name: "GIT_CONFIG_VALUE_0", Value: "*"},
 }
 
-func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *volume, error) {
+func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 	env, err := envVars(j, s.Env)
 	if err != nil {
 		return step{}, nil, err
@@ -151,47 +140,42 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *volume, error) {
 	st := step{
 		Name:       s.ID,
 		WorkingDir: workingDir(j, s.Dir),
-		Env:        append([]envVar{{Name: "MLC_OUTPUT", Value: outputFile(s.ID)}}, env...),
+		Env:        append([]kube.EnvVar{{Name: "MLC_OUTPUT", Value: outputFile(s.ID)}}, env...),
 	}
 	if s.ContinueOnError {
 		st.OnError = "continue"
 	}
-	var vol *volume
+	var vol *kube.Volume
 	switch s.Kind {
 	case ir.StepMLC:
 		st.Image = r.p.MLCImage
-		st.Command = []string{"sh", "-ec", k8sLiteral("mlc " + ir.ShellWords(s.Args))}
+		st.Command = []string{"sh", "-ec", kube.Literal("mlc " + ir.ShellWords(s.Args))}
 	case ir.StepScript:
 		st.Image = j.Image
 		st.Command = []string{"sh", "-c", `exec sh -ec "$MLC_SCRIPT"`}
-		st.Env = append(st.Env, envVar{Name: "MLC_SCRIPT", Value: k8sLiteral(s.Script)})
+		st.Env = append(st.Env, kube.EnvVar{Name: "MLC_SCRIPT", Value: kube.Literal(s.Script)})
 	case ir.StepBuildImage:
 		script, err := buildScript(j, s.Build)
 		if err != nil {
 			return step{}, nil, err
 		}
-		st.Image = buildkitImage
-		st.Command = []string{"sh", "-ec", k8sLiteral(script)}
-		// Rootless BuildKit needs its own user namespace, which the default
-		// seccomp and AppArmor profiles forbid.
-		st.Env = append(st.Env, envVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"})
-		st.SecurityContext = &securityContext{
-			RunAsUser: 1000, RunAsGroup: 1000,
-			SeccompProfile:  &profile{Type: "Unconfined"},
-			AppArmorProfile: &profile{Type: "Unconfined"},
-		}
+		st.Image = kube.BuildKitImage
+		st.Command = []string{"sh", "-ec", kube.Literal(script)}
+		var flags kube.EnvVar
+		flags, st.SecurityContext = kube.RootlessBuildKit()
+		st.Env = append(st.Env, flags)
 	case ir.StepTrigger:
 		if !r.workflows[s.Trigger] {
 			return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, s.Trigger)
 		}
 		st.Image = kubectlImage
 		st.Command = []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeyTrigger}
-		st.VolumeMounts = []volumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
-		vol = &volume{Name: s.ID, ConfigMap: &configMapVolume{Name: runsConfigMap(s.Trigger)}}
+		st.VolumeMounts = []kube.VolumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
+		vol = &kube.Volume{Name: s.ID, ConfigMap: &kube.ConfigMapVolume{Name: runsConfigMap(s.Trigger)}}
 	default:
 		return step{}, nil, fmt.Errorf("step %q has kind %q, which tekton cannot render", s.ID, s.Kind)
 	}
-	slices.SortStableFunc(st.Env, func(a, b envVar) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortStableFunc(st.Env, func(a, b kube.EnvVar) int { return strings.Compare(a.Name, b.Name) })
 	return st, vol, nil
 }
 
@@ -209,10 +193,10 @@ func workingDir(j *ir.Job, dir string) string {
 // envVars renders literal values and input references. An input reaches
 // the step through the task parameter named after its env var, which the
 // pipeline task fills from the producing task's result.
-func envVars(j *ir.Job, vars []ir.EnvVar) ([]envVar, error) {
-	out := make([]envVar, 0, len(vars))
+func envVars(j *ir.Job, vars []ir.EnvVar) ([]kube.EnvVar, error) {
+	out := make([]kube.EnvVar, 0, len(vars))
 	for _, v := range vars {
-		value := k8sLiteral(v.Value)
+		value := kube.Literal(v.Value)
 		if v.FromInput != "" {
 			in, err := input(j, v.FromInput)
 			if err != nil {
@@ -220,7 +204,7 @@ func envVars(j *ir.Job, vars []ir.EnvVar) ([]envVar, error) {
 			}
 			value = "$(params." + in.Env + ")"
 		}
-		out = append(out, envVar{Name: v.Name, Value: value})
+		out = append(out, kube.EnvVar{Name: v.Name, Value: value})
 	}
 	return out, nil
 }
@@ -238,30 +222,14 @@ func input(j *ir.Job, name string) (ir.Input, error) {
 // image by digest as the output "ref". Every spec value is a shell word
 // from ir.ShellWords; only ${NAME} references are expanded.
 func buildScript(j *ir.Job, b *ir.ImageBuild) (string, error) {
-	dockerfile := b.Dockerfile
-	if dockerfile == "" {
-		dockerfile = path.Join(b.Context, "Dockerfile")
+	opts, err := kube.BuildOptions(b, func(name string) (string, error) {
+		in, err := input(j, name)
+		return in.Env, err
+	})
+	if err != nil {
+		return "", err
 	}
-	argv := []string{
-		"buildctl-daemonless.sh", "build", "--frontend", "dockerfile.v0",
-		"--local", "context=" + path.Clean(b.Context),
-		"--local", "dockerfile=" + path.Dir(dockerfile),
-		"--opt", "filename=" + path.Base(dockerfile),
-	}
-	for _, a := range b.Args {
-		value := a.Value
-		if a.FromInput != "" {
-			in, err := input(j, a.FromInput)
-			if err != nil {
-				return "", fmt.Errorf("build arg %s: %w", a.Name, err)
-			}
-			value = "${" + in.Env + "}"
-		}
-		argv = append(argv, "--opt", "build-arg:"+a.Name+"="+value)
-	}
-	for _, k := range slices.Sorted(maps.Keys(b.Labels)) {
-		argv = append(argv, "--opt", "label:"+k+"="+b.Labels[k])
-	}
+	argv := append([]string{"buildctl-daemonless.sh", "build", "--frontend", "dockerfile.v0"}, opts...)
 	argv = append(argv, "--output", "type=image,name=${MLC_IMAGE},push=true", "--metadata-file", "${MLC_OUTPUT}.build.json")
 	return "MLC_IMAGE=" + ir.ShellWords([]string{b.Ref}) + "\n" +
 		ir.ShellWords(argv) + "\n" + recordDigest, nil

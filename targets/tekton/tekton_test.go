@@ -14,6 +14,7 @@ import (
 	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
+	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
 
 func TestGoldenFixture(t *testing.T) {
@@ -91,7 +92,7 @@ func TestScriptsReachTheShellVerbatim(t *testing.T) {
 			t.Fatalf("%q: %v", script, err)
 		}
 		s := findStep(t, files[0].Data, "job", "run")
-		if got := kubernetesExpand(envValue(s, "MLC_SCRIPT")); got != script {
+		if got := kubetest.Expand(envValue(s, "MLC_SCRIPT"), nil); got != script {
 			t.Errorf("MLC_SCRIPT after expansion = %q, want %q", got, script)
 		}
 		if cmd := strings.Join(s.Command, " "); cmd != `sh -c exec sh -ec "$MLC_SCRIPT"` {
@@ -116,7 +117,7 @@ func TestMLCArgumentsAreQuoted(t *testing.T) {
 	if s.Command[0] != "sh" || s.Command[1] != "-ec" {
 		t.Fatalf("command %q", s.Command)
 	}
-	script := "mlc() { printf '%s\\n' \"$@\"; }\n" + kubernetesExpand(s.Command[2])
+	script := "mlc() { printf '%s\\n' \"$@\"; }\n" + kubetest.Expand(s.Command[2], nil)
 	cmd := exec.Command("sh", "-c", script)
 	cmd.Env = []string{"MLC_REVISION=abc123"}
 	out, err := cmd.Output()
@@ -215,19 +216,6 @@ func scriptPipeline(script string) *ir.Pipeline {
 			}},
 		}},
 	}
-}
-
-// kubernetesExpand applies what the kubelet does to command, args and env
-// values: "$$" becomes "$" ("$(" never occurs, the checker rejects it).
-func kubernetesExpand(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if s[i] == '$' && i+1 < len(s) && s[i+1] == '$' {
-			i++
-		}
-	}
-	return b.String()
 }
 
 func decodePipeline(t *testing.T, data []byte) pipelineSpec {
