@@ -40,6 +40,7 @@ demo: build
 	$(BIN) graph examples/credit-risk
 
 bench: bench-compile
+	bash scripts/apt-install.sh time python3-pandas python3-scipy curl
 	bash scripts/bench-artifacts.sh
 	bash scripts/bench-gates.sh
 	bash scripts/bench-drift.sh
