@@ -22,6 +22,10 @@ func script(id, sh string, needs ...string) *ir.Job {
 	return &ir.Job{ID: id, Name: "job " + id, Needs: needs, Steps: []ir.Step{{ID: "run", Kind: ir.StepScript, Script: sh}}}
 }
 
+func outputFrom(step, name string) ir.Output {
+	return ir.Output{Name: name, Kind: ir.ArtifactValue, FromStep: step}
+}
+
 // harness is a spec directory, a pipeline of one workflow and the options
 // to run it.
 type harness struct {

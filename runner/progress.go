@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -48,12 +49,30 @@ func (p *progress) line(mark, job, text string) {
 	fmt.Fprintf(p.out, "%7s %s %-*s  %s\n", fmtDuration(el), mark, p.width, job, text)
 }
 
+// started announces a job, and what of its definition a local run ignores.
 func (p *progress) started(j *ir.Job) {
-	text := j.Name
+	var ignored []string
 	if j.Image != "" {
-		text += " (image " + j.Image + " not used)"
+		ignored = append(ignored, "image "+j.Image)
+	}
+	if res := resourcesText(j.Resources); res != "" {
+		ignored = append(ignored, "resources "+res)
+	}
+	text := j.Name
+	if len(ignored) > 0 {
+		text += " (not used here: " + strings.Join(ignored, "; ") + ")"
 	}
 	p.line("▶", j.ID, text)
+}
+
+func resourcesText(r ir.Resources) string {
+	var parts []string
+	for _, kv := range [][2]string{{"cpu", r.CPU}, {"memory", r.Memory}, {"gpu", strconv.Itoa(r.GPU)}, {"gpu_type", r.GPUType}} {
+		if kv[1] != "" && kv[1] != "0" {
+			parts = append(parts, kv[0]+"="+kv[1])
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 // step reports a finished step with what it said first.
