@@ -52,8 +52,12 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 		return
 	}
 	if j.Approval != nil {
-		if err := r.approve(j); err != nil {
-			r.settle(j.ID, StatusFailed, err.Error())
+		if err := r.approve(ctx, j); err != nil {
+			if ctx.Err() != nil {
+				r.settle(j.ID, StatusCancelled, "run interrupted")
+			} else {
+				r.settle(j.ID, StatusFailed, err.Error())
+			}
 			return
 		}
 	}

@@ -256,6 +256,27 @@ func TestApproval(t *testing.T) {
 	})
 }
 
+func TestInterruptDuringAnApprovalPrompt(t *testing.T) {
+	j := script("deploy-production", "touch deployed")
+	j.Approval = &ir.Approval{Environment: "production", Required: 1}
+	h := newHarness(t, j)
+	opts := h.options()
+	asked := make(chan struct{})
+	opts.Prompt = func(string) (bool, error) {
+		close(asked)
+		select {} // nobody answers
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-asked; cancel() }()
+	rec, err := h.run(ctx, opts)
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if st := job(t, rec, "deploy-production").Status; st != StatusCancelled {
+		t.Errorf("deploy-production: %s, want cancelled", st)
+	}
+}
+
 func TestMissingSecretIsAnErrorBeforeAnythingRuns(t *testing.T) {
 	a := script("a", "touch ran")
 	a.Steps[0].Secrets = []string{"DEPLOY_TOKEN"}
