@@ -25,12 +25,8 @@ func (r *workflowRenderer) jobTemplates(job *ir.Job) ([]template, error) {
 	if len(job.Steps) == 0 {
 		return nil, fmt.Errorf("has no steps")
 	}
-	// Secrets reach containers per step; a job secret no step claims would
-	// silently be missing.
-	for _, name := range job.Secrets {
-		if !slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return slices.Contains(s.Secrets, name) }) {
-			return nil, fmt.Errorf("secret %s is declared on the job but no step lists it in its Secrets; argo passes secrets to steps only", name)
-		}
+	if err := kube.CheckSecrets(job); err != nil {
+		return nil, err
 	}
 	parts := splitAtTriggers(job.Steps)
 	if len(parts) == 1 {

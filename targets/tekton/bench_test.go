@@ -25,7 +25,7 @@ func BenchmarkRender1000Jobs(b *testing.B) {
 			Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "push"}},
 			Steps: []ir.Step{
 				{ID: "run", Kind: ir.StepScript, Script: "python step.py --seed 42\n"},
-				{ID: "push", Kind: ir.StepMLC, Args: []string{"push", "model", "out", "${MLC_REGISTRY}/m:${MLC_REVISION}"}},
+				{ID: "push", Kind: ir.StepMLC, Args: []string{"push", "model", "out", "${MLC_REGISTRY}/m:${MLC_REVISION}"}, Secrets: []string{"TOKEN"}},
 			},
 		}
 		for _, k := range []int{i - 2, i - 1} {

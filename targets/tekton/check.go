@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // Tekton and Kubernetes name rules for the identifiers mlc turns into
@@ -179,6 +180,9 @@ func (c *checker) job(at string, j *ir.Job) {
 	if _, err := gpuStep(j); err != nil {
 		c.fail("%s: %v", at, err)
 	}
+	if err := kube.CheckSecrets(j); err != nil {
+		c.fail("%s: %v", at, err)
+	}
 }
 
 func (c *checker) step(at string, s ir.Step) {
@@ -191,6 +195,12 @@ func (c *checker) step(at string, s ir.Step) {
 		c.text(at+" argument", a)
 	}
 	c.env(at, s.Env)
+	for _, name := range s.Secrets {
+		c.match(envName, "environment variable name", at+" secret", name)
+		if name == "MLC_OUTPUT" || name == "MLC_SCRIPT" || slices.ContainsFunc(s.Env, func(e ir.EnvVar) bool { return e.Name == name }) {
+			c.fail("%s secret %s: the step already has an environment variable of that name", at, name)
+		}
+	}
 	if b := s.Build; b != nil {
 		c.text(at+" build context", b.Context)
 		c.text(at+" build dockerfile", b.Dockerfile)

@@ -35,7 +35,8 @@ func deliveryFixture() *ir.Workflow {
 		Concurrency: "fraud-delivery",
 		OnFailure: []ir.Step{{
 			ID: "alert", Name: "Alert", Kind: ir.StepMLC,
-			Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "fraud delivery failed"},
+			Args:    []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "fraud delivery failed"},
+			Secrets: []string{"SLACK_WEBHOOK"},
 		}},
 		Jobs: []*ir.Job{
 			{
@@ -47,7 +48,7 @@ func deliveryFixture() *ir.Workflow {
 				Outputs:     []ir.Output{{Name: "ref", Kind: ir.ArtifactCode, FromStep: "push"}},
 				Steps: []ir.Step{
 					{ID: "lint", Name: "Lint", Kind: ir.StepScript, Dir: "train", Script: "echo \"it's $$ and ${HOME}\"\npython -m py_compile *.py\n"},
-					{ID: "push", Name: "Push code", Kind: ir.StepMLC, Args: []string{"push", "code", "train", "${MLC_REGISTRY}/fraud-code:${MLC_REVISION}"}},
+					{ID: "push", Name: "Push code", Kind: ir.StepMLC, Args: []string{"push", "code", "train", "${MLC_REGISTRY}/fraud-code:${MLC_REVISION}"}, Secrets: []string{"COSIGN_PRIVATE_KEY"}},
 				},
 			},
 			{
@@ -57,7 +58,7 @@ func deliveryFixture() *ir.Workflow {
 				Secrets: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"},
 				Outputs: []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "push"}},
 				Steps: []ir.Step{
-					{ID: "fetch", Name: "Fetch", Kind: ir.StepMLC, Args: []string{"fetch", "tx", "--spec", ".", "--out", ".mlc/raw/tx"}},
+					{ID: "fetch", Name: "Fetch", Kind: ir.StepMLC, Args: []string{"fetch", "tx", "--spec", ".", "--out", ".mlc/raw/tx"}, Secrets: []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}},
 					{ID: "pii", Name: "PII", Kind: ir.StepMLC, Args: []string{"check", "pii", ".mlc/raw/tx", "--forbid", "email,ssn"}},
 					{ID: "push", Name: "Push", Kind: ir.StepMLC, Args: []string{"push", "dataset", ".mlc/raw/tx", "${MLC_REGISTRY}/fraud-tx:${MLC_REVISION}"}},
 				},
@@ -110,7 +111,7 @@ func deliveryFixture() *ir.Workflow {
 				Inputs:    []ir.Input{{Name: "package-api-ref", Job: "package-api", Output: "ref", Env: "MLC_APP_IMAGE"}},
 				Steps: []ir.Step{
 					{ID: "promote", Name: "Promote", Kind: ir.StepMLC, Args: []string{"promote", "${MLC_APP_IMAGE}", "--to", "production"}},
-					{ID: "deploy", Name: "Deploy", Kind: ir.StepScript, Script: `kubectl set image deployment/api api="$MLC_APP_IMAGE"`},
+					{ID: "deploy", Name: "Deploy", Kind: ir.StepScript, Script: `kubectl set image deployment/api api="$MLC_APP_IMAGE"`, Secrets: []string{"KUBECONFIG_PRODUCTION"}},
 				},
 			},
 			{

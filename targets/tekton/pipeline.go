@@ -177,9 +177,6 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 		t.Params = append(t.Params, param{Name: in.Env, Value: resultRef(in.Job, in.Output)})
 		env = append(env, kube.EnvVar{Name: in.Env, Value: "$(params." + in.Env + ")"})
 	}
-	for _, s := range j.Secrets {
-		env = append(env, kube.SecretEnv(r.p.Name, s))
-	}
 	if j.Workspace {
 		env = append(env, trustCheckout...)
 	}

@@ -142,6 +142,9 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 		WorkingDir: workingDir(j, s.Dir),
 		Env:        append([]kube.EnvVar{{Name: "MLC_OUTPUT", Value: outputFile(s.ID)}}, env...),
 	}
+	for _, name := range s.Secrets {
+		st.Env = append(st.Env, kube.SecretEnv(r.p.Name, name))
+	}
 	if s.ContinueOnError {
 		st.OnError = "continue"
 	}

@@ -169,6 +169,11 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 			p.Workflows[0].Jobs[0].Resources.Memory = "lots"
 		},
 		"reserved": func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Steps[0].ID = "mlc-outputs" },
+		"no step lists it": func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Secrets = []string{"TOKEN"} },
+		"the step already has an environment variable": func(p *ir.Pipeline) {
+			s := &p.Workflows[0].Jobs[0].Steps[0]
+			s.Env, s.Secrets = []ir.EnvVar{{Name: "TOKEN", Value: "x"}}, []string{"TOKEN"}
+		},
 	} {
 		p := scriptPipeline("true")
 		edit(p)
@@ -260,4 +265,51 @@ func envValue(s step, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestSecretsReachOnlyTheirSteps: a secret is in the env of the steps that
+// list it and nowhere else (no step template), and the on-failure task gets
+// the secret of its alert step.
+func TestSecretsReachOnlyTheirSteps(t *testing.T) {
+	files, err := Target{}.Render(fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := decodePipeline(t, files[0].Data)
+	secretsOf := func(s step) []string {
+		var names []string
+		for _, e := range s.Env {
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				if e.ValueFrom.SecretKeyRef.Name != "fraud" || e.ValueFrom.SecretKeyRef.Key != e.Name {
+					t.Errorf("%s: secret ref %+v", e.Name, *e.ValueFrom.SecretKeyRef)
+				}
+				names = append(names, e.Name)
+			}
+		}
+		return names
+	}
+	want := map[string]string{
+		"code-trainer/push": "COSIGN_PRIVATE_KEY", "dataset-tx/fetch": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY",
+		"deploy-production/deploy": "KUBECONFIG_PRODUCTION", "on-failure/alert": "SLACK_WEBHOOK",
+	}
+	for _, task := range append(spec.Tasks, spec.Finally...) {
+		if task.TaskSpec == nil {
+			continue
+		}
+		if st := task.TaskSpec.StepTemplate; st != nil {
+			if got := secretsOf(step{Env: st.Env}); len(got) > 0 {
+				t.Errorf("task %s: step template holds secrets %v", task.Name, got)
+			}
+		}
+		for _, s := range task.TaskSpec.Steps {
+			key := task.Name + "/" + s.Name
+			if got := strings.Join(secretsOf(s), ","); got != want[key] {
+				t.Errorf("step %s: secrets %q, want %q", key, got, want[key])
+			}
+			delete(want, key)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("steps not found: %v", want)
+	}
 }

@@ -76,3 +76,15 @@ func BuildOptions(b *ir.ImageBuild, inputEnv func(input string) (string, error))
 	}
 	return opts, nil
 }
+
+// CheckSecrets rejects a job secret that no step of the job lists: the
+// Kubernetes targets give each step container only its own step's secrets,
+// so such a secret would silently be missing.
+func CheckSecrets(j *ir.Job) error {
+	for _, name := range j.Secrets {
+		if !slices.ContainsFunc(j.Steps, func(s ir.Step) bool { return slices.Contains(s.Secrets, name) }) {
+			return fmt.Errorf("secret %s is declared on the job but no step lists it in its Secrets; steps get only the secrets they list", name)
+		}
+	}
+	return nil
+}
