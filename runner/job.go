@@ -126,12 +126,14 @@ func (r *run) execute(ctx context.Context, j *ir.Job, inputs map[string]string, 
 	})
 	r.progress.started(j)
 	start := time.Now()
-	log, err := os.Create(logPath)
+	// Appended to, so a resumed run keeps the log of the attempt it repeats.
+	log, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		r.settle(j.ID, StatusFailed, err.Error())
 		return
 	}
 	defer log.Close()
+	fmt.Fprintf(log, "==== %s %s, run %s\n", j.ID, time.Now().UTC().Format(time.RFC3339), r.journal.rec.ID)
 
 	var res attempt
 	for n := 1; n <= 1+j.Retries; n++ {
