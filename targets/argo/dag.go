@@ -81,7 +81,12 @@ func (r *workflowRenderer) parameters() ([]parameter, error) {
 		{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build (MLC_REVISION)"},
 		{Name: paramEvent, Value: ptr("manual"), Enum: []string{"push", "pull_request", "schedule", "trigger", "manual"}, Description: "what started the run; jobs that never run for pull requests check it"},
 		{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"},
-		{Name: paramRepo, Value: ptr(""), Description: "git URL of the repository, checked out for jobs that need the workspace"},
+		{Name: paramRepo, Value: ptr(r.p.Repository), Description: "git URL of the repository, checked out for jobs that need the workspace (the spec's repository)"},
+	}
+	if r.p.Repository == "" {
+		// Argo submits a template only when every parameter has a value, so
+		// the default stays empty; the checkout fails until a run sets it.
+		params[3].Description = "git URL of the repository, checked out for jobs that need the workspace; the spec sets no repository, so set this when submitting"
 	}
 	reserved := map[string]bool{}
 	for _, prm := range params {

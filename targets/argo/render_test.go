@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,26 @@ func TestBuildCommandDefaultsDockerfile(t *testing.T) {
 	}
 	if _, err := buildCommand(&ir.ImageBuild{Context: ".", Args: []ir.EnvVar{{Name: "A", FromInput: "nope"}}}, nil); err == nil {
 		t.Error("a build arg from an unknown input was accepted")
+	}
+}
+
+// TestRepoDefaultsToTheSpecRepository: the repo parameter the workspace
+// checkout reads defaults to Pipeline.Repository (empty without one, as Argo
+// submits templates only when every parameter has a value).
+func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
+	for _, repo := range []string{"https://github.com/acme/ml.git", ""} {
+		p := fixture()
+		p.Repository = repo
+		params, err := newWorkflowRenderer(p, p.Workflows[0]).parameters()
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(params, func(p parameter) bool { return p.Name == paramRepo })
+		if i < 0 {
+			t.Fatal("no repo parameter")
+		}
+		if got := params[i].Value; got == nil || *got != repo {
+			t.Errorf("repository %q: repo value %v", repo, got)
+		}
 	}
 }

@@ -64,6 +64,7 @@ func checkPipeline(p *ir.Pipeline) error {
 	c := &checker{}
 	c.dns("pipeline name", p.Name, 63)
 	c.text("pipeline mlcImage", p.MLCImage)
+	c.text("pipeline repository", p.Repository)
 	if p.MLCImage == "" {
 		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
 	}

@@ -15,6 +15,7 @@ func fixture() *ir.Pipeline {
 		MLCVersion: "v0.1.0",
 		MLCImage:   "ghcr.io/mlc-project/mlc:v0.1.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		Registry:   "ghcr.io/acme/ml",
+		Repository: "https://github.com/acme/fraud.git",
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
 		Workflows:  []*ir.Workflow{deliveryFixture(), monitorFixture()},
 	}

@@ -21,14 +21,16 @@ const (
 
 // Parameters every mlc Pipeline declares. Whatever starts a run (the
 // PipelineRun templates mlc renders, Pipelines-as-Code, Tekton Triggers)
-// sets event, branch and revision; conditions test them.
+// sets event, branch and revision; conditions test them. repo, declared
+// when a task clones the repository, defaults to the spec's repository.
 const (
 	paramEvent    = "event"
 	paramBranch   = "branch"
+	paramRepo     = "repo"
 	paramRevision = "revision"
 )
 
-var builtinParams = map[string]bool{paramEvent: true, paramBranch: true, paramRevision: true}
+var builtinParams = map[string]bool{paramEvent: true, paramBranch: true, paramRepo: true, paramRevision: true}
 
 func approvalTaskName(j *ir.Job) string { return j.ID + approvalSuffix }
 
@@ -85,8 +87,17 @@ func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
 	params := []paramSpec{
 		{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(branch)},
 		{Name: paramEvent, Type: "string", Description: "What started the run: push, pull_request, schedule, trigger or manual.", Default: ptr("manual")},
-		{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)},
 	}
+	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
+		repo := paramSpec{Name: paramRepo, Type: "string", Description: "Git URL of the repository tasks clone (the spec's repository)."}
+		if r.p.Repository != "" {
+			repo.Default = ptr(r.p.Repository)
+		} else {
+			repo.Description = "Git URL of the repository tasks clone; required, as the spec sets no repository."
+		}
+		params = append(params, repo)
+	}
+	params = append(params, paramSpec{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)})
 	for _, in := range w.Triggers.Inputs {
 		params = append(params, paramSpec{Name: in.Name, Type: "string", Description: in.Description, Default: ptr(in.Default)})
 	}
@@ -188,6 +199,8 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 	if j.Workspace {
 		ts.Workspaces = []workspaceDecl{{Name: workspaceName}}
 		t.Workspaces = []workspaceBinding{{Name: workspaceName, Workspace: workspaceName}}
+		ts.Params = append(ts.Params, paramSpec{Name: "MLC_REPO_URL", Type: "string"})
+		t.Params = append(t.Params, param{Name: "MLC_REPO_URL", Value: "$(params." + paramRepo + ")"})
 	}
 	return t, nil
 }

@@ -32,7 +32,7 @@ func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 	var steps []step
 	var volumes []kube.Volume
 	if j.Workspace {
-		steps = append(steps, checkoutStep(r.p.Name))
+		steps = append(steps, checkoutStep())
 	}
 	main, _ := gpuStep(j)
 	for i, s := range j.Steps {
@@ -101,16 +101,15 @@ func computeResources(res ir.Resources) *kube.ResourceRequirements {
 	return &out
 }
 
-func checkoutStep(pipeline string) step {
+// checkoutStep clones the repository named by the task parameter
+// MLC_REPO_URL, which the pipeline task fills from the pipeline's repo.
+func checkoutStep() step {
 	return step{
 		Name:       reservedStepPrefix + "checkout",
 		Image:      gitImage,
 		Command:    []string{"sh", "-ec", checkoutScript},
 		WorkingDir: "$(workspaces." + workspaceName + ".path)",
-		Env: []kube.EnvVar{{
-			Name:      "MLC_REPO_URL",
-			ValueFrom: &kube.EnvVarSource{ConfigMapKeyRef: &kube.KeySelector{Name: pipeline, Key: "repo-url"}},
-		}},
+		Env:        []kube.EnvVar{{Name: "MLC_REPO_URL", Value: "$(params.MLC_REPO_URL)"}},
 	}
 }
 

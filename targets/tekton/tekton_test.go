@@ -168,7 +168,7 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 		"not a valid Kubernetes quantity": func(p *ir.Pipeline) {
 			p.Workflows[0].Jobs[0].Resources.Memory = "lots"
 		},
-		"reserved": func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Steps[0].ID = "mlc-outputs" },
+		"reserved":         func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Steps[0].ID = "mlc-outputs" },
 		"no step lists it": func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Secrets = []string{"TOKEN"} },
 		"the step already has an environment variable": func(p *ir.Pipeline) {
 			s := &p.Workflows[0].Jobs[0].Steps[0]
@@ -311,5 +311,33 @@ func TestSecretsReachOnlyTheirSteps(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("steps not found: %v", want)
+	}
+}
+
+// TestRepoDefaultsToTheSpecRepository: the repo parameter the checkout
+// clones defaults to Pipeline.Repository, and is required without one.
+func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
+	for _, repo := range []string{"https://github.com/acme/fraud.git", ""} {
+		p := fixture()
+		p.Repository = repo
+		files, err := Target{}.Render(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(decodePipeline(t, files[0].Data).Params, func(p paramSpec) bool { return p.Name == paramRepo })
+		if i < 0 {
+			t.Fatalf("%q: no repo parameter", repo)
+		}
+		got := decodePipeline(t, files[0].Data).Params[i].Default
+		if repo == "" && got != nil || repo != "" && (got == nil || *got != repo) {
+			t.Errorf("repository %q: repo default %v", repo, got)
+		}
+		if s := findStep(t, files[0].Data, "code-trainer", "mlc-checkout"); envValue(s, "MLC_REPO_URL") != "$(params.MLC_REPO_URL)" {
+			t.Errorf("checkout clones %q", envValue(s, "MLC_REPO_URL"))
+		}
+		task := findTask(t, files[0].Data, "code-trainer")
+		if !slices.Contains(task.Params, param{Name: "MLC_REPO_URL", Value: "$(params.repo)"}) {
+			t.Errorf("task params %v", task.Params)
+		}
 	}
 }

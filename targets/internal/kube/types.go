@@ -37,11 +37,10 @@ type EnvVar struct {
 }
 
 type EnvVarSource struct {
-	SecretKeyRef    *KeySelector `yaml:"secretKeyRef,omitempty"`
-	ConfigMapKeyRef *KeySelector `yaml:"configMapKeyRef,omitempty"`
+	SecretKeyRef *KeySelector `yaml:"secretKeyRef,omitempty"`
 }
 
-// KeySelector names a key of a Secret or ConfigMap.
+// KeySelector names a key of a Secret.
 type KeySelector struct {
 	Name string `yaml:"name"`
 	Key  string `yaml:"key"`
