@@ -100,6 +100,7 @@ func Run(ctx context.Context, opts Options) (*Record, error) {
 	}
 	sink, err := r.startAlertSink()
 	if err != nil {
+		_ = r.journal.update(func(rc *Record) { rc.Status = StatusFailed })
 		return nil, err
 	}
 	defer sink.close()
@@ -118,8 +119,34 @@ func Run(ctx context.Context, opts Options) (*Record, error) {
 	return r.finish(ctx)
 }
 
-// prepare checks the options and lays out the run directory.
+// prepare checks the options, then lays out the run directory.
 func prepare(opts Options) (*run, error) {
+	r, err := newRun(opts)
+	if err != nil {
+		return nil, err
+	}
+	id := opts.Resume
+	if id != "" {
+		err = r.resume(id)
+	} else {
+		id = newRunID()
+		r.keys, err = newKeys()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.revision == "" {
+		r.revision = "run-" + id
+	}
+	r.provided = r.suppliedSecrets()
+	if err := r.checkSecrets(); err != nil {
+		return nil, err
+	}
+	return r, r.open(id) // nothing is written before the checks pass
+}
+
+// newRun checks the options and resolves the directories.
+func newRun(opts Options) (*run, error) {
 	if opts.Jobs < 1 {
 		opts.Jobs = 1
 	}
@@ -166,60 +193,52 @@ func prepare(opts Options) (*run, error) {
 	for _, j := range wf.Jobs {
 		r.done[j.ID] = make(chan struct{})
 	}
-	runsDir := filepath.Join(specDir, ".mlc", "runs")
-	id := opts.Resume
-	if id != "" {
-		prev, err := loadRecord(runsDir, id)
-		if err != nil {
-			return nil, err
-		}
-		if r.keys, err = loadKeys(filepath.Join(runsDir, id, "keys")); err != nil {
-			return nil, err
-		}
-		if prev.Workflow != wf.Name {
-			return nil, fmt.Errorf("run %s ran workflow %s, not %s: pass --workflow %s to resume it", id, prev.Workflow, wf.Name, shortName(opts.Pipeline, prev.Workflow))
-		}
-		for _, jr := range prev.Jobs {
-			r.previous[jr.ID] = jr
-		}
-		// A resumed run goes on building the same revision, so its tags
-		// stay consistent; edited files still change the input digests.
-		r.revision = prev.Revision
-	} else {
-		id = newRunID()
-		if r.keys, err = newKeys(); err != nil {
-			return nil, err
-		}
+	return r, nil
+}
+
+func (r *run) runsDir() string { return filepath.Join(r.specDir, ".mlc", "runs") }
+
+// resume takes the earlier run's results, signing keys and revision: a
+// resumed run goes on building the same revision, so its tags stay
+// consistent (edited files still change the input digests).
+func (r *run) resume(id string) error {
+	prev, err := loadRecord(r.runsDir(), id)
+	if err != nil {
+		return err
 	}
-	if r.revision == "" {
-		r.revision = "run-" + id
+	if prev.Workflow != r.wf.Name {
+		return fmt.Errorf("run %s ran workflow %s, not %s: pass --workflow %s to resume it", id, prev.Workflow, r.wf.Name, shortName(r.opts.Pipeline, prev.Workflow))
 	}
-	r.provided = r.suppliedSecrets()
-	if err := r.checkSecrets(); err != nil {
-		return nil, err
+	if r.keys, err = loadKeys(filepath.Join(r.runsDir(), id, "keys")); err != nil {
+		return err
 	}
-	// Nothing is written before the checks pass.
-	r.dir = filepath.Join(runsDir, id)
+	for _, jr := range prev.Jobs {
+		r.previous[jr.ID] = jr
+	}
+	r.revision = prev.Revision
+	return nil
+}
+
+// open creates the run directory with its keys and first record.
+func (r *run) open(id string) error {
+	r.dir = filepath.Join(r.runsDir(), id)
 	if err := os.MkdirAll(filepath.Join(r.dir, "outputs"), 0o755); err != nil {
-		return nil, err
+		return err
 	}
 	if err := r.keys.save(filepath.Join(r.dir, "keys")); err != nil {
-		return nil, err
+		return err
 	}
 	rec := &Record{
-		ID: id, Pipeline: opts.Pipeline.Name, Workflow: wf.Name, SpecDir: specDir,
-		Revision: r.revision, Registry: r.store, Offline: opts.Offline, Approved: opts.Approve,
+		ID: id, Pipeline: r.opts.Pipeline.Name, Workflow: r.wf.Name, SpecDir: r.specDir,
+		Revision: r.revision, Registry: r.store, Offline: r.opts.Offline, Approved: r.opts.Approve,
 		Status: StatusRunning, Started: time.Now().UTC(),
 	}
-	for _, j := range wf.Jobs {
+	for _, j := range r.wf.Jobs {
 		rec.Jobs = append(rec.Jobs, &JobRecord{ID: j.ID, Name: j.Name, Image: j.Image, Status: StatusPending})
 	}
 	r.journal = newJournal(r.dir, rec)
-	if err := r.journal.update(func(*Record) {}); err != nil {
-		return nil, err
-	}
-	r.progress = newProgress(opts.Out, wf.Jobs)
-	return r, nil
+	r.progress = newProgress(r.opts.Out, r.wf.Jobs)
+	return r.journal.update(func(*Record) {})
 }
 
 // lockSpecDir makes sure one run at a time uses the spec directory's
