@@ -39,7 +39,7 @@ func (r *run) buildImage(b *ir.ImageBuild, e *env) (*process, error) {
 // trigger reports the workflow a step would start: a local run does not
 // start another run by itself.
 func (r *run) trigger(workflow string, log *os.File) string {
-	msg := fmt.Sprintf("would start workflow %s (local runs do not chain workflows): mlc run %s --workflow %s", workflow, relOr(mustWd(), r.specDir), shortName(r.opts.Pipeline, workflow))
+	msg := fmt.Sprintf("would start workflow %s (local runs do not chain workflows): mlc run %s --workflow %s with this run's other flags", workflow, relOr(mustWd(), r.specDir), shortName(r.opts.Pipeline, workflow))
 	fmt.Fprintln(log, "== trigger: "+msg)
 	return msg
 }
