@@ -52,8 +52,6 @@ type Triggers struct {
 	PullRequest *BranchFilter
 	Schedules   []Schedule // sorted by Name
 	Manual      bool       // start by hand (workflow_dispatch, a manual PipelineRun/Workflow)
-	// Inputs are parameters a manual start may set (name → default).
-	Inputs []Param
 }
 
 // BranchFilter limits a push or pull-request trigger to branches (empty: all).
@@ -65,13 +63,6 @@ type BranchFilter struct {
 type Schedule struct {
 	Name string // e.g. "retrain", "monitor"
 	Cron string // five-field cron, UTC
-}
-
-// Param is a named workflow parameter with a default.
-type Param struct {
-	Name        string
-	Default     string
-	Description string
 }
 
 // Stage classifies a job by its place in the delivery process. Targets use it
@@ -218,12 +209,11 @@ type Resources struct {
 }
 
 // Condition restricts when a job runs. The zero value means always (once its
-// needs succeeded).
+// needs succeeded). Pull requests run their own workflow (<name>-ci) that
+// publishes nothing, so no job needs an event condition.
 type Condition struct {
-	// NotOnPullRequest: skip when the run was started by a pull request
-	// (publishing, deploying and signing never run for PRs).
-	NotOnPullRequest bool
 	// OnlyBranches: run only for pushes to these branches (empty: any).
+	// The compiler never sets it; it stays while runner/job.go reads it.
 	OnlyBranches []string
 	// WhenOutput: run only when the given output of a needed job equals Equals
 	// (e.g. retrain only when drift was detected).

@@ -52,12 +52,11 @@ const (
 	approvalSuffix  = "-approval"
 )
 
-// Workflow parameters every template declares; the submitter (a person, a
-// CronWorkflow, an Argo Events sensor, a trigger step) sets them.
+// Workflow parameters; the submitter (a person, a CronWorkflow, an Argo
+// Events sensor, a trigger step) may set them.
 const (
 	paramRevision = "revision" // commit to build, MLC_REVISION
-	paramEvent    = "event"    // push, pull_request, schedule, trigger or manual
-	paramBranch   = "branch"   // branch the event is for
+	paramBranch   = "branch"   // branch the run is for, declared when a job is restricted to branches
 	paramRepo     = "repo"     // git URL checked out for jobs with a workspace
 )
 
@@ -86,7 +85,7 @@ func renderWorkflow(p *ir.Pipeline, wf *ir.Workflow) ([]any, error) {
 
 // triggerAnnotations record the git triggers, which Argo Workflows has no
 // object for: whatever submits runs on push or pull request (an Argo Events
-// sensor, a webhook) reads them and sets the event and branch parameters.
+// sensor, a webhook) reads them and sets the revision (and branch) parameters.
 func triggerAnnotations(wf *ir.Workflow) map[string]string {
 	a := map[string]string{}
 	if wf.Description != "" {
@@ -135,7 +134,6 @@ func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, erro
 			ConcurrencyPolicy: policy,
 			WorkflowSpec: workflowSpec{
 				WorkflowTemplateRef: &templateRef{Name: wf.Name},
-				Arguments:           &arguments{Parameters: []parameter{{Name: paramEvent, Value: ptr("schedule")}}},
 			},
 		},
 	}, nil

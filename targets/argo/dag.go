@@ -2,6 +2,7 @@ package argo
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
@@ -43,11 +44,7 @@ func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
 	if err := r.claim(dagTemplate, "the workflow graph"); err != nil {
 		return spec, err
 	}
-	params, err := r.parameters()
-	if err != nil {
-		return spec, err
-	}
-	spec.Arguments = &arguments{Parameters: params}
+	spec.Arguments = &arguments{Parameters: r.parameters()}
 	if r.wf.Concurrency != "" {
 		spec.Synchronization = &synchronization{Mutexes: []mutex{{Name: r.wf.Concurrency}}}
 	}
@@ -72,37 +69,22 @@ func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
 }
 
 // parameters are the fixed workflow parameters and the manual inputs.
-func (r *workflowRenderer) parameters() ([]parameter, error) {
+func (r *workflowRenderer) parameters() []parameter {
 	branch := ""
 	if t := r.wf.Triggers.Push; t != nil && len(t.Branches) > 0 {
 		branch = t.Branches[0]
 	}
-	params := []parameter{
-		{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build (MLC_REVISION)"},
-		{Name: paramEvent, Value: ptr("manual"), Enum: []string{"push", "pull_request", "schedule", "trigger", "manual"}, Description: "what started the run; jobs that never run for pull requests check it"},
-		{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"},
-		{Name: paramRepo, Value: ptr(r.p.Repository), Description: "git URL of the repository, checked out for jobs that need the workspace (the spec's repository)"},
+	params := []parameter{{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build (MLC_REVISION)"}}
+	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
+		params = append(params, parameter{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"})
 	}
+	repo := parameter{Name: paramRepo, Value: ptr(r.p.Repository), Description: "git URL of the repository, checked out for jobs that need the workspace (the spec's repository)"}
 	if r.p.Repository == "" {
 		// Argo submits a template only when every parameter has a value, so
 		// the default stays empty; the checkout fails until a run sets it.
-		params[3].Description = "git URL of the repository, checked out for jobs that need the workspace; the spec sets no repository, so set this when submitting"
+		repo.Description = "git URL of the repository, checked out for jobs that need the workspace; the spec sets no repository, so set this when submitting"
 	}
-	reserved := map[string]bool{}
-	for _, prm := range params {
-		reserved[prm.Name] = true
-	}
-	for _, in := range r.wf.Triggers.Inputs {
-		if err := checkName("manual input", in.Name); err != nil {
-			return nil, err
-		}
-		if reserved[in.Name] {
-			return nil, fmt.Errorf("manual input %q: the name is reserved for mlc's own argo parameter; rename the input", in.Name)
-		}
-		reserved[in.Name] = true
-		params = append(params, parameter{Name: in.Name, Value: ptr(in.Default), Description: in.Description})
-	}
-	return params, nil
+	return append(params, repo)
 }
 
 // job adds the templates of one job and returns its DAG tasks: the job,
@@ -221,9 +203,6 @@ func depends(needs []string) string {
 func (r *workflowRenderer) conditions(job *ir.Job) ([]string, error) {
 	c := job.Condition
 	var when []string
-	if c.NotOnPullRequest || len(c.OnlyBranches) > 0 {
-		when = append(when, fmt.Sprintf("'{{workflow.parameters.%s}}' != 'pull_request'", paramEvent))
-	}
 	if len(c.OnlyBranches) > 0 {
 		alts := make([]string, len(c.OnlyBranches))
 		for i, b := range c.OnlyBranches {

@@ -391,7 +391,6 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 		Spec: workflowSpec{
 			WorkflowTemplateRef: &templateRef{Name: target},
 			Arguments: &arguments{Parameters: []parameter{
-				{Name: paramEvent, Value: ptr("trigger")},
 				pass(paramRevision), pass(paramRepo),
 			}},
 		},

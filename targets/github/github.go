@@ -155,9 +155,6 @@ func runsOn(p *ir.Pipeline, j *ir.Job) *yaml.Node {
 // as expression string literals.
 func condition(c ir.Condition) string {
 	var parts []string
-	if c.NotOnPullRequest {
-		parts = append(parts, "github.event_name != 'pull_request'")
-	}
 	if len(c.OnlyBranches) > 0 {
 		var refs []string
 		for _, b := range c.OnlyBranches {

@@ -21,7 +21,7 @@ func BenchmarkRender1000Jobs(b *testing.B) {
 			Image: "python:3.12-slim", Workspace: true, Retries: 1,
 			Env:       []ir.EnvVar{{Name: "MLC_REGISTRY", Value: "ghcr.io/acme/ml"}},
 			Secrets:   []string{"TOKEN"},
-			Condition: ir.Condition{NotOnPullRequest: i%10 == 0},
+			Condition: ir.Condition{OnlyBranches: onlyMain(i)},
 			Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "push"}},
 			Steps: []ir.Step{
 				{ID: "run", Kind: ir.StepScript, Script: "python step.py --seed 42\n"},
@@ -43,4 +43,12 @@ func BenchmarkRender1000Jobs(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// onlyMain restricts every tenth job to the main branch.
+func onlyMain(i int) []string {
+	if i%10 == 0 {
+		return []string{"main"}
+	}
+	return nil
 }

@@ -17,7 +17,6 @@ var (
 	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	resultName = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
 	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	paramName  = regexp.MustCompile(`^[A-Za-z_][-A-Za-z0-9_]*$`)
 	labelValue = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$`)
 	quantity   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
 	// imageRef is what the builder accepts as a push destination: an image
@@ -81,14 +80,6 @@ func (c *checker) workflow(w *ir.Workflow) {
 	for _, s := range w.Triggers.Schedules {
 		// CronJob names are limited to 52 characters.
 		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, 52)
-	}
-	for _, in := range w.Triggers.Inputs {
-		field := fmt.Sprintf("%s input %q", at, in.Name)
-		c.match(paramName, "Tekton parameter name", field, in.Name)
-		if builtinParams[in.Name] {
-			c.fail("%s: the name is reserved for the parameter mlc sets itself", field)
-		}
-		c.text(field+" default", in.Default)
 	}
 	if w.Concurrency != "" {
 		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at+" concurrency group", w.Concurrency)

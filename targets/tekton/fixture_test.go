@@ -31,7 +31,6 @@ func deliveryFixture() *ir.Workflow {
 			PullRequest: &ir.BranchFilter{},
 			Schedules:   []ir.Schedule{{Name: "retrain", Cron: "0 3 * * 1"}},
 			Manual:      true,
-			Inputs:      []ir.Param{{Name: "reason", Default: "manual run", Description: "Why the run was started."}},
 		},
 		Concurrency: "fraud-delivery",
 		OnFailure: []ir.Step{{
@@ -89,7 +88,7 @@ func deliveryFixture() *ir.Workflow {
 			{
 				ID: "package-api", Name: "Package api", Stage: ir.StagePackage,
 				Needs: []string{"train-scorer"}, Workspace: true,
-				Condition: ir.Condition{NotOnPullRequest: true},
+				Condition: ir.Condition{WhenOutput: &ir.OutputEquals{Job: "train-scorer", Output: "trained", Equals: "yes"}},
 				Env:       []ir.EnvVar{registry},
 				Inputs:    []ir.Input{{Name: "train-scorer-ref", Job: "train-scorer", Output: "ref", Env: "MLC_MODEL"}},
 				Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}},
@@ -106,7 +105,7 @@ func deliveryFixture() *ir.Workflow {
 			{
 				ID: "deploy-production", Name: "Deploy production", Stage: ir.StageDeploy,
 				Needs: []string{"package-api"}, Image: "bitnami/kubectl:1.31", Environment: "production",
-				Condition: ir.Condition{NotOnPullRequest: true, OnlyBranches: []string{"main"}},
+				Condition: ir.Condition{OnlyBranches: []string{"main"}},
 				Approval:  &ir.Approval{Environment: "production", Approvers: []string{"alice", "group:ml-leads"}, Required: 2, Timeout: 24 * time.Hour},
 				Secrets:   []string{"KUBECONFIG_PRODUCTION"},
 				Inputs:    []ir.Input{{Name: "package-api-ref", Job: "package-api", Output: "ref", Env: "MLC_APP_IMAGE"}},

@@ -19,18 +19,15 @@ const (
 	envAnno       = "mlc.dev/environment"
 )
 
-// Parameters every mlc Pipeline declares. Whatever starts a run (the
-// PipelineRun templates mlc renders, Pipelines-as-Code, Tekton Triggers)
-// sets event, branch and revision; conditions test them. repo, declared
-// when a task clones the repository, defaults to the spec's repository.
+// Pipeline parameters. Whatever starts a run (the PipelineRun templates mlc
+// renders, Pipelines-as-Code, Tekton Triggers) may set them: revision
+// always; repo when a task clones the repository (it defaults to the
+// spec's repository); branch when a job is restricted to branches.
 const (
-	paramEvent    = "event"
 	paramBranch   = "branch"
 	paramRepo     = "repo"
 	paramRevision = "revision"
 )
-
-var builtinParams = map[string]bool{paramEvent: true, paramBranch: true, paramRepo: true, paramRevision: true}
 
 func approvalTaskName(j *ir.Job) string { return j.ID + approvalSuffix }
 
@@ -84,9 +81,9 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 
 func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
 	branch := defaultBranch(w)
-	params := []paramSpec{
-		{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(branch)},
-		{Name: paramEvent, Type: "string", Description: "What started the run: push, pull_request, schedule, trigger or manual.", Default: ptr("manual")},
+	var params []paramSpec
+	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
+		params = append(params, paramSpec{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(branch)})
 	}
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
 		repo := paramSpec{Name: paramRepo, Type: "string", Description: "Git URL of the repository tasks clone (the spec's repository)."}
@@ -98,9 +95,6 @@ func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
 		params = append(params, repo)
 	}
 	params = append(params, paramSpec{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)})
-	for _, in := range w.Triggers.Inputs {
-		params = append(params, paramSpec{Name: in.Name, Type: "string", Description: in.Description, Default: ptr(in.Default)})
-	}
 	return params
 }
 
@@ -119,9 +113,6 @@ func defaultBranch(w *ir.Workflow) string {
 // keep the same behaviour on both engines.
 func (r *renderer) jobWhen(j *ir.Job, known map[string][]whenExpression) []whenExpression {
 	var out []whenExpression
-	if j.Condition.NotOnPullRequest {
-		out = append(out, whenExpression{Input: "$(params." + paramEvent + ")", Operator: "notin", Values: []string{"pull_request"}})
-	}
 	if len(j.Condition.OnlyBranches) > 0 {
 		out = append(out, whenExpression{Input: "$(params." + paramBranch + ")", Operator: "in", Values: j.Condition.OnlyBranches})
 	}

@@ -20,13 +20,13 @@ func runsConfigMap(workflow string) string { return workflow + "-run" }
 // workflow: its CronJobs and the trigger steps that start it use it.
 func starter(workflow string) string { return workflow + "-starter" }
 
-// pipelineRun is the run template of a workflow for one event. Parameters
-// other than event keep their defaults. The pipeline timeout is off because
-// each task has its own deadline and approvals may wait for days.
+// pipelineRun is the run template of a workflow for one event (manual,
+// schedule, trigger), which its label records; parameters keep their
+// defaults. The pipeline timeout is off because each task has its own
+// deadline and approvals may wait for days.
 func (r *renderer) pipelineRun(w *ir.Workflow, event string) object {
 	spec := pipelineRunSpec{
 		PipelineRef: nameRef{Name: w.Name},
-		Params:      []param{{Name: paramEvent, Value: event}},
 		Timeouts:    &timeouts{Pipeline: "0s"},
 	}
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {

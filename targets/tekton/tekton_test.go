@@ -197,8 +197,8 @@ func TestConditionsAreInherited(t *testing.T) {
 	for _, w := range task.When {
 		inputs = append(inputs, w.Input)
 	}
-	// Own branch condition; NotOnPullRequest both own and from package-api.
-	if want := []string{"$(params.branch)", "$(params.event)"}; !slices.Equal(inputs, want) {
+	// Own branch condition, and package-api's output condition.
+	if want := []string{"$(params.branch)", "$(tasks.train-scorer.results.trained)"}; !slices.Equal(inputs, want) {
 		t.Errorf("when inputs %v, want %v", inputs, want)
 	}
 	if !slices.Equal(task.RunAfter, []string{"package-api", "deploy-production-approval"}) {
