@@ -29,7 +29,8 @@ import (
 // Options configure a run.
 type Options struct {
 	Pipeline *ir.Pipeline
-	// Workflow is "delivery", "monitor" or "ci", or a full workflow name.
+	// Workflow is "delivery", "monitor" or "ci", or a full workflow name;
+	// "" is the resumed run's workflow, or delivery.
 	Workflow string
 	// SpecDir is the directory holding pipeline.cue.
 	SpecDir string
@@ -156,11 +157,18 @@ func newRun(opts Options) (*run, error) {
 	if opts.LookupEnv == nil {
 		opts.LookupEnv = os.LookupEnv
 	}
-	wf, err := selectWorkflow(opts.Pipeline, opts.Workflow)
+	specDir, err := filepath.Abs(opts.SpecDir)
 	if err != nil {
 		return nil, err
 	}
-	specDir, err := filepath.Abs(opts.SpecDir)
+	if opts.Workflow == "" && opts.Resume != "" { // the resumed run's
+		prev, err := loadRecord(runsDir(specDir), opts.Resume)
+		if err != nil {
+			return nil, err
+		}
+		opts.Workflow = prev.Workflow
+	}
+	wf, err := selectWorkflow(opts.Pipeline, opts.Workflow)
 	if err != nil {
 		return nil, err
 	}
@@ -196,20 +204,20 @@ func newRun(opts Options) (*run, error) {
 	return r, nil
 }
 
-func (r *run) runsDir() string { return filepath.Join(r.specDir, ".mlc", "runs") }
+func runsDir(specDir string) string { return filepath.Join(specDir, ".mlc", "runs") }
 
 // resume takes the earlier run's results, signing keys and revision: a
 // resumed run goes on building the same revision, so its tags stay
 // consistent (edited files still change the input digests).
 func (r *run) resume(id string) error {
-	prev, err := loadRecord(r.runsDir(), id)
+	prev, err := loadRecord(runsDir(r.specDir), id)
 	if err != nil {
 		return err
 	}
 	if prev.Workflow != r.wf.Name {
 		return fmt.Errorf("run %s ran workflow %s, not %s: pass --workflow %s to resume it", id, prev.Workflow, r.wf.Name, shortName(r.opts.Pipeline, prev.Workflow))
 	}
-	if r.keys, err = loadKeys(filepath.Join(r.runsDir(), id, "keys")); err != nil {
+	if r.keys, err = loadKeys(filepath.Join(runsDir(r.specDir), id, "keys")); err != nil {
 		return err
 	}
 	for _, jr := range prev.Jobs {
@@ -221,7 +229,7 @@ func (r *run) resume(id string) error {
 
 // open creates the run directory with its keys and first record.
 func (r *run) open(id string) error {
-	r.dir = filepath.Join(r.runsDir(), id)
+	r.dir = filepath.Join(runsDir(r.specDir), id)
 	if err := os.MkdirAll(filepath.Join(r.dir, "outputs"), 0o755); err != nil {
 		return err
 	}

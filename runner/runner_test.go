@@ -399,6 +399,20 @@ func TestRefusedOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Run("resume without a workflow takes the run's", func(t *testing.T) {
+		opts := h.options()
+		opts.Workflow = "monitor"
+		monitor, err := h.run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts = h.options()
+		opts.Resume = monitor.ID
+		rec, err := Run(context.Background(), opts)
+		if err != nil || rec.Workflow != "t-monitor" {
+			t.Errorf("resumed %v (%v), want t-monitor", rec, err)
+		}
+	})
 	for name, tc := range map[string]struct {
 		change func(*Options)
 		want   string

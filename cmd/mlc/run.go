@@ -50,6 +50,9 @@ not set in the environment).`,
 				return err
 			}
 			opts.Pipeline, opts.SpecDir, opts.Out = p, specDir(args), cmd.OutOrStdout()
+			if opts.Resume != "" && !cmd.Flags().Changed("workflow") {
+				opts.Workflow = "" // the resumed run's
+			}
 			if term.IsTerminal(int(os.Stdin.Fd())) {
 				opts.Prompt = terminalPrompt(cmd)
 			}
@@ -66,7 +69,7 @@ not set in the environment).`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery, monitor or ci")
+	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery, monitor or ci (with --resume: the resumed run's)")
 	f.IntVar(&opts.Jobs, "jobs", 2, "jobs run at once")
 	f.StringArrayVar(&opts.Approve, "approve", nil, "approve deployments to this environment in advance (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read s3, gcs and http datasets from --fixtures instead of the network")
