@@ -49,6 +49,39 @@ func mustWd() string {
 	return wd
 }
 
+// hostPath is the PATH steps get: the host's, behind a directory of the
+// run with a python command when the host has only python3 (Debian,
+// Ubuntu): scripts written for python images say python.
+func hostPath(lookupEnv func(string) (string, bool), shims string) (string, error) {
+	path, _ := lookupEnv("PATH")
+	if lookPath(path, "python") != "" {
+		return path, nil
+	}
+	python3 := lookPath(path, "python3")
+	if python3 == "" {
+		return path, nil
+	}
+	if err := os.MkdirAll(shims, 0o755); err != nil {
+		return "", err
+	}
+	link := filepath.Join(shims, "python")
+	if err := os.Symlink(python3, link); err != nil && !os.IsExist(err) {
+		return "", err
+	}
+	return shims + string(filepath.ListSeparator) + path, nil
+}
+
+// lookPath finds an executable named name in the directories of path.
+func lookPath(path, name string) string {
+	for _, dir := range filepath.SplitList(path) {
+		file := filepath.Join(dir, name)
+		if st, err := os.Stat(file); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return file
+		}
+	}
+	return ""
+}
+
 // keyPair is the run's ephemeral cosign key pair: local runs never sign
 // with the host's keys, and verify steps check against this public key.
 type keyPair struct {

@@ -76,6 +76,7 @@ type run struct {
 	dir      string // .mlc/runs/<id>
 	store    string // the registry every ref resolves against, relative to specDir
 	revision string
+	path     string // PATH of every step
 	keys     keyPair
 	provided map[string]string // secrets the run supplies itself
 	previous map[string]*JobRecord
@@ -236,6 +237,11 @@ func (r *run) open(id string) error {
 	if err := r.keys.save(filepath.Join(r.dir, "keys")); err != nil {
 		return err
 	}
+	path, err := hostPath(r.opts.LookupEnv, filepath.Join(r.dir, "bin"))
+	if err != nil {
+		return err
+	}
+	r.path = path
 	rec := &Record{
 		ID: id, Pipeline: r.opts.Pipeline.Name, Workflow: r.wf.Name, SpecDir: r.specDir,
 		Revision: r.revision, Registry: r.store, Offline: r.opts.Offline, Approved: r.opts.Approve,

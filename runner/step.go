@@ -93,11 +93,10 @@ func headline(path string, offset int64) string {
 // step's env and the step's secrets, later ones winning.
 func (r *run) stepEnv(j *ir.Job, st ir.Step, inputs map[string]string, outFile string) (*env, error) {
 	e := newEnv()
-	for _, name := range []string{"PATH", "HOME"} {
-		if v, ok := r.opts.LookupEnv(name); ok {
-			e.set(name, v)
-		}
+	if home, ok := r.opts.LookupEnv("HOME"); ok {
+		e.set("HOME", home)
 	}
+	e.set("PATH", r.path)
 	for _, v := range j.Env {
 		val, err := inputValue(v, inputs)
 		if err != nil {

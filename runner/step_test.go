@@ -46,3 +46,22 @@ func TestHeadlineIsTheFirstLineWithWords(t *testing.T) {
 		t.Errorf("long headline not shortened to 110 runes: %q", string(got))
 	}
 }
+
+func TestPythonIsPython3OnHostsWithoutPython(t *testing.T) {
+	bin := t.TempDir()
+	python3 := filepath.Join(bin, "python3")
+	if err := os.WriteFile(python3, []byte("#!/bin/sh\necho \"python3 $*\" > \"$MLC_SPEC_DIR/said\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, script("a", "python prep.py"))
+	h.host["PATH"] = bin + ":/bin:/usr/bin" // no python here, or in /bin, /usr/bin
+	if lookPath("/bin:/usr/bin", "python") != "" {
+		t.Skip("this host has python in /bin or /usr/bin")
+	}
+	if _, err := h.run(context.Background(), h.options()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("said"); got != "python3 prep.py" {
+		t.Errorf("python ran as %q", got)
+	}
+}
