@@ -365,6 +365,19 @@ func TestConditionsAndContinueOnError(t *testing.T) {
 	}
 }
 
+func TestJobsForOtherBranchesAreSkipped(t *testing.T) {
+	release := script("release", "touch released")
+	release.Condition.OnlyBranches = []string{"release"}
+	h := newHarness(t, release) // not a git checkout: on no branch
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jr := job(t, rec, "release"); jr.Status != StatusSkipped || !strings.Contains(jr.Reason, "runs only on branch release") {
+		t.Errorf("release: %s %q", jr.Status, jr.Reason)
+	}
+}
+
 func TestJobsBoundsParallelism(t *testing.T) {
 	// Each job fails if it finds another one running.
 	body := `if ! mkdir running 2>/dev/null; then echo overlap >> overlaps; fi; sleep 0.2; rmdir running`
