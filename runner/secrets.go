@@ -72,7 +72,7 @@ func (r *run) checkSecrets() error {
 		names = append(names, fmt.Sprintf("%s (job %s)", name, strings.Join(jobs, ", ")))
 	}
 	sort.Strings(names)
-	return fmt.Errorf("secrets not set in the environment: %s: export them before mlc run (signing keys and alert webhooks are supplied by local runs; --offline needs no data credentials)", strings.Join(names, ", "))
+	return fmt.Errorf("secrets not set in the environment: %s: export them before mlc run (local runs supply signing keys and alert webhooks themselves, and --offline needs no data credentials; docs/run.md)", strings.Join(names, ", "))
 }
 
 // secret is a secret's value: supplied by the run, else the host's.
