@@ -29,14 +29,14 @@ func outputFrom(step, name string) ir.Output {
 // harness is a spec directory, a pipeline of one workflow and the options
 // to run it.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	p    *ir.Pipeline
 	host map[string]string
 	out  *syncBuffer
 }
 
-func newHarness(t *testing.T, jobs ...*ir.Job) *harness {
+func newHarness(t testing.TB, jobs ...*ir.Job) *harness {
 	dir := t.TempDir()
 	wf := &ir.Workflow{Name: "t-delivery", Jobs: jobs}
 	return &harness{
