@@ -13,6 +13,9 @@ import (
 	"github.com/mlc-project/mlc/ir"
 )
 
+// interrupted is the reason recorded for jobs the run's end cut short.
+const interrupted = "run interrupted"
+
 // runJob waits for the job's needs, then runs it, reuses an earlier
 // result, or records why it did not run.
 func (r *run) runJob(ctx context.Context, j *ir.Job) {
@@ -22,7 +25,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 	for _, n := range j.Needs {
 		if st := r.journal.job(n).Status; !st.ok() {
 			if st == StatusCancelled || ctx.Err() != nil {
-				r.settle(j.ID, StatusCancelled, "run interrupted")
+				r.settle(j.ID, StatusCancelled, interrupted)
 			} else {
 				r.settle(j.ID, StatusSkipped, fmt.Sprintf("needs %s (%s)", n, st))
 			}
@@ -30,7 +33,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 		}
 	}
 	if ctx.Err() != nil {
-		r.settle(j.ID, StatusCancelled, "run interrupted")
+		r.settle(j.ID, StatusCancelled, interrupted)
 		return
 	}
 	if reason, ok := r.condition(j); !ok {
@@ -54,7 +57,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 	if j.Approval != nil {
 		if err := r.approve(ctx, j); err != nil {
 			if ctx.Err() != nil {
-				r.settle(j.ID, StatusCancelled, "run interrupted")
+				r.settle(j.ID, StatusCancelled, interrupted)
 			} else {
 				r.settle(j.ID, StatusFailed, err.Error())
 			}
@@ -65,7 +68,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-ctx.Done():
-		r.settle(j.ID, StatusCancelled, "run interrupted")
+		r.settle(j.ID, StatusCancelled, interrupted)
 		return
 	}
 	r.execute(ctx, j, inputs, digest)
@@ -180,7 +183,7 @@ func (r *run) attempt(ctx context.Context, j *ir.Job, inputs map[string]string, 
 		stepOutputs[st.ID] = out.outputs
 		switch {
 		case ctx.Err() != nil:
-			sr.Status, res.status, res.reason = StatusCancelled, StatusCancelled, "run interrupted"
+			sr.Status, res.status, res.reason = StatusCancelled, StatusCancelled, interrupted
 		case errors.Is(jobCtx.Err(), context.DeadlineExceeded):
 			sr.Status, res.status = StatusFailed, StatusFailed
 			res.reason = fmt.Sprintf("step %s: timed out (job timeout %s)", st.ID, j.Timeout)
