@@ -58,12 +58,12 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 		return nil, Errors{{Msg: fmt.Sprintf("%s holds %d CUE packages", dir, len(insts)), Hint: "keep one package (package pipeline) in the spec directory"}}
 	}
 	if err := insts[0].Err; err != nil {
-		return nil, fromCUE(err, "fix the CUE syntax")
+		return nil, fromCUE(err, "fix the CUE syntax", cue.Value{})
 	}
 	ctx := cuecontext.New()
 	user := ctx.BuildInstance(insts[0])
 	if err := user.Err(); err != nil {
-		return nil, fromCUE(err, "")
+		return nil, fromCUE(err, "", user)
 	}
 	def, err := schema.Pipeline(ctx)
 	if err != nil {
@@ -71,12 +71,16 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 	}
 	v := def.Unify(user)
 	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v}
-	if err := validate(v); err != nil {
-		return nil, err
+	// Validate finds conflicts, closed-struct violations and bad
+	// constraints; Decode then rejects anything left non-concrete (a
+	// missing required field), except the dataset column schemas, which
+	// are constraints by design and have no Go field.
+	if err := v.Validate(); err != nil {
+		return nil, fromCUE(err, "", user)
 	}
 	spec := &Spec{src: src}
 	if err := decode(v, spec); err != nil {
-		return nil, fromCUE(err, "")
+		return nil, fromCUE(err, "", user)
 	}
 	return spec, nil
 }
@@ -92,46 +96,6 @@ func buildFiles(inst *cuebuild.Instance) []string {
 	return files
 }
 
-// validate checks the unified value: first as a whole (conflicts, closed
-// structs, bad constraints), then for concreteness everywhere but the
-// dataset column schemas, which are constraints by design.
-func validate(v cue.Value) error {
-	if err := v.Validate(); err != nil {
-		return fromCUE(err, "")
-	}
-	var errs error
-	forConcrete(v, func(f cue.Value) {
-		if err := f.Validate(cue.Concrete(true)); err != nil {
-			errs = cueerrors.Append(cueerrors.Promote(errs, ""), cueerrors.Promote(err, ""))
-		}
-	})
-	if errs != nil {
-		return fromCUE(errs, "")
-	}
-	return nil
-}
-
-// forConcrete calls fn for every value that must be concrete: top-level
-// fields, and each dataset's fields except schema.
-func forConcrete(v cue.Value, fn func(cue.Value)) {
-	it, _ := v.Fields()
-	for it.Next() {
-		if it.Selector().String() != "datasets" {
-			fn(it.Value())
-			continue
-		}
-		ds, _ := it.Value().Fields()
-		for ds.Next() {
-			fs, _ := ds.Value().Fields()
-			for fs.Next() {
-				if fs.Selector().String() != "schema" {
-					fn(fs.Value())
-				}
-			}
-		}
-	}
-}
-
 // decode fills spec from v in one pass. The dataset column schemas are
 // constraints, not data: Dataset has no field for them, so Decode skips
 // them, and HasSchema records their presence.
@@ -145,20 +109,25 @@ func decode(v cue.Value, spec *Spec) error {
 	return nil
 }
 
-// fromCUE turns CUE errors into Errors at the user's positions.
-func fromCUE(err error, hint string) error {
+// fromCUE turns CUE errors into Errors at the user's positions. An error
+// only the schema can place (a missing field) is reported at the nearest
+// enclosing value the user wrote.
+func fromCUE(err error, hint string, user cue.Value) error {
 	var out Errors
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
 		path := strings.TrimPrefix(strings.Join(e.Path(), "."), "#Pipeline.")
 		pos := userPos(e)
+		if (!pos.IsValid() || pos.Filename() == schema.Filename) && user.Exists() {
+			pos = nearestUserPos(user, e.Path())
+		}
 		h := hint
 		switch {
 		case strings.Contains(msg, "not allowed"):
 			h = "remove the field or fix its spelling; docs/spec.md lists every field"
-		case strings.Contains(msg, "incomplete value"):
+		case strings.Contains(msg, "incomplete value"), strings.Contains(msg, "non-concrete value"):
 			msg = "missing required field (or a value that is not concrete): " + msg
 			h = "set it in pipeline.cue; docs/spec.md documents it"
 		case h == "" && strings.Contains(msg, "conflicting values"):
@@ -169,16 +138,42 @@ func fromCUE(err error, hint string) error {
 		// A failed disjunction (int | *0) reports a summary plus one
 		// conflict per branch: keep the first conflict per place.
 		key := fmt.Sprint(pos, path)
-		if seen[key] || strings.Contains(msg, "errors in empty disjunction") {
+		if strings.Contains(msg, "errors in empty disjunction") {
 			continue
 		}
-		seen[key] = true
+		if i, ok := seen[key]; ok {
+			// Prefer the branch that says what bound was broken over
+			// the one that only conflicts with the default.
+			if strings.Contains(out[i].Msg, "conflicting values") && strings.Contains(msg, "out of bound") {
+				out[i].Msg = msg
+			}
+			continue
+		}
+		seen[key] = len(out)
 		out = append(out, &Error{Pos: pos, Path: path, Msg: msg, Hint: h})
 	}
 	if len(out) == 0 {
 		return &Error{Msg: err.Error(), Hint: hint}
 	}
 	return out.err()
+}
+
+// nearestUserPos is the position of path, or of its nearest ancestor, in
+// the user's value; the schema's position when the user wrote none of it.
+func nearestUserPos(user cue.Value, path []string) token.Pos {
+	if len(path) > 0 && path[0] == "#Pipeline" {
+		path = path[1:]
+	}
+	for n := len(path); n > 0; n-- {
+		sel := make([]cue.Selector, n)
+		for i, p := range path[:n] {
+			sel[i] = cue.ParsePath(p).Selectors()[0]
+		}
+		if v := user.LookupPath(cue.MakePath(sel...)); v.Exists() && v.Pos().IsValid() {
+			return v.Pos()
+		}
+	}
+	return user.Pos()
 }
 
 // userPos prefers a position in the user's files over one in the schema.
