@@ -39,7 +39,8 @@ steps: "s%d": {image: "alpine:3.20", run: "echo done", after: ["models.m%d"]}
 
 func BenchmarkCompile(b *testing.B) {
 	renderers := []targets.Target{github.Target{}, tekton.Target{}, argo.Target{}}
-	for _, n := range []int{10, 100, 1000} {
+	// 250 models expand to about 1000 jobs ("stages"); 1000 models to 4000.
+	for _, n := range []int{10, 100, 250, 1000} {
 		dir := b.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "pipeline.cue"), []byte(spec(n)), 0o644); err != nil {
 			b.Fatal(err)
@@ -64,7 +65,12 @@ func BenchmarkCompile(b *testing.B) {
 				}
 			})
 		}
+		jobs := 0
+		for _, w := range p.Workflows {
+			jobs += len(w.Jobs)
+		}
 		b.Run(fmt.Sprintf("models=%d/compile+all-targets", n), func(b *testing.B) {
+			defer b.ReportMetric(float64(jobs), "jobs")
 			for b.Loop() {
 				p, err := compiler.Compile(dir)
 				if err != nil {
