@@ -42,6 +42,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 	a := b.spec.Apps[e.App]
 	j := b.job("deploy-"+name, "Deploy to "+name, ir.StageDeploy, "environments", name)
 	j.Environment = name
+	j.Condition.OnlyBranches = e.Branches
 	b.useRegistry(j, true)
 	if e.Approval {
 		j.Approval = &ir.Approval{Environment: name, Approvers: e.Approvers, Required: 1}

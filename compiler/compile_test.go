@@ -214,3 +214,19 @@ func hasPermission(j *ir.Job, scope, access string) bool {
 	}
 	return false
 }
+
+func TestDeployBranches(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `apps: a: {model: "m", image: context: "svc"}
+environments: prod: {app: "a", branches: ["main", "release"]}
+`})
+	p, err := Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range p.Workflows[0].Jobs {
+		got := strings.Join(j.Condition.OnlyBranches, ",")
+		if want := map[bool]string{true: "main,release"}[j.ID == "deploy-prod"]; got != want {
+			t.Errorf("%s: branches %q, want %q", j.ID, got, want)
+		}
+	}
+}

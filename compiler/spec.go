@@ -189,6 +189,7 @@ type Environment struct {
 	After      string   `json:"after,omitempty"`
 	Approval   bool     `json:"approval"`
 	Approvers  []string `json:"approvers,omitempty"`
+	Branches   []string `json:"branches,omitempty"`
 	Deploy     *Script  `json:"deploy,omitempty"`
 	Smoke      string   `json:"smoke,omitempty"`
 	SmokeImage string   `json:"smoke_image"`
