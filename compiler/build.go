@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -274,7 +275,7 @@ func withSecrets(j *ir.Job, st ir.Step, names ...string) ir.Step {
 
 func addSecret(secrets []string, names ...string) []string {
 	for _, n := range names {
-		if !contains(secrets, n) {
+		if !slices.Contains(secrets, n) {
 			secrets = append(secrets, n)
 		}
 	}
@@ -298,7 +299,7 @@ func addPermission(ps []ir.Permission, scope, access string) []ir.Permission {
 
 // need adds a dependency and an input taken from the needed job's output.
 func need(j *ir.Job, from, output, env string) {
-	if !contains(j.Needs, from) {
+	if !slices.Contains(j.Needs, from) {
 		j.Needs = append(j.Needs, from)
 		sort.Strings(j.Needs)
 	}
@@ -307,15 +308,6 @@ func need(j *ir.Job, from, output, env string) {
 	}
 	j.Inputs = append(j.Inputs, ir.Input{Name: from + "-" + output, Job: from, Output: output, Env: env})
 	sort.Slice(j.Inputs, func(a, c int) bool { return j.Inputs[a].Env < j.Inputs[c].Env })
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func resources(r *Resources) ir.Resources {

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"github.com/mlc-project/mlc/ir"
+	"slices"
 )
 
 const monitorDir = workDir + "/monitor"
@@ -81,7 +82,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 // dataset: its tag names the reference data production was trained on.
 func (b *builder) referenceEnvironment(dataset string) (string, bool) {
 	for _, name := range sortedKeys(b.spec.Models) {
-		if contains(b.spec.Models[name].Train.Data, dataset) {
+		if slices.Contains(b.spec.Models[name].Train.Data, dataset) {
 			if env, ok := b.finalEnvironment(name); ok {
 				return env, true
 			}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 func checkReferences(s *Spec) Errors {
 	var errs Errors
 	ref := func(kind string, known []string, name string, path ...string) {
-		if !contains(known, name) {
+		if !slices.Contains(known, name) {
 			errs = append(errs, unknown(s, kind, name, known, path...))
 		}
 	}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -16,7 +17,7 @@ func checkSecrets(s *Spec) Errors {
 	var errs Errors
 	use := func(names []string, path ...string) {
 		for _, n := range names {
-			if !contains(declared, n) {
+			if !slices.Contains(declared, n) {
 				errs = append(errs, &Error{Pos: s.pos(path...), Path: strings.Join(path, "."),
 					Msg:  fmt.Sprintf("secret %s is not declared", n),
 					Hint: fmt.Sprintf("add %q to the top-level secrets list (names only; the values live in your CI system)", n)})

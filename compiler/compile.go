@@ -61,18 +61,30 @@ func (s *Spec) Compile() (*ir.Pipeline, error) {
 // it (slash-separated, "." at the root), or "." outside a repository: the
 // generated jobs run from the repository root.
 func repoRelative(dir string) string {
-	for root := dir; ; {
-		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
-			rel, err := filepath.Rel(root, dir)
-			if err != nil {
-				return "."
-			}
-			return filepath.ToSlash(rel)
+	root, ok := RepoRoot(dir)
+	if !ok {
+		return "."
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
+		return "."
+	}
+	return filepath.ToSlash(rel)
+}
+
+// RepoRoot is the root of the git repository holding dir (an absolute
+// path), and whether there is one.
+func RepoRoot(dir string) (string, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d, true
 		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			return "."
+		if filepath.Dir(d) == d {
+			return "", false
 		}
-		root = parent
 	}
 }

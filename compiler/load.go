@@ -121,7 +121,7 @@ func fromCUE(err error, hint string, user cue.Value) error {
 		path := strings.TrimPrefix(strings.Join(e.Path(), "."), "#Pipeline.")
 		pos := userPos(e)
 		if (!pos.IsValid() || pos.Filename() == schema.Filename) && user.Exists() {
-			pos = nearestUserPos(user, e.Path())
+			pos = nearestPos(user, errorSelectors(e.Path()))
 		}
 		h := hint
 		switch {
@@ -158,18 +158,29 @@ func fromCUE(err error, hint string, user cue.Value) error {
 	return out.err()
 }
 
-// nearestUserPos is the position of path, or of its nearest ancestor, in
-// the user's value; the schema's position when the user wrote none of it.
-func nearestUserPos(user cue.Value, path []string) token.Pos {
+// errorSelectors turns a CUE error path ("#Pipeline", "models",
+// "\"my-model\"", …) into selectors of the user's value.
+func errorSelectors(path []string) []cue.Selector {
 	if len(path) > 0 && path[0] == "#Pipeline" {
 		path = path[1:]
 	}
-	for n := len(path); n > 0; n-- {
-		sel := make([]cue.Selector, n)
-		for i, p := range path[:n] {
-			sel[i] = cue.ParsePath(p).Selectors()[0]
+	sel := make([]cue.Selector, len(path))
+	for i, p := range path {
+		if s := cue.ParsePath(p).Selectors(); len(s) == 1 {
+			sel[i] = s[0]
+		} else {
+			sel[i] = cue.Str(p)
 		}
-		if v := user.LookupPath(cue.MakePath(sel...)); v.Exists() && v.Pos().IsValid() {
+	}
+	return sel
+}
+
+// nearestPos is the position of path, or of its nearest ancestor, in the
+// user's value (a defaulted field has none of its own); the start of the
+// spec when the user wrote none of it.
+func nearestPos(user cue.Value, path []cue.Selector) token.Pos {
+	for n := len(path); n > 0; n-- {
+		if v := user.LookupPath(cue.MakePath(path[:n]...)); v.Exists() && v.Pos().IsValid() {
 			return v.Pos()
 		}
 	}
@@ -211,19 +222,11 @@ func (s *Spec) Dataset(name string) (cue.Value, error) {
 // Value is the validated spec as CUE, defaults filled.
 func (s *Spec) Value() cue.Value { return s.src.value }
 
-// pos is the position of a spec path in the user's files, or of its
-// nearest ancestor the user wrote (a defaulted field has none of its own).
+// pos is the position of a spec path in the user's files.
 func (s *Spec) pos(path ...string) token.Pos {
-	for n := len(path); n > 0; n-- {
-		sel := make([]cue.Selector, n)
-		for i, p := range path[:n] {
-			sel[i] = cue.Str(p)
-		}
-		if v := s.src.user.LookupPath(cue.MakePath(sel...)); v.Exists() {
-			if p := v.Pos(); p.IsValid() {
-				return p
-			}
-		}
+	sel := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sel[i] = cue.Str(p)
 	}
-	return s.src.user.Pos()
+	return nearestPos(s.src.user, sel)
 }

@@ -126,25 +126,11 @@ Nothing is written when the spec has an error.`,
 // from the repository root; Kubernetes manifests stay beside the spec.
 func defaultOut(dir string, t targets.Target) string {
 	if t.Name() == "github" {
-		return filepath.Join(repoRoot(dir), t.DefaultDir())
+		if root, ok := compiler.RepoRoot(dir); ok {
+			return filepath.Join(root, t.DefaultDir())
+		}
 	}
 	return filepath.Join(dir, t.DefaultDir())
-}
-
-// repoRoot is the git repository holding dir, or dir itself.
-func repoRoot(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return dir
-	}
-	for d := abs; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return dir
-		}
-	}
 }
 
 func newVetCmd() *cobra.Command {

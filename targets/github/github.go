@@ -114,7 +114,7 @@ func job(p *ir.Pipeline, w *ir.Workflow, j *ir.Job) (*yamlout.Map, error) {
 	if len(j.Outputs) > 0 {
 		outs := yamlout.NewMap()
 		for _, o := range j.Outputs {
-			outs.Set(o.Name, fmt.Sprintf("${{ steps.%s.outputs.%s }}", o.FromStep, outputKey(j, o)))
+			outs.Set(o.Name, fmt.Sprintf("${{ steps.%s.outputs.%s }}", o.FromStep, o.Name))
 		}
 		m.Set("outputs", outs)
 	}
@@ -125,14 +125,6 @@ func job(p *ir.Pipeline, w *ir.Workflow, j *ir.Job) (*yamlout.Map, error) {
 	}
 	m.Set("steps", steps)
 	return m, nil
-}
-
-// outputKey is the key the step writes: mlc writes ref= for artifacts.
-func outputKey(j *ir.Job, o ir.Output) string {
-	if o.Kind == ir.ArtifactValue {
-		return o.Name
-	}
-	return "ref"
 }
 
 // runsOn picks runner labels: GPU jobs go to the GPU runners, narrowed by

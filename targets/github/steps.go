@@ -60,6 +60,27 @@ func registryLogin() *yamlout.Map {
 }
 
 func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
+	env := stepEnv(j, st)
+	var run string
+	switch st.Kind {
+	case ir.StepMLC:
+		run = "mlc " + ir.ShellWords(st.Args)
+	case ir.StepScript:
+		env["MLC_SCRIPT"] = st.Script
+		env["MLC_IMAGE"] = j.Image
+		run = dockerRun(j, st, env)
+	case ir.StepBuildImage:
+		for _, a := range st.Build.Args {
+			env[a.Name] = inputExpr(j, a)
+		}
+		run = buildImage(st.Build)
+	case ir.StepTrigger:
+		env["GH_TOKEN"] = "${{ github.token }}"
+		env["MLC_WORKFLOW"] = st.Trigger + ".yml"
+		run = `gh workflow run "$MLC_WORKFLOW" --ref "$GITHUB_REF"`
+	default:
+		return nil, fmt.Errorf("github: job %s step %s: unknown step kind %q", j.ID, st.ID, st.Kind)
+	}
 	m := yamlout.NewMap().Set("id", st.ID).Set("name", st.Name)
 	if st.ContinueOnError {
 		m.Set("continue-on-error", true)
@@ -67,32 +88,14 @@ func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
 	if st.Dir != "" && st.Dir != "." {
 		m.Set("working-directory", st.Dir)
 	}
-	env := stepEnv(j, st)
-	switch st.Kind {
-	case ir.StepMLC:
-		m.Set("run", "mlc "+ir.ShellWords(st.Args))
-	case ir.StepScript:
-		env["MLC_SCRIPT"] = st.Script
-		env["MLC_IMAGE"] = j.Image
-		m.Set("run", dockerRun(j, st, env))
-	case ir.StepBuildImage:
-		for _, a := range st.Build.Args {
-			env[a.Name] = inputExpr(j, a)
+	if len(env) > 0 {
+		envMap := yamlout.NewMap()
+		for _, k := range sortedKeys(env) {
+			envMap.Set(k, env[k])
 		}
-		m.Set("run", buildImage(st.Build))
-	case ir.StepTrigger:
-		env["GH_TOKEN"] = "${{ github.token }}"
-		env["MLC_WORKFLOW"] = st.Trigger + ".yml"
-		m.Set("run", `gh workflow run "$MLC_WORKFLOW" --ref "$GITHUB_REF"`)
-	default:
-		return nil, fmt.Errorf("github: job %s step %s: unknown step kind %q", j.ID, st.ID, st.Kind)
+		m.Set("env", envMap)
 	}
-	envMap := yamlout.NewMap()
-	for _, k := range sortedKeys(env) {
-		envMap.Set(k, env[k])
-	}
-	// Reorder: the env block reads best before run.
-	return withEnvBeforeRun(m, envMap), nil
+	return m.Set("run", run), nil
 }
 
 // stepEnv is the step's own env plus its secrets, by name.
@@ -196,21 +199,6 @@ func alertJob(p *ir.Pipeline, w *ir.Workflow) *yamlout.Map {
 	}
 	return yamlout.NewMap().Set("name", "Alert on failure").Set("runs-on", runsOn(p, alert)).
 		Set("needs", yamlout.Flow(yamlout.Node(needs))).Set("if", "failure()").Set("steps", steps)
-}
-
-func withEnvBeforeRun(m, env *yamlout.Map) *yamlout.Map {
-	if env.Len() == 0 {
-		return m
-	}
-	out := yamlout.NewMap()
-	n := m.Node()
-	for i := 0; i < len(n.Content); i += 2 {
-		if n.Content[i].Value == "run" {
-			out.Set("env", env)
-		}
-		out.Set(n.Content[i].Value, n.Content[i+1])
-	}
-	return out
 }
 
 func envValue(env []ir.EnvVar, name string) string {
