@@ -108,20 +108,10 @@ func TestTraceModelDatasetCode(t *testing.T) {
 }
 
 func TestTraceFollowsAttestedInputs(t *testing.T) {
-	ctx := context.Background()
 	f := newFixture(t, signtest.Layout(t))
 	raw := signtest.PutArtifact(t, f.st, "raw", "raw rows")
 	dataProv := Provenance{Inputs: []Input{{Role: "dataset", Location: f.st.Location(), Digest: raw}}, Builder: "mlc"}
-	if _, err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Attach(ctx, f.st, f.model, f.signer, f.provenance(), sign.TlogOpts{}); err != nil {
-		t.Fatal(err)
-	}
-	n, err := Trace(ctx, f.st, f.model, f.policy, f.open)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := f.traceWithDatasetProvenance(t, dataProv)
 	ds := n.Inputs[1]
 	if ds.Role != "dataset" || !ds.Attested || len(ds.Inputs) != 1 || ds.Inputs[0].Ref != f.st.Location()+"@"+raw.String() {
 		t.Fatalf("dataset node = %+v, want it attested with the raw data as input", ds)
@@ -143,12 +133,11 @@ func TestTraceFollowsAttestedInputs(t *testing.T) {
 	}
 }
 
-// TestTraceDiamond: the code that made the dataset also trained the model;
-// an input shared by two branches is not a cycle.
-func TestTraceDiamond(t *testing.T) {
+// traceWithDatasetProvenance attests the dataset with dataProv and the
+// model with the fixture's provenance, then traces the model.
+func (f *fixture) traceWithDatasetProvenance(t *testing.T, dataProv Provenance) *Node {
+	t.Helper()
 	ctx := context.Background()
-	f := newFixture(t, signtest.Layout(t))
-	dataProv := Provenance{Inputs: []Input{{Role: "code", Location: f.st.Location(), Digest: f.code}}, Builder: "mlc"}
 	if _, err := Attach(ctx, f.st, f.dataset, f.signer, dataProv, sign.TlogOpts{}); err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +148,15 @@ func TestTraceDiamond(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n
+}
+
+// TestTraceDiamond: the code that made the dataset also trained the model;
+// an input shared by two branches is not a cycle.
+func TestTraceDiamond(t *testing.T) {
+	f := newFixture(t, signtest.Layout(t))
+	dataProv := Provenance{Inputs: []Input{{Role: "code", Location: f.st.Location(), Digest: f.code}}, Builder: "mlc"}
+	n := f.traceWithDatasetProvenance(t, dataProv)
 	if len(n.Inputs) != 2 || len(n.Inputs[1].Inputs) != 1 || n.Inputs[1].Inputs[0].Ref != n.Inputs[0].Ref {
 		t.Fatalf("Trace = %+v, want the code both as the model's and the dataset's input", n)
 	}
