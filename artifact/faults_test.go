@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -205,12 +206,13 @@ func TestPullTamperedBlobRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The registry serves a different body of the same length for blobs.
+	large := manifestOf(t, res.Ref, testOptions()).Layers[0].Digest.Hex
 	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/blobs/sha256:") {
 			return false
 		}
 		size := 1
-		if strings.Contains(r.URL.Path, manifestOf(t, res.Ref, testOptions()).Layers[0].Digest.Hex) {
+		if strings.Contains(r.URL.Path, large) {
 			size = 2 << 20
 		}
 		w.Write(bytes.Repeat([]byte("z"), size))
@@ -251,12 +253,13 @@ func TestRegistryDown(t *testing.T) {
 	assertUntouched(t, dst)
 }
 
-// failFirst makes the first n uploads (PATCH) fail with fail, then lets
-// requests through; it returns the number of PATCH requests seen.
+// failFirst makes the first n requests that carry blob bytes (a PATCH, or
+// a monolithic PUT) fail with fail, then lets requests through; it returns
+// the number of such requests seen.
 func failFirst(reg *testRegistry, n int64, fail func(w http.ResponseWriter, r *http.Request)) *atomic.Int64 {
 	var patches atomic.Int64
 	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Method != http.MethodPatch {
+		if r.Method != http.MethodPatch && (r.Method != http.MethodPut || r.ContentLength <= 0 || !strings.Contains(r.URL.Path, "/blobs/uploads/")) {
 			return false
 		}
 		if patches.Add(1) <= n {
@@ -463,4 +466,75 @@ func TestPullOrasArtifact(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameTree(t, map[string][]byte{"a.txt": []byte("plain"), "sub/b.csv": []byte("data")}, readTree(t, dst))
+}
+
+// A large file the digest cache does not know is uploaded while it is
+// hashed. When the digest shows the registry has the blob, the upload
+// stops there: nothing is committed and the upload is cancelled.
+func TestStreamedUploadStopsWhenRegistryHasBlob(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	src := t.TempDir()
+	const size = 16 << 20
+	writeTree(t, src, map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), size)})
+	opts := PushOptions{Options: testOptions(), Kind: KindDataset}
+	first, err := Push(ctx, src, reg.ref(t, "ml/a:v1"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := reg.count(http.MethodPatch, "/v2/ml/a/blobs/uploads/"); n != 1 {
+		t.Errorf("first push made %d PATCH uploads, want the file streamed in 1", n)
+	}
+	commit := "digest=" + strings.ReplaceAll(manifestOf(t, first.Ref, testOptions()).Layers[0].Digest.String(), ":", "%3A")
+	commits := reg.count(http.MethodPut, commit)
+
+	// Uploads now crawl, so only the HEAD check can end this one soon.
+	reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPatch {
+			return false
+		}
+		buf := make([]byte, 64<<10)
+		for {
+			if _, err := r.Body.Read(buf); err != nil {
+				return true
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	})
+	res, err := Push(ctx, src, reg.ref(t, "ml/b:v1"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.LayerBytes >= size {
+		t.Errorf("sent %d bytes, want the upload stopped early", res.LayerBytes)
+	}
+	if n := reg.count(http.MethodPut, commit) - commits; n != 0 {
+		t.Errorf("%d commits of a blob the registry had", n)
+	}
+	if n := reg.count(http.MethodDelete, "/v2/ml/b/blobs/uploads/"); n != 1 {
+		t.Errorf("%d upload cancellations, want 1", n)
+	}
+}
+
+// Without a digest cache (a fresh CI runner), a file whose path and size
+// match the layer the tag holds is hashed first, so re-pushing an
+// unchanged artifact sends no layer bytes.
+func TestRepushWithoutCacheSendsNothing(t *testing.T) {
+	ctx := context.Background()
+	reg := newTestRegistry(t)
+	src := t.TempDir()
+	writeTree(t, src, map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), 4<<20), "small.txt": []byte("s")})
+	opts := PushOptions{Options: testOptions(), Kind: KindDataset}
+	ref := reg.ref(t, "ml/a:v1")
+	if _, err := Push(ctx, src, ref, opts); err != nil {
+		t.Fatal(err)
+	}
+	patches, before := reg.count(http.MethodPatch, "/blobs/uploads/"), reg.uploaded.Load()
+	res, err := Push(ctx, src, ref, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.LayerBytes != 0 || reg.uploaded.Load() != before || reg.count(http.MethodPatch, "/blobs/uploads/") != patches {
+		t.Errorf("re-push sent %d bytes (registry received %d), want none", res.LayerBytes, reg.uploaded.Load()-before)
+	}
 }

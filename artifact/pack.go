@@ -78,10 +78,3 @@ func writePacked(w io.Writer, files []localFile) error {
 // copyBuffers are the large buffers file copies use: a bigger buffer than
 // io.Copy's 32 KiB halves the system calls when writing gigabytes.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
-
-// copyToFile copies r into f through a pooled 1 MiB buffer.
-func copyToFile(f *os.File, r io.Reader) (int64, error) {
-	buf := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(buf)
-	return io.CopyBuffer(struct{ io.Writer }{f}, r, *buf) // hide ReadFrom so the buffer is used
-}

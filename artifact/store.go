@@ -63,6 +63,18 @@ type Mounter interface {
 	PutBlobMounting(ctx context.Context, desc v1.Descriptor, open Opener, from string) error
 }
 
+// Streamer is implemented by stores that can take a blob whose digest is
+// still being computed. A registry upload then overlaps the hashing of a
+// large file instead of waiting for it.
+type Streamer interface {
+	// PutBlobHashing stores the blob of desc (size and media type set, the
+	// digest not yet known) while digest computes the digest from its own
+	// read of the content, and returns that digest. Once the digest is
+	// known, a blob the store already holds ends the upload early. open is
+	// as for PutBlob.
+	PutBlobHashing(ctx context.Context, desc v1.Descriptor, open Opener, digest func(context.Context) (v1.Hash, error)) (v1.Hash, error)
+}
+
 // Opener opens a blob's content from its start. It is an alias so backends
 // implement Store without importing this package.
 type Opener = func() (io.ReadCloser, error)

@@ -1,7 +1,8 @@
 // Package remote stores artifacts in one repository of an OCI registry,
 // through go-containerregistry: credentials from the Docker config and
 // credential helpers, retries with backoff on transient errors, HEAD checks
-// before uploads and cross-repository mounts.
+// before uploads, cross-repository mounts and uploads that stream while the
+// content is hashed (upload.go).
 package remote
 
 import (
@@ -120,27 +121,30 @@ func (s *Store) remoteOptions(ctx context.Context) []ggcr.Option {
 	return o
 }
 
-// client returns an HTTP client authenticated for the repository with the
-// given scope (pull or push), retrying transient failures.
-func (s *Store) client(ctx context.Context, action string) (*http.Client, error) {
+// client returns an HTTP client authenticated for scopes. A retrying
+// client retries each request on transient failures; uploads use one that
+// does not, and retry whole.
+func (s *Store) client(ctx context.Context, retrying bool, scopes ...string) (*http.Client, error) {
+	key := fmt.Sprint(retrying, scopes)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.clients[action]; ok {
+	if c, ok := s.clients[key]; ok {
 		return c, nil
 	}
 	auth, err := authn.Resolve(ctx, authn.DefaultKeychain, s.repo)
 	if err != nil {
 		return nil, err
 	}
-	retrying := transport.NewRetry(s.base, transport.WithRetryBackoff(s.backof),
-		transport.WithRetryStatusCodes(http.StatusRequestTimeout, http.StatusTooManyRequests,
-			http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout))
-	t, err := transport.NewWithContext(ctx, s.repo.Registry, auth, retrying, []string{s.repo.Scope(action)})
+	inner := s.base
+	if retrying {
+		inner = transport.NewRetry(s.base, transport.WithRetryBackoff(s.backof), transport.WithRetryStatusCodes(retryCodes...))
+	}
+	t, err := transport.NewWithContext(ctx, s.repo.Registry, auth, inner, scopes)
 	if err != nil {
 		return nil, describe(err, s.repo.Name())
 	}
 	c := &http.Client{Transport: t}
-	s.clients[action] = c
+	s.clients[key] = c
 	return c, nil
 }
 
@@ -194,7 +198,7 @@ func (s *Store) blobURL(d v1.Hash) string {
 // blobRequest sends method to the blob's URL with pull credentials and
 // checks the status is one of ok.
 func (s *Store) blobRequest(ctx context.Context, method string, d v1.Hash, ok ...int) (*http.Response, error) {
-	c, err := s.client(ctx, transport.PullScope)
+	c, err := s.client(ctx, true, s.repo.Scope(transport.PullScope))
 	if err != nil {
 		return nil, err
 	}
@@ -230,29 +234,6 @@ func (s *Store) Blob(ctx context.Context, d v1.Hash) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return resp.Body, nil
-}
-
-// PutBlob uploads the blob unless the registry has it (HEAD check).
-func (s *Store) PutBlob(ctx context.Context, desc v1.Descriptor, open func() (io.ReadCloser, error)) error {
-	return s.upload(ctx, &blobLayer{desc: desc, open: open})
-}
-
-// PutBlobMounting asks the registry to mount the blob from another
-// repository first; go-containerregistry uploads it when that is declined.
-func (s *Store) PutBlobMounting(ctx context.Context, desc v1.Descriptor, open func() (io.ReadCloser, error), from string) error {
-	src, err := name.NewRepository(from)
-	if err != nil {
-		return fmt.Errorf("mount source %q: %w", from, err)
-	}
-	return s.upload(ctx, &ggcr.MountableLayer{Layer: &blobLayer{desc: desc, open: open}, Reference: src.Digest(desc.Digest.String())})
-}
-
-func (s *Store) upload(ctx context.Context, l v1.Layer) error {
-	if err := s.pusher.Upload(ctx, s.repo, l); err != nil {
-		d, _ := l.Digest()
-		return describe(err, s.repo.Name()+"@"+d.String())
-	}
-	return nil
 }
 
 // PutManifest PUTs the manifest under the tag, or by digest without one.
@@ -321,20 +302,6 @@ type rawManifest struct {
 
 func (r rawManifest) RawManifest() ([]byte, error)        { return r.raw, nil }
 func (r rawManifest) MediaType() (types.MediaType, error) { return r.mediaType, nil }
-
-// blobLayer presents a blob with known digest and size as a v1.Layer, so
-// go-containerregistry streams it (re-opening on retry) without buffering.
-type blobLayer struct {
-	desc v1.Descriptor
-	open func() (io.ReadCloser, error)
-}
-
-func (b *blobLayer) Digest() (v1.Hash, error)             { return b.desc.Digest, nil }
-func (b *blobLayer) DiffID() (v1.Hash, error)             { return b.desc.Digest, nil }
-func (b *blobLayer) Compressed() (io.ReadCloser, error)   { return b.open() }
-func (b *blobLayer) Uncompressed() (io.ReadCloser, error) { return b.open() }
-func (b *blobLayer) Size() (int64, error)                 { return b.desc.Size, nil }
-func (b *blobLayer) MediaType() (types.MediaType, error)  { return b.desc.MediaType, nil }
 
 // describe turns registry errors into messages that say what was missing,
 // keeping fs.ErrNotExist reachable for "not found" answers.
