@@ -8,16 +8,23 @@ BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test unit conformance interop demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop demo bench bench-compile fmt vet clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
 
 test: vet unit conformance
 
-vet:
+vet: lint-scripts
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
 	$(GO) vet ./...
+
+# ShellCheck over the project's scripts: required in CI, skipped with a
+# note where it is not installed (scripts/apt-install.sh shellcheck).
+lint-scripts:
+	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh .ci/run; \
+	elif [ -n "$$CI" ]; then echo 'lint-scripts: shellcheck is not installed'; exit 1; \
+	else echo 'lint-scripts: shellcheck not installed, scripts not linted'; fi
 
 unit:
 	$(GO) test ./...

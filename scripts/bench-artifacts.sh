@@ -30,6 +30,7 @@ read -r oras registry < <("$root/scripts/tools.sh" oras registry | paste -sd' ')
 # shellcheck source=scripts/registry.sh
 source "$root/scripts/registry.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/mlc-bench.XXXXXX")
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	registry_stop
 	rm -rf "$work"

@@ -46,7 +46,7 @@ for name, seed, shift in [("ref", 1, 0.0), ("cur", 2, 1.0)]:
     cols["city"] = rng.choice(["Zürich", "São Paulo", "東京", "Paris", "Lagos"], n)
     pd.DataFrame(cols).to_csv(f"{out}/{name}.csv", index=False)
 PY
-ls -l "$tmp"/ref.csv "$tmp"/cur.csv | awk '{printf "bench-drift: %s %.0f MB\n", $NF, $5/1e6}'
+for f in "$tmp"/ref.csv "$tmp"/cur.csv; do echo "bench-drift: $f $(($(stat -c %s "$f") / 1000000)) MB"; done
 
 # measure NAME CMD...: run under GNU time, keep seconds and peak RSS (MiB).
 measure() {

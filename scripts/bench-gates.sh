@@ -52,7 +52,7 @@ with open(path, "w") as f:
                 f"ORD-{rnd.randint(10000000, 99999999)},\"{note}\",{contact},{rnd.randint(10000, 99999)},"
                 f"{rnd.randint(1, 9)}.{rnd.randint(0, 20)}.{rnd.randint(0, 99)},{rnd.randint(0, 1)}\n")
 EOF
-ls -l "$work/data.csv" | awk '{printf "data: %.0f MB\n", $5 / 1e6}'
+echo "data: $(($(stat -c %s "$work/data.csv") / 1000000)) MB"
 
 # pandas equivalent: the same entities, regex candidates per column, then
 # the same validations (Luhn, mod-97, SSN rules, TLD list not available:

@@ -41,7 +41,7 @@ if [[ $code -ne 1 ]]; then
   echo "demo: expected the first run to stop at the production approval (exit 1), got exit $code" >&2
   exit 1
 fi
-run_id=$(ls "$spec/.mlc/runs" | sort | tail -n 1)
+run_id=$(find "$spec/.mlc/runs" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tail -n 1)
 
 banner "2/3 approve production: resume run $run_id with --approve production"
 "$mlc" run "$spec" "${flags[@]}" --resume "$run_id" --approve production </dev/null

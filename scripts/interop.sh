@@ -201,5 +201,22 @@ json.dump(m, sys.stdout)' sig.json "$fd" "$fs" >forged-sig.json
 }
 check "a tampered signature payload fails mlc and cosign verify" tampered
 
+# 8. Uploads of a large file: streamed while hashed when new, nothing sent
+# when re-pushed to its tag without a digest cache, and a new tag over the
+# same content (streamed, then cancelled or committed) still pulls whole.
+large_uploads() {
+	mkdir -p big
+	head -c 40000000 /dev/urandom >big/weights.bin
+	"$mlc" push model big "$reg/ml/big:v1"
+	"$mlc" push model big "$reg/ml/big:v1" 2>&1 | tee repush.log
+	grep -q "0 B of layers sent" repush.log
+	"$mlc" push model big "$reg/ml/big:v2"
+	"$mlc" pull "$reg/ml/big:v2" big-mlc
+	cmp big/weights.bin big-mlc/weights.bin
+	"$oras" pull --plain-http -o big-oras "$reg/ml/big:v1"
+	cmp big/weights.bin big-oras/weights.bin
+}
+check "a 40 MB model streams up, re-pushes with 0 B sent and pulls back whole" large_uploads
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
