@@ -48,7 +48,7 @@ reg=$registry_addr
 
 # --- inputs --------------------------------------------------------------
 echo "bench-artifacts: generating a ${model_mib} MiB model and ${files} small files" >&2
-mkdir -p "$work/model" "$work/dataset"
+mkdir -p "$work/model" "$work/dataset" "$work/out"
 head -c "$((model_mib << 20))" /dev/urandom >"$work/model/model.safetensors"
 python3 - "$work/dataset" "$files" <<'EOF'
 import os, random, sys
@@ -91,13 +91,18 @@ mlc_push() { # run kind dir repo
 oras_push() { # dir name repo
 	(cd "$1" && seconds "$oras" push --plain-http "$reg/$3:v1" "$2")
 }
+# A pull's output is deleted right after it is timed, then flushed
+# (ext4 online discard), so a run pays neither for the previous run's
+# writes nor for its deletes.
 mlc_pull() { # repo out
-	rm -rf "$2"
 	seconds "$mlc" pull --plain-http "$reg/$1:v1" "$2"
+	rm -rf "$2"
+	sync
 }
 oras_pull() { # repo out
-	rm -rf "$2"
 	seconds "$oras" pull --plain-http -o "$2" "$reg/$1:v1"
+	rm -rf "$2"
+	sync
 }
 
 # --- model -------------------------------------------------------------------
@@ -117,12 +122,14 @@ MLC_CACHE_DIR=$work/cache-model-1 "$mlc" push model "$work/model" "$reg/bench/ml
 repush=$(python3 -c "print(f'{$(date +%s.%N) - $repush_start:.3f}')")
 repush_sent=$(grep -o '[0-9.]* [KMGT]*i*B of layers sent' "$work/repush.err" || echo "unknown")
 
-o1=$(oras_pull bench/oras-model-1 "$work/oras-out")
-m1=$(mlc_pull bench/mlc-model-1 "$work/mlc-out")
-m2=$(mlc_pull bench/mlc-model-1 "$work/mlc-out")
-o2=$(oras_pull bench/oras-model-1 "$work/oras-out")
+o1=$(oras_pull bench/oras-model-1 "$work/out/oras-model-1")
+m1=$(mlc_pull bench/mlc-model-1 "$work/out/mlc-model-1")
+m2=$(mlc_pull bench/mlc-model-1 "$work/out/mlc-model-2")
+o2=$(oras_pull bench/oras-model-1 "$work/out/oras-model-2")
 compare "pull ${model_mib} MiB model" "$m1" "$m2" "$o1" "$o2"
-cmp "$work/model/model.safetensors" "$work/mlc-out/model.safetensors"
+"$mlc" pull --plain-http "$reg/bench/mlc-model-1:v1" "$work/out/check-model" >/dev/null
+cmp "$work/model/model.safetensors" "$work/out/check-model/model.safetensors"
+rm -rf "$work/out/check-model"
 
 # --- small files ---------------------------------------------------------------
 # oras packs a directory argument into one tar+gzip layer; mlc packs the
@@ -132,12 +139,13 @@ m1=$(mlc_push data-1 dataset "$work/dataset" bench/mlc-data-1)
 m2=$(mlc_push data-2 dataset "$work/dataset" bench/mlc-data-2)
 o2=$(oras_push "$work" dataset bench/oras-data-2)
 compare "push ${files} small files" "$m1" "$m2" "$o1" "$o2"
-o1=$(oras_pull bench/oras-data-1 "$work/oras-out")
-m1=$(mlc_pull bench/mlc-data-1 "$work/mlc-out")
-m2=$(mlc_pull bench/mlc-data-1 "$work/mlc-out")
-o2=$(oras_pull bench/oras-data-1 "$work/oras-out")
+o1=$(oras_pull bench/oras-data-1 "$work/out/oras-data-1")
+m1=$(mlc_pull bench/mlc-data-1 "$work/out/mlc-data-1")
+m2=$(mlc_pull bench/mlc-data-1 "$work/out/mlc-data-2")
+o2=$(oras_pull bench/oras-data-1 "$work/out/oras-data-2")
 compare "pull ${files} small files" "$m1" "$m2" "$o1" "$o2"
-diff -r "$work/dataset" "$work/mlc-out" >/dev/null
+"$mlc" pull --plain-http "$reg/bench/mlc-data-1:v1" "$work/out/check-data" >/dev/null
+diff -r "$work/dataset" "$work/out/check-data" >/dev/null
 
 # --- report ------------------------------------------------------------------
 echo
