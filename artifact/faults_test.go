@@ -538,3 +538,33 @@ func TestRepushWithoutCacheSendsNothing(t *testing.T) {
 		t.Errorf("re-push sent %d bytes (registry received %d), want none", res.LayerBytes, reg.uploaded.Load()-before)
 	}
 }
+
+// A refused upload (403) is reported at once, for a streamed large file as
+// for a small one, and not retried.
+func TestRefusedUploadIsNotRetried(t *testing.T) {
+	for name, size := range map[string]int{"streamed": 4 << 20, "small": 10} {
+		t.Run(name, func(t *testing.T) {
+			reg := newTestRegistry(t)
+			var posts atomic.Int64
+			reg.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				posts.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}`)
+				return true
+			})
+			src := t.TempDir()
+			writeTree(t, src, map[string][]byte{"w.bin": bytes.Repeat([]byte("w"), size)})
+			_, err := Push(context.Background(), src, reg.ref(t, "ml/d:v1"), PushOptions{Options: testOptions(), Kind: KindDataset})
+			if err == nil || !strings.Contains(err.Error(), "requested access to the resource is denied") || !strings.Contains(err.Error(), "w.bin") {
+				t.Fatalf("push: %v, want the registry's refusal naming the file", err)
+			}
+			if posts.Load() != 1 {
+				t.Errorf("%d upload attempts, want 1", posts.Load())
+			}
+		})
+	}
+}

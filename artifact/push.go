@@ -245,15 +245,12 @@ func (bp *blobPusher) push(ctx context.Context, l *layer) error {
 
 // hash streams a layer's content through SHA-256.
 func (bp *blobPusher) hash(ctx context.Context, l *layer) (v1.Hash, int64, error) {
-	if err := ctx.Err(); err != nil {
-		return v1.Hash{}, 0, err
-	}
 	rc, err := l.open()
 	if err != nil {
 		return v1.Hash{}, 0, err
 	}
 	defer rc.Close()
-	d, n, err := hashStream(rc)
+	d, n, err := hashStream(ctxReader{ctx, rc})
 	if err != nil {
 		return v1.Hash{}, 0, fmt.Errorf("hashing %s: %w", l.desc.Annotations[AnnotationTitle], err)
 	}
@@ -303,6 +300,20 @@ func (c countingReader) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+// ctxReader stops a read once ctx is done: hashing a large file that no
+// longer needs a digest ends at the next chunk.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // hashStream is v1.SHA256 with a 1 MiB buffer: fewer reads of large files.

@@ -81,9 +81,11 @@ type hashResult struct {
 // PutBlobHashing uploads a blob of known size and media type while digest
 // computes its digest from a second read; see artifact.Streamer.
 func (s *Store) PutBlobHashing(ctx context.Context, desc v1.Descriptor, open func() (io.ReadCloser, error), digest func(context.Context) (v1.Hash, error)) (v1.Hash, error) {
+	hashCtx, stopHash := context.WithCancel(ctx)
+	defer stopHash()
 	hashed := make(chan hashResult, 1)
 	go func() {
-		d, err := digest(ctx)
+		d, err := digest(hashCtx)
 		hashed <- hashResult{d, err}
 	}()
 
@@ -114,7 +116,22 @@ func (s *Store) PutBlobHashing(ctx context.Context, desc v1.Descriptor, open fun
 			s.cancelUpload(c, loc)
 		}
 	}
-	h := <-hashed
+	var h hashResult
+	select {
+	case h = <-hashed:
+	case err := <-streamed:
+		if err != nil && !transient(err) {
+			// The registry refused the upload: no need to finish hashing.
+			stopHash()
+			<-hashed
+			if loc != nil {
+				s.cancelUpload(c, loc)
+			}
+			return v1.Hash{}, s.describeBlob(err, v1.Hash{})
+		}
+		streamed <- err // read again below
+		h = <-hashed
+	}
 	if h.err != nil {
 		abandon()
 		return v1.Hash{}, h.err
@@ -264,9 +281,14 @@ func transient(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
+// describeBlob names the blob (the repository alone while its digest is
+// not known yet) in an upload error.
 func (s *Store) describeBlob(err error, d v1.Hash) error {
 	if err == nil {
 		return nil
+	}
+	if d.Hex == "" {
+		return describe(err, s.repo.Name())
 	}
 	return describe(err, s.repo.Name()+"@"+d.String())
 }
