@@ -120,16 +120,14 @@ func (s *Store) PutBlobHashing(ctx context.Context, desc v1.Descriptor, open fun
 	select {
 	case h = <-hashed:
 	case err := <-streamed:
+		streamed <- err // read again below
 		if err != nil && !transient(err) {
 			// The registry refused the upload: no need to finish hashing.
 			stopHash()
 			<-hashed
-			if loc != nil {
-				s.cancelUpload(c, loc)
-			}
+			abandon()
 			return v1.Hash{}, s.describeBlob(err, v1.Hash{})
 		}
-		streamed <- err // read again below
 		h = <-hashed
 	}
 	if h.err != nil {
@@ -141,11 +139,16 @@ func (s *Store) PutBlobHashing(ctx context.Context, desc v1.Descriptor, open fun
 		abandon()
 		return h.digest, nil
 	}
-	err = <-streamed
-	if err == nil {
+	if err = <-streamed; err == nil {
 		_, err = s.send(ctx, c, http.MethodPut, withDigest(loc, h.digest), 0, nil, http.StatusCreated)
 	}
-	if err != nil && transient(err) && ctx.Err() == nil {
+	if err == nil {
+		return h.digest, nil
+	}
+	if loc != nil {
+		s.cancelUpload(c, loc)
+	}
+	if transient(err) && ctx.Err() == nil {
 		// Start over as an upload of a known blob, with its retries.
 		return h.digest, s.putBlob(ctx, desc, open, name.Repository{})
 	}
