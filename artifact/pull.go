@@ -205,9 +205,7 @@ func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *ex
 		g.Go(func() error {
 			var err error
 			for attempt := 1; ; attempt++ {
-				var read int64
-				read, err = fetchLayer(ctx, store, l, x)
-				total.Add(read)
+				err = fetchLayer(ctx, store, l, x, &total)
 				if err == nil || attempt == layerAttempts || !cutOff(err) {
 					break
 				}
@@ -227,16 +225,18 @@ func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *ex
 	return total.Load(), err
 }
 
-func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor) (int64, error) {
+// fetchLayer downloads one layer into the staging directory, adding the
+// bytes it reads to read.
+func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor, read *atomic.Int64) error {
 	if strings.Contains(string(l.MediaType), "zstd") {
-		return 0, fmt.Errorf("zstd-compressed layers (%s) are not supported", l.MediaType)
+		return fmt.Errorf("zstd-compressed layers (%s) are not supported", l.MediaType)
 	}
 	rc, err := store.Blob(ctx, l.Digest)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer rc.Close()
-	counted := &countingSize{r: VerifyBlob(rc, l.Digest, l.Size)}
+	counted := countingReader{VerifyBlob(rc, l.Digest, l.Size), read}
 	if isTarLayer(string(l.MediaType), l.Annotations) {
 		// Tar entries are written as they stream; a digest mismatch found
 		// at the end discards the whole staging directory.
@@ -244,10 +244,9 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor)
 		if err == nil {
 			_, err = io.Copy(io.Discard, counted) // tar padding: verify to the end
 		}
-		return counted.n, err
+		return err
 	}
-	err = x.writeFile(layerPath(l), counted, 0o644)
-	return counted.n, err
+	return x.writeFile(layerPath(l), counted, 0o644)
 }
 
 // cutOff reports whether a download broke off in the network, which is
@@ -255,17 +254,6 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor)
 func cutOff(err error) bool {
 	var netErr net.Error
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr)
-}
-
-type countingSize struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingSize) Read(p []byte) (int, error) {
-	k, err := c.r.Read(p)
-	c.n += int64(k)
-	return k, err
 }
 
 // staging makes a temporary directory for a pull into dir and returns the

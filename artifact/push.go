@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -74,9 +75,7 @@ func Push(ctx context.Context, dir string, ref Ref, opts PushOptions) (PushResul
 		return PushResult{}, err
 	}
 	bp := &blobPusher{store: store, cache: openDigestCache(opts.CacheDir)}
-	if _, ok := store.(Streamer); ok {
-		bp.tagged = taggedSizes(ctx, store, ref)
-	}
+	bp.tagged = sync.OnceValue(func() map[string]int64 { return taggedSizes(ctx, store, ref) })
 	layers := planLayers(opts.Kind, files)
 	if err := bp.pushLayers(ctx, layers, jobs(opts.Options)); err != nil {
 		return PushResult{}, err
@@ -175,8 +174,8 @@ func fileLayer(k Kind, f localFile) layer {
 type blobPusher struct {
 	store  Store
 	cache  *digestCache
-	tagged map[string]int64 // see taggedSizes
-	sent   atomic.Int64     // blob bytes the store read
+	tagged func() map[string]int64 // taggedSizes, read once a file could stream
+	sent   atomic.Int64            // blob bytes the store read
 }
 
 // taggedSizes maps the titles of the layers the tag now holds to their
@@ -216,18 +215,19 @@ func (bp *blobPusher) push(ctx context.Context, l *layer) error {
 		l.desc.Digest, l.desc.Size = d, blobSize
 		return bp.upload(ctx, *l)
 	}
-	hash := func(ctx context.Context) (v1.Hash, error) {
+	hash := func(ctx context.Context) (v1.Hash, int64, error) {
 		d, n, err := bp.hash(ctx, l)
-		if err != nil {
-			return v1.Hash{}, err
+		if err == nil {
+			bp.cache.store(key, size, mtime, d, n)
 		}
-		bp.cache.store(key, size, mtime, d, n)
-		l.desc.Size = n
-		return d, nil
+		return d, n, err
 	}
 	title := l.desc.Annotations[AnnotationTitle]
-	if s, ok := bp.store.(Streamer); ok && len(l.files) == 1 && l.desc.Size >= smallFile && bp.tagged[title] != l.desc.Size {
-		d, err := s.PutBlobHashing(ctx, l.desc, bp.counted(l.open), hash)
+	if s, ok := bp.store.(Streamer); ok && len(l.files) == 1 && l.desc.Size >= smallFile && bp.tagged()[title] != l.desc.Size {
+		d, err := s.PutBlobHashing(ctx, l.desc, bp.counted(l.open), func(ctx context.Context) (v1.Hash, error) {
+			d, _, err := hash(ctx)
+			return d, err
+		})
 		if err != nil {
 			return fmt.Errorf("uploading %s: %w", title, err)
 		}
@@ -235,11 +235,11 @@ func (bp *blobPusher) push(ctx context.Context, l *layer) error {
 		bp.cache.pushedTo(d, bp.store.Location())
 		return nil
 	}
-	d, err := hash(ctx)
+	d, n, err := hash(ctx)
 	if err != nil {
 		return err
 	}
-	l.desc.Digest = d
+	l.desc.Digest, l.desc.Size = d, n
 	return bp.upload(ctx, *l)
 }
 
@@ -287,19 +287,23 @@ func (bp *blobPusher) counted(open Opener) Opener {
 		if err != nil {
 			return nil, err
 		}
-		return countingReader{rc, &bp.sent}, nil
+		return struct {
+			io.Reader
+			io.Closer
+		}{countingReader{rc, &bp.sent}, rc}, nil
 	}
 }
 
+// countingReader adds the bytes read through it to n.
 type countingReader struct {
-	io.ReadCloser
+	r io.Reader
 	n *atomic.Int64
 }
 
 func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
-	c.n.Add(int64(n))
-	return n, err
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 // ctxReader stops a read once ctx is done: hashing a large file that no
