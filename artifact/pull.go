@@ -7,17 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/mlc-project/mlc/artifact/remote"
 )
 
 // PullOptions configure Pull.
@@ -206,7 +206,9 @@ func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *ex
 			var err error
 			for attempt := 1; ; attempt++ {
 				err = fetchLayer(ctx, store, l, x, &total)
-				if err == nil || attempt == layerAttempts || !cutOff(err) {
+				// A download cut off in the network is worth another
+				// attempt; a digest mismatch or a refused path is not.
+				if err == nil || attempt == layerAttempts || !remote.ConnectionBroken(err) {
 					break
 				}
 				select {
@@ -247,13 +249,6 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 		return err
 	}
 	return x.writeFile(layerPath(l), counted, 0o644)
-}
-
-// cutOff reports whether a download broke off in the network, which is
-// worth another attempt (a digest mismatch or a refused path is not).
-func cutOff(err error) bool {
-	var netErr net.Error
-	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr)
 }
 
 // staging makes a temporary directory for a pull into dir and returns the

@@ -279,8 +279,18 @@ func transient(err error) bool {
 	if errors.As(err, &terr) {
 		return slices.Contains(retryCodes, terr.StatusCode)
 	}
+	return ConnectionBroken(err)
+}
+
+// ConnectionBroken reports whether err is a network failure: a connection
+// refused, reset or cut off, or a timeout. Any failed request comes as a
+// *url.Error, which is a net.Error; what it wraps decides, so a refused
+// certificate or a refused plain-HTTP request is not retried.
+func ConnectionBroken(err error) bool {
+	var op *net.OpError
 	var nerr net.Error
-	return errors.As(err, &nerr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+	return errors.As(err, &op) || (errors.As(err, &nerr) && nerr.Timeout()) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
