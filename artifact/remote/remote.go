@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -191,8 +192,10 @@ func (s *Store) Manifest(ctx context.Context, d v1.Hash) ([]byte, v1.Descriptor,
 	return got.Manifest, desc, nil
 }
 
-func (s *Store) blobURL(d v1.Hash) string {
-	return fmt.Sprintf("%s://%s/v2/%s/blobs/%s", s.repo.Scheme(), s.repo.RegistryStr(), s.repo.RepositoryStr(), d)
+// blobsURL is the repository's blobs endpoint followed by elem: a digest,
+// or "uploads/".
+func (s *Store) blobsURL(elem string) *url.URL {
+	return &url.URL{Scheme: s.repo.Scheme(), Host: s.repo.RegistryStr(), Path: "/v2/" + s.repo.RepositoryStr() + "/blobs/" + elem}
 }
 
 // blobRequest sends method to the blob's URL with pull credentials and
@@ -202,7 +205,7 @@ func (s *Store) blobRequest(ctx context.Context, method string, d v1.Hash, ok ..
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, s.blobURL(d), nil)
+	req, err := http.NewRequestWithContext(ctx, method, s.blobsURL(d.String()).String(), nil)
 	if err != nil {
 		return nil, err
 	}

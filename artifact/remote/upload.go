@@ -169,7 +169,7 @@ func (s *Store) uploadClient(ctx context.Context, from name.Repository) (*http.C
 // another repository when from is set. It returns the upload's location,
 // or mounted when the registry mounted the blob.
 func (s *Store) startUpload(ctx context.Context, c *http.Client, digest v1.Hash, from name.Repository) (loc *url.URL, mounted bool, err error) {
-	u := &url.URL{Scheme: s.repo.Scheme(), Host: s.repo.RegistryStr(), Path: "/v2/" + s.repo.RepositoryStr() + "/blobs/uploads/"}
+	u := s.blobsURL("uploads/")
 	if from.RepositoryStr() != "" {
 		u.RawQuery = url.Values{"mount": {digest.String()}, "from": {from.RepositoryStr()}}.Encode()
 	}
