@@ -104,13 +104,29 @@ oras_pull() { # repo out
 	rm -rf "$2"
 	sync
 }
+# bench_push LABEL NAME KIND DIR ORAS_DIR ORAS_PATH: pushes DIR to
+# bench/{oras,mlc}-NAME-{1,2}, in the order oras, mlc, mlc, oras.
+bench_push() {
+	local o1 m1 m2 o2
+	o1=$(oras_push "$5" "$6" "bench/oras-$2-1")
+	m1=$(mlc_push "$2-1" "$3" "$4" "bench/mlc-$2-1")
+	m2=$(mlc_push "$2-2" "$3" "$4" "bench/mlc-$2-2")
+	o2=$(oras_push "$5" "$6" "bench/oras-$2-2")
+	compare "$1" "$m1" "$m2" "$o1" "$o2"
+}
+# bench_pull LABEL NAME: pulls what bench_push NAME pushed first, each tool
+# its own artifact, in the same order.
+bench_pull() {
+	local o1 m1 m2 o2
+	o1=$(oras_pull "bench/oras-$2-1" "$work/out/oras-$2-1")
+	m1=$(mlc_pull "bench/mlc-$2-1" "$work/out/mlc-$2-1")
+	m2=$(mlc_pull "bench/mlc-$2-1" "$work/out/mlc-$2-2")
+	o2=$(oras_pull "bench/oras-$2-1" "$work/out/oras-$2-2")
+	compare "$1" "$m1" "$m2" "$o1" "$o2"
+}
 
 # --- model -------------------------------------------------------------------
-o1=$(oras_push "$work/model" model.safetensors bench/oras-model-1)
-m1=$(mlc_push model-1 model "$work/model" bench/mlc-model-1)
-m2=$(mlc_push model-2 model "$work/model" bench/mlc-model-2)
-o2=$(oras_push "$work/model" model.safetensors bench/oras-model-2)
-compare "push ${model_mib} MiB model" "$m1" "$m2" "$o1" "$o2"
+bench_push "push ${model_mib} MiB model" model model "$work/model" "$work/model" model.safetensors
 
 # Peak memory of a cold push, and the re-push of the unchanged model.
 sync
@@ -122,11 +138,7 @@ MLC_CACHE_DIR=$work/cache-model-1 "$mlc" push model "$work/model" "$reg/bench/ml
 repush=$(python3 -c "print(f'{$(date +%s.%N) - $repush_start:.3f}')")
 repush_sent=$(grep -o '[0-9.]* [KMGT]*i*B of layers sent' "$work/repush.err" || echo "unknown")
 
-o1=$(oras_pull bench/oras-model-1 "$work/out/oras-model-1")
-m1=$(mlc_pull bench/mlc-model-1 "$work/out/mlc-model-1")
-m2=$(mlc_pull bench/mlc-model-1 "$work/out/mlc-model-2")
-o2=$(oras_pull bench/oras-model-1 "$work/out/oras-model-2")
-compare "pull ${model_mib} MiB model" "$m1" "$m2" "$o1" "$o2"
+bench_pull "pull ${model_mib} MiB model" model
 "$mlc" pull --plain-http "$reg/bench/mlc-model-1:v1" "$work/out/check-model" >/dev/null
 cmp "$work/model/model.safetensors" "$work/out/check-model/model.safetensors"
 rm -rf "$work/out/check-model"
@@ -134,16 +146,8 @@ rm -rf "$work/out/check-model"
 # --- small files ---------------------------------------------------------------
 # oras packs a directory argument into one tar+gzip layer; mlc packs the
 # small files of each top-level directory into a tar in stored gzip blocks.
-o1=$(oras_push "$work" dataset bench/oras-data-1)
-m1=$(mlc_push data-1 dataset "$work/dataset" bench/mlc-data-1)
-m2=$(mlc_push data-2 dataset "$work/dataset" bench/mlc-data-2)
-o2=$(oras_push "$work" dataset bench/oras-data-2)
-compare "push ${files} small files" "$m1" "$m2" "$o1" "$o2"
-o1=$(oras_pull bench/oras-data-1 "$work/out/oras-data-1")
-m1=$(mlc_pull bench/mlc-data-1 "$work/out/mlc-data-1")
-m2=$(mlc_pull bench/mlc-data-1 "$work/out/mlc-data-2")
-o2=$(oras_pull bench/oras-data-1 "$work/out/oras-data-2")
-compare "pull ${files} small files" "$m1" "$m2" "$o1" "$o2"
+bench_push "push ${files} small files" data dataset "$work/dataset" "$work" dataset
+bench_pull "pull ${files} small files" data
 "$mlc" pull --plain-http "$reg/bench/mlc-data-1:v1" "$work/out/check-data" >/dev/null
 diff -r "$work/dataset" "$work/out/check-data" >/dev/null
 
