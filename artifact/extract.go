@@ -6,30 +6,41 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
 
-// extractor unpacks layers into a staging directory, refusing entries
-// that would land outside it. Layers unpack in parallel: the bookkeeping
-// is shared under mu, file contents are copied outside it.
+// extractor unpacks layers into a staging directory. Every entry is
+// resolved under an os.Root of that directory, so no link on disk can
+// carry a write or a read out of it, whatever the archive's entries say;
+// links are also checked as the kernel would follow them (resolveInside),
+// so none left in the pulled tree leads out. Layers unpack in parallel:
+// the bookkeeping is shared under mu, file contents are copied outside it.
 type extractor struct {
-	root string            // staging directory
+	root *os.Root
 	keep func(string) bool // which slash paths to write (pull --only PATH)
 
 	mu    sync.Mutex
-	links map[string]bool // symlinks written so far, never written through
-	dirs  map[string]bool // directories known to exist
+	links map[string]string // symlinks written so far → their targets; never written through
+	dirs  map[string]bool   // directories known to exist
 	seen  map[string]bool
 	files []string // slash paths written, once each
 }
 
-func newExtractor(root string, keep func(string) bool) *extractor {
-	return &extractor{root: root, keep: keep, links: map[string]bool{}, seen: map[string]bool{}, dirs: map[string]bool{}}
+func newExtractor(dir string, keep func(string) bool) (*extractor, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &extractor{root: root, keep: keep, links: map[string]string{}, seen: map[string]bool{}, dirs: map[string]bool{}}, nil
 }
+
+func (x *extractor) close() error { return x.root.Close() }
 
 // written returns the slash paths written so far.
 func (x *extractor) written() []string {
@@ -46,41 +57,40 @@ func (x *extractor) record(rel string) {
 	}
 }
 
+// cleanName is an entry's name as checkPath compares it.
+func cleanName(name string) string { return path.Clean(strings.TrimPrefix(name, "./")) }
+
 // checkPath validates a slash path from a manifest or a tar entry.
 func (x *extractor) checkPath(name string) (string, error) {
-	clean := path.Clean(strings.TrimPrefix(name, "./"))
+	clean := cleanName(name)
 	if clean == "." || path.IsAbs(name) || !filepath.IsLocal(filepath.FromSlash(clean)) {
 		return "", fmt.Errorf("refusing path %q: empty, absolute or outside the target directory", name)
 	}
 	for dir := path.Dir(clean); dir != "."; dir = path.Dir(dir) {
-		if x.links[dir] {
+		if _, ok := x.links[dir]; ok {
 			return "", fmt.Errorf("refusing path %q: it goes through the symbolic link %q", name, dir)
 		}
 	}
 	return clean, nil
 }
 
-// target checks name and returns where it goes in the staging directory,
-// with its parent created; "" when the keep filter skips it.
-func (x *extractor) target(name string) (rel, p string, err error) {
-	rel, err = x.checkPath(name)
+// target checks name and returns its slash path in the staging
+// directory, with its parent created; "" when the keep filter skips it.
+func (x *extractor) target(name string) (string, error) {
+	rel, err := x.checkPath(name)
 	if err != nil || !x.keep(rel) {
-		return "", "", err
+		return "", err
 	}
-	p = filepath.Join(x.root, filepath.FromSlash(rel))
-	if err := x.mkdirs(filepath.Dir(p)); err != nil {
-		return "", "", err
-	}
-	return rel, p, nil
+	return rel, x.mkdirs(path.Dir(rel))
 }
 
 // mkdirs creates dir once; unpacking thousands of files into a few
 // directories should not cost a stat per file.
 func (x *extractor) mkdirs(dir string) error {
-	if x.dirs[dir] {
+	if dir == "." || x.dirs[dir] {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := x.root.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	x.dirs[dir] = true
@@ -92,19 +102,19 @@ func (x *extractor) mkdirs(dir string) error {
 func (x *extractor) create(name string, mode os.FileMode) (*os.File, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	rel, p, err := x.target(name)
+	rel, err := x.target(name)
 	if err != nil || rel == "" {
 		return nil, err
 	}
 	delete(x.links, rel)
 	x.record(rel)
 	const flags = os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	f, err := os.OpenFile(p, flags, mode)
+	f, err := x.root.OpenFile(rel, flags, mode)
 	if errors.Is(err, os.ErrExist) {
-		if err := os.Remove(p); err != nil {
+		if err := x.root.Remove(rel); err != nil {
 			return nil, err
 		}
-		f, err = os.OpenFile(p, flags, mode)
+		f, err = x.root.OpenFile(rel, flags, mode)
 	}
 	return f, err
 }
@@ -122,49 +132,101 @@ func (x *extractor) writeFile(name string, r io.Reader, mode os.FileMode) error 
 	return f.Close()
 }
 
-// symlink creates a link that stays inside the target directory.
+// symlink creates a link that, followed through the links written so
+// far, stays inside the target directory (checkLinks checks them all
+// again once every layer is in, as later links change earlier paths).
 func (x *extractor) symlink(name, linkname string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	rel, p, err := x.target(name)
+	rel, err := x.target(name)
 	if err != nil || rel == "" {
 		return err
 	}
-	dest := path.Join(path.Dir(rel), linkname)
-	if path.IsAbs(linkname) || !filepath.IsLocal(filepath.FromSlash(dest)) {
-		return fmt.Errorf("refusing link %q -> %q: it escapes the target directory", name, linkname)
+	if err := linkStaysInside(rel, linkname, x.readlink(nil)); err != nil {
+		return fmt.Errorf("refusing link %q -> %q: %w", name, linkname, err)
 	}
-	_ = os.Remove(p)
-	x.links[rel] = true
+	_ = x.root.Remove(rel)
+	x.links[rel] = linkname
 	x.record(rel)
-	return os.Symlink(linkname, p)
+	return x.root.Symlink(linkname, rel)
+}
+
+// readlink looks links up among those written, then, for a path the
+// layers did not write, in outer (the links of the directory a pull
+// merges into; nil for none).
+func (x *extractor) readlink(outer func(string) (string, bool)) func(string) (string, bool) {
+	return func(rel string) (string, bool) {
+		if target, ok := x.links[rel]; ok {
+			return target, true
+		}
+		if x.seen[rel] || outer == nil {
+			return "", false
+		}
+		return outer(rel)
+	}
+}
+
+// checkLinks resolves every link written, once all layers are in, in
+// the tree it will live in: the staging directory merged over into (the
+// existing directory a pull writes into; "" for a new one).
+func (x *extractor) checkLinks(into string) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if len(x.links) == 0 {
+		return nil
+	}
+	var outer func(string) (string, bool)
+	if into != "" {
+		dst, err := os.OpenRoot(into)
+		if err != nil {
+			return err
+		}
+		defer dst.Close()
+		outer = func(rel string) (string, bool) {
+			target, err := dst.Readlink(rel)
+			return target, err == nil
+		}
+	}
+	for _, rel := range slices.Sorted(maps.Keys(x.links)) {
+		linkname := x.links[rel]
+		if err := linkStaysInside(rel, linkname, x.readlink(outer)); err != nil {
+			return fmt.Errorf("refusing link %q -> %q: %w", rel, linkname, err)
+		}
+	}
+	return nil
 }
 
 // mkdir creates a directory entry.
 func (x *extractor) mkdir(name string) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	rel, p, err := x.target(name)
+	rel, err := x.target(name)
 	if err != nil || rel == "" {
 		return err
 	}
-	return x.mkdirs(p)
+	return x.mkdirs(rel)
 }
 
-// hardlink copies an earlier file of the archive (links are not kept).
-func (x *extractor) hardlink(name, linkname string) error {
-	x.mu.Lock()
-	target, err := x.checkPath(linkname)
-	x.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("refusing hard link %q: %w", name, err)
+// hardlink copies a regular file the same layer wrote before (links are
+// not kept): a link to anything else could name a file the layer did not
+// write, reached through links.
+func (x *extractor) hardlink(name, linkname string, regular map[string]bool) error {
+	target := cleanName(linkname)
+	if !regular[target] {
+		return fmt.Errorf("refusing hard link %q -> %q: it must name a regular file earlier in the same layer", name, linkname)
 	}
-	src, err := os.Open(filepath.Join(x.root, filepath.FromSlash(target)))
+	x.mu.Lock()
+	st, err := x.root.Lstat(target)
+	x.mu.Unlock()
+	if err != nil || !st.Mode().IsRegular() {
+		return fmt.Errorf("refusing hard link %q -> %q: it must name a regular file earlier in the same layer", name, linkname)
+	}
+	src, err := x.root.Open(target)
 	if err != nil {
-		return fmt.Errorf("hard link %q names %q, which is not an earlier file of the layer", name, linkname)
+		return err
 	}
 	defer src.Close()
-	return x.writeFile(name, src, 0o644)
+	return x.writeFile(name, src, st.Mode().Perm())
 }
 
 // untar unpacks a tar stream (gzip-compressed when gz). Entries the keep
@@ -180,6 +242,7 @@ func (x *extractor) untar(r io.Reader, gz bool) error {
 		r = zr
 	}
 	tr := tar.NewReader(r)
+	regular := map[string]bool{} // regular files this layer wrote, the only hard link targets
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -188,25 +251,31 @@ func (x *extractor) untar(r io.Reader, gz bool) error {
 		if err != nil {
 			return fmt.Errorf("reading tar layer: %w", err)
 		}
-		if err := x.entry(tr, hdr); err != nil {
+		if err := x.entry(tr, hdr, regular); err != nil {
 			return err
 		}
 	}
 }
 
-func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header) error {
-	if hdr.Typeflag == tar.TypeXGlobalHeader || path.Clean(strings.TrimPrefix(hdr.Name, "./")) == "." {
+func (x *extractor) entry(tr *tar.Reader, hdr *tar.Header, regular map[string]bool) error {
+	name := cleanName(hdr.Name)
+	if hdr.Typeflag == tar.TypeXGlobalHeader || name == "." {
 		return nil // the archive's own root, as `tar -C dir .` writes it
 	}
+	delete(regular, name)
 	switch hdr.Typeflag {
 	case tar.TypeDir:
 		return x.mkdir(hdr.Name)
 	case tar.TypeReg:
-		return x.writeFile(hdr.Name, tr, os.FileMode(hdr.Mode)&0o755|0o600)
+		if err := x.writeFile(hdr.Name, tr, os.FileMode(hdr.Mode)&0o755|0o600); err != nil {
+			return err
+		}
+		regular[name] = x.keep(name)
+		return nil
 	case tar.TypeSymlink:
 		return x.symlink(hdr.Name, hdr.Linkname)
 	case tar.TypeLink:
-		return x.hardlink(hdr.Name, hdr.Linkname)
+		return x.hardlink(hdr.Name, hdr.Linkname, regular)
 	}
 	return fmt.Errorf("refusing tar entry %q: unsupported type %q", hdr.Name, string(hdr.Typeflag))
 }

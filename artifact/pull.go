@@ -59,13 +59,20 @@ func Pull(ctx context.Context, ref Ref, dir string, opts PullOptions) (PullResul
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
-	stage, commit, err := staging(dir)
+	stage, into, commit, err := staging(dir)
 	if err != nil {
 		return PullResult{}, err
 	}
 	defer os.RemoveAll(stage) // a no-op once committed
-	x := newExtractor(stage, keep)
+	x, err := newExtractor(stage, keep)
+	if err != nil {
+		return PullResult{}, err
+	}
+	defer x.close()
 	n, err := fetchLayers(ctx, store, layers, x, opts.Options)
+	if err == nil {
+		err = x.checkLinks(into)
+	}
 	if err != nil {
 		return PullResult{}, fmt.Errorf("pull %s: %w", ref, err)
 	}
@@ -253,33 +260,34 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 
 // staging makes a temporary directory for a pull into dir and returns the
 // function that moves its content into place. A new dir is renamed into
-// place whole; an existing one receives each file by rename.
-func staging(dir string) (string, func() error, error) {
+// place whole; an existing one (into, "" for a new dir) receives each
+// file by rename.
+func staging(dir string) (stage, into string, commit func() error, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	st, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-			return "", nil, err
+			return "", "", nil, err
 		}
 		tmp, err := os.MkdirTemp(filepath.Dir(abs), "."+filepath.Base(abs)+".mlc-pull-")
 		if err != nil {
-			return "", nil, err
+			return "", "", nil, err
 		}
-		return tmp, func() error { return os.Rename(tmp, abs) }, nil
+		return tmp, "", func() error { return os.Rename(tmp, abs) }, nil
 	case err != nil:
-		return "", nil, err
+		return "", "", nil, err
 	case !st.IsDir():
-		return "", nil, fmt.Errorf("pull target %s is not a directory", dir)
+		return "", "", nil, fmt.Errorf("pull target %s is not a directory", dir)
 	}
 	tmp, err := os.MkdirTemp(abs, ".mlc-pull-")
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
-	return tmp, func() error { return moveInto(tmp, abs) }, nil
+	return tmp, abs, func() error { return moveInto(tmp, abs) }, nil
 }
 
 // moveInto renames every file and link under src to the same place in
