@@ -46,7 +46,25 @@ func TestLocalSymlinksCannotLeaveTheSpecDirectory(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(spec, "data", "leak")); err != nil {
 		t.Fatal(err)
 	}
-	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec}), "leak")
+	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec}), "leak", "leading out")
+}
+
+// A link may not lead out of the directory being copied, even into the
+// rest of the spec directory, and an absolute source is confined the same
+// way; links inside the tree are copied as files.
+func TestLocalSymlinksCannotLeaveTheCopiedTree(t *testing.T) {
+	spec := t.TempDir()
+	os.MkdirAll(filepath.Join(spec, "data", "sub"), 0o755)
+	os.WriteFile(filepath.Join(spec, "pipeline.cue"), []byte("secrets"), 0o644)
+	os.WriteFile(filepath.Join(spec, "data", "sub", "ok.csv"), []byte("ok"), 0o644)
+	if err := os.Symlink("sub/ok.csv", filepath.Join(spec, "data", "alias.csv")); err != nil {
+		t.Fatal(err)
+	}
+	dst, _ := mustFetch(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec})
+	assertTree(t, dst, map[string]string{"sub/ok.csv": "ok", "alias.csv": "ok"})
+	os.Symlink("../pipeline.cue", filepath.Join(spec, "data", "up"))
+	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec}), "up is a symbolic link leading out")
+	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: filepath.Join(spec, "data")}}, Options{SpecDir: t.TempDir()}), "up is a symbolic link leading out")
 }
 
 func TestLocalMissingPath(t *testing.T) {

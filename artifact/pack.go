@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 )
@@ -25,7 +24,7 @@ func writeTar(w io.Writer, files []localFile) error {
 }
 
 func addTarFile(tw *tar.Writer, f localFile) error {
-	src, err := os.Open(f.abs)
+	src, err := f.open()
 	if err != nil {
 		return err
 	}

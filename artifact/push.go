@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 	"sync"
@@ -166,7 +165,7 @@ func fileLayer(k Kind, f localFile) layer {
 	return layer{
 		desc:  v1.Descriptor{MediaType: types.MediaType(layerMediaType(k, f.rel, false)), Size: f.size, Annotations: ann},
 		files: []localFile{f},
-		open:  func() (io.ReadCloser, error) { return os.Open(f.abs) },
+		open:  func() (io.ReadCloser, error) { return f.open() },
 	}
 }
 
