@@ -2,54 +2,58 @@ package compiler
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
+
+	"github.com/mlc-project/mlc/ir"
 )
 
-// engineSyntax are sequences an engine would evaluate if they reached its
-// templates. Targets pass user strings through env vars, but a script with
-// a GitHub expression is almost always a mistake (template injection), so
-// it is refused at the source.
-var engineSyntax = []struct{ seq, engine string }{
-	{"${{", "GitHub Actions expression"},
-}
-
-// checkStrings: no user string carries engine template syntax. The decoded
-// spec is scanned first (cheap); only when something is found is the CUE
-// value walked to report positions.
+// checkStrings: no string or key of the spec carries syntax an engine
+// compiled for would evaluate (Options.Reserved, declared by the
+// targets): a key such as "x${{ secrets.TOKEN }}" would reach GitHub as
+// an expression just as a value would. The decoded spec is scanned first
+// (cheap); only when something is found is the CUE value walked, so every
+// hit is reported where the user wrote it.
 func checkStrings(s *Spec) Errors {
-	if !anyString(reflect.ValueOf(s).Elem(), hasEngineSyntax) {
+	reserved := s.src.reserved
+	holds := func(str string) bool { return reservedIn(str, reserved) != nil }
+	if len(reserved) == 0 || !anyString(reflect.ValueOf(s).Elem(), holds) {
 		return nil
 	}
 	var errs Errors
-	s.src.user.Walk(func(v cue.Value) bool {
-		str, err := v.String()
-		if err != nil {
-			return true
+	report := func(v cue.Value, what, str string) {
+		if r := reservedIn(str, reserved); r != nil {
+			errs = append(errs, &Error{Pos: v.Pos(), Path: v.Path().String(),
+				Msg: what + " contains " + r.Seq + " (" + r.Engine + ")", Hint: r.Hint})
 		}
-		for _, e := range engineSyntax {
-			if strings.Contains(str, e.seq) {
-				errs = append(errs, &Error{Pos: v.Pos(), Path: v.Path().String(),
-					Msg:  "contains " + e.seq + " (" + e.engine + ")",
-					Hint: "pass values to scripts through env (and read $VAR) instead of engine expressions"})
-			}
+	}
+	s.src.user.Walk(func(v cue.Value) bool {
+		if sel := v.Path().Selectors(); len(sel) > 0 && sel[len(sel)-1].LabelType() == cue.StringLabel {
+			key := sel[len(sel)-1].Unquoted()
+			report(v, "key "+strconv.Quote(key), key)
+		}
+		if str, err := v.String(); err == nil {
+			report(v, "the value", str)
 		}
 		return true
 	}, nil)
 	return errs
 }
 
-func hasEngineSyntax(s string) bool {
-	for _, e := range engineSyntax {
-		if strings.Contains(s, e.seq) {
-			return true
+// reservedIn is the first reserved sequence s holds, nil for none.
+func reservedIn(s string, reserved []ir.Reserved) *ir.Reserved {
+	for i, r := range reserved {
+		if strings.Contains(s, r.Seq) {
+			return &reserved[i]
 		}
 	}
-	return false
+	return nil
 }
 
-// anyString reports whether any exported string reachable from v satisfies f.
+// anyString reports whether any exported string reachable from v satisfies
+// f, map keys included.
 func anyString(v reflect.Value, f func(string) bool) bool {
 	switch v.Kind() {
 	case reflect.String:

@@ -10,6 +10,10 @@ import (
 
 	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets"
+	"github.com/mlc-project/mlc/targets/argo"
+	"github.com/mlc-project/mlc/targets/github"
+	"github.com/mlc-project/mlc/targets/tekton"
 )
 
 // base is a valid spec the broken cases start from.
@@ -55,6 +59,9 @@ environments: {
 		{"two sources", strings.Replace(base, `source: local: path: "data"`, `source: {local: path: "data", http: url: "https://x.example/d.csv"}`, 1), "pipeline.cue:4:", "2 source adapters set (http, local)"},
 		{"undeclared secret", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", secrets: ["HF_TOKEN"]}`, 1), "pipeline.cue:6:", "secret HF_TOKEN is not declared"},
 		{"github expression", strings.Replace(base, `python eval.py`, `echo ${{ github.event.issue.title }}`, 1), "pipeline.cue:7:", "GitHub Actions expression"},
+		{"github expression in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"x${{ secrets.KUBECONFIG_PRODUCTION }}": 1}}`, 1), "pipeline.cue:6:", `key "x${{ secrets.KUBECONFIG_PRODUCTION }}" contains ${{`},
+		{"tekton substitution", strings.Replace(base, `python eval.py`, `python eval.py $(params.x)`, 1), "pipeline.cue:7:", "Tekton variable substitution"},
+		{"argo template in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"{{workflow.name}}": 1}}`, 1), "pipeline.cue:6:", `key "{{workflow.name}}" contains {{ (Argo template expression)`},
 		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
@@ -62,7 +69,7 @@ environments: {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})
-			p, err := Compile(dir)
+			p, err := CompileWith(dir, Options{Reserved: allReserved()})
 			if err == nil {
 				t.Fatalf("compiled a broken spec: %d workflows", len(p.Workflows))
 			}
@@ -228,5 +235,34 @@ environments: prod: {app: "a", branches: ["main", "release"]}
 		if want := map[bool]string{true: "main,release"}[j.ID == "deploy-prod"]; got != want {
 			t.Errorf("%s: branches %q, want %q", j.ID, got, want)
 		}
+	}
+}
+
+// allReserved is what every target declares, as mlc vet checks it.
+func allReserved() []ir.Reserved {
+	var all []ir.Reserved
+	for _, t := range []targets.Target{github.Target{}, tekton.Target{}, argo.Target{}} {
+		all = append(all, t.Reserved()...)
+	}
+	return all
+}
+
+// Every hit is reported where it was written, keys and values, not only
+// the first; a target's syntax is refused only when compiling for it.
+func TestReservedSyntaxEveryHit(t *testing.T) {
+	spec := strings.Replace(base, `run: "python train.py"}`, `run: "python train.py ${{ github.token }}", params: {"${{ github.event.head_commit.message }}": "{{x}}"}}`, 1)
+	dir := writeSpec(t, map[string]string{"pipeline.cue": spec})
+	_, err := CompileWith(dir, Options{Reserved: github.Target{}.Reserved()})
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 2 {
+		t.Fatalf("want 2 errors (the run value and the params key), got %v", err)
+	}
+	for _, e := range es {
+		if e.Pos.Line() != 6 {
+			t.Errorf("%v: not at line 6", e)
+		}
+	}
+	if _, err := CompileWith(dir, Options{Reserved: argo.Target{}.Reserved()}); err == nil || !strings.Contains(err.Error(), "params") {
+		t.Errorf("argo: %v, want the params value refused", err)
 	}
 }

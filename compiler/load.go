@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/load"
 	"cuelang.org/go/cue/token"
 
+	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/schema"
 )
 
@@ -24,6 +25,8 @@ type source struct {
 	files []string  // absolute paths of the .cue files, sorted
 	user  cue.Value // the user's value alone: its positions are the user's
 	value cue.Value // unified with the schema, defaults filled
+
+	reserved []ir.Reserved // Options.Reserved
 }
 
 // Options change how a spec is loaded.
@@ -31,6 +34,9 @@ type Options struct {
 	// Tags set CUE build tags: files with @if(tag) are included, and
 	// fields with @tag(name) are injected ("name=value").
 	Tags []string
+	// Reserved is the syntax of the engines compiled for (each
+	// targets.Target declares its own), refused in every string and key.
+	Reserved []ir.Reserved
 }
 
 // Load reads every .cue file of the package in dir, unifies it with the
@@ -70,7 +76,7 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
 	}
 	v := def.Unify(user)
-	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v}
+	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v, reserved: opts.Reserved}
 	// Validate finds conflicts, closed-struct violations and bad
 	// constraints; Decode then rejects anything left non-concrete (a
 	// missing required field), except the dataset column schemas, which

@@ -20,4 +20,7 @@ type Target interface {
 	// DefaultDir is where files go when the user gives no --out.
 	DefaultDir() string
 	Render(p *ir.Pipeline) ([]File, error)
+	// Reserved is the syntax the engine evaluates in any text of its
+	// files; the compiler refuses it in the spec (compiler.Options).
+	Reserved() []ir.Reserved
 }

@@ -45,9 +45,20 @@ func specDir(args []string) string {
 	return "."
 }
 
-// compileSpec compiles dir, turning spec errors into exit code 2.
-func compileSpec(dir string, tags []string) (*ir.Pipeline, error) {
-	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags})
+// allReserved is the reserved syntax of every target: what vet, graph and
+// run refuse, so a spec that passes them compiles for any engine.
+func allReserved() []ir.Reserved {
+	var all []ir.Reserved
+	for _, name := range targetNames() {
+		all = append(all, renderers[name].Reserved()...)
+	}
+	return all
+}
+
+// compileSpec compiles dir for engines reserving the given syntax, turning
+// spec errors into exit code 2.
+func compileSpec(dir string, tags []string, reserved []ir.Reserved) (*ir.Pipeline, error) {
+	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags, Reserved: reserved})
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -79,7 +90,7 @@ Nothing is written when the spec has an error.`,
 				return badInput(fmt.Errorf("unknown target %q: use one of %s", target, strings.Join(targetNames(), ", ")))
 			}
 			dir := specDir(args)
-			p, err := compileSpec(dir, tags)
+			p, err := compileSpec(dir, tags, t.Reserved())
 			if err != nil {
 				return err
 			}
@@ -141,7 +152,7 @@ func newVetCmd() *cobra.Command {
 		Long:  "vet loads and checks the spec in dir: schema, references, secrets, sources and the job graph.",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compileSpec(specDir(args), tags)
+			p, err := compileSpec(specDir(args), tags, allReserved())
 			if err != nil {
 				return err
 			}
@@ -165,7 +176,7 @@ func newGraphCmd() *cobra.Command {
 		Example: "  mlc graph examples/credit-risk > graph.mmd\n  mlc graph --format dot | dot -Tsvg > graph.svg",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compileSpec(specDir(args), nil)
+			p, err := compileSpec(specDir(args), nil, allReserved())
 			if err != nil {
 				return err
 			}

@@ -23,6 +23,13 @@ func (Target) Name() string { return "argo" }
 // DefaultDir is where files go without --out.
 func (Target) DefaultDir() string { return "argo" }
 
+// Reserved: Argo substitutes {{...}} everywhere in a template: scripts,
+// env values and arguments.
+func (Target) Reserved() []ir.Reserved {
+	return []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
+		Hint: "remove it, or read the text from a file the step is given"}}
+}
+
 // Render returns one <workflow>.yaml per workflow, sorted by path (the IR
 // keeps workflows sorted by name).
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {

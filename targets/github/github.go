@@ -35,6 +35,13 @@ var _ targets.Target = Target{}
 func (Target) Name() string       { return "github" }
 func (Target) DefaultDir() string { return ".github/workflows" }
 
+// Reserved: GitHub evaluates ${{ }} in every value of a workflow, run
+// scripts included, before the shell sees them.
+func (Target) Reserved() []ir.Reserved {
+	return []ir.Reserved{{Seq: "${{", Engine: "GitHub Actions expression",
+		Hint: "pass values to scripts through env (and read $VAR) instead of engine expressions"}}
+}
+
 // Render returns one workflow file per IR workflow.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	files := make([]targets.File, 0, len(p.Workflows))
