@@ -216,7 +216,20 @@ func (b *builder) useRegistry(j *ir.Job, write bool) {
 // cosignPassword is the secret, and env var, cosign reads the key password from.
 const cosignPassword = "COSIGN_PASSWORD"
 
-// signStep signs ref with the configured signing method.
+// signedPush is an mlc push (args) that signs the digest it pushed, in
+// the same process (--sign): signing the tag in a later step would sign
+// whatever the tag names by then.
+func (b *builder) signedPush(j *ir.Job, id, name string, args ...string) ir.Step {
+	args = append(args, "--sign")
+	if sg := b.spec.Signing; !sg.Keyless {
+		return withSecrets(j, b.mlc(id, name, append(args, "--key", "env://"+sg.KeySecret)...), sg.KeySecret, cosignPassword)
+	}
+	j.Permissions = addPermission(j.Permissions, "id-token", "write")
+	return b.mlc(id, name, args...)
+}
+
+// signStep signs ref with the configured signing method: only for images,
+// which the engine's builder pushes (docs/security.md).
 func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
 	sg := b.spec.Signing
 	if sg.Keyless {

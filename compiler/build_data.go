@@ -49,9 +49,7 @@ func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	}
 	ref := b.ref("dataset", name, "${MLC_REVISION}")
 	b.useRegistry(j, true)
-	j.Steps = append(j.Steps,
-		b.mlc("push", "Version dataset", "push", "dataset", data, ref),
-		b.signStep(j, "sign", ref))
+	j.Steps = append(j.Steps, b.signedPush(j, "push", "Version dataset", "push", "dataset", data, ref))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "push"}}
 	return j
 }
@@ -74,8 +72,7 @@ func (b *builder) codeJob(name string, publish bool) *ir.Job {
 	ref := b.ref("code", name, "${MLC_REVISION}")
 	b.useRegistry(j, true)
 	j.Steps = append(j.Steps,
-		b.mlc("push", "Version code", "push", "code", c.Path, ref),
-		b.signStep(j, "sign", ref),
+		b.signedPush(j, "push", "Version code", "push", "code", c.Path, ref),
 		b.mlc("channel", "Publish to "+c.Channel, "promote", ref, "--to", c.Channel))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactCode, FromStep: "push"}}
 	return j

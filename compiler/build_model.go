@@ -89,12 +89,7 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	for _, k := range sortedKeys(m.Train.Params) {
 		push = append(push, "--param", k+"="+fmt.Sprint(m.Train.Params[k]))
 	}
-	register := b.mlc("register", "Register model", push...)
-	if sg := b.spec.Signing; !sg.Keyless {
-		register.Args = append(register.Args, "--key", "env://"+sg.KeySecret)
-		register = withSecrets(j, register, sg.KeySecret, cosignPassword)
-	}
-	j.Steps = append(j.Steps, register, b.signStep(j, "sign", ref))
+	j.Steps = append(j.Steps, b.signedPush(j, "register", "Register model", push...))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "register"}}
 	return j
 }

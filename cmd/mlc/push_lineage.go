@@ -17,14 +17,17 @@ import (
 	"github.com/mlc-project/mlc/internal/version"
 )
 
-// lineageFlags are the push flags that attach a signed provenance
-// attestation (SLSA v1, in-toto, cosign's attestation format) to the pushed
-// artifact, naming the datasets and code it was made from.
+// lineageFlags are the push flags that sign the pushed artifact (--sign)
+// and attach a signed provenance attestation (SLSA v1, in-toto, cosign's
+// attestation format) naming the datasets and code it was made from. Both
+// apply to the digest this push wrote, in the same process: signing a
+// tag in a later step would sign whatever the tag names by then.
 //
 // The inputs are resolved and the key loaded before the push starts (a
 // PreRunE), so a wrong password or an unknown input pushes nothing.
 type lineageFlags struct {
 	cmd      *cobra.Command
+	sign     bool
 	datasets []string
 	code     []string
 	params   []string
@@ -38,10 +41,11 @@ type lineageFlags struct {
 func addLineageFlags(cmd *cobra.Command) *lineageFlags {
 	f := &lineageFlags{cmd: cmd}
 	fs := cmd.Flags()
+	fs.BoolVar(&f.sign, "sign", false, "sign the pushed manifest by its digest (as mlc sign does), with --key or keylessly")
 	fs.StringArrayVar(&f.datasets, "from-dataset", nil, "dataset the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.code, "from-code", nil, "code the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.params, "param", nil, "training parameter k=v recorded in the provenance (repeatable)")
-	f.signing = addSigningFlags(fs, "cosign private key signing the provenance: a file or env://VAR (default: keyless)")
+	f.signing = addSigningFlags(fs, "cosign private key signing the artifact (--sign) and the provenance: a file or env://VAR (default: keyless)")
 	next := cmd.PreRunE
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if err := f.prepare(cmd.Context()); err != nil {
@@ -60,6 +64,11 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 	if len(f.datasets)+len(f.code) == 0 {
 		if len(f.params) > 0 {
 			return badInput(errors.New("--param is recorded in the provenance: give --from-dataset or --from-code too"))
+		}
+		if f.sign {
+			var err error
+			f.signer, err = f.signing.signer(ctx)
+			return err
 		}
 		return nil
 	}
@@ -89,7 +98,8 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 	return nil
 }
 
-// attach attests subject (a reference by digest); a no-op without --from-* flags.
+// attach signs subject (a reference by digest) with --sign and attests it
+// with --from-*; a no-op without either.
 func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 	if f.signer == nil {
 		return nil
@@ -98,6 +108,16 @@ func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 	st, _, digest, err := resolveArtifact(ctx, subject, f.storeOptions())
 	if err != nil {
 		return err
+	}
+	if f.sign {
+		out, err := sign.Sign(ctx, st, digest, f.signer, f.signing.tlog())
+		if err != nil {
+			return fmt.Errorf("signing %s: %w", subject, err)
+		}
+		fmt.Fprintf(f.cmd.ErrOrStderr(), "signed %s (%s)\n", subject, out.Where)
+	}
+	if len(f.prov.Inputs) == 0 {
+		return nil
 	}
 	out, err := lineage.Attach(ctx, st, digest, f.signer, f.prov, f.signing.tlog())
 	if err != nil {

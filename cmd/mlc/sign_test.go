@@ -54,6 +54,14 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 		{"lineage json", []string{"lineage", store + ":model", "--key", pub, "--json"}, exitOK},
 		{"lineage wrong key", []string{"lineage", store + ":model", "--key", otherPub}, exitFailed},
 		{"lineage of an unattested artifact", []string{"lineage", store + ":data", "--key", pub}, exitFailed},
+		// push --sign signs the digest it pushed; the tag moved to other
+		// content afterwards carries no signature.
+		{"push and sign", []string{"push", "dataset", filepath.Join(dir, "data"), store + ":signed", "--sign", "--key", priv}, exitOK},
+		{"verify pushed and signed", []string{"verify", store + ":signed", "--key", pub}, exitOK},
+		{"tag moved", []string{"push", "code", filepath.Join(dir, "code"), store + ":signed"}, exitOK},
+		{"moved tag is unsigned", []string{"verify", store + ":signed", "--key", pub}, exitFailed},
+		{"sign with a wrong password pushes nothing", []string{"push", "dataset", filepath.Join(dir, "model"), store + ":badpw", "--sign", "--key", filepath.Join(dir, "none.key")}, exitBadInput},
+		{"nothing pushed after a bad key", []string{"verify", store + ":badpw", "--key", pub}, exitBadInput},
 		{"param without inputs", []string{"push", "model", filepath.Join(dir, "model"), store + ":m2", "--param", "a=1"}, exitBadInput},
 		{"malformed param", []string{"push", "model", filepath.Join(dir, "model"), store + ":m2",
 			"--from-dataset", store + ":data", "--param", "novalue", "--key", priv}, exitBadInput},
