@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,13 +14,16 @@ import (
 // checkStrings: no string or key of the spec carries syntax an engine
 // compiled for would evaluate (Options.Reserved, declared by the
 // targets): a key such as "x${{ secrets.TOKEN }}" would reach GitHub as
-// an expression just as a value would. The decoded spec is scanned first
-// (cheap); only when something is found is the CUE value walked, so every
-// hit is reported where the user wrote it.
+// an expression just as a value would. Nor does any hold a character that
+// hides what the text says from a reviewer (ir.Invisible). The decoded spec
+// is scanned first (cheap); only when something is found is the CUE value
+// walked, so every hit is reported where the user wrote it.
 func checkStrings(s *Spec) Errors {
 	reserved := s.src.reserved
-	holds := func(str string) bool { return reservedIn(str, reserved) != nil }
-	if len(reserved) == 0 || !anyString(reflect.ValueOf(s).Elem(), holds) {
+	holds := func(str string) bool {
+		return reservedIn(str, reserved) != nil || strings.IndexFunc(str, ir.Invisible) >= 0
+	}
+	if !anyString(reflect.ValueOf(s).Elem(), holds) {
 		return nil
 	}
 	var errs Errors
@@ -27,6 +31,11 @@ func checkStrings(s *Spec) Errors {
 		if r := reservedIn(str, reserved); r != nil {
 			errs = append(errs, &Error{Pos: v.Pos(), Path: v.Path().String(),
 				Msg: what + " contains " + r.Seq + " (" + r.Engine + ")", Hint: r.Hint})
+		}
+		if i := strings.IndexFunc(str, ir.Invisible); i >= 0 {
+			errs = append(errs, &Error{Pos: v.Pos(), Path: v.Path().String(),
+				Msg:  fmt.Sprintf("%s holds the invisible character %U", what, []rune(str[i:])[0]),
+				Hint: "remove it: control, line-separator and bidirectional characters make text read differently from what runs"})
 		}
 	}
 	s.src.user.Walk(func(v cue.Value) bool {

@@ -62,6 +62,8 @@ environments: {
 		{"github expression in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"x${{ secrets.KUBECONFIG_PRODUCTION }}": 1}}`, 1), "pipeline.cue:6:", `key "x${{ secrets.KUBECONFIG_PRODUCTION }}" contains ${{`},
 		{"tekton substitution", strings.Replace(base, `python eval.py`, `python eval.py $(params.x)`, 1), "pipeline.cue:7:", "Tekton variable substitution"},
 		{"argo template in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"{{workflow.name}}": 1}}`, 1), "pipeline.cue:6:", `key "{{workflow.name}}" contains {{ (Argo template expression)`},
+		{"bidi override", strings.Replace(base, `python eval.py`, "python eval.py \u202e#", 1), "pipeline.cue:7:", "invisible character U+202E"},
+		{"NUL in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"a\u0000b": 1}}`, 1), "pipeline.cue:6:", "invisible character U+0000"},
 		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},

@@ -1,5 +1,7 @@
 package ir
 
+import "unicode"
+
 // Reserved is text an engine evaluates wherever it appears in the files
 // rendered for it (GitHub's "${{", Tekton's "$(", Argo's "{{"). Each target
 // declares its own; the compiler refuses them in every string and key of
@@ -8,4 +10,16 @@ type Reserved struct {
 	Seq    string // the opening sequence
 	Engine string // what the engine takes it for
 	Hint   string // what to write instead
+}
+
+// Invisible reports characters that make text read differently from what
+// runs: controls other than tab and newline (NUL, CR, escapes), the
+// Unicode line and paragraph separators, and bidirectional overrides and
+// isolates (U+202E, U+2066: "trojan source"). The compiler refuses them in
+// the spec, and targets in what they write into comments.
+func Invisible(r rune) bool {
+	if r == '\t' || r == '\n' {
+		return false
+	}
+	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Bidi_Control)
 }

