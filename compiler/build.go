@@ -239,16 +239,15 @@ func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
 	return withSecrets(j, b.mlc(id, "Sign", "sign", ref, "--key", "env://"+sg.KeySecret), sg.KeySecret, cosignPassword)
 }
 
-// githubOIDCIssuer issues the identity tokens of GitHub Actions jobs.
-const githubOIDCIssuer = "https://token.actions.githubusercontent.com"
-
 // verifyStep verifies ref's signature before it is deployed: with the
-// public key, or keyless with the identity of this repository's workflows.
+// public key, or keyless with the identity the engine names: on GitHub the
+// very workflow file and ref that is running, never any workflow of the
+// repository on any ref.
 func (b *builder) verifyStep(id, ref string) ir.Step {
 	if b.spec.Signing.Keyless {
+		e := b.spec.keylessEngine()
 		return b.mlc(id, "Verify signature", "verify", ref,
-			"--certificate-identity-regexp", `^${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/\.github/workflows/`,
-			"--certificate-oidc-issuer", githubOIDCIssuer)
+			"--certificate-identity", e.Identity, "--certificate-oidc-issuer", e.Issuer)
 	}
 	return b.mlc(id, "Verify signature", "verify", ref, "--key", b.spec.Signing.PublicKey)
 }

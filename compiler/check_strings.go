@@ -12,14 +12,16 @@ import (
 )
 
 // checkStrings: no string or key of the spec carries syntax an engine
-// compiled for would evaluate (Options.Reserved, declared by the
-// targets): a key such as "x${{ secrets.TOKEN }}" would reach GitHub as
+// compiled for would evaluate (Options.Engines, declared by the targets): a key such as "x${{ secrets.TOKEN }}" would reach GitHub as
 // an expression just as a value would. Nor does any hold a character that
 // hides what the text says from a reviewer (ir.Invisible). The decoded spec
 // is scanned first (cheap); only when something is found is the CUE value
 // walked, so every hit is reported where the user wrote it.
 func checkStrings(s *Spec) Errors {
-	reserved := s.src.reserved
+	var reserved []ir.Reserved
+	for _, e := range s.src.engines {
+		reserved = append(reserved, e.Reserved...)
+	}
 	holds := func(str string) bool {
 		return reservedIn(str, reserved) != nil || strings.IndexFunc(str, ir.Invisible) >= 0
 	}

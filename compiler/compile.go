@@ -18,8 +18,8 @@ type specCheck func(*Spec) Errors
 type graphCheck func(*ir.Pipeline, *builder) Errors
 
 var (
-	specChecks  = []specCheck{checkSources, checkReferences, checkSecrets, checkStrings}
-	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable}
+	specChecks  = []specCheck{checkSources, checkReferences, checkSecrets, checkStrings, checkKeyless}
+	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable, checkArgRefs}
 )
 
 // Compile loads the spec in dir and compiles it.

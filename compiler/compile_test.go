@@ -64,6 +64,7 @@ environments: {
 		{"argo template in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"{{workflow.name}}": 1}}`, 1), "pipeline.cue:6:", `key "{{workflow.name}}" contains {{ (Argo template expression)`},
 		{"bidi override", strings.Replace(base, `python eval.py`, "python eval.py \u202e#", 1), "pipeline.cue:7:", "invisible character U+202E"},
 		{"NUL in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"a\u0000b": 1}}`, 1), "pipeline.cue:6:", "invisible character U+0000"},
+		{"secret through a param", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {note: "${COSIGN_PASSWORD}"}}`, 1), "pipeline.cue:7:", "would expand ${COSIGN_PASSWORD}"},
 		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
@@ -71,7 +72,7 @@ environments: {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})
-			p, err := CompileWith(dir, Options{Reserved: allReserved()})
+			p, err := CompileWith(dir, Options{Engines: allEngines()})
 			if err == nil {
 				t.Fatalf("compiled a broken spec: %d workflows", len(p.Workflows))
 			}
@@ -189,7 +190,10 @@ func TestKeylessSigning(t *testing.T) {
 apps: a: {model: "m", image: context: "svc"}
 environments: prod: app: "a"
 `})
-	p, err := Compile(dir)
+	if _, err := CompileWith(dir, Options{Engines: allEngines()}); err == nil || !strings.Contains(err.Error(), "signing.keyless: keyless signing needs the jobs' OIDC identity, which tekton and argo do not give") {
+		t.Errorf("keyless for engines without an identity: %v", err)
+	}
+	p, err := CompileWith(dir, Options{Engines: []ir.Engine{github.Target{}.Engine()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +203,8 @@ environments: prod: app: "a"
 		}
 		signs := false
 		for _, st := range j.Steps {
-			if len(st.Args) > 0 && st.Args[0] == "verify" && !strings.Contains(strings.Join(st.Args, " "), "--certificate-oidc-issuer https://token.actions.githubusercontent.com") {
+			// The exact workflow file and ref that runs, not a prefix.
+			if len(st.Args) > 0 && st.Args[0] == "verify" && !strings.Contains(strings.Join(st.Args, " "), "--certificate-identity ${GITHUB_SERVER_URL}/${GITHUB_WORKFLOW_REF} --certificate-oidc-issuer https://token.actions.githubusercontent.com") {
 				t.Errorf("%s: keyless verify without the GitHub issuer: %v", j.ID, st.Args)
 			}
 			if len(st.Args) > 0 && st.Args[0] == "sign" {
@@ -240,11 +245,11 @@ environments: prod: {app: "a", branches: ["main", "release"]}
 	}
 }
 
-// allReserved is what every target declares, as mlc vet checks it.
-func allReserved() []ir.Reserved {
-	var all []ir.Reserved
+// allEngines is what every target declares, as mlc vet checks it.
+func allEngines() []ir.Engine {
+	var all []ir.Engine
 	for _, t := range []targets.Target{github.Target{}, tekton.Target{}, argo.Target{}} {
-		all = append(all, t.Reserved()...)
+		all = append(all, t.Engine())
 	}
 	return all
 }
@@ -254,7 +259,7 @@ func allReserved() []ir.Reserved {
 func TestReservedSyntaxEveryHit(t *testing.T) {
 	spec := strings.Replace(base, `run: "python train.py"}`, `run: "python train.py ${{ github.token }}", params: {"${{ github.event.head_commit.message }}": "{{x}}"}}`, 1)
 	dir := writeSpec(t, map[string]string{"pipeline.cue": spec})
-	_, err := CompileWith(dir, Options{Reserved: github.Target{}.Reserved()})
+	_, err := CompileWith(dir, Options{Engines: []ir.Engine{github.Target{}.Engine()}})
 	var es Errors
 	if !errors.As(err, &es) || len(es) != 2 {
 		t.Fatalf("want 2 errors (the run value and the params key), got %v", err)
@@ -264,7 +269,7 @@ func TestReservedSyntaxEveryHit(t *testing.T) {
 			t.Errorf("%v: not at line 6", e)
 		}
 	}
-	if _, err := CompileWith(dir, Options{Reserved: argo.Target{}.Reserved()}); err == nil || !strings.Contains(err.Error(), "params") {
+	if _, err := CompileWith(dir, Options{Engines: []ir.Engine{argo.Target{}.Engine()}}); err == nil || !strings.Contains(err.Error(), "params") {
 		t.Errorf("argo: %v, want the params value refused", err)
 	}
 }

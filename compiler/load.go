@@ -26,7 +26,7 @@ type source struct {
 	user  cue.Value // the user's value alone: its positions are the user's
 	value cue.Value // unified with the schema, defaults filled
 
-	reserved []ir.Reserved // Options.Reserved
+	engines []ir.Engine // Options.Engines
 }
 
 // Options change how a spec is loaded.
@@ -34,9 +34,12 @@ type Options struct {
 	// Tags set CUE build tags: files with @if(tag) are included, and
 	// fields with @tag(name) are injected ("name=value").
 	Tags []string
-	// Reserved is the syntax of the engines compiled for (each
-	// targets.Target declares its own), refused in every string and key.
-	Reserved []ir.Reserved
+	// Engines are the engines compiled for, as each targets.Target
+	// declares its own: their reserved syntax is refused in every string
+	// and key, mlc arguments may reference only the variables all of them
+	// set, and keyless signing needs every one to give jobs an identity.
+	// None: no engine-specific checks (mlc graph, mlc run).
+	Engines []ir.Engine
 }
 
 // Load reads every .cue file of the package in dir, unifies it with the
@@ -76,7 +79,7 @@ func LoadWith(dir string, opts Options) (*Spec, error) {
 		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
 	}
 	v := def.Unify(user)
-	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v, reserved: opts.Reserved}
+	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v, engines: opts.Engines}
 	// Validate finds conflicts, closed-struct violations and bad
 	// constraints; Decode then rejects anything left non-concrete (a
 	// missing required field), except the dataset column schemas, which

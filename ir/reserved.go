@@ -2,6 +2,23 @@ package ir
 
 import "unicode"
 
+// Engine is what a target declares of its engine to the compiler, which
+// checks the spec against it (compiler.Options.Engines).
+type Engine struct {
+	Name string
+	// Reserved is syntax the engine evaluates in any text of its files.
+	Reserved []Reserved
+	// Env are variables the engine sets in every job that mlc arguments
+	// may reference, besides MLC_REVISION and the job's own env and inputs.
+	Env []string
+	// Keyless: the engine gives jobs an OIDC identity Fulcio certifies
+	// (signing.keyless), issued by Issuer; certificates name Identity (an
+	// mlc argument, so it may reference Env).
+	Keyless  bool
+	Issuer   string
+	Identity string
+}
+
 // Reserved is text an engine evaluates wherever it appears in the files
 // rendered for it (GitHub's "${{", Tekton's "$(", Argo's "{{"). Each target
 // declares its own; the compiler refuses them in every string and key of

@@ -20,7 +20,7 @@ type Target interface {
 	// DefaultDir is where files go when the user gives no --out.
 	DefaultDir() string
 	Render(p *ir.Pipeline) ([]File, error)
-	// Reserved is the syntax the engine evaluates in any text of its
-	// files; the compiler refuses it in the spec (compiler.Options).
-	Reserved() []ir.Reserved
+	// Engine declares what the compiler must check the spec against for
+	// this engine (compiler.Options.Engines).
+	Engine() ir.Engine
 }

@@ -45,20 +45,26 @@ func specDir(args []string) string {
 	return "."
 }
 
-// allReserved is the reserved syntax of every target: what vet, graph and
-// run refuse, so a spec that passes them compiles for any engine.
-func allReserved() []ir.Reserved {
-	var all []ir.Reserved
-	for _, name := range targetNames() {
-		all = append(all, renderers[name].Reserved()...)
+// engines declares the targets named (every one for none) to the compiler.
+func engines(names ...string) ([]ir.Engine, error) {
+	if len(names) == 0 {
+		names = targetNames()
 	}
-	return all
+	var out []ir.Engine
+	for _, name := range names {
+		t, ok := renderers[name]
+		if !ok {
+			return nil, badInput(fmt.Errorf("unknown target %q: use one of %s", name, strings.Join(targetNames(), ", ")))
+		}
+		out = append(out, t.Engine())
+	}
+	return out, nil
 }
 
-// compileSpec compiles dir for engines reserving the given syntax, turning
-// spec errors into exit code 2.
-func compileSpec(dir string, tags []string, reserved []ir.Reserved) (*ir.Pipeline, error) {
-	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags, Reserved: reserved})
+// compileSpec compiles dir for the given engines, turning spec errors into
+// exit code 2.
+func compileSpec(dir string, tags []string, engines []ir.Engine) (*ir.Pipeline, error) {
+	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags, Engines: engines})
 	if err != nil {
 		return nil, badInput(err)
 	}
@@ -90,7 +96,7 @@ Nothing is written when the spec has an error.`,
 				return badInput(fmt.Errorf("unknown target %q: use one of %s", target, strings.Join(targetNames(), ", ")))
 			}
 			dir := specDir(args)
-			p, err := compileSpec(dir, tags, t.Reserved())
+			p, err := compileSpec(dir, tags, []ir.Engine{t.Engine()})
 			if err != nil {
 				return err
 			}
@@ -145,14 +151,20 @@ func defaultOut(dir string, t targets.Target) string {
 }
 
 func newVetCmd() *cobra.Command {
-	var tags []string
+	var tags, names []string
 	c := &cobra.Command{
 		Use:   "vet [dir]",
 		Short: "Check pipeline.cue without writing anything",
-		Long:  "vet loads and checks the spec in dir: schema, references, secrets, sources and the job graph.",
-		Args:  cobra.MaximumNArgs(1),
+		Long: `vet loads and checks the spec in dir: schema, references, secrets, sources and
+the job graph, for every engine (each --target instead, when given): what
+one of them would evaluate (${{, $(, {{) or cannot do is an error.`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compileSpec(specDir(args), tags, allReserved())
+			es, err := engines(names...)
+			if err != nil {
+				return err
+			}
+			p, err := compileSpec(specDir(args), tags, es)
 			if err != nil {
 				return err
 			}
@@ -165,6 +177,7 @@ func newVetCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag, repeatable")
+	c.Flags().StringSliceVar(&names, "target", nil, "check for this engine only (repeatable; default: all of "+strings.Join(targetNames(), ", ")+")")
 	return c
 }
 
@@ -176,7 +189,7 @@ func newGraphCmd() *cobra.Command {
 		Example: "  mlc graph examples/credit-risk > graph.mmd\n  mlc graph --format dot | dot -Tsvg > graph.svg",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compileSpec(specDir(args), nil, allReserved())
+			p, err := compileSpec(specDir(args), nil, nil) // a picture: no engine's rules apply
 			if err != nil {
 				return err
 			}

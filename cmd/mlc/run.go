@@ -42,7 +42,7 @@ not set in the environment).`,
   mlc run . --resume 20261125-061500-3f2a1b --approve production`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := compileSpec(specDir(args), tags, allReserved())
+			p, err := compileSpec(specDir(args), tags, nil) // local processes: no engine's syntax
 			if err != nil {
 				return err
 			}

@@ -23,11 +23,11 @@ func (Target) Name() string { return "argo" }
 // DefaultDir is where files go without --out.
 func (Target) DefaultDir() string { return "argo" }
 
-// Reserved: Argo substitutes {{...}} everywhere in a template: scripts,
+// Engine: Argo substitutes {{...}} everywhere in a template: scripts,
 // env values and arguments.
-func (Target) Reserved() []ir.Reserved {
-	return []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
-		Hint: "remove it, or read the text from a file the step is given"}}
+func (Target) Engine() ir.Engine {
+	return ir.Engine{Name: "argo", Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
+		Hint: "remove it, or read the text from a file the step is given"}}}
 }
 
 // Render returns one <workflow>.yaml per workflow, sorted by path (the IR

@@ -35,11 +35,21 @@ var _ targets.Target = Target{}
 func (Target) Name() string       { return "github" }
 func (Target) DefaultDir() string { return ".github/workflows" }
 
-// Reserved: GitHub evaluates ${{ }} in every value of a workflow, run
-// scripts included, before the shell sees them.
-func (Target) Reserved() []ir.Reserved {
-	return []ir.Reserved{{Seq: "${{", Engine: "GitHub Actions expression",
-		Hint: "pass values to scripts through env (and read $VAR) instead of engine expressions"}}
+// Engine: GitHub evaluates ${{ }} in every value of a workflow, run
+// scripts included, before the shell sees them. Keyless signatures name
+// the exact workflow file and ref that ran (GITHUB_WORKFLOW_REF is
+// owner/repo/.github/workflows/FILE@REF), so a deploy accepts only what
+// its own workflow on its own branch signed.
+func (Target) Engine() ir.Engine {
+	return ir.Engine{
+		Name: "github",
+		Reserved: []ir.Reserved{{Seq: "${{", Engine: "GitHub Actions expression",
+			Hint: "pass values to scripts through env (and read $VAR) instead of engine expressions"}},
+		Env:      []string{"GITHUB_SERVER_URL", "GITHUB_WORKFLOW_REF"},
+		Keyless:  true,
+		Issuer:   "https://token.actions.githubusercontent.com",
+		Identity: "${GITHUB_SERVER_URL}/${GITHUB_WORKFLOW_REF}",
+	}
 }
 
 // Render returns one workflow file per IR workflow.

@@ -21,11 +21,11 @@ func (Target) Name() string { return "tekton" }
 // DefaultDir implements targets.Target.
 func (Target) DefaultDir() string { return "tekton" }
 
-// Reserved: Tekton substitutes $(...) in every step field, parameter and
+// Engine: Tekton substitutes $(...) in every step field, parameter and
 // when-expression, and Kubernetes expands $(VAR) in commands and args.
-func (Target) Reserved() []ir.Reserved {
-	return []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
-		Hint: "use ${NAME} for variables or backticks for command substitution"}}
+func (Target) Engine() ir.Engine {
+	return ir.Engine{Name: "tekton", Reserved: []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
+		Hint: "use ${NAME} for variables or backticks for command substitution"}}}
 }
 
 // renderer holds what rendering one workflow needs to know about the rest
