@@ -40,6 +40,8 @@ type Options struct {
 	// set, and keyless signing needs every one to give jobs an identity.
 	// None: no engine-specific checks (mlc graph, mlc run).
 	Engines []ir.Engine
+	// Limits bound the evaluation; nil: DefaultLimits.
+	Limits *Limits
 }
 
 // Load reads every .cue file of the package in dir, unifies it with the
@@ -48,6 +50,18 @@ func Load(dir string) (*Spec, error) { return LoadWith(dir, Options{}) }
 
 // LoadWith is Load with options.
 func LoadWith(dir string, opts Options) (*Spec, error) {
+	limits := opts.Limits
+	if limits == nil {
+		l, err := DefaultLimits()
+		if err != nil {
+			return nil, Errors{{Msg: err.Error(), Hint: "fix or unset the variable"}}
+		}
+		limits = &l
+	}
+	return bounded(*limits, func() (*Spec, error) { return loadSpec(dir, opts) })
+}
+
+func loadSpec(dir string, opts Options) (*Spec, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
