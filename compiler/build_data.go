@@ -22,14 +22,27 @@ func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	d := b.spec.Datasets[name]
 	j := b.job("dataset-"+name, "Dataset "+name, ir.StageVersion, "datasets", name)
 	data := rawDir(name)
-	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", "fetch", name, "--spec", ".", "--out", data), d.Secrets...))
+	// Pull requests get secrets only when the spec says so; else data
+	// that needs them comes from the fixtures (checkPullRequestSecrets).
+	pr := b.spec.pullRequest()
+	fetch, fetchSecrets, prepSecrets := []string{"fetch", name, "--spec", ".", "--out", data}, d.Secrets, []string(nil)
+	if d.Prepare != nil {
+		prepSecrets = d.Prepare.Secrets
+	}
+	if !publish && !pr.Secrets {
+		if len(d.Secrets) > 0 {
+			fetch = append(fetch, "--offline", "--fixtures", pr.Fixtures)
+		}
+		fetchSecrets, prepSecrets = nil, nil
+	}
+	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", fetch...), fetchSecrets...))
 	if d.HasSchema {
 		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", "check", "schema", data, "--spec", ".", "--dataset", name))
 	}
 	if p := d.Prepare; p != nil {
 		j.Image = p.Image
 		j.Steps = append(j.Steps, withSecrets(j, b.script("prepare", "Prepare", p.Run, p.Dir, p.Env,
-			map[string]string{"MLC_DATA": data, "MLC_PREPARED": dataDir(name)}), p.Secrets...))
+			map[string]string{"MLC_DATA": data, "MLC_PREPARED": dataDir(name)}), prepSecrets...))
 		data = dataDir(name)
 	}
 	if f := d.Fairness; f != nil {

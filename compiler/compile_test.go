@@ -65,6 +65,7 @@ environments: {
 		{"bidi override", strings.Replace(base, `python eval.py`, "python eval.py \u202e#", 1), "pipeline.cue:7:", "invisible character U+202E"},
 		{"NUL in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"a\u0000b": 1}}`, 1), "pipeline.cue:6:", "invisible character U+0000"},
 		{"secret through a param", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {note: "${COSIGN_PASSWORD}"}}`, 1), "pipeline.cue:7:", "would expand ${COSIGN_PASSWORD}"},
+		{"pull requests would need secrets", strings.Replace(base, `source: local: path: "data"`, `{source: http: url: "https://x.example/d.csv", secrets: ["TOKEN"]}`, 1) + "secrets: [\"TOKEN\"]\ntriggers: pull_request: {}\n", "pipeline.cue:4:", "dataset d needs TOKEN to fetch, and pull requests check it too"},
 		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
@@ -271,5 +272,33 @@ func TestReservedSyntaxEveryHit(t *testing.T) {
 	}
 	if _, err := CompileWith(dir, Options{Engines: []ir.Engine{argo.Target{}.Engine()}}); err == nil || !strings.Contains(err.Error(), "params") {
 		t.Errorf("argo: %v, want the params value refused", err)
+	}
+}
+
+// Pull-request jobs get no secrets: fixtures stand in for the data, and
+// only triggers.pull_request.secrets hands the secrets over.
+func TestPullRequestJobsGetNoSecrets(t *testing.T) {
+	spec := strings.Replace(base, `source: local: path: "data"`, `{source: http: url: "https://x.example/d.csv", secrets: ["TOKEN"]}`, 1) + "secrets: [\"TOKEN\"]\n"
+	for _, tc := range []struct {
+		pr          string
+		wantSecrets bool
+	}{{`triggers: pull_request: fixtures: "fixtures"`, false}, {`triggers: pull_request: secrets: true`, true}} {
+		p, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": spec + tc.pr + "\n"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range p.Workflows {
+			if w.Triggers.PullRequest == nil {
+				continue
+			}
+			for _, j := range w.Jobs {
+				if got := len(j.Secrets) > 0; got != tc.wantSecrets {
+					t.Errorf("%s: job %s has secrets %v", tc.pr, j.ID, j.Secrets)
+				}
+				if fetch := strings.Join(j.Steps[0].Args, " "); !tc.wantSecrets && !strings.HasSuffix(fetch, "--offline --fixtures fixtures") {
+					t.Errorf("%s: fetch %s does not read the fixtures", tc.pr, fetch)
+				}
+			}
+		}
 	}
 }

@@ -37,9 +37,16 @@ type Runners struct {
 
 type Triggers struct {
 	Push        *BranchFilter     `json:"push,omitempty"`
-	PullRequest *BranchFilter     `json:"pull_request,omitempty"`
+	PullRequest *PullRequest      `json:"pull_request,omitempty"`
 	Schedule    map[string]string `json:"schedule,omitempty"`
 	Manual      bool              `json:"manual"`
+}
+
+// PullRequest triggers the CI workflow; see schema/pipeline.cue.
+type PullRequest struct {
+	Branches []string `json:"branches,omitempty"`
+	Fixtures string   `json:"fixtures,omitempty"`
+	Secrets  bool     `json:"secrets"`
 }
 
 type BranchFilter struct {
