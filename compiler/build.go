@@ -244,12 +244,17 @@ func (b *builder) signStep(j *ir.Job, id, ref string) ir.Step {
 // very workflow file and ref that is running, never any workflow of the
 // repository on any ref.
 func (b *builder) verifyStep(id, ref string) ir.Step {
+	return b.mlc(id, "Verify signature", append([]string{"verify", ref}, b.trustArgs()...)...)
+}
+
+// trustArgs are the flags naming whose signatures this pipeline trusts
+// (mlc verify's policy flags, which pull and check metrics share).
+func (b *builder) trustArgs() []string {
 	if b.spec.Signing.Keyless {
 		e := b.spec.keylessEngine()
-		return b.mlc(id, "Verify signature", "verify", ref,
-			"--certificate-identity", e.Identity, "--certificate-oidc-issuer", e.Issuer)
+		return []string{"--certificate-identity", e.Identity, "--certificate-oidc-issuer", e.Issuer}
 	}
-	return b.mlc(id, "Verify signature", "verify", ref, "--key", b.spec.Signing.PublicKey)
+	return []string{"--key", b.spec.Signing.PublicKey}
 }
 
 // envName turns a spec name into an env var suffix: "credit-2" → "CREDIT_2".

@@ -61,6 +61,10 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	if len(e.NoRegression) > 0 {
 		if env, ok := b.finalEnvironment(name); ok {
 			gate = append(gate, "--baseline", b.ref("model", name, env))
+			gate = append(gate, b.trustArgs()...)
+			if e.FirstRelease {
+				gate = append(gate, "--first-release")
+			}
 		}
 		for _, metric := range e.NoRegression {
 			gate = append(gate, "--no-regression", metric+":"+num(e.Tolerance))

@@ -37,7 +37,10 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 		refTag = env
 	}
 	reference := monitorDir + "/reference"
-	j.Steps = append(j.Steps, b.mlc("pull-reference", "Pull reference", "pull", b.ref("dataset", dr.Reference, refTag), reference))
+	// The reference is read by tag: pull verifies its signature and then
+	// reads the digest it verified.
+	pull := append([]string{"pull", b.ref("dataset", dr.Reference, refTag), reference}, b.trustArgs()...)
+	j.Steps = append(j.Steps, b.mlc("pull-reference", "Pull reference", pull...))
 	args := []string{"check", "drift", "--reference", reference, "--current", current, "--method", dr.Method,
 		"--drift-share", num(dr.DriftShare)}
 	if dr.Threshold != nil {

@@ -171,6 +171,7 @@ type Evaluate struct {
 	Gates        map[string]string `json:"gates,omitempty"`
 	NoRegression []string          `json:"no_regression,omitempty"`
 	Tolerance    float64           `json:"tolerance"`
+	FirstRelease bool              `json:"first_release"`
 	Fairness     *ModelFairness    `json:"fairness,omitempty"`
 }
 

@@ -112,15 +112,23 @@ func newPullCmd() *cobra.Command {
 		Long: `Pull writes the files of an artifact (mlc, ModelPack, KitOps ModelKit or
 oras) into DIR. Every blob is verified against its digest and paths that
 would escape DIR are refused; files are staged and moved into DIR only when
-all layers verified, so a failed pull changes nothing.`,
+all layers verified, so a failed pull changes nothing. With --key (or
+--certificate-identity and --certificate-oidc-issuer) the artifact's
+signature is verified first and the digest verified is what is pulled.`,
 		Args: cobra.ExactArgs(2),
 	}
 	opts := addStoreFlags(cmd.Flags())
+	pf := addPolicyFlags(cmd.Flags())
 	cmd.Flags().StringVar(&only, "only", "", "pull only model, dataset, code or docs layers, or one PATH of the artifact")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ref, err := parseRef(args[0])
 		if err != nil {
 			return err
+		}
+		if pf.given() {
+			if ref, err = verifiedRef(cmd.Context(), args[0], *opts, pf); err != nil {
+				return err
+			}
 		}
 		res, err := artifact.Pull(cmd.Context(), ref, args[1], artifact.PullOptions{Options: *opts, Only: only})
 		if err != nil {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -155,6 +157,8 @@ libphonenumber). Findings are reported with masked samples only.`,
 func newCheckMetricsCmd() *cobra.Command {
 	var gateFlags, noRegressionFlags []string
 	var baseline string
+	var firstRelease bool
+	var pf *policyFlags
 	var out *reportFlags
 	cmd := &cobra.Command{
 		Use:   "metrics FILE_OR_REF --gate 'accuracy>=0.90'",
@@ -163,8 +167,12 @@ func newCheckMetricsCmd() *cobra.Command {
 {"metrics": {...}}) or from an OCI reference's dev.mlc.metric.<name>
 annotations, applies each --gate, and with --baseline fails when a
 --no-regression metric falls more than its tolerance below the baseline's
-(higher is better). A baseline reference that does not exist yet (the first
-deployment) passes with a notice.`,
+(higher is better). A baseline reference must carry a signature the
+--key (or --certificate-identity and --certificate-oidc-issuer) policy
+accepts, and its metrics are read from the digest verified: an unsigned
+manifest tagged production would otherwise let any regression pass. A
+baseline that does not exist fails, unless --first-release says there is
+no production model yet (it then passes with a notice).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			gates, err := parseEach(gateFlags, metrics.ParseGate)
@@ -188,9 +196,14 @@ deployment) passes with a notice.`,
 			}
 			var base metrics.Metrics
 			if baseline != "" {
-				base, err = metrics.Load(ctx, baseline, artifact.ReadAnnotations)
-				if err != nil && !errors.Is(err, metrics.ErrNoBaseline) {
-					return badInput(err)
+				source, err := verifiedBaseline(ctx, baseline, pf, firstRelease)
+				if err != nil {
+					return err
+				}
+				if source != "" {
+					if base, err = metrics.Load(ctx, source, artifact.ReadAnnotations); err != nil {
+						return badInput(err)
+					}
 				}
 			}
 			res, err := metrics.Evaluate(cur, gates, base, baseline, noRegression)
@@ -203,8 +216,31 @@ deployment) passes with a notice.`,
 	cmd.Flags().StringArrayVar(&gateFlags, "gate", nil, "threshold `METRIC>=X` (operators >= > <= < ==); repeatable")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "metrics of the model in production: a JSON `FILE_OR_REF`erence")
 	cmd.Flags().StringArrayVar(&noRegressionFlags, "no-regression", nil, "`METRIC[:TOLERANCE]` must not fall below the baseline by more than TOLERANCE; repeatable")
+	cmd.Flags().BoolVar(&firstRelease, "first-release", false, "a missing --baseline reference is the first deployment: no-regression gates pass with a notice")
+	pf = addPolicyFlags(cmd.Flags())
 	out = addReportFlags(cmd)
 	return cmd
+}
+
+// verifiedBaseline is where to read the baseline's metrics from: the file,
+// or the reference by the digest whose signature the policy accepts; ""
+// when the reference does not exist and firstRelease allows that.
+func verifiedBaseline(ctx context.Context, baseline string, pf *policyFlags, firstRelease bool) (string, error) {
+	if _, err := os.Stat(baseline); err == nil {
+		return baseline, nil
+	}
+	ref, err := verifiedRef(ctx, baseline, artifact.DefaultOptions(), pf)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == exitBadInput && errors.Is(err, fs.ErrNotExist) {
+		if firstRelease {
+			return "", nil
+		}
+		return "", failed(fmt.Errorf("baseline %s does not exist (%w); for the first deployment pass --first-release (models.NAME.evaluate.first_release in the spec)", baseline, err))
+	}
+	if err != nil {
+		return "", prefixError(err, "--baseline")
+	}
+	return ref.String(), nil
 }
 
 // parseEach parses every value of a repeated flag.

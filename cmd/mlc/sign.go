@@ -232,6 +232,27 @@ func addPolicyFlags(fs *pflag.FlagSet) *policyFlags {
 	return f
 }
 
+// given reports whether any trust was named.
+func (f *policyFlags) given() bool { return f.key != "" || f.identity != "" || f.identityRegexp != "" }
+
+// verifiedRef resolves s, verifies its signature under the policy and
+// returns it by the digest verified, which the caller reads from then on:
+// the tag could be moved between the check and the read.
+func verifiedRef(ctx context.Context, s string, opts artifact.Options, pf *policyFlags) (artifact.Ref, error) {
+	policy, err := pf.policy(ctx)
+	if err != nil {
+		return artifact.Ref{}, err
+	}
+	st, ref, digest, err := resolveArtifact(ctx, s, opts)
+	if err != nil {
+		return artifact.Ref{}, err
+	}
+	if _, err := sign.Verify(ctx, st, digest, policy); err != nil {
+		return artifact.Ref{}, prefixError(verifyError(err), s)
+	}
+	return ref.WithDigest(digest), nil
+}
+
 // policy loads the public key; a missing or unreadable key is bad input.
 func (f *policyFlags) policy(ctx context.Context) (sign.Policy, error) {
 	p := sign.Policy{

@@ -121,3 +121,48 @@ func TestTlogDefaults(t *testing.T) {
 		}
 	}
 }
+
+// The baseline a model is compared with, and the drift reference, are
+// read by tag: their signature is verified and the digest verified is
+// read. An unsigned manifest tagged production, or a deleted tag, does
+// not wave a regression through.
+func TestBaselineAndReferenceAreVerified(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("MLC_CACHE_DIR", "")
+	t.Setenv("MLC_OUTPUT", filepath.Join(dir, "outputs"))
+	t.Setenv("COSIGN_PASSWORD", signtest.Password)
+	priv, pub := signtest.KeyPair(t)
+	store := "oci:" + filepath.Join(dir, "store")
+	model := filepath.Join(dir, "model")
+	os.MkdirAll(model, 0o755)
+	os.WriteFile(filepath.Join(model, "w.bin"), []byte("w"), 0o644)
+	low := filepath.Join(dir, "low.json")
+	os.WriteFile(low, []byte(`{"accuracy": 0.01}`), 0o644)
+	candidate := filepath.Join(dir, "candidate.json")
+	os.WriteFile(candidate, []byte(`{"accuracy": 0.5}`), 0o644)
+	gate := func(extra ...string) []string {
+		return append([]string{"check", "metrics", candidate, "--no-regression", "accuracy", "--baseline", store + ":production", "--key", pub}, extra...)
+	}
+	for _, s := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"missing baseline fails", gate(), exitFailed},
+		{"missing baseline on the first release", gate("--first-release"), exitOK},
+		{"unsigned baseline", []string{"push", "model", model, store + ":production", "--metrics", low}, exitOK},
+		{"unsigned baseline is refused", gate(), exitFailed},
+		{"unsigned reference is not pulled", []string{"pull", store + ":production", filepath.Join(dir, "ref"), "--key", pub}, exitFailed},
+		{"signed baseline", []string{"push", "model", model, store + ":production", "--metrics", low, "--sign", "--key", priv}, exitOK},
+		{"signed baseline is compared", gate(), exitOK},
+		{"no trust named", []string{"check", "metrics", candidate, "--no-regression", "accuracy", "--baseline", store + ":production"}, exitBadInput},
+		{"signed reference is pulled", []string{"pull", store + ":production", filepath.Join(dir, "ref"), "--key", pub}, exitOK},
+	} {
+		if got := run(s.args); got != s.want {
+			t.Fatalf("%s: mlc %v exited %d, want %d", s.name, s.args, got, s.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ref", "w.bin")); err != nil {
+		t.Errorf("verified pull: %v", err)
+	}
+}
