@@ -8,7 +8,7 @@ BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop fuzz demo bench bench-compile fmt vet clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
@@ -33,6 +33,12 @@ unit:
 # does not link Kubernetes, Tekton or Argo.
 conformance:
 	@for s in scripts/conformance-*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
+
+# Every fuzz target for FUZZTIME seconds each (CI: 15; before a release,
+# run longer: make fuzz FUZZTIME=600). Failing inputs land in testdata/fuzz/.
+FUZZTIME ?= 15
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
 
 # Interop with the stock cosign and oras CLIs against a real registry server.
 interop:
