@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/mlc-project/mlc/artifact"
@@ -20,8 +23,14 @@ in cosign's attestation format) and prints the chain model ← dataset, code
 with digests and training parameters. Inputs that carry a provenance of
 their own are followed in turn; each input's signature is checked too.
 
+Every artifact of the chain must carry a signature the trust flags accept
+(--allow-unsigned prints the chain anyway). A signature covers the manifest,
+which names its blobs by digest: --deep also reads every blob and checks it
+against its digest, so a blob overwritten in the store after signing fails.
+
 Exit status: 0 the chain verified; 1 REF has no valid provenance, an
-input's provenance does not verify, or a store failed; 2 bad input.`,
+artifact of the chain is unsigned, an input's provenance does not verify, a
+blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 		Example: `  mlc lineage ghcr.io/acme/ml/credit-model:v3 --key cosign.pub
   mlc lineage oci:.mlc/store:model:v1 --key cosign.pub --json`,
 		Args: cobra.ExactArgs(1),
@@ -29,6 +38,9 @@ input's provenance does not verify, or a store failed; 2 bad input.`,
 	opts := addRegistryFlags(cmd.Flags())
 	pf := addPolicyFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the chain as JSON")
+	var allowUnsigned, deep bool
+	cmd.Flags().BoolVar(&allowUnsigned, "allow-unsigned", false, "accept artifacts of the chain that carry no signature the trust flags accept")
+	cmd.Flags().BoolVar(&deep, "deep", false, "read every blob of every artifact of the chain and check it against its digest")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		policy, err := pf.policy(ctx)
@@ -53,9 +65,54 @@ input's provenance does not verify, or a store failed; 2 bad input.`,
 		if asJSON {
 			enc := json.NewEncoder(cmd.OutOrStdout())
 			enc.SetIndent("", "  ")
-			return enc.Encode(chain)
+			err = enc.Encode(chain)
+		} else {
+			err = lineage.WriteText(cmd.OutOrStdout(), chain)
 		}
-		return lineage.WriteText(cmd.OutOrStdout(), chain)
+		if err != nil {
+			return err
+		}
+		return checkChain(ctx, chain, open, allowUnsigned, deep)
 	}
 	return cmd
+}
+
+// checkChain fails on an artifact of the chain without a valid signature
+// (unless allowUnsigned) and, with deep, on a blob that does not match its
+// digest.
+func checkChain(ctx context.Context, n *lineage.Node, open func(string) (artifact.Store, error), allowUnsigned, deep bool) error {
+	if !n.Signed && !allowUnsigned {
+		return failed(fmt.Errorf("%s %s carries no signature the given trust accepts (pass --allow-unsigned to accept it)", n.Role, n.Ref))
+	}
+	if deep {
+		if err := verifyContent(ctx, n.Ref, open); err != nil {
+			return err
+		}
+	}
+	for _, in := range n.Inputs {
+		if err := checkChain(ctx, in, open, allowUnsigned, deep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// verifyContent reads every blob of ref (LOCATION@sha256:…).
+func verifyContent(ctx context.Context, ref string, open func(string) (artifact.Store, error)) error {
+	r, err := artifact.ParseRef(ref)
+	if err != nil {
+		return badInput(err)
+	}
+	st, err := open(ref)
+	if err != nil {
+		return badInput(err)
+	}
+	digest, err := v1.NewHash(r.Digest)
+	if err != nil {
+		return badInput(err)
+	}
+	if err := artifact.VerifyContent(ctx, st, digest); err != nil {
+		return failed(fmt.Errorf("%s: %w", ref, err))
+	}
+	return nil
 }

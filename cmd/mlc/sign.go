@@ -85,15 +85,22 @@ require a Rekor entry). Keyless signatures are checked against
 --certificate-identity / --certificate-oidc-issuer and Sigstore's trust root
 (through TUF), or the one --trusted-root names.
 
+A signature covers the manifest, which names its blobs by digest; --deep
+also reads every blob and checks it against its digest (pull always does),
+so a blob overwritten in the store after signing fails.
+
 Exit status: 0 verified; 1 no valid signature (unsigned, another key,
-tampered, a signature of another digest) or the store failed; 2 bad input
-(unknown reference or tag, unreadable key).`,
+tampered manifest, a signature of another digest), a blob that does not
+match its digest (--deep), or the store failed; 2 bad input (unknown
+reference or tag, unreadable key).`,
 		Example: `  mlc verify ghcr.io/acme/ml/credit:v3 --key cosign.pub
   mlc verify oci:.mlc/store:credit:v3 --key env://MLC_COSIGN_PUB`,
 		Args: cobra.ExactArgs(1),
 	}
 	opts := addRegistryFlags(cmd.Flags())
 	pf := addPolicyFlags(cmd.Flags())
+	var deep bool
+	cmd.Flags().BoolVar(&deep, "deep", false, "also read every blob and check it against its digest")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		policy, err := pf.policy(ctx)
@@ -107,6 +114,11 @@ tampered, a signature of another digest) or the store failed; 2 bad input
 		got, err := sign.Verify(ctx, st, digest, policy)
 		if err != nil {
 			return verifyError(err)
+		}
+		if deep {
+			if err := artifact.VerifyContent(ctx, st, digest); err != nil {
+				return failed(fmt.Errorf("%s: %w", ref.WithDigest(digest), err))
+			}
 		}
 		formats := make([]string, len(got))
 		for i, v := range got {

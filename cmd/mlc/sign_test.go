@@ -50,15 +50,21 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 		{"missing key file", []string{"verify", store + ":model", "--key", filepath.Join(dir, "none.pub")}, exitBadInput},
 		{"missing tag", []string{"verify", store + ":none", "--key", pub}, exitBadInput},
 		{"sign with key and keyless", []string{"sign", store + ":model", "--key", priv, "--keyless"}, exitBadInput},
+		{"lineage with unsigned inputs", []string{"lineage", store + ":model", "--key", pub}, exitFailed},
+		{"lineage allowing unsigned inputs", []string{"lineage", store + ":model", "--key", pub, "--allow-unsigned"}, exitOK},
+		{"sign data", []string{"sign", store + ":data", "--key", priv}, exitOK},
+		{"sign code", []string{"sign", store + ":code", "--key", priv}, exitOK},
 		{"lineage", []string{"lineage", store + ":model", "--key", pub}, exitOK},
 		{"lineage json", []string{"lineage", store + ":model", "--key", pub, "--json"}, exitOK},
+		{"lineage deep", []string{"lineage", store + ":model", "--key", pub, "--deep"}, exitOK},
+		{"verify deep", []string{"verify", store + ":model", "--key", pub, "--deep"}, exitOK},
 		{"lineage wrong key", []string{"lineage", store + ":model", "--key", otherPub}, exitFailed},
 		{"lineage of an unattested artifact", []string{"lineage", store + ":data", "--key", pub}, exitFailed},
 		// push --sign signs the digest it pushed; the tag moved to other
 		// content afterwards carries no signature.
 		{"push and sign", []string{"push", "dataset", filepath.Join(dir, "data"), store + ":signed", "--sign", "--key", priv}, exitOK},
 		{"verify pushed and signed", []string{"verify", store + ":signed", "--key", pub}, exitOK},
-		{"tag moved", []string{"push", "code", filepath.Join(dir, "code"), store + ":signed"}, exitOK},
+		{"tag moved", []string{"push", "model", filepath.Join(dir, "data"), store + ":signed"}, exitOK},
 		{"moved tag is unsigned", []string{"verify", store + ":signed", "--key", pub}, exitFailed},
 		{"sign with a wrong password pushes nothing", []string{"push", "dataset", filepath.Join(dir, "model"), store + ":badpw", "--sign", "--key", filepath.Join(dir, "none.key")}, exitBadInput},
 		{"nothing pushed after a bad key", []string{"verify", store + ":badpw", "--key", pub}, exitBadInput},
@@ -76,6 +82,37 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 			t.Fatalf("%s: mlc %v exited %d, want %d", s.name, s.args, got, s.want)
 		}
 	}
+	// A blob overwritten after signing: the signature (on the manifest)
+	// still verifies; reading the blobs does not.
+	overwriteBlob(t, filepath.Join(dir, "store"), "model", "MODEL")
+	for _, s := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"verify", store + ":model", "--key", pub}, exitOK},
+		{[]string{"verify", store + ":model", "--key", pub, "--deep"}, exitFailed},
+		{[]string{"lineage", store + ":model", "--key", pub, "--deep"}, exitFailed},
+	} {
+		if got := run(s.args); got != s.want {
+			t.Errorf("after the blob was overwritten: mlc %v exited %d, want %d", s.args, got, s.want)
+		}
+	}
+}
+
+// overwriteBlob replaces the content of the layout blob holding from.
+func overwriteBlob(t *testing.T, layout, from, to string) {
+	t.Helper()
+	blobs, _ := filepath.Glob(filepath.Join(layout, "blobs", "sha256", "*"))
+	for _, b := range blobs {
+		if data, _ := os.ReadFile(b); string(data) == from {
+			os.Chmod(b, 0o644)
+			if err := os.WriteFile(b, []byte(to), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no blob holds %q", from)
 }
 
 // TestTlogDefaults: offline with a key, Rekor when keyless, unless told.
