@@ -305,3 +305,11 @@ func TestPullRequestJobsGetNoSecrets(t *testing.T) {
 		}
 	}
 }
+
+// A spec file name with a line break would end up in headers and errors.
+func TestFileNameWithLineBreak(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"a\nb.cue": base})
+	if _, err := Compile(dir); err == nil || !strings.Contains(err.Error(), `spec file name "a\nb.cue" holds a line break`) {
+		t.Fatalf("compile: %v", err)
+	}
+}

@@ -70,6 +70,12 @@ func loadSpec(dir string, opts Options) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, f := range files {
+		if name := filepath.Base(f); strings.ContainsFunc(name, func(r rune) bool { return r == '\n' || ir.Invisible(r) }) {
+			return nil, Errors{{Msg: fmt.Sprintf("spec file name %q holds a line break or an invisible character", name),
+				Hint: "rename the file: its name is written into the generated files"}}
+		}
+	}
 	if len(files) == 0 {
 		if _, statErr := os.Stat(abs); statErr != nil {
 			return nil, Errors{{Msg: fmt.Sprintf("spec directory %s: %v", dir, statErr), Hint: "pass the directory holding pipeline.cue"}}
