@@ -2,7 +2,15 @@
 // registry of renderers by name. Each engine lives in its own sub-package.
 package targets
 
-import "github.com/mlc-project/mlc/ir"
+import (
+	"errors"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// ErrTooLarge is wrapped by a Render error for an object the engine could
+// not store (Kubernetes objects are limited by etcd's request size).
+var ErrTooLarge = errors.New("object too large for the engine")
 
 // File is one generated file, with a slash-separated path relative to the
 // output directory.

@@ -1,19 +1,49 @@
 package kube
 
 import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
 	"github.com/mlc-project/mlc/internal/yamlout"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 )
 
+// MaxObjectBytes is the largest object Kubernetes stores: etcd refuses
+// requests over 1.5 MiB (--max-request-bytes), and the API server's own
+// framing takes some of that, so a Pipeline or WorkflowTemplate near the
+// limit would apply in one cluster and not in another.
+const MaxObjectBytes = 1<<20 + 1<<19 - 64<<10
+
 // File is a generated manifest file: the header targets/writer recognises
-// its files by, then the objects as a multi-document YAML stream.
+// its files by, then the objects as a multi-document YAML stream. An object
+// Kubernetes could not store is refused, never written.
 func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 	header, err := targets.Header(p)
 	if err != nil {
 		return nil, err
 	}
-	return yamlout.EncodeValues(header, objects...)
+	data, err := yamlout.EncodeValues(header, objects...)
+	if err != nil || len(data) <= MaxObjectBytes {
+		return data, err // no object can be larger than the file
+	}
+	for _, o := range objects {
+		doc, err := Document(o)
+		if err != nil {
+			return nil, err
+		}
+		if len(doc) > MaxObjectBytes {
+			var meta struct {
+				Kind     string
+				Metadata struct{ Name string }
+			}
+			_ = yaml.Unmarshal([]byte(doc), &meta)
+			return nil, fmt.Errorf("the %s %s would be %d KiB, more than the %d KiB Kubernetes stores in one object (etcd's request limit): split the spec into several pipelines (fewer models, datasets or environments each): %w",
+				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10, targets.ErrTooLarge)
+		}
+	}
+	return data, nil
 }
 
 // Document is one object as YAML, for a manifest another object carries

@@ -1,12 +1,14 @@
 package kube
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets"
 )
 
 func TestFileStartsWithTheHeaderAndHoldsEveryObject(t *testing.T) {
@@ -40,5 +42,27 @@ func TestFileStartsWithTheHeaderAndHoldsEveryObject(t *testing.T) {
 	}
 	if strings.Join(kinds, ",") != "ServiceAccount,Role,RoleBinding" {
 		t.Errorf("kinds %v", kinds)
+	}
+}
+
+// An object Kubernetes cannot store is refused with its kind and name,
+// never written (kubeflow/pipelines#13738 hit this at apply time).
+func TestFileRefusesObjectsEtcdCannotStore(t *testing.T) {
+	type meta struct {
+		Name string `yaml:"name"`
+	}
+	type configMap struct {
+		Kind     string            `yaml:"kind"`
+		Metadata meta              `yaml:"metadata"`
+		Data     map[string]string `yaml:"data"`
+	}
+	small := configMap{Kind: "ConfigMap", Metadata: meta{Name: "small"}, Data: map[string]string{"a": "b"}}
+	if _, err := File(&ir.Pipeline{}, small); err != nil {
+		t.Fatal(err)
+	}
+	big := configMap{Kind: "ConfigMap", Metadata: meta{Name: "big"}, Data: map[string]string{"a": strings.Repeat("x", MaxObjectBytes)}}
+	_, err := File(&ir.Pipeline{}, small, big)
+	if !errors.Is(err, targets.ErrTooLarge) || !strings.Contains(err.Error(), "ConfigMap big would be") {
+		t.Fatalf("File of an object over the limit: %v", err)
 	}
 }
