@@ -82,7 +82,7 @@ func lookPath(path, name string) string {
 	return ""
 }
 
-// keyPair is the run's ephemeral cosign key pair: local runs never sign
+// keyPair is the local store's cosign key pair: local runs never sign
 // with the host's keys, and verify steps check against this public key.
 type keyPair struct {
 	private, public []byte

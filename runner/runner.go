@@ -5,8 +5,9 @@
 // pipeline work before they own a cluster.
 //
 // Every run leaves .mlc/runs/<id>/ behind: a log per job, each step's
-// outputs, the run's ephemeral signing keys and record.json, which a later
-// run resumes from.
+// outputs, a copy of the signing keys and record.json, which a later run
+// resumes from. The keys belong to the local store (.mlc/keys, made by the
+// first run, never the host's keys), so later runs verify earlier ones.
 package runner
 
 import (
@@ -16,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,7 +134,7 @@ func prepare(opts Options) (*run, error) {
 		err = r.resume(id)
 	} else {
 		id = newRunID()
-		r.keys, err = newKeys()
+		r.keys, err = storeKeys(r.specDir)
 	}
 	if err != nil {
 		return nil, err
@@ -206,6 +208,24 @@ func newRun(opts Options) (*run, error) {
 }
 
 func runsDir(specDir string) string { return filepath.Join(specDir, ".mlc", "runs") }
+
+// storeKeys is the signing key pair of the spec's local store, made by its
+// first run: every later run (the monitor after the delivery) signs with it
+// and verifies what earlier runs signed, as a CI system's one key would.
+func storeKeys(specDir string) (keyPair, error) {
+	dir := filepath.Join(specDir, ".mlc", "keys")
+	k, err := loadKeys(dir)
+	if err == nil {
+		return k, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return keyPair{}, err
+	}
+	if k, err = newKeys(); err != nil {
+		return keyPair{}, err
+	}
+	return k, k.save(dir)
+}
 
 // resume takes the earlier run's results, signing keys and revision: a
 // resumed run goes on building the same revision, so its tags stay
@@ -391,7 +411,7 @@ func (r *run) header() {
 	fmt.Fprintf(out, "mlc run: workflow %s, run %s, revision %s, %d jobs, up to %d at a time\n",
 		rec.Workflow, rec.ID, shortRevision(rec.Revision), len(r.wf.Jobs), r.opts.Jobs)
 	fmt.Fprintf(out, "  steps run as host processes with a clean environment; container images are recorded, not used\n")
-	fmt.Fprintf(out, "  registry: %s (local OCI layout); signing: ephemeral key %s\n", relOr(mustWd(), filepath.Join(r.specDir, strings.TrimPrefix(r.store, "oci:"))), filepath.Join(r.relDir(), "keys", "cosign.pub"))
+	fmt.Fprintf(out, "  registry: %s (local OCI layout); signing: local store key %s\n", relOr(mustWd(), filepath.Join(r.specDir, strings.TrimPrefix(r.store, "oci:"))), filepath.Join(r.relDir(), "keys", "cosign.pub"))
 	if r.opts.Offline {
 		fmt.Fprintf(out, "  offline: data from %s\n", relOr(mustWd(), r.opts.Fixtures))
 	}

@@ -24,7 +24,7 @@ const cosignPassword = "COSIGN_PASSWORD"
 const alertSinkURL = "(local alert sink)"
 
 // suppliedSecrets are the secrets a local run provides itself: the
-// signing key steps name with --key env://NAME (always the run's ephemeral
+// signing key steps name with --key env://NAME (always the local store's
 // key) and its password, and the webhook of alert steps when the host has
 // none (a local sink that prints the alerts).
 func (r *run) suppliedSecrets() map[string]string {

@@ -62,7 +62,7 @@ print(f"  {os.path.basename(os.path.dirname(sys.argv[1])):28} {' '.join(tags)}")
 PY
 done
 echo
-echo "provenance of the production model, signatures checked with the run's key:"
+echo "provenance of the production model, signatures checked with the local store's key:"
 # References in the store are relative to the spec directory, as in the runs.
 (cd "$spec" && "$mlc" lineage oci:.mlc/store/credit-risk-model-scorer:production --key ".mlc/runs/$run_id/keys/cosign.pub")
 echo
