@@ -52,7 +52,7 @@ func checkCycles(p *ir.Pipeline, b *builder) Errors {
 	var errs Errors
 	for _, w := range p.Workflows {
 		if cycle := findCycle(w); cycle != nil {
-			errs = append(errs, b.errAt(cycle[0], "dependency cycle: "+strings.Join(cycle, " → "),
+			errs = append(errs, b.errAt(cycle[0], "dependency cycle: "+cyclePath(cycle),
 				"break the cycle: check the after fields of these environments or steps"))
 		}
 	}
@@ -168,4 +168,14 @@ func sortJobs(w *ir.Workflow) {
 		}
 	}
 	w.Jobs = sorted
+}
+
+// cyclePath shows a cycle; a long one by its ends, so a 5,000-job cycle
+// is a line, not 80 KB.
+func cyclePath(cycle []string) string {
+	const ends = 5
+	if len(cycle) <= 3*ends {
+		return strings.Join(cycle, " → ")
+	}
+	return fmt.Sprintf("%s → … (%d more) … → %s", strings.Join(cycle[:ends], " → "), len(cycle)-2*ends, strings.Join(cycle[len(cycle)-ends:], " → "))
 }

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -311,5 +312,20 @@ func TestFileNameWithLineBreak(t *testing.T) {
 	dir := writeSpec(t, map[string]string{"a\nb.cue": base})
 	if _, err := Compile(dir); err == nil || !strings.Contains(err.Error(), `spec file name "a\nb.cue" holds a line break`) {
 		t.Fatalf("compile: %v", err)
+	}
+}
+
+// Large specs stay bounded: a 5,000-environment cycle is found and
+// reported in one line.
+func TestLongCycle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(base + "apps: a: {model: \"m\", image: context: \"svc\"}\n")
+	const n = 5000
+	for i := range n {
+		fmt.Fprintf(&b, "environments: e%d: {app: \"a\", after: \"e%d\"}\n", i, (i+n-1)%n)
+	}
+	_, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": b.String()}))
+	if err == nil || !strings.Contains(err.Error(), "dependency cycle: ") || !strings.Contains(err.Error(), "(4991 more)") || len(err.Error()) > 2000 {
+		t.Fatalf("a 5,000-long cycle: %.500v", err)
 	}
 }
