@@ -27,6 +27,7 @@ func (r *renderer) queueTask(w *ir.Workflow) pipelineTask {
 	return pipelineTask{
 		Name:        queueTask,
 		DisplayName: display,
+		Timeout:     "0s", // waits as long as earlier runs take
 		Params:      []param{{Name: "MLC_RUN", Value: "$(context.pipelineRun.name)"}},
 		TaskSpec: &embeddedTask{
 			Params: []paramSpec{{Name: "MLC_RUN", Type: "string"}},

@@ -158,8 +158,8 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 			j.Steps = append(j.Steps, ir.Step{ID: "b", Kind: ir.StepScript, Script: "true", GPU: true})
 			j.Steps[0].GPU = true
 		},
-		"an approval needs approvers or an environment": func(p *ir.Pipeline) {
-			p.Workflows[0].Jobs[0].Approval = &ir.Approval{Required: 1}
+		"records one decision": func(p *ir.Pipeline) {
+			p.Workflows[0].Jobs[0].Approval = &ir.Approval{Required: 2}
 		},
 		"does not define": func(p *ir.Pipeline) {
 			p.Workflows[0].Jobs[0].Steps[0] = ir.Step{ID: "run", Kind: ir.StepTrigger, Trigger: "elsewhere"}
@@ -197,16 +197,19 @@ func TestConditionsAreInherited(t *testing.T) {
 	for _, w := range task.When {
 		inputs = append(inputs, w.Input)
 	}
-	// Own branch condition, and package-api's output condition.
-	if want := []string{"$(params.branch)", "$(tasks.train-scorer.results.trained)"}; !slices.Equal(inputs, want) {
+	// Own branch condition, its approval's decision and package-api's
+	// output condition.
+	if want := []string{"$(params.branch)", "$(tasks.deploy-production-approval.results.decision)", "$(tasks.train-scorer.results.trained)"}; !slices.Equal(inputs, want) {
 		t.Errorf("when inputs %v, want %v", inputs, want)
 	}
 	if !slices.Equal(task.RunAfter, []string{"package-api", "deploy-production-approval"}) {
 		t.Errorf("runAfter %v", task.RunAfter)
 	}
 	smoke := findTask(t, files[0].Data, "smoke-production")
-	if len(smoke.When) != 2 {
-		t.Errorf("smoke-production inherits %v, want the two conditions of deploy-production", smoke.When)
+	// deploy-production's three, and its own approval: a refused
+	// deployment skips its smoke test.
+	if len(smoke.When) != 4 {
+		t.Errorf("smoke-production inherits %v, want the three conditions of deploy-production and its own decision", smoke.When)
 	}
 }
 
