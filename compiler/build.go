@@ -50,6 +50,9 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 	if s.MLC != nil && s.MLC.Image != "" {
 		p.MLCImage = s.MLC.Image
 	}
+	if s.MLC != nil && s.MLC.Helpers != nil {
+		p.Helpers = ir.HelperImages(*s.MLC.Helpers)
+	}
 	if s.Runners != nil {
 		if len(s.Runners.Default) > 0 {
 			p.Runners.Default = s.Runners.Default

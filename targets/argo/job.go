@@ -1,6 +1,7 @@
 package argo
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -201,7 +202,7 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 		extra = []kube.EnvVar{{Name: "MLC_SCRIPT", Value: kube.Literal(s.Script)}}
 		c.VolumeMounts = nil
 	case ir.StepBuildImage:
-		c.Image = kube.BuildKitImage
+		c.Image = cmp.Or(r.p.Helpers.BuildKit, kube.BuildKitImage)
 		var flags kube.EnvVar
 		flags, c.SecurityContext = kube.RootlessBuildKit()
 		extra = append(extra, flags)

@@ -64,6 +64,9 @@ func checkPipeline(p *ir.Pipeline) error {
 	c.dns("pipeline name", p.Name, 63)
 	c.text("pipeline mlcImage", p.MLCImage)
 	c.text("pipeline repository", p.Repository)
+	for _, h := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
+		c.text("pipeline helper image", h)
+	}
 	if p.MLCImage == "" {
 		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
 	}

@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
@@ -33,7 +34,7 @@ func (r *renderer) queueTask(w *ir.Workflow) pipelineTask {
 			Params: []paramSpec{{Name: "MLC_RUN", Type: "string"}},
 			Steps: []step{{
 				Name:    "queue",
-				Image:   shellKubectlImage,
+				Image:   cmp.Or(r.p.Helpers.KubectlShell, shellKubectlImage),
 				Command: []string{"sh", "-ec", queueScript},
 				Env: []kube.EnvVar{
 					{Name: "MLC_CANCEL_IN_PROGRESS", Value: strconv.FormatBool(w.CancelInProgress)},

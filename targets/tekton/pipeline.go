@@ -48,7 +48,7 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 		first = []string{queueTask}
 	}
 	if needsCheckout(w) {
-		spec.Tasks = append(spec.Tasks, revisionTask())
+		spec.Tasks = append(spec.Tasks, revisionTask(r.p))
 	}
 	whens := map[string][]whenExpression{}
 	for _, j := range w.Jobs {

@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -46,7 +47,7 @@ func revisionOf(w *ir.Workflow) string {
 	return "$(params." + paramRevision + ")"
 }
 
-func revisionTask() pipelineTask {
+func revisionTask(p *ir.Pipeline) pipelineTask {
 	return pipelineTask{
 		Name:        revisionTaskName,
 		DisplayName: "Resolve the revision to a commit",
@@ -60,7 +61,7 @@ func revisionTask() pipelineTask {
 			Results: []result{{Name: commitResult, Type: "string", Description: "The commit the revision parameter named when the run started."}},
 			Steps: []step{{
 				Name:    "resolve",
-				Image:   gitImage,
+				Image:   cmp.Or(p.Helpers.Git, gitImage),
 				Command: []string{"sh", "-ec", resolveScript},
 				Env: []kube.EnvVar{
 					{Name: "MLC_REPO_URL", Value: "$(params.MLC_REPO_URL)"},

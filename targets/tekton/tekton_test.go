@@ -14,6 +14,7 @@ import (
 	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
 
@@ -341,6 +342,31 @@ func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
 		task := findTask(t, files[0].Data, "code-trainer")
 		if !slices.Contains(task.Params, param{Name: "MLC_REPO_URL", Value: "$(params.repo)"}) {
 			t.Errorf("task params %v", task.Params)
+		}
+	}
+}
+
+// TestHelperImages: a spec's helper images replace every default one, so a
+// cluster without internet access can run the pipeline on local images.
+func TestHelperImages(t *testing.T) {
+	p := fixture()
+	p.Helpers = ir.HelperImages{Git: "local/git:e2e", Kubectl: "local/kubectl:e2e", KubectlShell: "local/kubectl-sh:e2e", BuildKit: "local/buildkit:e2e"}
+	files, err := Target{}.Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all string
+	for _, f := range files {
+		all += string(f.Data)
+	}
+	for _, def := range []string{gitImage, kubectlImage, shellKubectlImage, kube.BuildKitImage} {
+		if strings.Contains(all, def) {
+			t.Errorf("default image %s is still rendered", def)
+		}
+	}
+	for _, img := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
+		if !strings.Contains(all, "image: "+img+"\n") {
+			t.Errorf("helper image %s is not rendered", img)
 		}
 	}
 }
