@@ -54,7 +54,7 @@ func TestApprovalScriptReadsTheDecision(t *testing.T) {
 		"kubernetes.io/config.seen=\"x\"\nmlc.dev/decision=\"approve\"\n": "approve",
 		"mlc.dev/decision=\"reject\"\n":                                   "reject",
 		"mlc.dev/decision=\"maybe\"\n":                                    "reject", // not a decision: waits until the deadline
-		"": "reject",
+		"":                                                                "reject",
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, "annotations"), []byte(annotations), 0o644); err != nil {
