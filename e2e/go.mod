@@ -2,7 +2,10 @@ module github.com/mlc-project/mlc/e2e
 
 go 1.26.8
 
-require github.com/google/go-containerregistry v0.22.1
+require (
+	github.com/google/go-containerregistry v0.22.1
+	golang.org/x/net v0.53.0
+)
 
 require (
 	github.com/docker/cli v29.7.2+incompatible // indirect

@@ -9,8 +9,9 @@
 #   kubernetes v1.34.2: kube-apiserver kube-controller-manager kube-scheduler
 #                       kube-proxy kubelet kubectl
 #   etcd v3.6.16:       etcd etcdctl
-#   mkimage:            the nested module e2e/ (OCI image tarballs; not cached,
-#                       rebuilt into $cache/mkimage when its sources change)
+#   e2e:                mkimage svcdns, from this repository's nested module
+#                       e2e/ (rebuilt on every call; go's build cache makes
+#                       that cheap)
 #
 # Cache: ${MLC_E2E_CACHE:-$HOME/.cache/mlc-e2e}/<group>-<version>/<binary>
 # Each group is built in a scratch module in a temp dir (never the repo's
@@ -31,7 +32,7 @@ group_of() {
 	kube-apiserver | kube-controller-manager | kube-scheduler | kube-proxy | kubelet | kubectl)
 		echo "kubernetes-$k8s_version" ;;
 	etcd | etcdctl) echo "etcd-$etcd_version" ;;
-	mkimage) echo mkimage ;;
+	mkimage | svcdns) echo e2e ;;
 	*) return 1 ;;
 	esac
 }
@@ -90,14 +91,16 @@ ensure_group() {
 	rm -rf "$tmp"
 }
 
-# mkimage lives in this repository, so it is rebuilt whenever it changes
-# (go build's own cache makes that cheap) rather than keyed by a version.
-build_mkimage() {
-	(cd "$repo/e2e" && CGO_ENABLED=0 go build -trimpath -o "$cache/mkimage/mkimage" ./cmd/mkimage) >&2
+# The e2e commands live in this repository, so they are rebuilt on each call
+# rather than keyed by a version.
+build_e2e() {
+	mkdir -p "$cache/e2e"
+	(cd "$repo/e2e" && CGO_ENABLED=0 go build -trimpath -o "$cache/e2e/$1.tmp" "./cmd/$1") >&2
+	mv -f "$cache/e2e/$1.tmp" "$cache/e2e/$1"
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/e2e/tools.sh NAME... (kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubectl etcd etcdctl mkimage)" >&2
+	echo "usage: scripts/e2e/tools.sh NAME... (kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubectl etcd etcdctl mkimage svcdns)" >&2
 	exit 2
 fi
 for name in "$@"; do
@@ -105,9 +108,8 @@ for name in "$@"; do
 		echo "e2e/tools.sh: unknown binary '$name'" >&2
 		exit 2
 	fi
-	if [[ $group == mkimage ]]; then
-		mkdir -p "$cache/mkimage"
-		build_mkimage
+	if [[ $group == e2e ]]; then
+		build_e2e "$name"
 	else
 		ensure_group "$group"
 	fi
