@@ -22,7 +22,7 @@ vet: lint-scripts
 # ShellCheck over the project's scripts: required in CI, skipped with a
 # note where it is not installed (scripts/apt-install.sh shellcheck).
 lint-scripts:
-	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh .ci/run; \
+	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh scripts/e2e/*.sh .ci/run; \
 	elif [ -n "$$CI" ]; then echo 'lint-scripts: shellcheck is not installed'; exit 1; \
 	else echo 'lint-scripts: shellcheck not installed, scripts not linted'; fi
 
