@@ -15,8 +15,9 @@
 # same module so binaries and manifests always match.
 set -euo pipefail
 
-ARGO_VERSION=v3.7.0
-TEKTON_VERSION=v1.6.0
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/e2e/names.sh
+source "$here/names.sh"
 
 cache=${MLC_E2E_CACHE:-$HOME/.cache/mlc-e2e}
 mkdir -p "$cache"

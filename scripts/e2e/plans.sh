@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# The runs the e2e starts for a spec directory; sourced by run.sh.
+#
+# plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED
+#   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, monitor)
+#   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches
+#   DECISION  approve or reject for every approval the run waits for, - for none
+#   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
+#             job must succeed (the on-failure handler must not run)
+# A spec directory without a plan gets one delivery run on main.
+
+plan() {
+	case $(basename "$1") in
+	credit-risk)
+		echo "ci pr - -"
+		echo "delivery main approve -"
+		echo "delivery main reject deploy-production,smoke-production"
+		;;
+	*) echo "delivery main - -" ;;
+	esac
+}
