@@ -2,13 +2,14 @@
 #   make demo   run the credit-risk example end to end on this machine
 #   make test   unit, golden, validator and fuzz-seed tests (what CI runs)
 #   make bench  benchmarks: compile speed, artifacts, gates (figures vs peer tools)
+#   make e2e    every example on real Argo Workflows and Tekton, on a single-node Kubernetes (docs/e2e.md)
 
 GO      ?= go
 BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop e2e demo bench bench-compile fmt vet clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
@@ -37,6 +38,12 @@ conformance:
 # Interop with the stock cosign and oras CLIs against a real registry server.
 interop:
 	bash scripts/interop.sh
+
+# The compiled pipelines on real engines: cluster up, engines, runs, report,
+# cluster down (docs/e2e.md). SPECS='dir ...' and TARGETS='argo tekton'
+# choose what runs. Needs root.
+e2e:
+	SPECS='$(SPECS)' TARGETS='$(TARGETS)' bash scripts/e2e/e2e.sh
 
 # The credit-risk pipeline end to end on this machine (docs/run.md), then
 # every example compiled for every engine into .mlc/demo.

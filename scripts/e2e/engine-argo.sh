@@ -70,9 +70,8 @@ argo_report() {
 		fi
 		row "${tmpl}" "$wf" "$task" "$status" "$secs" "${reason:--}"
 	done
-	if [[ $phase != Succeeded ]]; then
-		bad=1
-		row "$tmpl" "$wf" "(workflow)" "$phase" 0 "$(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.message}')"
-	fi
+	[[ $phase == Succeeded ]] || bad=1
+	reason=$(jq -r '"\(.status.phase // "-"): \(.status.message // "-")" | gsub("[\t\n ]+"; " ")' <<<"$nodes")
+	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.finishedAt then (.status.finishedAt | fromdate) - (.status.startedAt | fromdate) else 0 end' <<<"$nodes")" "$reason"
 	return "$bad"
 }

@@ -67,9 +67,8 @@ tekton_report() {
 		fi
 		row "$pipeline" "$run" "$task" "$state" "$secs" "${reason:--}"
 	done
-	if [[ $status != True ]]; then
-		bad=1
-		row "$pipeline" "$run" "(pipelinerun)" "$status" 0 "$(jq -r '.status.conditions[0].message // "-"' <<<"$pr")"
-	fi
+	[[ $status == True ]] || bad=1
+	reason=$(jq -r '(.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " ")' <<<"$pr")
+	row "$pipeline" "$run" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.completionTime then (.status.completionTime | fromdate) - (.status.startTime | fromdate) else 0 end' <<<"$pr")" "$reason"
 	return "$bad"
 }

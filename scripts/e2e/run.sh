@@ -116,6 +116,10 @@ row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$spec" "$@" >>"$report"
 }
 
+# verdict BAD: the run row's status.
+# shellcheck disable=SC2317 # called from the engine files
+verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
+
 failed=0
 mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
 serve_checkout
