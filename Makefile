@@ -3,13 +3,14 @@
 #   make test   unit, golden, validator and fuzz-seed tests (what CI runs)
 #   make bench  benchmarks: compile speed, artifacts, gates (figures vs peer tools)
 #   make e2e    every example on real Argo Workflows and Tekton, on a single-node Kubernetes (docs/e2e.md)
+#   make e2e-cluster  a real single-node Kubernetes up, smoke-tested, torn down (root)
 
 GO      ?= go
 BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop e2e demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop e2e demo bench bench-compile fmt vet clean e2e-cluster
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
@@ -44,6 +45,11 @@ interop:
 # choose what runs. Needs root.
 e2e:
 	SPECS='$(SPECS)' TARGETS='$(TARGETS)' bash scripts/e2e/e2e.sh
+
+# The e2e cluster alone (docs/e2e.md): up, pods, a Service, the loopback
+# registry, then down with nothing left behind. Needs root.
+e2e-cluster:
+	bash scripts/e2e/smoke.sh
 
 # The credit-risk pipeline end to end on this machine (docs/run.md), then
 # every example compiled for every engine into .mlc/demo.

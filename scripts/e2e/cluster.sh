@@ -231,15 +231,11 @@ controllers_up() {
 	local p=$E2E_DIR/pki
 	start kube-controller-manager "$(tool kube-controller-manager)" \
 		--kubeconfig="$E2E_DIR/controller-manager.kubeconfig" \
-		--authentication-kubeconfig="$E2E_DIR/controller-manager.kubeconfig" \
-		--authorization-kubeconfig="$E2E_DIR/controller-manager.kubeconfig" \
 		--bind-address=127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
 		--service-account-private-key-file="$p/sa.key" --root-ca-file="$p/ca.crt" \
 		--cluster-signing-cert-file="$p/ca.crt" --cluster-signing-key-file="$p/ca.key" \
 		--service-cluster-ip-range="$SERVICE_CIDR" --cluster-cidr="$CLUSTER_CIDR"
 	start kube-scheduler "$(tool kube-scheduler)" --kubeconfig="$E2E_DIR/scheduler.kubeconfig" \
-		--authentication-kubeconfig="$E2E_DIR/scheduler.kubeconfig" \
-		--authorization-kubeconfig="$E2E_DIR/scheduler.kubeconfig" \
 		--bind-address=127.0.0.1 --leader-elect=false
 }
 
@@ -364,7 +360,7 @@ stop() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.2
 	done
-	kill -9 "$pid" 2>/dev/null || true
+	kill -9 "$pid" 2>/dev/null && log "$1 did not stop on TERM; killed"
 	rm -f "$f"
 }
 
@@ -390,7 +386,7 @@ sweep() {
 		pkill -9 -P "$pid" 2>/dev/null || true
 		kill -9 "$pid" 2>/dev/null || true
 	done
-	awk '{print $5}' /proc/self/mountinfo | { grep -E "^($E2E_DIR|/var/lib/kubelet)/" || true; } | sort -r |
+	awk '{print $5}' /proc/self/mountinfo | { grep -E "^($E2E_DIR|/var/lib/kubelet)(/|$)" || true; } | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	if [[ -f $E2E_DIR/netns.before ]]; then
 		for ns in $(comm -13 "$E2E_DIR/netns.before" <(netns_list) | grep '^cni-' || true); do

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -35,6 +36,7 @@ func (r resolver) answer(query []byte) ([]byte, error) {
 		h.RCode = dnsmessage.RCodeNameError
 	}
 	b := dnsmessage.NewBuilder(nil, h)
+	b.EnableCompression()
 	if err := b.StartQuestions(); err != nil {
 		return nil, err
 	}
@@ -60,20 +62,30 @@ func (r resolver) lookup(name string) (netip.Addr, bool) {
 	if !strings.HasSuffix(name, zone) || !ok || strings.Contains(ns, ".") {
 		return netip.Addr{}, false
 	}
-	u := fmt.Sprintf("%s/api/v1/namespaces/%s/services/%s", r.server, url.PathEscape(ns), url.PathEscape(svc))
+	// A list, not a get: kube-proxy's role, whose identity svcdns uses, may
+	// list and watch Services but not get one.
+	u := fmt.Sprintf("%s/api/v1/namespaces/%s/services?fieldSelector=%s", r.server,
+		url.PathEscape(ns), url.QueryEscape("metadata.name="+svc))
 	resp, err := r.api.Get(u)
 	if err != nil {
+		log.Printf("svcdns: %s: %v", name, err)
 		return netip.Addr{}, false
 	}
 	defer resp.Body.Close()
-	var s struct {
-		Spec struct {
-			ClusterIP string `json:"clusterIP"`
-		} `json:"spec"`
+	var list struct {
+		Items []struct {
+			Spec struct {
+				ClusterIP string `json:"clusterIP"`
+			} `json:"spec"`
+		} `json:"items"`
 	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&s) != nil {
+	if resp.StatusCode != http.StatusOK {
+		log.Printf("svcdns: %s: API server answered %s", name, resp.Status)
 		return netip.Addr{}, false
 	}
-	ip, err := netip.ParseAddr(s.Spec.ClusterIP)
+	if json.NewDecoder(resp.Body).Decode(&list) != nil || len(list.Items) != 1 {
+		return netip.Addr{}, false
+	}
+	ip, err := netip.ParseAddr(list.Items[0].Spec.ClusterIP)
 	return ip, err == nil && ip.Is4()
 }

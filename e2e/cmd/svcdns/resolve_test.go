@@ -11,11 +11,15 @@ import (
 
 func TestAnswer(t *testing.T) {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path != "/api/v1/namespaces/default/services/web" {
+		if req.URL.Path != "/api/v1/namespaces/default/services" {
 			http.NotFound(w, req)
 			return
 		}
-		_, _ = w.Write([]byte(`{"spec":{"clusterIP":"10.96.100.10"}}`))
+		if req.URL.Query().Get("fieldSelector") != "metadata.name=web" {
+			_, _ = w.Write([]byte(`{"items":[]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"items":[{"spec":{"clusterIP":"10.96.100.10"}}]}`))
 	}))
 	defer api.Close()
 	r := resolver{api: api.Client(), server: api.URL}
