@@ -22,9 +22,9 @@ func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	d := b.spec.Datasets[name]
 	j := b.job("dataset-"+name, "Dataset "+name, ir.StageVersion, "datasets", name)
 	data := rawDir(name)
-	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", "fetch", name, "--spec", ".", "--out", data), d.Secrets...))
+	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", b.withSpec([]string{"fetch", name}, "--out", data)...), d.Secrets...))
 	if d.HasSchema {
-		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", "check", "schema", data, "--spec", ".", "--dataset", name))
+		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", b.withSpec([]string{"check", "schema", data}, "--dataset", name)...))
 	}
 	if p := d.Prepare; p != nil {
 		j.Image = p.Image

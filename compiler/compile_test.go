@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -228,5 +229,32 @@ environments: prod: {app: "a", branches: ["main", "release"]}
 		if want := map[bool]string{true: "main,release"}[j.ID == "deploy-prod"]; got != want {
 			t.Errorf("%s: branches %q, want %q", j.ID, got, want)
 		}
+	}
+}
+
+// TestRuntimeCommandsKeepTheTags: the mlc commands that read the spec at run
+// time get the compile's build tags, so e2e.cue's endpoints count there too.
+func TestRuntimeCommandsKeepTheTags(t *testing.T) {
+	p, err := CompileWith(filepath.Join(golden.Root(), "examples", "credit-risk"), Options{Tags: []string{"e2e"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readers := 0
+	for _, w := range p.Workflows {
+		for _, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.Kind != ir.StepMLC || !slices.Contains(s.Args, "--spec") {
+					continue
+				}
+				readers++
+				i := slices.Index(s.Args, "--spec")
+				if !slices.Equal(s.Args[i:i+4], []string{"--spec", ".", "--tag", "e2e"}) {
+					t.Errorf("%s/%s: %v, want --spec . --tag e2e", j.ID, s.ID, s.Args)
+				}
+			}
+		}
+	}
+	if readers == 0 {
+		t.Fatal("no step reads the spec")
 	}
 }

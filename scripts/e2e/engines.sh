@@ -3,12 +3,14 @@
 # module proxy, once, into a version-keyed cache; print the cache directory of
 # each requested engine.
 #
-#   scripts/e2e/engines.sh argo tekton
+#   scripts/e2e/engines.sh argo tekton s3
 #
 # argo   github.com/argoproj/argo-workflows/v3: workflow-controller, argoexec
 # tekton github.com/tektoncd/pipeline: controller, webhook and the images the
 #        controller injects into every TaskRun pod (entrypoint, nop,
 #        sidecarlogresults, workingdirinit)
+# s3     github.com/versity/versitygw: an S3 server on a directory, which the
+#        examples' s3 sources read from in the e2e
 #
 # Cache: ${MLC_E2E_CACHE:-$HOME/.cache/mlc-e2e}/<engine>-<version>/ holding the
 # binaries and the engine's release manifests (manifests/), copied from the
@@ -23,11 +25,12 @@ cache=${MLC_E2E_CACHE:-$HOME/.cache/mlc-e2e}
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 
-# module, version, main packages and manifest directory of an engine.
+# module, version, manifest directory (- for none) and main packages.
 spec_of() {
 	case "$1" in
 	argo) echo "github.com/argoproj/argo-workflows/v3 $ARGO_VERSION manifests ./cmd/workflow-controller ./cmd/argoexec" ;;
 	tekton) echo "github.com/tektoncd/pipeline $TEKTON_VERSION config ./cmd/controller ./cmd/webhook ./cmd/entrypoint ./cmd/nop ./cmd/sidecarlogresults ./cmd/workingdirinit" ;;
+	s3) echo "github.com/versity/versitygw $VERSITYGW_VERSION - ./cmd/versitygw" ;;
 	*) return 1 ;;
 	esac
 }
@@ -44,7 +47,7 @@ patch_argo() {
 build() {
 	local name=$1 spec module version manifests dir src mod out
 	if ! spec=$(spec_of "$name"); then
-		echo "engines.sh: unknown engine '$name' (known: argo tekton)" >&2
+		echo "engines.sh: unknown engine '$name' (known: argo tekton s3)" >&2
 		return 2
 	fi
 	read -r module version manifests pkgs <<<"$spec"
@@ -75,7 +78,7 @@ build() {
 		echo "engines.sh: building $name failed" >&2
 		return 1
 	fi
-	cp -r "$src/$manifests" "$out/manifests"
+	[[ $manifests == - ]] || cp -r "$src/$manifests" "$out/manifests"
 	rm -rf "$dir"
 	mv "$out" "$dir"
 	touch "$dir/.complete" # atomic: a half-built engine is never used
@@ -84,7 +87,7 @@ build() {
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/e2e/engines.sh ENGINE... (argo tekton)" >&2
+	echo "usage: scripts/e2e/engines.sh ENGINE... (argo tekton s3)" >&2
 	exit 2
 fi
 for name in "$@"; do
