@@ -44,6 +44,8 @@ work="$E2E_DIR/runs/$target"
 report=${MLC_E2E_REPORT:-$E2E_DIR/report.tsv}
 node=10.250.0.2
 git_url="git://$node/mlc.git"
+s3_access=e2e-access
+s3_secret=e2e-secret-key
 run_timeout=${MLC_E2E_RUN_TIMEOUT:-1200}
 
 log() { echo "e2e/run.sh [$target]: $*" >&2; }
@@ -66,7 +68,7 @@ serve_checkout() {
 	git -C "$bare" update-ref refs/heads/main "$(git -C "$src" rev-parse HEAD~1)"
 	git -C "$bare" update-ref refs/pull/1/head "$(git -C "$src" rev-parse HEAD)"
 	git -C "$bare" config uploadpack.allowAnySHA1InWant true
-	stop_git
+	stop_pid git-daemon
 	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" git daemon --reuseaddr --export-all \
 		--listen="$node" --port=9418 --base-path="$E2E_DIR/git" "$E2E_DIR/git" \
 		>"$E2E_DIR/logs/git-daemon.log" 2>&1 </dev/null &
@@ -89,25 +91,57 @@ revision_of() {
 	esac
 }
 
-stop_git() {
-	local f=$E2E_DIR/pids/git-daemon
+# stop_pid NAME: stop a server run.sh started.
+stop_pid() {
+	local f=$E2E_DIR/pids/$1
 	[[ -f $f ]] || return 0
 	kill "$(cat "$f")" 2>/dev/null || true
 	rm -f "$f"
 }
 
-# secrets NAMESPACE PIPELINE: the pipeline's Secret (named like it) with a
-# cosign key pair made for this run, and every other secret the spec lists
-# set to a placeholder.
+# secrets NAMESPACE PIPELINE DIR: the pipeline's Secret (named like it):
+# a cosign key pair made for this run, the S3 server's keys, and every other
+# key the compiled files in DIR read set to a placeholder.
 secrets() {
-	local ns=$1 name=$2 keys=$E2E_DIR/keys
+	local ns=$1 name=$2 dir=$3 keys=$E2E_DIR/keys key args=()
 	if [[ ! -f $keys/cosign.key ]]; then
 		mkdir -p "$keys"
 		(cd "$keys" && COSIGN_PASSWORD=e2e "$(bash "$repo/scripts/tools.sh" cosign)" generate-key-pair >/dev/null 2>&1)
 	fi
-	kubectl -n "$ns" create secret generic "$name" --from-literal=COSIGN_PASSWORD=e2e \
-		--from-file=COSIGN_PRIVATE_KEY="$keys/cosign.key" --from-file=COSIGN_PUBLIC_KEY="$keys/cosign.pub" \
-		--dry-run=client -o yaml | kubectl apply -f - >/dev/null
+	args=(--from-literal=COSIGN_PASSWORD=e2e --from-file=COSIGN_PRIVATE_KEY="$keys/cosign.key"
+		--from-file=COSIGN_PUBLIC_KEY="$keys/cosign.pub"
+		--from-literal=AWS_ACCESS_KEY_ID="$s3_access" --from-literal=AWS_SECRET_ACCESS_KEY="$s3_secret")
+	while read -r key; do
+		case $key in COSIGN_PASSWORD | COSIGN_PRIVATE_KEY | COSIGN_PUBLIC_KEY | AWS_ACCESS_KEY_ID | AWS_SECRET_ACCESS_KEY) ;;
+		*) args+=(--from-literal="$key=e2e-placeholder") ;;
+		esac
+	done < <(grep -rhoE 'key: [A-Z_][A-Z0-9_]*$' "$dir" | sort -u | cut -d' ' -f2)
+	kubectl -n "$ns" create secret generic "$name" "${args[@]}" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+}
+
+# serve_s3 SPEC_DIR: the S3 server (versitygw) on the node address, its
+# buckets seeded from the spec's fixtures as plans.sh's s3_seeds says.
+serve_s3() {
+	local spec=$1 data=$E2E_DIR/s3 bin bucket dir
+	stop_pid s3
+	rm -rf "$data"
+	mkdir -p "$data"
+	while read -r bucket dir; do
+		[[ -n $bucket ]] || continue
+		mkdir -p "$data/$bucket"
+		cp -r "$repo/$spec/$dir/." "$data/$bucket/"
+	done < <(s3_seeds "$spec")
+	bin=$(bash "$here/engines.sh" s3)/bin/versitygw
+	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" env ROOT_ACCESS_KEY_ID="$s3_access" ROOT_SECRET_ACCESS_KEY="$s3_secret" \
+		"$bin" --port "$node:7070" --region eu-west-1 posix "$data" >"$E2E_DIR/logs/s3.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/pids/s3"
+	local i
+	for ((i = 0; i < 50; i++)); do
+		curl -s -o /dev/null "http://$node:7070/" && return
+		sleep 0.2
+	done
+	log "the S3 server does not answer on $node:7070"
+	return 1
 }
 
 # row WORKFLOW RUN JOB STATUS SECONDS REASON: one report line.
@@ -123,7 +157,7 @@ verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
 failed=0
 mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
 serve_checkout
-trap stop_git EXIT
+trap 'stop_pid git-daemon; stop_pid s3' EXIT
 for spec in "${specs[@]}"; do
 	name=$(basename "$spec")
 	out="$work/$name"
@@ -132,7 +166,8 @@ for spec in "${specs[@]}"; do
 	ns="e2e-$target-$name"
 	kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
-	secrets "$ns" "$pipeline"
+	secrets "$ns" "$pipeline" "$out"
+	serve_s3 "$spec"
 	for f in "$out"/*.yaml; do
 		kubectl -n "$ns" apply -f "$f" >/dev/null
 	done
