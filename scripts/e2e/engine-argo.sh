@@ -75,3 +75,31 @@ argo_report() {
 	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.finishedAt then (.status.finishedAt | fromdate) - (.status.startedAt | fromdate) else 0 end' <<<"$nodes")" "$reason"
 	return "$bad"
 }
+
+# argo_probe NAMESPACE TEMPLATE TASK DECISION: run one approval of the
+# applied WorkflowTemplate on its own (a Workflow of the template with TASK
+# as its entrypoint), decide it, and check the decision it records.
+argo_probe() {
+	local ns=$1 tmpl=$2 task=$3 decision=$4 wf got start=$SECONDS bad=0
+	wf=$(kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f - <<EOF
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: $tmpl-$task-
+spec:
+  workflowTemplateRef:
+    name: $tmpl
+  entrypoint: $task
+EOF
+	)
+	until [[ $(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.phase}') =~ ^(Succeeded|Failed|Error)$ ]]; do
+		((SECONDS - start < 120)) || break
+		argo_decide "$ns" "$wf" "$decision"
+		sleep 2
+	done
+	got=$(kubectl -n "$ns" get workflow "$wf" -o json | jq -r '[.status.nodes[] | select(.type == "Suspend") | .outputs.parameters[]? | select(.name == "approve") | .value] | first // "none"')
+	[[ $got == "$decision" ]] || bad=1
+	row "$tmpl" "$wf" "$task" "$got" "$((SECONDS - start))" "approval probe: decided $decision, recorded $got"
+	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
+	return "$bad"
+}

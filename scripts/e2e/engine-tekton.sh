@@ -72,3 +72,27 @@ tekton_report() {
 	row "$pipeline" "$run" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.completionTime then (.status.completionTime | fromdate) - (.status.startTime | fromdate) else 0 end' <<<"$pr")" "$reason"
 	return "$bad"
 }
+
+# tekton_probe NAMESPACE PIPELINE TASK DECISION: run one approval task of the
+# applied Pipeline on its own (a TaskRun of its task spec), decide it on the
+# pod, and check the decision it returns.
+tekton_probe() {
+	local ns=$1 pipeline=$2 task=$3 decision=$4 tr pod got start=$SECONDS bad=0
+	tr=$(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq --arg t "$task" --arg n "$pipeline-$task-" '
+		.spec.tasks[] | select(.name == $t) |
+		{apiVersion: "tekton.dev/v1", kind: "TaskRun", metadata: {generateName: $n},
+		 spec: {taskSpec: .taskSpec, timeout: .timeout}}' | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
+	while :; do
+		pod=$(kubectl -n "$ns" get pods -l "tekton.dev/taskRun=$tr" -o jsonpath='{.items[?(@.status.phase=="Running")].metadata.name}')
+		[[ -z $pod ]] || break
+		((SECONDS - start < 120)) || break
+		sleep 2
+	done
+	[[ -z $pod ]] || kubectl -n "$ns" annotate pod "$pod" "mlc.dev/decision=$decision" >/dev/null
+	kubectl -n "$ns" wait --for=condition=Succeeded --timeout=180s "taskrun/$tr" >/dev/null || bad=1
+	got=$(kubectl -n "$ns" get taskrun "$tr" -o json | jq -r '[.status.results[]? | select(.name == "decision") | .value] | first // "none"')
+	[[ $got == "$decision" ]] || bad=1
+	row "$pipeline" "$tr" "$task" "$got" "$((SECONDS - start))" "approval probe: decided $decision, recorded $got"
+	row "$pipeline" "$tr" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
+	return "$bad"
+}

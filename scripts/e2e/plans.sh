@@ -9,17 +9,27 @@
 #             job must succeed (the on-failure handler must not run)
 # A spec directory without a plan gets one delivery run on main.
 #
+# probes SPEC_DIR prints WORKFLOW TASK DECISION lines: approvals run on
+# their own, from the applied pipeline, where the whole workflow cannot run
+# on the e2e cluster (credit-risk's training asks for a GPU, 8 CPUs and
+# 32 GiB; its app image needs BuildKit, which the e2e does not build yet).
+#
 # s3_seeds SPEC_DIR prints BUCKET/PREFIX FIXTURE_DIR lines: the S3 server
 # serves each fixture directory (relative to the spec) under that key prefix.
 
 plan() {
 	case $(basename "$1") in
-	credit-risk)
-		echo "ci pr - -"
-		echo "delivery main approve -"
-		echo "delivery main reject deploy-production,smoke-production"
-		;;
+	credit-risk) echo "ci pr - -" ;;
 	*) echo "delivery main - -" ;;
+	esac
+}
+
+probes() {
+	case $(basename "$1") in
+	credit-risk)
+		echo "delivery deploy-production-approval approve"
+		echo "delivery deploy-production-approval reject"
+		;;
 	esac
 }
 

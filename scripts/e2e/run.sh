@@ -178,5 +178,12 @@ for spec in "${specs[@]}"; do
 			failed=1
 		fi
 	done < <(plan "$spec")
+	while read -r workflow task decision; do
+		[[ -n $workflow ]] || continue
+		log "$name: $workflow approval $task on its own: $decision"
+		if ! "${target}_probe" "$ns" "$pipeline-$workflow" "$task" "$decision"; then
+			failed=1
+		fi
+	done < <(probes "$spec")
 done
 exit "$failed"
