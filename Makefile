@@ -2,13 +2,15 @@
 #   make demo   run the credit-risk example end to end on this machine
 #   make test   unit, golden, validator and fuzz-seed tests (what CI runs)
 #   make bench  benchmarks: compile speed, artifacts, gates (figures vs peer tools)
+#   make e2e    every example on real Argo Workflows and Tekton, on a single-node Kubernetes (docs/e2e.md)
+#   make e2e-cluster  a real single-node Kubernetes up, smoke-tested, torn down (root)
 
 GO      ?= go
 BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop fuzz demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop fuzz e2e e2e-cluster demo bench bench-compile fmt vet clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
@@ -22,7 +24,7 @@ vet: lint-scripts
 # ShellCheck over the project's scripts: required in CI, skipped with a
 # note where it is not installed (scripts/apt-install.sh shellcheck).
 lint-scripts:
-	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh .ci/run; \
+	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh scripts/e2e/*.sh .ci/run; \
 	elif [ -n "$$CI" ]; then echo 'lint-scripts: shellcheck is not installed'; exit 1; \
 	else echo 'lint-scripts: shellcheck not installed, scripts not linted'; fi
 
@@ -43,6 +45,17 @@ fuzz:
 # Interop with the stock cosign and oras CLIs against a real registry server.
 interop:
 	bash scripts/interop.sh
+
+# The compiled pipelines on real engines: cluster up, engines, runs, report,
+# cluster down (docs/e2e.md). SPECS='dir ...' and TARGETS='argo tekton'
+# choose what runs. Needs root.
+e2e:
+	SPECS='$(SPECS)' TARGETS='$(TARGETS)' bash scripts/e2e/e2e.sh
+
+# The e2e cluster alone (docs/e2e.md): up, pods, a Service, the loopback
+# registry, then down with nothing left behind. Needs root.
+e2e-cluster:
+	bash scripts/e2e/smoke.sh
 
 # The credit-risk pipeline end to end on this machine (docs/run.md), then
 # every example compiled for every engine into .mlc/demo.

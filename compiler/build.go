@@ -50,6 +50,9 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 	if s.MLC != nil && s.MLC.Image != "" {
 		p.MLCImage = s.MLC.Image
 	}
+	if s.MLC != nil && s.MLC.Helpers != nil {
+		p.Helpers = ir.HelperImages(*s.MLC.Helpers)
+	}
 	if s.Runners != nil {
 		if len(s.Runners.Default) > 0 {
 			p.Runners.Default = s.Runners.Default
@@ -168,6 +171,18 @@ func (b *builder) job(id, name string, stage ir.Stage, origin ...string) *ir.Job
 }
 
 // mlc is a step running mlc in the spec directory.
+// withSpec is cmd, then --spec . with the build tags the spec was compiled
+// with, then rest: an mlc command that reads the spec at run time must see
+// a tagged file (an e2e.cue pointing a source at another endpoint) as the
+// compiler did.
+func (b *builder) withSpec(cmd []string, rest ...string) []string {
+	args := append(cmd, "--spec", ".")
+	for _, t := range b.spec.src.tags {
+		args = append(args, "--tag", t)
+	}
+	return append(args, rest...)
+}
+
 func (b *builder) mlc(id, name string, args ...string) ir.Step {
 	return ir.Step{ID: id, Name: name, Kind: ir.StepMLC, Args: args, Dir: b.specDir}
 }

@@ -25,7 +25,7 @@ func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	// Pull requests get secrets only when the spec says so; else data
 	// that needs them comes from the fixtures (checkPullRequestSecrets).
 	pr := b.spec.pullRequest()
-	fetch, fetchSecrets, prepSecrets := []string{"fetch", name, "--spec", ".", "--out", data}, d.Secrets, []string(nil)
+	fetch, fetchSecrets, prepSecrets := b.withSpec([]string{"fetch", name}, "--out", data), d.Secrets, []string(nil)
 	if d.Prepare != nil {
 		prepSecrets = d.Prepare.Secrets
 	}
@@ -37,7 +37,7 @@ func (b *builder) datasetJob(name string, publish bool) *ir.Job {
 	}
 	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire", fetch...), fetchSecrets...))
 	if d.HasSchema {
-		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", "check", "schema", data, "--spec", ".", "--dataset", name))
+		j.Steps = append(j.Steps, b.mlc("schema", "Validate schema", b.withSpec([]string{"check", "schema", data}, "--dataset", name)...))
 	}
 	if p := d.Prepare; p != nil {
 		j.Image = p.Image

@@ -24,7 +24,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 	j := b.job("drift", "Drift check", ir.StageMonitor, "monitor", "drift")
 	b.useRegistry(j, false)
 	current := monitorDir + "/current"
-	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire production data", "fetch", "monitor.drift.current", "--spec", ".", "--out", monitorDir+"/raw"), mon.Secrets...))
+	j.Steps = append(j.Steps, withSecrets(j, b.mlc("fetch", "Acquire production data", b.withSpec([]string{"fetch", "monitor.drift.current"}, "--out", monitorDir+"/raw")...), mon.Secrets...))
 	if d, ok := b.spec.Datasets[dr.Reference]; ok && d.Prepare != nil {
 		j.Image = d.Prepare.Image
 		j.Steps = append(j.Steps, b.script("prepare", "Prepare", d.Prepare.Run, d.Prepare.Dir, d.Prepare.Env,

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -327,5 +328,32 @@ func TestLongCycle(t *testing.T) {
 	_, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": b.String()}))
 	if err == nil || !strings.Contains(err.Error(), "dependency cycle: ") || !strings.Contains(err.Error(), "(4991 more)") || len(err.Error()) > 2000 {
 		t.Fatalf("a 5,000-long cycle: %.500v", err)
+	}
+}
+
+// TestRuntimeCommandsKeepTheTags: the mlc commands that read the spec at run
+// time get the compile's build tags, so e2e.cue's endpoints count there too.
+func TestRuntimeCommandsKeepTheTags(t *testing.T) {
+	p, err := CompileWith(filepath.Join(golden.Root(), "examples", "credit-risk"), Options{Tags: []string{"e2e"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readers := 0
+	for _, w := range p.Workflows {
+		for _, j := range w.Jobs {
+			for _, s := range j.Steps {
+				if s.Kind != ir.StepMLC || !slices.Contains(s.Args, "--spec") {
+					continue
+				}
+				readers++
+				i := slices.Index(s.Args, "--spec")
+				if !slices.Equal(s.Args[i:i+4], []string{"--spec", ".", "--tag", "e2e"}) {
+					t.Errorf("%s/%s: %v, want --spec . --tag e2e", j.ID, s.ID, s.Args)
+				}
+			}
+		}
+	}
+	if readers == 0 {
+		t.Fatal("no step reads the spec")
 	}
 }

@@ -23,6 +23,7 @@ import (
 type source struct {
 	dir   string    // absolute spec directory
 	files []string  // absolute paths of the .cue files, sorted
+	tags  []string  // build tags it was loaded with
 	user  cue.Value // the user's value alone: its positions are the user's
 	value cue.Value // unified with the schema, defaults filled
 
@@ -99,7 +100,7 @@ func loadSpec(dir string, opts Options) (*Spec, error) {
 		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
 	}
 	v := def.Unify(user)
-	src := source{dir: abs, files: buildFiles(insts[0]), user: user, value: v, engines: opts.Engines}
+	src := source{dir: abs, files: buildFiles(insts[0]), tags: opts.Tags, user: user, value: v, engines: opts.Engines}
 	// Validate finds conflicts, closed-struct violations and bad
 	// constraints; Decode then rejects anything left non-concrete (a
 	// missing required field), except the dataset column schemas, which

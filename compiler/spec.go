@@ -26,8 +26,17 @@ type Spec struct {
 }
 
 type MLCPin struct {
-	Version string `json:"version,omitempty"`
-	Image   string `json:"image,omitempty"`
+	Version string        `json:"version,omitempty"`
+	Image   string        `json:"image,omitempty"`
+	Helpers *HelperImages `json:"helpers,omitempty"`
+}
+
+// HelperImages mirrors ir.HelperImages.
+type HelperImages struct {
+	Git          string `json:"git,omitempty"`
+	Kubectl      string `json:"kubectl,omitempty"`
+	KubectlShell string `json:"kubectl_shell,omitempty"`
+	BuildKit     string `json:"buildkit,omitempty"`
 }
 
 type Runners struct {

@@ -18,10 +18,20 @@ type Pipeline struct {
 	SpecDir    string // directory of pipeline.cue relative to the repository root ("." at the root)
 	MLCVersion string // version of mlc that compiled this; jobs install the same one
 	MLCImage   string // container image of mlc for container engines (Tekton, Argo)
+	Helpers    HelperImages
 	Registry   string // OCI registry (or oci: layout) artifacts are pushed to
 	Repository string // git URL Kubernetes engines clone the source from ("" when not given)
 	Runners    Runners
 	Workflows  []*Workflow // sorted by Name
+}
+
+// HelperImages override the images container engines add next to mlc's
+// ("" keeps the target's default, pinned by digest).
+type HelperImages struct {
+	Git          string // git client with a shell
+	Kubectl      string // kubectl alone
+	KubectlShell string // kubectl with a shell
+	BuildKit     string // rootless BuildKit
 }
 
 // Runners names the machines jobs run on (GitHub runner labels; Kubernetes

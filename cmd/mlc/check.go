@@ -73,6 +73,7 @@ func openTable(cmd *cobra.Command, path string, format table.Format) (*table.Rea
 
 func newCheckSchemaCmd() *cobra.Command {
 	var specDir, dataset string
+	var tags []string
 	var maxViolations int
 	var out *reportFlags
 	cmd := &cobra.Command{
@@ -86,7 +87,7 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 			if info, err := os.Stat(specDir); err == nil && !info.IsDir() {
 				specDir = filepath.Dir(specDir) // --spec path/to/pipeline.cue
 			}
-			spec, err := compiler.Load(specDir)
+			spec, err := compiler.LoadWith(specDir, compiler.Options{Tags: tags})
 			if err != nil {
 				return badInput(err)
 			}
@@ -112,6 +113,7 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 		},
 	}
 	cmd.Flags().StringVar(&specDir, "spec", ".", "`DIR` holding pipeline.cue (or the file itself)")
+	addSpecTagFlag(cmd, &tags)
 	cmd.Flags().StringVar(&dataset, "dataset", "", "dataset `NAME` in the spec (required)")
 	cmd.Flags().IntVar(&maxViolations, "max-violations", 20, "list the first `N` violations (all are counted)")
 	cmd.MarkFlagRequired("dataset")

@@ -234,3 +234,9 @@ func newInitCmd() *cobra.Command {
 		},
 	}
 }
+
+// addSpecTagFlag is --tag on a command that reads the spec at run time:
+// compiled pipelines pass the tags they were compiled with.
+func addSpecTagFlag(c *cobra.Command, tags *[]string) {
+	c.Flags().StringSliceVarP(tags, "tag", "t", nil, "CUE build tag the spec was compiled with (files with @if(TAG)), repeatable")
+}

@@ -23,6 +23,7 @@ const monitorSource = "monitor.drift.current"
 
 func newFetchCmd() *cobra.Command {
 	var specDir, out, fixtures string
+	var tags []string
 	var offline bool
 	var parallel int
 	cmd := &cobra.Command{
@@ -48,6 +49,7 @@ local run starts.`,
 		Args: cobra.ExactArgs(1),
 	}
 	cmd.Flags().StringVar(&specDir, "spec", ".", "directory holding pipeline.cue")
+	addSpecTagFlag(cmd, &tags)
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the files to (required)")
 	offlineEnv, _ := strconv.ParseBool(os.Getenv("MLC_OFFLINE"))
 	cmd.Flags().BoolVar(&offline, "offline", offlineEnv, "read s3, gcs and http sources from --fixtures instead of the network ($MLC_OFFLINE)")
@@ -56,7 +58,7 @@ local run starts.`,
 	cmd.MarkFlagRequired("out")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		name := args[0]
-		spec, err := compiler.Load(specDir)
+		spec, err := compiler.LoadWith(specDir, compiler.Options{Tags: tags})
 		if err != nil {
 			return badInput(err)
 		}

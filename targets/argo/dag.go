@@ -16,13 +16,15 @@ type workflowRenderer struct {
 	names            map[string]string  // template and task name → what claimed it
 	templates        []template
 	createsWorkflows bool
+	revision         string // what MLC_REVISION and checkouts use: the pinned commit once resolved
 }
 
 func newWorkflowRenderer(p *ir.Pipeline, wf *ir.Workflow) *workflowRenderer {
 	return &workflowRenderer{
 		p: p, wf: wf,
-		jobs:  map[string]*ir.Job{},
-		names: map[string]string{},
+		jobs:     map[string]*ir.Job{},
+		names:    map[string]string{},
+		revision: revisionParam,
 	}
 }
 
@@ -45,11 +47,16 @@ func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
 		return spec, err
 	}
 	spec.Arguments = &arguments{Parameters: r.parameters()}
-	if r.wf.Concurrency != "" {
-		spec.Synchronization = &synchronization{Mutexes: []mutex{{Name: r.wf.Concurrency}}}
-	}
 	r.templates = []template{{Name: dagTemplate}}
 	var tasks []dagTask
+	if needsCheckout(r.wf) {
+		if err := r.claim(revisionTask, "the revision of the run"); err != nil {
+			return spec, err
+		}
+		r.templates = append(r.templates, r.revisionTemplate())
+		tasks = append(tasks, dagTask{Name: revisionTask, Template: revisionTask})
+		r.revision = pinnedRevision
+	}
 	for _, job := range r.wf.Jobs {
 		jobTasks, err := r.job(job)
 		if err != nil {
@@ -74,7 +81,7 @@ func (r *workflowRenderer) parameters() []parameter {
 	if t := r.wf.Triggers.Push; t != nil && len(t.Branches) > 0 {
 		branch = t.Branches[0]
 	}
-	params := []parameter{{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build (MLC_REVISION)"}}
+	params := []parameter{{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build; resolved once per run to the commit every job checks out (MLC_REVISION)"}}
 	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
 		params = append(params, parameter{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"})
 	}
@@ -104,7 +111,15 @@ func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.wf.Concurrency != "" {
+		// Held while the job runs, not across the run: an approval waiting
+		// for a person holds nothing, so later runs are not queued behind it.
+		tmpls[0].Synchronization = &synchronization{Mutexes: []mutex{{Name: r.wf.Concurrency}}}
+	}
 	needs := job.Needs
+	if len(needs) == 0 && r.revision == pinnedRevision {
+		needs = []string{revisionTask}
+	}
 	var tasks []dagTask
 	if job.Approval != nil {
 		approval, err := r.approvalTemplate(job)
@@ -277,6 +292,8 @@ func (r *workflowRenderer) exitHandler() error {
 			return err
 		}
 	}
+	// The alert also runs when the revision could not be resolved.
+	r.revision = revisionParam
 	alert, err := r.jobTemplates(&ir.Job{ID: failureTemplate, Steps: r.wf.OnFailure})
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package argo
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -147,34 +148,22 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 	})
 	t := template{
 		Name: name,
-		Volumes: []kube.Volume{
-			{Name: mlcVolume, EmptyDir: &struct{}{}},
-			{Name: workspaceVolume, EmptyDir: &struct{}{}},
+		Volumes: append(podVolumes(),
 			// Registry credentials for mlc push and BuildKit, in the
 			// Docker config format both read through DOCKER_CONFIG.
-			{Name: registryVolume, Secret: &kube.SecretVolume{
+			kube.Volume{Name: registryVolume, Secret: &kube.SecretVolume{
 				SecretName: r.p.Name + "-registry", Optional: true,
 				Items: []kube.KeyToPath{{Key: ".dockerconfigjson", Path: "config.json"}},
 			}},
-		},
-		ContainerSet: &containerSet{
-			VolumeMounts: []kube.VolumeMount{
-				{Name: mlcVolume, MountPath: mlcDir},
-				{Name: workspaceVolume, MountPath: workspaceDir},
-			},
-			Containers: containers,
-		},
+		),
+		ContainerSet:    &containerSet{VolumeMounts: podMounts(), Containers: containers},
+		SecurityContext: kube.JobPodSecurity(),
 	}
 	if len(inputs) > 0 || job.Workspace {
 		t.Inputs = &templateIO{Parameters: inputs}
 	}
 	if job.Workspace {
-		// The path is the workspace volume's mount point, so Argo clones
-		// into that volume and every container sees the checkout.
-		t.Inputs.Artifacts = []artifact{{
-			Name: "workspace", Path: workspaceDir,
-			Git: &gitArtifact{Repo: "{{workflow.parameters." + paramRepo + "}}", Revision: "{{workflow.parameters." + paramRevision + "}}", Depth: 1},
-		}}
+		t.Inputs.Artifacts = []artifact{r.checkout(r.revision)}
 	}
 	if len(outs) > 0 {
 		t.Outputs = &templateIO{Parameters: outs}
@@ -196,7 +185,11 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 	if err != nil {
 		return container{}, err
 	}
-	c := container{Container: kube.Container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: workspaceDir}}
+	dir := workspaceDir
+	if job.Workspace {
+		dir = checkoutDir
+	}
+	c := container{Container: kube.Container{Name: s.ID, Image: r.p.MLCImage, Command: []string{"sh", "-ec", script}, WorkingDir: dir}}
 	// Registry credentials go to the steps that push (mlc, BuildKit), never
 	// to user scripts.
 	extra := []kube.EnvVar{{Name: "DOCKER_CONFIG", Value: registryDir}}
@@ -209,7 +202,7 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 		extra = []kube.EnvVar{{Name: "MLC_SCRIPT", Value: kube.Literal(s.Script)}}
 		c.VolumeMounts = nil
 	case ir.StepBuildImage:
-		c.Image = kube.BuildKitImage
+		c.Image = cmp.Or(r.p.Helpers.BuildKit, kube.BuildKitImage)
 		var flags kube.EnvVar
 		flags, c.SecurityContext = kube.RootlessBuildKit()
 		extra = append(extra, flags)
@@ -234,7 +227,7 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 		}
 		env = append(env, e)
 	}
-	set(kube.EnvVar{Name: "MLC_REVISION", Value: "{{workflow.parameters." + paramRevision + "}}"})
+	set(kube.EnvVar{Name: "MLC_REVISION", Value: r.revision})
 	set(kube.EnvVar{Name: "MLC_OUTPUT", Value: stepOutputFile(s.ID)})
 	for _, e := range job.Env {
 		v, err := userEnv(job, e)
@@ -381,9 +374,8 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 	if len(job.Outputs) > 0 || len(job.Inputs) > 0 {
 		return template{}, fmt.Errorf("a trigger job cannot have inputs or outputs on argo (its only step creates a Workflow)")
 	}
-	pass := func(name string) parameter {
-		return parameter{Name: name, Value: ptr("{{workflow.parameters." + name + "}}")}
-	}
+	// The started run builds the commit this one resolved.
+	pass := func(name, value string) parameter { return parameter{Name: name, Value: ptr(value)} }
 	manifest, err := kube.Document(workflow{
 		APIVersion: argoAPI,
 		Kind:       "Workflow",
@@ -391,7 +383,7 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 		Spec: workflowSpec{
 			WorkflowTemplateRef: &templateRef{Name: target},
 			Arguments: &arguments{Parameters: []parameter{
-				pass(paramRevision), pass(paramRepo),
+				pass(paramRevision, r.revision), pass(paramRepo, "{{workflow.parameters."+paramRepo+"}}"),
 			}},
 		},
 	})

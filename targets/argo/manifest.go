@@ -36,13 +36,12 @@ type cronWorkflowSpec struct {
 }
 
 type workflowSpec struct {
-	WorkflowTemplateRef *templateRef     `yaml:"workflowTemplateRef,omitempty"`
-	Entrypoint          string           `yaml:"entrypoint,omitempty"`
-	OnExit              string           `yaml:"onExit,omitempty"`
-	ServiceAccountName  string           `yaml:"serviceAccountName,omitempty"`
-	Arguments           *arguments       `yaml:"arguments,omitempty"`
-	Synchronization     *synchronization `yaml:"synchronization,omitempty"`
-	Templates           []template       `yaml:"templates,omitempty"`
+	WorkflowTemplateRef *templateRef `yaml:"workflowTemplateRef,omitempty"`
+	Entrypoint          string       `yaml:"entrypoint,omitempty"`
+	OnExit              string       `yaml:"onExit,omitempty"`
+	ServiceAccountName  string       `yaml:"serviceAccountName,omitempty"`
+	Arguments           *arguments   `yaml:"arguments,omitempty"`
+	Templates           []template   `yaml:"templates,omitempty"`
 }
 
 type templateRef struct {
@@ -70,6 +69,7 @@ type parameter struct {
 	Enum        []string   `yaml:"enum,omitempty"`
 	Description string     `yaml:"description,omitempty"`
 	ValueFrom   *valueFrom `yaml:"valueFrom,omitempty"`
+	GlobalName  string     `yaml:"globalName,omitempty"`
 }
 
 type valueFrom struct {
@@ -80,20 +80,22 @@ type valueFrom struct {
 }
 
 type template struct {
-	Name                  string            `yaml:"name"`
-	Metadata              *podMeta          `yaml:"metadata,omitempty"`
-	Inputs                *templateIO       `yaml:"inputs,omitempty"`
-	Outputs               *templateIO       `yaml:"outputs,omitempty"`
-	NodeSelector          map[string]string `yaml:"nodeSelector,omitempty"`
-	Tolerations           []kube.Toleration `yaml:"tolerations,omitempty"`
-	ActiveDeadlineSeconds int64             `yaml:"activeDeadlineSeconds,omitempty"`
-	RetryStrategy         *retryStrategy    `yaml:"retryStrategy,omitempty"`
-	Volumes               []kube.Volume     `yaml:"volumes,omitempty"`
-	ContainerSet          *containerSet     `yaml:"containerSet,omitempty"`
-	DAG                   *dag              `yaml:"dag,omitempty"`
-	Steps                 [][]step          `yaml:"steps,omitempty"`
-	Suspend               *suspend          `yaml:"suspend,omitempty"`
-	Resource              *resource         `yaml:"resource,omitempty"`
+	Name                  string                   `yaml:"name"`
+	Metadata              *podMeta                 `yaml:"metadata,omitempty"`
+	Inputs                *templateIO              `yaml:"inputs,omitempty"`
+	Outputs               *templateIO              `yaml:"outputs,omitempty"`
+	NodeSelector          map[string]string        `yaml:"nodeSelector,omitempty"`
+	Tolerations           []kube.Toleration        `yaml:"tolerations,omitempty"`
+	ActiveDeadlineSeconds int64                    `yaml:"activeDeadlineSeconds,omitempty"`
+	RetryStrategy         *retryStrategy           `yaml:"retryStrategy,omitempty"`
+	Synchronization       *synchronization         `yaml:"synchronization,omitempty"`
+	SecurityContext       *kube.PodSecurityContext `yaml:"securityContext,omitempty"`
+	Volumes               []kube.Volume            `yaml:"volumes,omitempty"`
+	ContainerSet          *containerSet            `yaml:"containerSet,omitempty"`
+	DAG                   *dag                     `yaml:"dag,omitempty"`
+	Steps                 [][]step                 `yaml:"steps,omitempty"`
+	Suspend               *suspend                 `yaml:"suspend,omitempty"`
+	Resource              *resource                `yaml:"resource,omitempty"`
 }
 
 type podMeta struct {
@@ -113,9 +115,10 @@ type artifact struct {
 }
 
 type gitArtifact struct {
-	Repo     string `yaml:"repo"`
-	Revision string `yaml:"revision"`
-	Depth    int    `yaml:"depth"`
+	Repo     string   `yaml:"repo"`
+	Revision string   `yaml:"revision"`
+	Depth    int      `yaml:"depth"`
+	Fetch    []string `yaml:"fetch,omitempty"`
 }
 
 type retryStrategy struct {

@@ -9,12 +9,15 @@ import (
 )
 
 // Paths inside a job pod, on emptyDir volumes every container of the pod
-// mounts: /workspace is the checkout (or scratch space when the job has
-// none); /mlc holds each step's MLC_OUTPUT file and the files Argo reads the
-// job's output parameters from.
+// mounts: /workspace is scratch space and /workspace/src the checkout (Argo
+// clones next to the target and renames it into place, which fails on a
+// mount point, so the checkout is a directory inside the volume); /mlc holds
+// each step's MLC_OUTPUT file and the files Argo reads the job's output
+// parameters from.
 const (
 	mlcDir        = "/mlc"
 	workspaceDir  = "/workspace"
+	checkoutDir   = workspaceDir + "/src"
 	registryDir   = "/mlc-registry"
 	buildMetadata = mlcDir + "/build.json"
 )

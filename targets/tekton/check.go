@@ -64,6 +64,9 @@ func checkPipeline(p *ir.Pipeline) error {
 	c.dns("pipeline name", p.Name, 63)
 	c.text("pipeline mlcImage", p.MLCImage)
 	c.text("pipeline repository", p.Repository)
+	for _, h := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
+		c.text("pipeline helper image", h)
+	}
 	if p.MLCImage == "" {
 		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
 	}
@@ -147,8 +150,8 @@ func (c *checker) job(at string, j *ir.Job) {
 		c.text(at+" condition equals", w.Equals)
 	}
 	if a := j.Approval; a != nil {
-		if len(a.Approvers) == 0 && approvalEnvironment(j) == "" {
-			c.fail("%s: an approval needs approvers or an environment on tekton (the ApprovalTask needs users or group:NAME entries)", at)
+		if a.Required > 1 {
+			c.fail("%s: required approvals %d > 1 is not supported on tekton (an approval records one decision, see docs/tekton.md); use 1", at, a.Required)
 		}
 		c.text(at+" approval environment", a.Environment)
 		for _, name := range a.Approvers {

@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
@@ -27,12 +28,13 @@ func (r *renderer) queueTask(w *ir.Workflow) pipelineTask {
 	return pipelineTask{
 		Name:        queueTask,
 		DisplayName: display,
+		Timeout:     "0s", // waits as long as earlier runs take
 		Params:      []param{{Name: "MLC_RUN", Value: "$(context.pipelineRun.name)"}},
 		TaskSpec: &embeddedTask{
 			Params: []paramSpec{{Name: "MLC_RUN", Type: "string"}},
 			Steps: []step{{
 				Name:    "queue",
-				Image:   shellKubectlImage,
+				Image:   cmp.Or(r.p.Helpers.KubectlShell, shellKubectlImage),
 				Command: []string{"sh", "-ec", queueScript},
 				Env: []kube.EnvVar{
 					{Name: "MLC_CANCEL_IN_PROGRESS", Value: strconv.FormatBool(w.CancelInProgress)},

@@ -106,7 +106,7 @@ func deliveryFixture() *ir.Workflow {
 				ID: "deploy-production", Name: "Deploy production", Stage: ir.StageDeploy,
 				Needs: []string{"package-api"}, Image: "bitnami/kubectl:1.31", Environment: "production",
 				Condition: ir.Condition{OnlyBranches: []string{"main"}},
-				Approval:  &ir.Approval{Environment: "production", Approvers: []string{"alice", "group:ml-leads"}, Required: 2, Timeout: 24 * time.Hour},
+				Approval:  &ir.Approval{Environment: "production", Approvers: []string{"alice", "group:ml-leads"}, Required: 1, Timeout: 24 * time.Hour},
 				Secrets:   []string{"KUBECONFIG_PRODUCTION"},
 				Inputs:    []ir.Input{{Name: "package-api-ref", Job: "package-api", Output: "ref", Env: "MLC_APP_IMAGE"}},
 				Steps: []ir.Step{

@@ -47,6 +47,9 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 		spec.Tasks = append(spec.Tasks, r.queueTask(w))
 		first = []string{queueTask}
 	}
+	if needsCheckout(w) {
+		spec.Tasks = append(spec.Tasks, revisionTask(r.p))
+	}
 	whens := map[string][]whenExpression{}
 	for _, j := range w.Jobs {
 		whens[j.ID] = r.jobWhen(j, whens)
@@ -55,10 +58,14 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 			needs = first
 		}
 		if j.Approval != nil {
-			spec.Tasks = append(spec.Tasks, approvalTask(j, needs, whens[j.ID]))
+			spec.Tasks = append(spec.Tasks, r.approvalTask(j, needs, whens[j.ID]))
 			needs = append(slices.Clone(j.Needs), approvalTaskName(j))
+			// Jobs needing this one inherit the decision, so they are
+			// skipped too when it is refused.
+			whens[j.ID] = append(whens[j.ID], whenExpression{Input: resultRef(approvalTaskName(j), decisionResult), Operator: "in", Values: []string{approveDecision}})
+			slices.SortFunc(whens[j.ID], compareWhen)
 		}
-		t, err := r.jobTask(j, needs, whens[j.ID])
+		t, err := r.jobTask(j, needs, whens[j.ID], revisionOf(w))
 		if err != nil {
 			return object{}, fmt.Errorf("tekton: workflow %q job %q: %w", w.Name, j.ID, err)
 		}
@@ -138,7 +145,7 @@ func resultRef(task, result string) string {
 	return "$(tasks." + task + ".results." + result + ")"
 }
 
-func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) (pipelineTask, error) {
+func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression, revision string) (pipelineTask, error) {
 	steps, volumes, err := r.jobSteps(j)
 	if err != nil {
 		return pipelineTask{}, err
@@ -169,10 +176,8 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 		When:        when,
 		RunAfter:    runAfter,
 		Retries:     j.Retries,
-		Params:      []param{{Name: "MLC_REVISION", Value: "$(params." + paramRevision + ")"}},
-	}
-	if j.Timeout > 0 {
-		t.Timeout = j.Timeout.String()
+		Timeout:     taskTimeout(j.Timeout),
+		Params:      []param{{Name: "MLC_REVISION", Value: revision}},
 	}
 	for _, in := range j.Inputs {
 		ts.Params = append(ts.Params, paramSpec{Name: in.Env, Type: "string", Description: "Output " + in.Output + " of " + in.Job + "."})
@@ -196,38 +201,6 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression) 
 	return t, nil
 }
 
-// approvalTask waits for people to approve the job, through the
-// ApprovalTask custom task of openshift-pipelines/manual-approval-gate.
-// Without approvers the members of the Kubernetes group named like the
-// job's environment approve, as GitHub environment reviewers would.
-func approvalTask(j *ir.Job, runAfter []string, when []whenExpression) pipelineTask {
-	a := j.Approval
-	approvers := a.Approvers
-	if len(approvers) == 0 {
-		approvers = []string{"group:" + approvalEnvironment(j)}
-	}
-	required := max(a.Required, 1)
-	description := "Approve " + cmp.Or(j.Name, j.ID)
-	if j.Environment != "" {
-		description += " (environment " + j.Environment + ")"
-	}
-	t := pipelineTask{
-		Name:     approvalTaskName(j),
-		TaskRef:  &taskRef{APIVersion: "openshift-pipelines.org/v1alpha1", Kind: "ApprovalTask"},
-		When:     when,
-		RunAfter: runAfter,
-		Params: []param{
-			{Name: "approvers", Value: approvers},
-			{Name: "description", Value: description},
-			{Name: "numberOfApprovalsRequired", Value: fmt.Sprint(required)},
-		},
-	}
-	if a.Timeout > 0 {
-		t.Timeout = a.Timeout.String()
-	}
-	return t
-}
-
 // onFailureTask runs the workflow's alert steps in `finally` when a task
 // failed. The steps have no job image, so scripts run in the mlc image.
 func (r *renderer) onFailureTask(w *ir.Workflow) (pipelineTask, error) {
@@ -239,6 +212,7 @@ func (r *renderer) onFailureTask(w *ir.Workflow) (pipelineTask, error) {
 	return pipelineTask{
 		Name:        onFailureTask,
 		DisplayName: "Alert on failure",
+		Timeout:     taskTimeout(0),
 		TaskSpec:    &embeddedTask{Volumes: volumes, Steps: steps},
 		When:        []whenExpression{{Input: "$(tasks.status)", Operator: "in", Values: []string{"Failed"}}},
 	}, nil

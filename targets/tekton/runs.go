@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/mlc-project/mlc/ir"
@@ -115,7 +116,7 @@ func (r *renderer) cronJob(w *ir.Workflow, s ir.Schedule) object {
 					RestartPolicy:      "Never",
 					Containers: []kube.Container{{
 						Name:         "start",
-						Image:        kubectlImage,
+						Image:        cmp.Or(r.p.Helpers.Kubectl, kubectlImage),
 						Command:      []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeySchedule},
 						VolumeMounts: []kube.VolumeMount{{Name: runsVolume, MountPath: runsMount, ReadOnly: true}},
 					}},

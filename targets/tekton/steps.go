@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path"
@@ -32,7 +33,7 @@ func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 	var steps []step
 	var volumes []kube.Volume
 	if j.Workspace {
-		steps = append(steps, checkoutStep())
+		steps = append(steps, checkoutStep(r.p))
 	}
 	main, _ := gpuStep(j)
 	for i, s := range j.Steps {
@@ -103,10 +104,10 @@ func computeResources(res ir.Resources) *kube.ResourceRequirements {
 
 // checkoutStep clones the repository named by the task parameter
 // MLC_REPO_URL, which the pipeline task fills from the pipeline's repo.
-func checkoutStep() step {
+func checkoutStep(p *ir.Pipeline) step {
 	return step{
 		Name:       reservedStepPrefix + "checkout",
-		Image:      gitImage,
+		Image:      cmp.Or(p.Helpers.Git, gitImage),
 		Command:    []string{"sh", "-ec", checkoutScript},
 		WorkingDir: "$(workspaces." + workspaceName + ".path)",
 		Env:        []kube.EnvVar{{Name: "MLC_REPO_URL", Value: "$(params.MLC_REPO_URL)"}},
@@ -161,7 +162,7 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 		if err != nil {
 			return step{}, nil, err
 		}
-		st.Image = kube.BuildKitImage
+		st.Image = cmp.Or(r.p.Helpers.BuildKit, kube.BuildKitImage)
 		st.Command = []string{"sh", "-ec", kube.Literal(script)}
 		var flags kube.EnvVar
 		flags, st.SecurityContext = kube.RootlessBuildKit()
@@ -170,7 +171,7 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 		if !r.workflows[s.Trigger] {
 			return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, s.Trigger)
 		}
-		st.Image = kubectlImage
+		st.Image = cmp.Or(r.p.Helpers.Kubectl, kubectlImage)
 		st.Command = []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeyTrigger}
 		st.VolumeMounts = []kube.VolumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
 		vol = &kube.Volume{Name: s.ID, ConfigMap: &kube.ConfigMapVolume{Name: runsConfigMap(s.Trigger)}}

@@ -36,8 +36,8 @@ type renderer struct {
 }
 
 // Render implements targets.Target. Each workflow becomes <workflow>.yaml
-// (apply it) and, when it can be started by hand, runs/<workflow>.yaml
-// (create it to start a run). Files are sorted by path.
+// (apply it) and runs/<workflow>.yaml (create it, with the run's params, to
+// start a run). Files are sorted by path.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	if err := checkPipeline(p); err != nil {
 		return nil, err
@@ -68,17 +68,32 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 			return nil, err
 		}
 		files = append(files, targets.File{Path: w.Name + ".yaml", Data: data})
-		if w.Triggers.Manual {
-			data, err := kube.File(p, r.pipelineRun(w, "manual"))
-			if err != nil {
-				return nil, err
-			}
-			runs = append(runs, targets.File{Path: "runs/" + w.Name + ".yaml", Data: data})
+		// Every workflow gets its run template: the per-task
+		// ServiceAccounts and GPU placement live in its taskRunSpecs, which
+		// a run started otherwise (tkn pipeline start, a Pipelines-as-Code
+		// PipelineRun written by hand) would lack.
+		data, err = kube.File(p, r.pipelineRun(w, runEvent(w)))
+		if err != nil {
+			return nil, err
 		}
+		runs = append(runs, targets.File{Path: "runs/" + w.Name + ".yaml", Data: data})
 	}
 	// Workflows are sorted by name, so both lists are sorted; "runs/" sorts
 	// after every workflow file name, which cannot hold a '/'.
 	return append(files, runs...), nil
+}
+
+// runEvent labels the run template with how the workflow is started.
+func runEvent(w *ir.Workflow) string {
+	switch {
+	case w.Triggers.Manual:
+		return "manual"
+	case w.Triggers.PullRequest != nil:
+		return "pull-request"
+	case w.Triggers.Push != nil:
+		return "push"
+	}
+	return "schedule"
 }
 
 func allSteps(w *ir.Workflow) []ir.Step {

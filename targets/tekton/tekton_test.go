@@ -14,6 +14,7 @@ import (
 	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
 
@@ -63,7 +64,7 @@ func TestRenderIsDeterministicAndSorted(t *testing.T) {
 	if !slices.IsSortedFunc(a, func(x, y targets.File) int { return strings.Compare(x.Path, y.Path) }) {
 		t.Errorf("files not sorted by path: %v", a)
 	}
-	want := []string{"fraud-delivery.yaml", "fraud-monitor.yaml", "runs/fraud-delivery.yaml"}
+	want := []string{"fraud-delivery.yaml", "fraud-monitor.yaml", "runs/fraud-delivery.yaml", "runs/fraud-monitor.yaml"}
 	var got []string
 	for _, f := range a {
 		got = append(got, f.Path)
@@ -158,8 +159,8 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 			j.Steps = append(j.Steps, ir.Step{ID: "b", Kind: ir.StepScript, Script: "true", GPU: true})
 			j.Steps[0].GPU = true
 		},
-		"an approval needs approvers or an environment": func(p *ir.Pipeline) {
-			p.Workflows[0].Jobs[0].Approval = &ir.Approval{Required: 1}
+		"records one decision": func(p *ir.Pipeline) {
+			p.Workflows[0].Jobs[0].Approval = &ir.Approval{Required: 2}
 		},
 		"does not define": func(p *ir.Pipeline) {
 			p.Workflows[0].Jobs[0].Steps[0] = ir.Step{ID: "run", Kind: ir.StepTrigger, Trigger: "elsewhere"}
@@ -197,16 +198,19 @@ func TestConditionsAreInherited(t *testing.T) {
 	for _, w := range task.When {
 		inputs = append(inputs, w.Input)
 	}
-	// Own branch condition, and package-api's output condition.
-	if want := []string{"$(params.branch)", "$(tasks.train-scorer.results.trained)"}; !slices.Equal(inputs, want) {
+	// Own branch condition, its approval's decision and package-api's
+	// output condition.
+	if want := []string{"$(params.branch)", "$(tasks.deploy-production-approval.results.decision)", "$(tasks.train-scorer.results.trained)"}; !slices.Equal(inputs, want) {
 		t.Errorf("when inputs %v, want %v", inputs, want)
 	}
 	if !slices.Equal(task.RunAfter, []string{"package-api", "deploy-production-approval"}) {
 		t.Errorf("runAfter %v", task.RunAfter)
 	}
 	smoke := findTask(t, files[0].Data, "smoke-production")
-	if len(smoke.When) != 2 {
-		t.Errorf("smoke-production inherits %v, want the two conditions of deploy-production", smoke.When)
+	// deploy-production's three, and its own approval: a refused
+	// deployment skips its smoke test.
+	if len(smoke.When) != 4 {
+		t.Errorf("smoke-production inherits %v, want the three conditions of deploy-production and its own decision", smoke.When)
 	}
 }
 
@@ -338,6 +342,31 @@ func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
 		task := findTask(t, files[0].Data, "code-trainer")
 		if !slices.Contains(task.Params, param{Name: "MLC_REPO_URL", Value: "$(params.repo)"}) {
 			t.Errorf("task params %v", task.Params)
+		}
+	}
+}
+
+// TestHelperImages: a spec's helper images replace every default one, so a
+// cluster without internet access can run the pipeline on local images.
+func TestHelperImages(t *testing.T) {
+	p := fixture()
+	p.Helpers = ir.HelperImages{Git: "local/git:e2e", Kubectl: "local/kubectl:e2e", KubectlShell: "local/kubectl-sh:e2e", BuildKit: "local/buildkit:e2e"}
+	files, err := Target{}.Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all string
+	for _, f := range files {
+		all += string(f.Data)
+	}
+	for _, def := range []string{gitImage, kubectlImage, shellKubectlImage, kube.BuildKitImage} {
+		if strings.Contains(all, def) {
+			t.Errorf("default image %s is still rendered", def)
+		}
+	}
+	for _, img := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
+		if !strings.Contains(all, "image: "+img+"\n") {
+			t.Errorf("helper image %s is not rendered", img)
 		}
 	}
 }

@@ -29,6 +29,17 @@ func GPUPlacement(res ir.Resources) (tolerations []Toleration, nodeSelector map[
 	return tolerations, nodeSelector
 }
 
+// JobUser is the uid and gid job pods run as: not root, and the user
+// rootless BuildKit runs as, so the checkout, written by the engine's own
+// container, belongs to every step of the job.
+const JobUser = 1000
+
+// JobPodSecurity runs a job pod as JobUser, its volumes owned by JobUser's
+// group.
+func JobPodSecurity() *PodSecurityContext {
+	return &PodSecurityContext{RunAsNonRoot: true, RunAsUser: JobUser, RunAsGroup: JobUser, FSGroup: JobUser}
+}
+
 // BuildKitImage builds and pushes images without a daemon or privileges
 // (BuildKit rootless, see its docs/rootless.md), pinned by digest. Update
 // tag and digest together (`crane digest IMAGE:TAG`) and regenerate the
@@ -41,7 +52,7 @@ const BuildKitImage = "docker.io/moby/buildkit:v0.33.0-rootless@sha256:80b15f073
 func RootlessBuildKit() (EnvVar, *SecurityContext) {
 	return EnvVar{Name: "BUILDKITD_FLAGS", Value: "--oci-worker-no-process-sandbox"},
 		&SecurityContext{
-			RunAsUser: 1000, RunAsGroup: 1000,
+			RunAsUser: JobUser, RunAsGroup: JobUser,
 			SeccompProfile:  &Profile{Type: "Unconfined"},
 			AppArmorProfile: &Profile{Type: "Unconfined"},
 		}

@@ -68,6 +68,22 @@ type Volume struct {
 	EmptyDir  *struct{}        `yaml:"emptyDir,omitempty"`
 	ConfigMap *ConfigMapVolume `yaml:"configMap,omitempty"`
 	Secret    *SecretVolume    `yaml:"secret,omitempty"`
+	// DownwardAPI exposes the pod's own metadata as files, which the
+	// kubelet rewrites when the metadata changes.
+	DownwardAPI *DownwardAPIVolume `yaml:"downwardAPI,omitempty"`
+}
+
+type DownwardAPIVolume struct {
+	Items []DownwardAPIFile `yaml:"items"`
+}
+
+type DownwardAPIFile struct {
+	Path     string      `yaml:"path"`
+	FieldRef FieldSelect `yaml:"fieldRef"`
+}
+
+type FieldSelect struct {
+	FieldPath string `yaml:"fieldPath"`
 }
 
 type ConfigMapVolume struct {
@@ -90,6 +106,15 @@ type SecurityContext struct {
 	RunAsGroup      int64    `yaml:"runAsGroup,omitempty"`
 	SeccompProfile  *Profile `yaml:"seccompProfile,omitempty"`
 	AppArmorProfile *Profile `yaml:"appArmorProfile,omitempty"`
+}
+
+// PodSecurityContext is the pod-level security context: the user every
+// container (the engine's own included) runs as unless it sets its own.
+type PodSecurityContext struct {
+	RunAsNonRoot bool  `yaml:"runAsNonRoot,omitempty"`
+	RunAsUser    int64 `yaml:"runAsUser,omitempty"`
+	RunAsGroup   int64 `yaml:"runAsGroup,omitempty"`
+	FSGroup      int64 `yaml:"fsGroup,omitempty"`
 }
 
 // Profile is a seccomp or AppArmor profile.

@@ -1,0 +1,105 @@
+# shellcheck shell=bash disable=SC2154 # git_url, out, run_timeout: set by run.sh
+# Argo Workflows runs for run.sh (sourced; uses its log, row, git_url,
+# run_timeout and revision_of).
+
+# argo_run NAMESPACE TEMPLATE REVISION DECISION SKIPPED: submit a Workflow
+# from the WorkflowTemplate, answer its approvals with DECISION, wait, and
+# report every task of its DAG; status 1 unless each succeeded or was skipped
+# as SKIPPED says.
+argo_run() {
+	local ns=$1 tmpl=$2 revision=$3 decision=$4 skipped=$5 wf phase start=$SECONDS
+	wf=$(kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f - <<EOF
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: $tmpl-
+spec:
+  workflowTemplateRef:
+    name: $tmpl
+  arguments:
+    parameters:
+      - name: repo
+        value: "$git_url"
+      - name: revision
+        value: "$(revision_of "$revision")"
+EOF
+	)
+	log "argo: workflow $wf"
+	while :; do
+		phase=$(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.phase}')
+		case $phase in Succeeded | Failed | Error) break ;; esac
+		if ((SECONDS - start > run_timeout)); then
+			log "argo: $wf still $phase after ${run_timeout}s"
+			phase=Timeout
+			break
+		fi
+		[[ $decision == - ]] || argo_decide "$ns" "$wf" "$decision"
+		sleep 3
+	done
+	argo_report "$ns" "$tmpl" "$wf" "$phase" "$skipped"
+}
+
+# argo_decide NAMESPACE WORKFLOW DECISION: what `argo node set
+# --output-parameter approve=DECISION` and `argo resume` do, as a patch of
+# each suspended approval node: its output set, the node succeeded.
+argo_decide() {
+	local ns=$1 wf=$2 decision=$3 id now
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	for id in $(kubectl -n "$ns" get workflow "$wf" -o json |
+		jq -r '.status.nodes // {} | to_entries[] | select(.value.type == "Suspend" and .value.phase == "Running") | .key'); do
+		log "argo: $decision ${id}"
+		kubectl -n "$ns" patch workflow "$wf" --type merge -p "{\"status\":{\"nodes\":{\"$id\":{\"phase\":\"Succeeded\",\"finishedAt\":\"$now\",\"message\":\"e2e: $decision\",\"outputs\":{\"parameters\":[{\"name\":\"approve\",\"value\":\"$decision\",\"valueFrom\":{\"supplied\":{}}}]}}}}}" >/dev/null
+	done
+}
+
+# argo_report NAMESPACE TEMPLATE WORKFLOW PHASE SKIPPED: one row per DAG task.
+argo_report() {
+	local ns=$1 tmpl=$2 wf=$3 phase=$4 skipped=$5 task status secs reason bad=0 nodes
+	nodes=$(kubectl -n "$ns" get workflow "$wf" -o json)
+	for task in $(kubectl -n "$ns" get workflowtemplate "$tmpl" -o json | jq -r '.spec.templates[] | select(.name == "dag") | .dag.tasks[].name'); do
+		read -r status secs reason < <(jq -r --arg t "$task" '
+			[.status.nodes // {} | .[] | select(.displayName == $t and .type != "Container")] | first // {phase: "NotRun"} |
+			[.phase,
+			 (if .startedAt and .finishedAt then ((.finishedAt | fromdate) - (.startedAt | fromdate)) else 0 end),
+			 ((.message // "-") | gsub("[\t\n ]+"; " "))] | @tsv' <<<"$nodes" | tr '\t' ' ')
+		case $status in Skipped | Omitted) status=skipped ;; Succeeded) status=ok ;; esac
+		if [[ ,$skipped, == *,$task,* ]]; then
+			[[ $status == skipped ]] || { bad=1; reason="expected skipped; $reason"; }
+		elif [[ $status != ok ]]; then
+			bad=1
+		fi
+		row "${tmpl}" "$wf" "$task" "$status" "$secs" "${reason:--}"
+	done
+	[[ $phase == Succeeded ]] || bad=1
+	reason=$(jq -r '"\(.status.phase // "-"): \(.status.message // "-")" | gsub("[\t\n ]+"; " ")' <<<"$nodes")
+	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.finishedAt then (.status.finishedAt | fromdate) - (.status.startedAt | fromdate) else 0 end' <<<"$nodes")" "$reason"
+	return "$bad"
+}
+
+# argo_probe NAMESPACE TEMPLATE TASK DECISION: run one approval of the
+# applied WorkflowTemplate on its own (a Workflow of the template with TASK
+# as its entrypoint), decide it, and check the decision it records.
+argo_probe() {
+	local ns=$1 tmpl=$2 task=$3 decision=$4 wf got start=$SECONDS bad=0
+	wf=$(kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f - <<EOF
+apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: $tmpl-$task-
+spec:
+  workflowTemplateRef:
+    name: $tmpl
+  entrypoint: $task
+EOF
+	)
+	until [[ $(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.phase}') =~ ^(Succeeded|Failed|Error)$ ]]; do
+		((SECONDS - start < 120)) || break
+		argo_decide "$ns" "$wf" "$decision"
+		sleep 2
+	done
+	got=$(kubectl -n "$ns" get workflow "$wf" -o json | jq -r '[.status.nodes[] | select(.type == "Suspend") | .outputs.parameters[]? | select(.name == "approve") | .value] | first // "none"')
+	[[ $got == "$decision" ]] || bad=1
+	row "$tmpl" "$wf" "$task" "$got" "$((SECONDS - start))" "approval probe: decided $decision, recorded $got"
+	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
+	return "$bad"
+}

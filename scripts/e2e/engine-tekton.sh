@@ -1,0 +1,98 @@
+# shellcheck shell=bash disable=SC2154 # git_url, out, run_timeout: set by run.sh
+# Tekton Pipelines runs for run.sh (sourced; uses its log, row, out,
+# git_url, run_timeout and revision_of).
+
+# tekton_run NAMESPACE PIPELINE REVISION DECISION SKIPPED: create a
+# PipelineRun from the run template mlc wrote (runs/PIPELINE.yaml) with the
+# run's parameters, as a trigger would; answer its approvals with DECISION;
+# wait, and report every task; status 1 unless each succeeded or was skipped
+# as SKIPPED says (the on-failure finally task is always expected skipped).
+tekton_run() {
+	local ns=$1 pipeline=$2 revision=$3 decision=$4 skipped=$5 run status start=$SECONDS
+	run=$(awk -v repo="$git_url" -v rev="$(revision_of "$revision")" '
+		{ print }
+		/^spec:$/ && !done {
+			print "  params:"
+			print "    - name: repo"
+			print "      value: \"" repo "\""
+			print "    - name: revision"
+			print "      value: \"" rev "\""
+			done = 1
+		}' "$out/runs/$pipeline.yaml" | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
+	log "tekton: pipelinerun $run"
+	while :; do
+		status=$(kubectl -n "$ns" get pipelinerun "$run" -o jsonpath='{.status.conditions[0].status}')
+		case $status in True | False) break ;; esac
+		if ((SECONDS - start > run_timeout)); then
+			log "tekton: $run still running after ${run_timeout}s"
+			status=Timeout
+			break
+		fi
+		[[ $decision == - ]] || tekton_decide "$ns" "$run" "$decision"
+		sleep 3
+	done
+	tekton_report "$ns" "$pipeline" "$run" "$status" "$skipped,on-failure"
+}
+
+# tekton_decide NAMESPACE RUN DECISION: record DECISION on the pod of each
+# approval task waiting (docs/tekton.md).
+tekton_decide() {
+	local ns=$1 run=$2 decision=$3 pod
+	for pod in $(kubectl -n "$ns" get pods -l "tekton.dev/pipelineRun=$run" -o json |
+		jq -r '.items[] | select((.metadata.labels["tekton.dev/pipelineTask"] // "" | endswith("-approval")) and .status.phase == "Running" and (.metadata.annotations["mlc.dev/decision"] // "") == "") | .metadata.name'); do
+		log "tekton: $decision $pod"
+		kubectl -n "$ns" annotate pod "$pod" "mlc.dev/decision=$decision" >/dev/null
+	done
+}
+
+# tekton_report NAMESPACE PIPELINE RUN STATUS SKIPPED: one row per task.
+tekton_report() {
+	local ns=$1 pipeline=$2 run=$3 status=$4 skipped=$5 task state secs reason bad=0 runs pr
+	pr=$(kubectl -n "$ns" get pipelinerun "$run" -o json)
+	runs=$(kubectl -n "$ns" get taskruns -l "tekton.dev/pipelineRun=$run" -o json)
+	for task in $(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq -r '(.spec.tasks + (.spec.finally // []))[].name'); do
+		read -r state secs reason < <(jq -r --arg t "$task" --argjson pr "$pr" '
+			([.items[] | select(.metadata.labels["tekton.dev/pipelineTask"] == $t)] | first) as $tr |
+			([$pr.status.skippedTasks // [] | .[] | select(.name == $t)] | first) as $skip |
+			if $tr then
+				[(if $tr.status.conditions[0].status == "True" then "ok" else ($tr.status.conditions[0].reason // "Running") end),
+				 (if $tr.status.completionTime then (($tr.status.completionTime | fromdate) - ($tr.status.startTime | fromdate)) else 0 end),
+				 (($tr.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " "))]
+			elif $skip then ["skipped", 0, $skip.reason]
+			else ["NotRun", 0, "-"] end | @tsv' <<<"$runs" | tr '\t' ' ')
+		if [[ ,$skipped, == *,$task,* ]]; then
+			[[ $state == skipped ]] || { bad=1; reason="expected skipped; $reason"; }
+		elif [[ $state != ok ]]; then
+			bad=1
+		fi
+		row "$pipeline" "$run" "$task" "$state" "$secs" "${reason:--}"
+	done
+	[[ $status == True ]] || bad=1
+	reason=$(jq -r '(.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " ")' <<<"$pr")
+	row "$pipeline" "$run" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.completionTime then (.status.completionTime | fromdate) - (.status.startTime | fromdate) else 0 end' <<<"$pr")" "$reason"
+	return "$bad"
+}
+
+# tekton_probe NAMESPACE PIPELINE TASK DECISION: run one approval task of the
+# applied Pipeline on its own (a TaskRun of its task spec), decide it on the
+# pod, and check the decision it returns.
+tekton_probe() {
+	local ns=$1 pipeline=$2 task=$3 decision=$4 tr pod got start=$SECONDS bad=0
+	tr=$(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq --arg t "$task" --arg n "$pipeline-$task-" '
+		.spec.tasks[] | select(.name == $t) |
+		{apiVersion: "tekton.dev/v1", kind: "TaskRun", metadata: {generateName: $n},
+		 spec: {taskSpec: .taskSpec, timeout: .timeout}}' | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
+	while :; do
+		pod=$(kubectl -n "$ns" get pods -l "tekton.dev/taskRun=$tr" -o jsonpath='{.items[?(@.status.phase=="Running")].metadata.name}')
+		[[ -z $pod ]] || break
+		((SECONDS - start < 120)) || break
+		sleep 2
+	done
+	[[ -z $pod ]] || kubectl -n "$ns" annotate pod "$pod" "mlc.dev/decision=$decision" >/dev/null
+	kubectl -n "$ns" wait --for=condition=Succeeded --timeout=180s "taskrun/$tr" >/dev/null || bad=1
+	got=$(kubectl -n "$ns" get taskrun "$tr" -o json | jq -r '[.status.results[]? | select(.name == "decision") | .value] | first // "none"')
+	[[ $got == "$decision" ]] || bad=1
+	row "$pipeline" "$tr" "$task" "$got" "$((SECONDS - start))" "approval probe: decided $decision, recorded $got"
+	row "$pipeline" "$tr" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
+	return "$bad"
+}

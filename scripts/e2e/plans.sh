@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# The runs the e2e starts for a spec directory; sourced by run.sh.
+#
+# plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED
+#   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, monitor)
+#   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches
+#   DECISION  approve or reject for every approval the run waits for, - for none
+#   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
+#             job must succeed (the on-failure handler must not run)
+# A spec directory without a plan gets one delivery run on main.
+#
+# probes SPEC_DIR prints WORKFLOW TASK DECISION lines: approvals run on
+# their own, from the applied pipeline, where the whole workflow cannot run
+# on the e2e cluster (credit-risk's training asks for a GPU, 8 CPUs and
+# 32 GiB; its app image needs BuildKit, which the e2e does not build yet).
+#
+# s3_seeds SPEC_DIR prints BUCKET/PREFIX FIXTURE_DIR lines: the S3 server
+# serves each fixture directory (relative to the spec) under that key prefix.
+
+plan() {
+	case $(basename "$1") in
+	credit-risk) echo "ci pr - -" ;;
+	*) echo "delivery main - -" ;;
+	esac
+}
+
+probes() {
+	case $(basename "$1") in
+	credit-risk)
+		echo "delivery deploy-production-approval approve"
+		echo "delivery deploy-production-approval reject"
+		;;
+	esac
+}
+
+s3_seeds() {
+	case $(basename "$1") in
+	credit-risk)
+		echo "acme-raw/credit/2026 fixtures/credit"
+		echo "acme-live/credit fixtures/monitor.drift.current"
+		;;
+	esac
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Run mlc's compiled pipelines on the real engines of the e2e cluster and
+# report every job:
+#
+#   scripts/e2e/run.sh argo|tekton [SPEC_DIR...]   (default: examples/minimal)
+#
+# For each spec directory: `mlc compile -t e2e` for the target, apply the
+# files it wrote, unmodified, to a namespace of their own, start the runs of
+# the spec's plan (scripts/e2e/plans.sh) from this checkout (served by a git
+# daemon on the cluster's node address), wait, and check that every job
+# succeeded, or was skipped exactly where the plan says. Rows go to
+# $MLC_E2E_REPORT (default $MLC_E2E_DIR/report.tsv): target, spec,
+# workflow, run, job, status, seconds, reason. Exit status 1 when a run
+# failed.
+#
+# Needs the cluster (scripts/e2e/cluster.sh up) and the engine
+# (scripts/e2e/install.sh images TARGET).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/e2e/names.sh
+source "$here/names.sh"
+# shellcheck source=scripts/e2e/plans.sh
+source "$here/plans.sh"
+# shellcheck source=scripts/e2e/engine-argo.sh
+source "$here/engine-argo.sh"
+# shellcheck source=scripts/e2e/engine-tekton.sh
+source "$here/engine-tekton.sh"
+
+: "${KUBECONFIG:?eval \"\$(scripts/e2e/cluster.sh env)\" first}"
+target=${1:?usage: scripts/e2e/run.sh argo|tekton [SPEC_DIR...]}
+shift
+case $target in argo | tekton) ;; *)
+	echo "e2e/run.sh: unknown target '$target' (argo tekton)" >&2
+	exit 2
+	;;
+esac
+specs=("$@")
+[[ ${#specs[@]} -gt 0 ]] || specs=(examples/minimal)
+
+E2E_DIR=${MLC_E2E_DIR:-/tmp/mlc-e2e}
+work="$E2E_DIR/runs/$target"
+report=${MLC_E2E_REPORT:-$E2E_DIR/report.tsv}
+node=10.250.0.2
+git_url="git://$node/mlc.git"
+s3_access=e2e-access
+s3_secret=e2e-secret-key
+run_timeout=${MLC_E2E_RUN_TIMEOUT:-1200}
+
+log() { echo "e2e/run.sh [$target]: $*" >&2; }
+
+# serve_checkout: this checkout's work tree as it is (uncommitted changes
+# included), committed in a bare repository the git daemon serves on the
+# node address. main is that commit; refs/pull/1/head a commit on top of it
+# that no branch reaches, as a pull request from a fork is.
+serve_checkout() {
+	local src=$E2E_DIR/git/src bare=$E2E_DIR/git/mlc.git
+	rm -rf "$E2E_DIR/git"
+	mkdir -p "$src"
+	# Files deleted but not yet committed are listed too; cp skips them.
+	(cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$src" 2>/dev/null) || true
+	git -C "$src" init -q -b main
+	git -C "$src" add -A
+	git -C "$src" -c user.name=e2e -c user.email=e2e@mlc.invalid commit -qm "e2e snapshot"
+	git -C "$src" -c user.name=e2e -c user.email=e2e@mlc.invalid commit -q --allow-empty -m "e2e pull request"
+	git clone -q --bare "$src" "$bare"
+	git -C "$bare" update-ref refs/heads/main "$(git -C "$src" rev-parse HEAD~1)"
+	git -C "$bare" update-ref refs/pull/1/head "$(git -C "$src" rev-parse HEAD)"
+	git -C "$bare" config uploadpack.allowAnySHA1InWant true
+	stop_pid git-daemon
+	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" git daemon --reuseaddr --export-all \
+		--listen="$node" --port=9418 --base-path="$E2E_DIR/git" "$E2E_DIR/git" \
+		>"$E2E_DIR/logs/git-daemon.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/pids/git-daemon"
+	local i
+	for ((i = 0; i < 50; i++)); do
+		git ls-remote "$git_url" main >/dev/null 2>&1 && return
+		sleep 0.2
+	done
+	log "the git daemon does not answer on $git_url"
+	return 1
+}
+
+# revision_of REVISION: what a run is started with (plans.sh).
+# shellcheck disable=SC2317 # called from the engine files
+revision_of() {
+	case $1 in
+	pr) git -C "$E2E_DIR/git/mlc.git" rev-parse refs/pull/1/head ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# stop_pid NAME: stop a server run.sh started.
+stop_pid() {
+	local f=$E2E_DIR/pids/$1
+	[[ -f $f ]] || return 0
+	kill "$(cat "$f")" 2>/dev/null || true
+	rm -f "$f"
+}
+
+# secrets NAMESPACE PIPELINE DIR: the pipeline's Secret (named like it):
+# a cosign key pair made for this run, the S3 server's keys, and every other
+# key the compiled files in DIR read set to a placeholder.
+secrets() {
+	local ns=$1 name=$2 dir=$3 keys=$E2E_DIR/keys key args=()
+	if [[ ! -f $keys/cosign.key ]]; then
+		mkdir -p "$keys"
+		(cd "$keys" && COSIGN_PASSWORD=e2e "$(bash "$repo/scripts/tools.sh" cosign)" generate-key-pair >/dev/null 2>&1)
+	fi
+	args=(--from-literal=COSIGN_PASSWORD=e2e --from-file=COSIGN_PRIVATE_KEY="$keys/cosign.key"
+		--from-file=COSIGN_PUBLIC_KEY="$keys/cosign.pub"
+		--from-literal=AWS_ACCESS_KEY_ID="$s3_access" --from-literal=AWS_SECRET_ACCESS_KEY="$s3_secret")
+	while read -r key; do
+		case $key in COSIGN_PASSWORD | COSIGN_PRIVATE_KEY | COSIGN_PUBLIC_KEY | AWS_ACCESS_KEY_ID | AWS_SECRET_ACCESS_KEY) ;;
+		*) args+=(--from-literal="$key=e2e-placeholder") ;;
+		esac
+	done < <(grep -rhoE 'key: [A-Z_][A-Z0-9_]*$' "$dir" | sort -u | cut -d' ' -f2)
+	kubectl -n "$ns" create secret generic "$name" "${args[@]}" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+}
+
+# serve_s3 SPEC_DIR: the S3 server (versitygw) on the node address, its
+# buckets seeded from the spec's fixtures as plans.sh's s3_seeds says.
+serve_s3() {
+	local spec=$1 data=$E2E_DIR/s3 bin bucket dir
+	stop_pid s3
+	rm -rf "$data"
+	mkdir -p "$data"
+	while read -r bucket dir; do
+		[[ -n $bucket ]] || continue
+		mkdir -p "$data/$bucket"
+		cp -r "$repo/$spec/$dir/." "$data/$bucket/"
+	done < <(s3_seeds "$spec")
+	bin=$(bash "$here/engines.sh" s3)/bin/versitygw
+	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" env ROOT_ACCESS_KEY_ID="$s3_access" ROOT_SECRET_ACCESS_KEY="$s3_secret" \
+		"$bin" --port "$node:7070" --region eu-west-1 posix "$data" >"$E2E_DIR/logs/s3.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/pids/s3"
+	local i
+	for ((i = 0; i < 50; i++)); do
+		curl -s -o /dev/null "http://$node:7070/" && return
+		sleep 0.2
+	done
+	log "the S3 server does not answer on $node:7070"
+	return 1
+}
+
+# row WORKFLOW RUN JOB STATUS SECONDS REASON: one report line.
+# shellcheck disable=SC2317 # called from the engine files
+row() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$spec" "$@" >>"$report"
+}
+
+# verdict BAD: the run row's status.
+# shellcheck disable=SC2317 # called from the engine files
+verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
+
+failed=0
+mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
+serve_checkout
+trap 'stop_pid git-daemon; stop_pid s3' EXIT
+for spec in "${specs[@]}"; do
+	name=$(basename "$spec")
+	out="$work/$name"
+	rm -rf "$out"
+	go run -C "$repo" ./cmd/mlc compile "$spec" -t e2e --target "$target" --out "$out" >/dev/null
+	ns="e2e-$target-$name"
+	kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
+	secrets "$ns" "$pipeline" "$out"
+	serve_s3 "$spec"
+	for f in "$out"/*.yaml; do
+		kubectl -n "$ns" apply -f "$f" >/dev/null
+	done
+	while read -r workflow revision decision skipped; do
+		[[ -n $workflow ]] || continue
+		log "$name: $workflow at $revision (approval: $decision)"
+		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
+			failed=1
+		fi
+	done < <(plan "$spec")
+	while read -r workflow task decision; do
+		[[ -n $workflow ]] || continue
+		log "$name: $workflow approval $task on its own: $decision"
+		if ! "${target}_probe" "$ns" "$pipeline-$workflow" "$task" "$decision"; then
+			failed=1
+		fi
+	done < <(probes "$spec")
+done
+exit "$failed"
