@@ -146,16 +146,22 @@ func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, erro
 	}, nil
 }
 
-// rbac is the workflow's own ServiceAccount with the least its pods need:
-// the executor reports outputs through workflowtaskresults, and trigger
-// steps create Workflows.
+// rbac is the workflow's executor ServiceAccount with the least Argo's
+// own containers need (the executor reports outputs through
+// workflowtaskresults; a trigger's resource template creates Workflows),
+// and the tokenless account the step containers run as: user code gets no
+// API token, so it cannot start a Workflow under another account.
 func (r *workflowRenderer) rbac() []any {
 	meta := kube.ObjectMeta{Name: r.wf.Name, Labels: labels(r.p)}
 	rules := []kube.PolicyRule{{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflowtaskresults"}, Verbs: []string{"create", "patch"}}}
 	if r.createsWorkflows {
 		rules = append(rules, kube.PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"create"}})
 	}
-	return kube.Account(meta, rules...)
+	steps := kube.ObjectMeta{Name: stepsAccount(r.wf.Name), Labels: labels(r.p)}
+	return append(kube.Account(meta, rules...), kube.Tokenless(steps))
 }
+
+// stepsAccount is the tokenless ServiceAccount step containers run as.
+func stepsAccount(workflow string) string { return workflow + "-steps" }
 
 func ptr[T any](v T) *T { return &v }

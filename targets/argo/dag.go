@@ -39,7 +39,8 @@ func (r *workflowRenderer) claim(name, owner string) error {
 }
 
 func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
-	spec := workflowSpec{Entrypoint: dagTemplate, ServiceAccountName: r.wf.Name}
+	spec := workflowSpec{Entrypoint: dagTemplate, ServiceAccountName: stepsAccount(r.wf.Name),
+		AutomountServiceAccountToken: ptr(false), Executor: &executorConfig{ServiceAccountName: r.wf.Name}}
 	if len(r.wf.Jobs) == 0 {
 		return spec, fmt.Errorf("has no jobs; argo needs at least one task in the DAG")
 	}

@@ -40,8 +40,17 @@ type workflowSpec struct {
 	Entrypoint          string       `yaml:"entrypoint,omitempty"`
 	OnExit              string       `yaml:"onExit,omitempty"`
 	ServiceAccountName  string       `yaml:"serviceAccountName,omitempty"`
-	Arguments           *arguments   `yaml:"arguments,omitempty"`
+	// AutomountServiceAccountToken false with Executor: only Argo's own
+	// init and wait containers get a token (the executor's), never the
+	// containers that run the steps.
+	AutomountServiceAccountToken *bool           `yaml:"automountServiceAccountToken,omitempty"`
+	Executor                     *executorConfig `yaml:"executor,omitempty"`
+	Arguments                    *arguments      `yaml:"arguments,omitempty"`
 	Templates           []template   `yaml:"templates,omitempty"`
+}
+
+type executorConfig struct {
+	ServiceAccountName string `yaml:"serviceAccountName"`
 }
 
 type templateRef struct {

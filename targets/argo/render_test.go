@@ -44,9 +44,30 @@ func TestHeaderAndFiles(t *testing.T) {
 	if !strings.HasPrefix(string(files[0].Data), want) {
 		t.Errorf("file starts %q, want %q", string(files[0].Data)[:80], want)
 	}
-	// ServiceAccount, Role, RoleBinding, WorkflowTemplate, one CronWorkflow.
-	if n := strings.Count(string(files[0].Data), "\n---\n"); n != 4 {
-		t.Errorf("delivery file has %d document separators, want 4", n)
+	// ServiceAccount, Role, RoleBinding, the steps' tokenless
+	// ServiceAccount, WorkflowTemplate, one CronWorkflow.
+	if n := strings.Count(string(files[0].Data), "\n---\n"); n != 5 {
+		t.Errorf("delivery file has %d document separators, want 5", n)
+	}
+}
+
+// Step containers get no API token: only Argo's own containers carry the
+// executor's (issue 11: a prepare script could start a Workflow under any
+// ServiceAccount and read the pipeline's Secret).
+func TestStepsGetNoToken(t *testing.T) {
+	files, err := Target{}.Render(fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := string(files[0].Data)
+	for _, want := range []string{
+		"kind: ServiceAccount\nmetadata:\n  name: fixture-delivery-steps\n",
+		"automountServiceAccountToken: false\n",
+		"  serviceAccountName: fixture-delivery-steps\n  automountServiceAccountToken: false\n  executor:\n    serviceAccountName: fixture-delivery\n",
+	} {
+		if !strings.Contains(data, want) {
+			t.Errorf("delivery file lacks %q", want)
+		}
 	}
 }
 

@@ -107,6 +107,12 @@ func (c *checker) workflow(w *ir.Workflow) {
 
 func (c *checker) job(at string, j *ir.Job) {
 	at = fmt.Sprintf("%s job %q", at, j.ID)
+	// A trigger task runs as the account that may create PipelineRuns: no
+	// user code may share its pod (stepsAccount).
+	if slices.ContainsFunc(j.Steps, func(s ir.Step) bool { return s.Kind == ir.StepTrigger }) &&
+		slices.ContainsFunc(j.Steps, func(s ir.Step) bool { return s.Kind != ir.StepTrigger && s.Kind != ir.StepMLC }) {
+		c.fail("%s starts another workflow and runs user code: split it, so user code never runs as an account that may create runs", at)
+	}
 	c.dns(at+" id", j.ID, 63-len(approvalSuffix))
 	c.text(at+" name", j.Name)
 	c.text(at+" image", j.Image)

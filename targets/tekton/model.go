@@ -121,7 +121,14 @@ type pipelineRunSpec struct {
 	Params       []param               `yaml:"params,omitempty"`
 	Workspaces   []runWorkspace        `yaml:"workspaces,omitempty"`
 	Timeouts     *timeouts             `yaml:"timeouts,omitempty"`
-	TaskRunSpecs []pipelineTaskRunSpec `yaml:"taskRunSpecs,omitempty"`
+	// TaskRunTemplate names the account every task runs as unless its
+	// taskRunSpec names another.
+	TaskRunTemplate *taskRunTemplate      `yaml:"taskRunTemplate,omitempty"`
+	TaskRunSpecs    []pipelineTaskRunSpec `yaml:"taskRunSpecs,omitempty"`
+}
+
+type taskRunTemplate struct {
+	ServiceAccountName string `yaml:"serviceAccountName"`
 }
 
 type nameRef struct {

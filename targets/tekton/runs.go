@@ -21,14 +21,21 @@ func runsConfigMap(workflow string) string { return workflow + "-run" }
 // workflow: its CronJobs and the trigger steps that start it use it.
 func starter(workflow string) string { return workflow + "-starter" }
 
+// stepsAccount is the tokenless ServiceAccount every other task runs as:
+// user code gets no API token, so it cannot create a run under another
+// account or read the pipeline's Secret (kube.Tokenless). Only the queue
+// and trigger tasks, which run no user code, run as accounts with a Role.
+func stepsAccount(workflow string) string { return workflow + "-steps" }
+
 // pipelineRun is the run template of a workflow for one event (manual,
 // schedule, trigger), which its label records; parameters keep their
 // defaults. The pipeline timeout is off because each task has its own
 // deadline and approvals may wait for days.
 func (r *renderer) pipelineRun(w *ir.Workflow, event string) object {
 	spec := pipelineRunSpec{
-		PipelineRef: nameRef{Name: w.Name},
-		Timeouts:    &timeouts{Pipeline: "0s"},
+		PipelineRef:     nameRef{Name: w.Name},
+		Timeouts:        &timeouts{Pipeline: "0s"},
+		TaskRunTemplate: &taskRunTemplate{ServiceAccountName: stepsAccount(w.Name)},
 	}
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
 		spec.Workspaces = []runWorkspace{{Name: workspaceName, EmptyDir: &struct{}{}}}

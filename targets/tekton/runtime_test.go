@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mlc-project/mlc/ir"
 )
 
 // Defects found running the output on real Tekton (issue 12), one test each.
@@ -66,5 +68,31 @@ func TestApprovalScriptReadsTheDecision(t *testing.T) {
 		if got, _ := os.ReadFile(result); string(got) != want {
 			t.Errorf("annotations %q: decision %q, want %q", annotations, got, want)
 		}
+	}
+}
+
+// TestTasksRunWithoutAToken: every task runs as the workflow's tokenless
+// account unless it is the queue or a trigger (no user code), so a user
+// script cannot create a PipelineRun under another account (issue 11).
+func TestTasksRunWithoutAToken(t *testing.T) {
+	files, err := Target{}.Render(fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data := string(f.Data)
+		switch {
+		case strings.HasPrefix(f.Path, "runs/"):
+			if !strings.Contains(data, "  taskRunTemplate:\n    serviceAccountName: ") || !strings.Contains(data, "-steps\n") {
+				t.Errorf("%s: no tokenless default account:\n%s", f.Path, data)
+			}
+		case !strings.Contains(data, "automountServiceAccountToken: false"):
+			t.Errorf("%s: no tokenless ServiceAccount", f.Path)
+		}
+	}
+	c := &checker{}
+	c.job("x", &ir.Job{ID: "x", Steps: []ir.Step{{ID: "s", Kind: ir.StepScript, Script: "true"}, {ID: "t", Kind: ir.StepTrigger, Trigger: "w"}}})
+	if c.err == nil || !strings.Contains(c.err.Error(), "runs user code") {
+		t.Errorf("a trigger beside user code: %v", c.err)
 	}
 }

@@ -62,7 +62,7 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 		if err != nil {
 			return nil, err
 		}
-		objs := append(append([]any{pipeline}, r.queueObjects(w)...), start...)
+		objs := append(append([]any{pipeline, kube.Tokenless(r.meta(stepsAccount(w.Name)))}, r.queueObjects(w)...), start...)
 		data, err := kube.File(p, objs...)
 		if err != nil {
 			return nil, err

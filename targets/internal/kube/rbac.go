@@ -8,6 +8,17 @@ type ServiceAccount struct {
 	APIVersion string     `yaml:"apiVersion"`
 	Kind       string     `yaml:"kind"`
 	Metadata   ObjectMeta `yaml:"metadata"`
+	// AutomountServiceAccountToken false: pods running as this account
+	// get no API token unless they ask for one.
+	AutomountServiceAccountToken *bool `yaml:"automountServiceAccountToken,omitempty"`
+}
+
+// Tokenless is a ServiceAccount without a Role whose token is not mounted:
+// what pods running user code run as, so a script cannot reach the API
+// (start a run under another account, read the pipeline's Secret).
+func Tokenless(meta ObjectMeta) ServiceAccount {
+	no := false
+	return ServiceAccount{APIVersion: "v1", Kind: "ServiceAccount", Metadata: meta, AutomountServiceAccountToken: &no}
 }
 
 type Role struct {
