@@ -46,7 +46,7 @@ type workflowSpec struct {
 	AutomountServiceAccountToken *bool           `yaml:"automountServiceAccountToken,omitempty"`
 	Executor                     *executorConfig `yaml:"executor,omitempty"`
 	Arguments                    *arguments      `yaml:"arguments,omitempty"`
-	Templates           []template   `yaml:"templates,omitempty"`
+	Templates                    []template      `yaml:"templates,omitempty"`
 }
 
 type executorConfig struct {

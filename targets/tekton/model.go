@@ -117,10 +117,10 @@ type step struct {
 // Tekton PipelineRun.
 
 type pipelineRunSpec struct {
-	PipelineRef  nameRef               `yaml:"pipelineRef"`
-	Params       []param               `yaml:"params,omitempty"`
-	Workspaces   []runWorkspace        `yaml:"workspaces,omitempty"`
-	Timeouts     *timeouts             `yaml:"timeouts,omitempty"`
+	PipelineRef nameRef        `yaml:"pipelineRef"`
+	Params      []param        `yaml:"params,omitempty"`
+	Workspaces  []runWorkspace `yaml:"workspaces,omitempty"`
+	Timeouts    *timeouts      `yaml:"timeouts,omitempty"`
 	// TaskRunTemplate names the account every task runs as unless its
 	// taskRunSpec names another.
 	TaskRunTemplate *taskRunTemplate      `yaml:"taskRunTemplate,omitempty"`
