@@ -44,6 +44,11 @@ func (s *Spec) Compile() (*ir.Pipeline, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
+	if s.src.warn != nil {
+		for _, w := range warnMutableImages(s) {
+			s.src.warn(w)
+		}
+	}
 	p, b := build(s, repoRelative(s.src.dir))
 	for _, c := range graphChecks {
 		errs = append(errs, c(p, b)...)

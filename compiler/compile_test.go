@@ -366,3 +366,17 @@ func TestRuntimeCommandsKeepTheTags(t *testing.T) {
 		t.Fatal("no step reads the spec")
 	}
 }
+
+// Images named by tag get a warning at their position; by digest none.
+func TestMutableImagesWarn(t *testing.T) {
+	for image, want := range map[string]int{"python:3.12-slim": 1, "python:3.12-slim@sha256:" + strings.Repeat("a", 64): 0} {
+		spec := strings.Replace(base, `image: "python:3.12-slim"`, `image: "`+image+`"`, 1)
+		var got []*Error
+		if _, err := CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec}), Options{Warn: func(e *Error) { got = append(got, e) }}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != want || (want == 1 && (got[0].Pos.Line() != 6 || got[0].Path != "models.m.train.image")) {
+			t.Errorf("%s: warnings %v, want %d at models.m.train.image (line 6)", image, got, want)
+		}
+	}
+}

@@ -27,7 +27,8 @@ type source struct {
 	user  cue.Value // the user's value alone: its positions are the user's
 	value cue.Value // unified with the schema, defaults filled
 
-	engines []ir.Engine // Options.Engines
+	engines []ir.Engine  // Options.Engines
+	warn    func(*Error) // Options.Warn
 }
 
 // Options change how a spec is loaded.
@@ -43,6 +44,9 @@ type Options struct {
 	Engines []ir.Engine
 	// Limits bound the evaluation; nil: DefaultLimits.
 	Limits *Limits
+	// Warn receives what is worth a look but not an error (an image by
+	// tag); nil drops it.
+	Warn func(*Error)
 }
 
 // Load reads every .cue file of the package in dir, unifies it with the
@@ -100,7 +104,7 @@ func loadSpec(dir string, opts Options) (*Spec, error) {
 		return nil, fmt.Errorf("mlc schema: %w", err) // a bug in mlc, not in the spec
 	}
 	v := def.Unify(user)
-	src := source{dir: abs, files: buildFiles(insts[0]), tags: opts.Tags, user: user, value: v, engines: opts.Engines}
+	src := source{dir: abs, files: buildFiles(insts[0]), tags: opts.Tags, user: user, value: v, engines: opts.Engines, warn: opts.Warn}
 	// Validate finds conflicts, closed-struct violations and bad
 	// constraints; Decode then rejects anything left non-concrete (a
 	// missing required field), except the dataset column schemas, which

@@ -64,7 +64,8 @@ func engines(names ...string) ([]ir.Engine, error) {
 // compileSpec compiles dir for the given engines, turning spec errors into
 // exit code 2.
 func compileSpec(dir string, tags []string, engines []ir.Engine) (*ir.Pipeline, error) {
-	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags, Engines: engines})
+	warn := func(e *compiler.Error) { fmt.Fprintf(os.Stderr, "mlc: warning: %v\n", e) }
+	p, err := compiler.CompileWith(dir, compiler.Options{Tags: tags, Engines: engines, Warn: warn})
 	if err != nil {
 		return nil, badInput(err)
 	}

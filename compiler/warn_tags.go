@@ -1,0 +1,37 @@
+package compiler
+
+import (
+	"fmt"
+	"strings"
+
+	"cuelang.org/go/cue"
+)
+
+// imageFields are the spec fields naming a container image a job runs in.
+var imageFields = map[string]bool{"image": true, "smoke_image": true, "git": true, "kubectl": true, "kubectl_shell": true, "buildkit": true}
+
+// warnMutableImages: an image named by tag may change between the run
+// that was reviewed (or tested in staging) and the next one; by digest it
+// cannot. Not an error: most teams start with tags. Defaults count too:
+// mlc's own are tags where no digest can be known ahead of a release.
+func warnMutableImages(s *Spec) Errors {
+	var warns Errors
+	s.src.value.Walk(func(v cue.Value) bool {
+		sel := v.Path().Selectors()
+		for len(sel) > 0 && sel[0].IsDefinition() {
+			sel = sel[1:] // the schema's #Pipeline the spec was unified with
+		}
+		if len(sel) == 0 || sel[len(sel)-1].LabelType() != cue.StringLabel || !imageFields[sel[len(sel)-1].Unquoted()] {
+			return true
+		}
+		img, err := v.String()
+		if err != nil || img == "" || strings.Contains(img, "@sha256:") {
+			return true
+		}
+		warns = append(warns, &Error{Pos: nearestPos(s.src.user, sel), Path: cue.MakePath(sel...).String(),
+			Msg:  fmt.Sprintf("image %q is a tag, which can move: the image that runs may not be the one reviewed", img),
+			Hint: fmt.Sprintf("pin it by digest: %s@sha256:<digest> (crane digest %s)", img, img)})
+		return true
+	}, nil)
+	return warns
+}
