@@ -199,10 +199,10 @@ const (
 )
 
 // Output is a value a job publishes, usually an artifact reference by
-// digest ("registry/name@sha256:..."). The step FromStep writes it as
-// "NAME=value" to the file named by $MLC_OUTPUT (mlc does this itself for
-// its push commands); targets map that file to job outputs, task results or
-// output parameters.
+// digest ("registry/name@sha256:..."), on one line. The step FromStep
+// writes it as "NAME=value" to the file named by $MLC_OUTPUT
+// (internal/stepoutput; mlc does this itself for its push commands);
+// targets map that file to job outputs, task results or output parameters.
 type Output struct {
 	Name     string
 	Kind     ArtifactKind

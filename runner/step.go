@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/mlc-project/mlc/internal/stepoutput"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -165,7 +166,7 @@ func (r *run) command(st ir.Step, e *env) (*process, error) {
 	return nil, fmt.Errorf("step kind %q is not supported by local runs", st.Kind)
 }
 
-// readOutputs parses the key=value lines a step appended to $MLC_OUTPUT.
+// readOutputs parses what a step appended to $MLC_OUTPUT.
 func readOutputs(path string) (map[string]string, error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -175,20 +176,11 @@ func readOutputs(path string) (map[string]string, error) {
 		return nil, err
 	}
 	defer f.Close()
-	outs := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("$MLC_OUTPUT line %d is %q: want key=value", n, line)
-		}
-		outs[k] = v
+	outs, err := stepoutput.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("$MLC_OUTPUT: %w", err)
 	}
-	return outs, sc.Err()
+	return outs, nil
 }
 
 // relOr is path relative to base, or path itself when it is outside.

@@ -14,8 +14,19 @@ func TestMalformedOutputLineFailsTheStep(t *testing.T) {
 	if err == nil {
 		t.Fatal("want the run to fail")
 	}
-	if jr := job(t, rec, "a"); !strings.Contains(jr.Reason, "line 2") || !strings.Contains(jr.Reason, "key=value") {
+	if jr := job(t, rec, "a"); !strings.Contains(jr.Reason, "line 2") || !strings.Contains(jr.Reason, "NAME=value") {
 		t.Errorf("reason %q does not point at line 2 and the format", jr.Reason)
+	}
+}
+
+// A multi-line output, as mlc's checks write it (NAME<<DELIMITER), is
+// read like a single-line one: one protocol for every writer and reader.
+func TestMultiLineOutputIsRead(t *testing.T) {
+	a := script("a", `printf 'ref<<EOF\nline one\nline two\nEOF\n' >> "$MLC_OUTPUT"`)
+	a.Outputs = append(a.Outputs, outputFrom("run", "ref"))
+	h := newHarness(t, a)
+	if _, err := h.run(context.Background(), h.options()); err != nil {
+		t.Fatal(err)
 	}
 }
 

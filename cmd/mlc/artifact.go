@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/mlc-project/mlc/artifact"
+	"github.com/mlc-project/mlc/internal/stepoutput"
 )
 
 // addStoreFlags registers the registry connection flags shared by push,
@@ -176,26 +176,13 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 	return cmd
 }
 
-// writeOutputs appends key=value lines to $MLC_OUTPUT, else $GITHUB_OUTPUT,
-// when one is set (the step-output convention of compiled pipelines).
+// writeOutputs appends key, value pairs to the step's output file.
 func writeOutputs(kv ...string) error {
-	file := cmp.Or(os.Getenv("MLC_OUTPUT"), os.Getenv("GITHUB_OUTPUT"))
-	if file == "" {
-		return nil
-	}
-	var b strings.Builder
+	pairs := make([]stepoutput.Pair, 0, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		fmt.Fprintf(&b, "%s=%s\n", kv[i], kv[i+1])
+		pairs = append(pairs, stepoutput.Pair{Key: kv[i], Value: kv[i+1]})
 	}
-	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("writing outputs: %w", err)
-	}
-	if _, err := f.WriteString(b.String()); err != nil {
-		f.Close()
-		return fmt.Errorf("writing outputs to %s: %w", file, err)
-	}
-	return f.Close()
+	return stepoutput.Append(nil, pairs...)
 }
 
 // humanBytes formats a byte count with a binary unit.

@@ -13,9 +13,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mlc-project/mlc/internal/stepoutput"
 )
 
 // Report is the outcome of one check.
@@ -38,8 +39,8 @@ type Table struct {
 	Rows    [][]string `json:"rows"`
 }
 
-// Output is one key=value step output.
-type Output struct{ Key, Value string }
+// Output is one step output (internal/stepoutput's protocol).
+type Output = stepoutput.Pair
 
 // Options says where Write sends the report.
 type Options struct {
@@ -77,22 +78,7 @@ func Write(rep *Report, opt Options) error {
 			return fmt.Errorf("appending to $GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}
-	if len(rep.Outputs) > 0 {
-		name, file := "MLC_OUTPUT", getenv("MLC_OUTPUT")
-		if file == "" {
-			name, file = "GITHUB_OUTPUT", getenv("GITHUB_OUTPUT")
-		}
-		if file != "" {
-			text, err := outputs(rep.Outputs)
-			if err != nil {
-				return err
-			}
-			if err := appendFile(file, text); err != nil {
-				return fmt.Errorf("appending to $%s: %w", name, err)
-			}
-		}
-	}
-	return nil
+	return stepoutput.Append(getenv, rep.Outputs...)
 }
 
 func verdict(passed bool) string {
@@ -201,29 +187,6 @@ var mdEscaper = strings.NewReplacer(
 )
 
 func mdEscape(s string) string { return mdEscaper.Replace(s) }
-
-var outputKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-
-// outputs formats step outputs as GitHub reads them: key=value, or a
-// heredoc when the value spans lines.
-func outputs(kvs []Output) (string, error) {
-	var b strings.Builder
-	for _, kv := range kvs {
-		if !outputKey.MatchString(kv.Key) {
-			return "", fmt.Errorf("output name %q: use letters, digits, _ and -", kv.Key)
-		}
-		if !strings.ContainsAny(kv.Value, "\r\n") {
-			fmt.Fprintf(&b, "%s=%s\n", kv.Key, kv.Value)
-			continue
-		}
-		delim := "MLC_EOF"
-		for strings.Contains(kv.Value, delim) {
-			delim += "_"
-		}
-		fmt.Fprintf(&b, "%s<<%s\n%s\n%s\n", kv.Key, delim, kv.Value, delim)
-	}
-	return b.String(), nil
-}
 
 // appendFile appends text in one write, so concurrent steps do not interleave lines.
 func appendFile(path, text string) error {

@@ -21,7 +21,7 @@ func sample() *Report {
 			Columns: []string{"row", "column", "sample"},
 			Rows:    [][]string{{"3", "email", "j***@example.com"}, {"9", "note", "a|b <script>\nx"}},
 		}},
-		Outputs: []Output{{"found", "2"}, {"columns", "email\nnote"}},
+		Outputs: []Output{{Key: "found", Value: "2"}, {Key: "columns", Value: "email\nnote"}},
 		Details: map[string]int{"findings": 2},
 	}
 }
@@ -123,7 +123,7 @@ _first 2 of 2_
 }
 
 func TestBadOutputKey(t *testing.T) {
-	rep := &Report{Check: "x", Passed: true, Outputs: []Output{{"bad key", "1"}}}
+	rep := &Report{Check: "x", Passed: true, Outputs: []Output{{Key: "bad key", Value: "1"}}}
 	err := Write(rep, Options{Stdout: &bytes.Buffer{}, Getenv: env(map[string]string{"MLC_OUTPUT": filepath.Join(t.TempDir(), "o")})})
 	if err == nil || !strings.Contains(err.Error(), `output name "bad key"`) {
 		t.Errorf("got %v", err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlc-project/mlc/internal/stepoutput/stepoutputtest"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
@@ -342,4 +343,17 @@ func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
 			t.Errorf("repository %q: repo value %v", repo, got)
 		}
 	}
+}
+
+// The collector reads what internal/stepoutput writes, as its parser does.
+func TestOutputCollectionAgreesWithTheProtocol(t *testing.T) {
+	stepoutputtest.CheckCollector(t, func(t *testing.T, triples [][3]string) {
+		script := outputFn
+		for _, tr := range triples {
+			script += "\nmlc_output " + strings.Join(tr[:], " ")
+		}
+		if out, err := exec.Command("sh", "-ec", script).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+	})
 }

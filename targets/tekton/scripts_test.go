@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mlc-project/mlc/internal/stepoutput/stepoutputtest"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -140,4 +141,15 @@ func TestQueueCancelsEarlierRuns(t *testing.T) {
 	if !strings.Contains(string(got), `patch pipelinerun old --type merge -p {"spec":{"status":"Cancelled"}}`) {
 		t.Errorf("old run not cancelled:\n%s", got)
 	}
+}
+
+// The collector reads what internal/stepoutput writes, as its parser does.
+func TestOutputsScriptAgreesWithTheProtocol(t *testing.T) {
+	stepoutputtest.CheckCollector(t, func(t *testing.T, triples [][3]string) {
+		var args []string
+		for _, tr := range triples {
+			args = append(args, tr[:]...)
+		}
+		runScript(t, outputsScript, []string{"PATH=" + os.Getenv("PATH")}, args...)
+	})
 }
