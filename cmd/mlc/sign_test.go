@@ -11,16 +11,23 @@ import (
 	"github.com/mlc-project/mlc/artifact/sign/signtest"
 )
 
-// TestSignVerifyLineageCommands drives push --from-*, sign, verify and
-// lineage through run() on an OCI layout and checks their exit codes.
-func TestSignVerifyLineageCommands(t *testing.T) {
-	dir := t.TempDir()
+// signingSetup is a scratch directory, an OCI layout store in it, a key
+// pair, and the environment mlc's commands run in under a pipeline.
+func signingSetup(t *testing.T) (dir, store, priv, pub string) {
+	t.Helper()
+	dir = t.TempDir()
 	t.Setenv("MLC_CACHE_DIR", "")
 	t.Setenv("MLC_OUTPUT", filepath.Join(dir, "outputs"))
 	t.Setenv("COSIGN_PASSWORD", signtest.Password)
-	priv, pub := signtest.KeyPair(t)
+	priv, pub = signtest.KeyPair(t)
+	return dir, "oci:" + filepath.Join(dir, "store"), priv, pub
+}
+
+// TestSignVerifyLineageCommands drives push --from-*, sign, verify and
+// lineage through run() on an OCI layout and checks their exit codes.
+func TestSignVerifyLineageCommands(t *testing.T) {
+	dir, store, priv, pub := signingSetup(t)
 	_, otherPub := signtest.KeyPair(t)
-	store := "oci:" + filepath.Join(dir, "store")
 	for _, name := range []string{"data", "code", "model"} {
 		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
 			t.Fatal(err)
@@ -164,12 +171,7 @@ func TestTlogDefaults(t *testing.T) {
 // read. An unsigned manifest tagged production, or a deleted tag, does
 // not wave a regression through.
 func TestBaselineAndReferenceAreVerified(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("MLC_CACHE_DIR", "")
-	t.Setenv("MLC_OUTPUT", filepath.Join(dir, "outputs"))
-	t.Setenv("COSIGN_PASSWORD", signtest.Password)
-	priv, pub := signtest.KeyPair(t)
-	store := "oci:" + filepath.Join(dir, "store")
+	dir, store, priv, pub := signingSetup(t)
 	model := filepath.Join(dir, "model")
 	os.MkdirAll(model, 0o755)
 	os.WriteFile(filepath.Join(model, "w.bin"), []byte("w"), 0o644)
