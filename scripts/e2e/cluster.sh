@@ -2,7 +2,9 @@
 # A real single-node Kubernetes v1.34.2 for the e2e runs, inside a network
 # namespace of its own, from the Go module proxy and Debian packages only.
 #
-#   scripts/e2e/cluster.sh up     # build/install what is missing, start, wait for a usable node
+#   scripts/e2e/cluster.sh build  # install packages, build binaries and images (what up does first)
+#   scripts/e2e/cluster.sh up     # build/install what is missing, start, wait for a usable node;
+#                                 # a failed up tears itself down (logs kept)
 #   scripts/e2e/cluster.sh env    # print `export ...` lines (eval "$(scripts/e2e/cluster.sh env)")
 #   scripts/e2e/cluster.sh down   # stop everything, remove what up and the components added
 #   scripts/e2e/cluster.sh status # exit 0 when the cluster is up and the node is Ready
@@ -328,18 +330,25 @@ usable() {
 		in_ns iptables -t nat -S KUBE-SERVICES | grep -q "$KUBERNETES_IP/32"
 }
 
-up() {
-	[[ $(id -u) == 0 ]] || die "needs root (network namespace, mounts, cgroups)"
-	[[ -e /run/netns/$NETNS ]] && die "netns $NETNS exists: the cluster is up or was not torn down; run: $0 down"
+# build: install the packages and build (or find) every binary and image.
+build() {
+	local bins
 	bash "$repo/scripts/apt-install.sh" containerd runc containernetworking-plugins iptables conntrack openssl iproute2 curl
-	local t0=$SECONDS bins
-	# Build (or find) everything before starting anything.
 	bins=$(bash "$here/tools.sh" etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 	PATH=$(dirname "$(echo "$bins" | tail -1)"):$PATH
 	export PATH
 	bash "$here/images.sh" pause python >/dev/null
 	bash "$here/tools.sh" svcdns >/dev/null
 	bash "$repo/scripts/tools.sh" registry >/dev/null
+}
+
+up() {
+	[[ $(id -u) == 0 ]] || die "needs root (network namespace, mounts, cgroups)"
+	[[ -e /run/netns/$NETNS ]] && die "netns $NETNS exists: the cluster is up or was not torn down; run: $0 down"
+	local t0
+	build
+	# A failed or interrupted start takes down what it started (logs stay).
+	trap 'log "up failed; tearing down (logs: $E2E_DIR/logs)"; down' EXIT
 	rm -rf "$E2E_DIR"
 	mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids"
 	local s d
@@ -357,6 +366,7 @@ up() {
 	wait_for "service account and kube-proxy" 60 usable
 	local inst=''
 	[[ $N == 0 ]] || inst="MLC_E2E_INSTANCE=$N "
+	trap - EXIT
 	log "cluster up in $((SECONDS - t0))s; eval \"\$(${inst}$0 env)\""
 }
 
@@ -463,12 +473,13 @@ status() {
 }
 
 case "${1:-}" in
+build) build ;;
 up) up ;;
 down) down ;;
 env) env_ ;;
 status) status ;;
 *)
-	echo "usage: $0 up|down|env|status" >&2
+	echo "usage: $0 build|up|down|env|status" >&2
 	exit 2
 	;;
 esac
