@@ -62,6 +62,7 @@ REGISTRY=$NODE_IP:5000
 VETH_HOST=mlce2e$N-h
 VETH_NODE=mlce2e$N-n
 CGROUP_ROOT=/$NAME
+import_pid= # the python image's import, in the background during up
 # kubelet sets these (global, not per network namespace); down restores them.
 SYSCTLS="vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes"
 # Started in this order, stopped in the reverse.
@@ -211,10 +212,12 @@ EOF
 EOF
 	start containerd containerd --config "$c/config.toml"
 	wait_for containerd 30 ctr --address "$c/containerd.sock" version
-	local img
-	for img in pause python; do
-		ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" "$img")" >/dev/null
-	done
+	# The sandbox image before the kubelet starts; the python image while
+	# the control plane starts (up waits for it at the end).
+	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" pause)" >/dev/null
+	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" python)" \
+		>"$E2E_DIR/logs/import-python.log" 2>&1 &
+	import_pid=$!
 }
 
 apiserver_up() {
@@ -364,6 +367,7 @@ up() {
 	wait_for "node $NODE" 120 node_ready
 	log "node Ready $((SECONDS - t0))s after start (seconds at the end of each phase: $(tr '\n' ' ' <"$E2E_DIR/logs/up-times"))"
 	wait_for "service account and kube-proxy" 60 usable
+	wait "$import_pid" || die "importing the python image failed: $(cat "$E2E_DIR/logs/import-python.log")"
 	local inst=''
 	[[ $N == 0 ]] || inst="MLC_E2E_INSTANCE=$N "
 	trap - EXIT
