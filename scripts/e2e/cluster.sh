@@ -65,8 +65,6 @@ CGROUP_ROOT=/$NAME
 import_pid= # the python image's import, in the background during up
 # kubelet sets these (global, not per network namespace); down restores them.
 SYSCTLS="vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes"
-# Started in this order, stopped in the reverse.
-COMPONENTS="etcd registry containerd kube-apiserver svcdns kube-controller-manager kube-scheduler kubelet kube-proxy"
 
 log() { echo "e2e/cluster.sh: $*" >&2; }
 die() {
@@ -393,18 +391,29 @@ export PATH=$bins:\$PATH
 EOF
 }
 
-# stop NAME: TERM, then KILL after 10 s.
+# alive NAME...: the started components among NAME... still running.
+alive() {
+	local name
+	for name in "$@"; do
+		[[ -f $E2E_DIR/pids/$name ]] && kill -0 "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null && echo "$name"
+	done
+	return 0
+}
+
+# stop NAME...: TERM to all of them at once, then KILL what is left after 10 s.
 stop() {
-	local f=$E2E_DIR/pids/$1 pid i
-	[[ -f $f ]] || return 0
-	pid=$(cat "$f")
-	kill "$pid" 2>/dev/null || true
+	local name left i
+	for name in $(alive "$@"); do kill "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null || true; done
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
+		left=$(alive "$@")
+		[[ -z $left ]] && break
 		sleep 0.2
 	done
-	kill -9 "$pid" 2>/dev/null && log "$1 did not stop on TERM; killed"
-	rm -f "$f"
+	for name in $left; do
+		log "$name did not stop on TERM; killed"
+		kill -9 "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null || true
+	done
+	for name in "$@"; do rm -f "$E2E_DIR/pids/$name"; done
 }
 
 # Pods first, while kubelet and containerd still run, so sandboxes and their
@@ -414,8 +423,7 @@ stop() {
 drain() {
 	local i tasks t
 	[[ -f $E2E_DIR/pids/kubelet ]] || return 0
-	stop kube-controller-manager
-	stop kube-scheduler
+	stop kube-controller-manager kube-scheduler
 	kc delete pods --all --all-namespaces --force --grace-period=0 --wait=false >/dev/null 2>&1 || return 0
 	for ((i = 0; i < 150; i++)); do
 		tasks=$(ctr --address "$(socket)" -n k8s.io tasks ls -q 2>/dev/null) || break
@@ -454,7 +462,12 @@ down() {
 	[[ -f $E2E_DIR/path ]] && PATH=$(cat "$E2E_DIR/path")
 	if [[ -d $E2E_DIR/pids ]]; then
 		drain
-		for c in $(echo "$COMPONENTS" | tr ' ' '\n' | tac); do stop "$c"; done
+		# In waves: the node agents, so nothing reacts to the rest going
+		# away; what uses etcd, with the rest; etcd last (the API server
+		# does not finish its shutdown without it).
+		stop kubelet kube-proxy
+		stop kube-apiserver kube-controller-manager kube-scheduler svcdns registry containerd
+		stop etcd
 	fi
 	sweep
 	if [[ -f $E2E_DIR/sysctl.orig ]]; then
