@@ -252,12 +252,18 @@ controllers_up() {
 }
 
 # cgroups_up: the instance's cgroup root in every v1 hierarchy (cpuset's
-# filled from the root's, or no task could join it). On a cgroup v2 host the
-# kubelet gets the default root instead (untested here: this VM is v1).
+# filled from the root's, or no task could join it), or on a cgroup v2 host
+# one cgroup with the controllers the kubelet needs delegated (not tried
+# here: this VM is v1).
 cgroups_up() {
-	local d
+	local d c
 	if [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; then
-		CGROUP_ROOT=/
+		mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"
+		for c in cpuset cpu io memory pids hugetlb; do
+			grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || continue
+			echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
+			echo "+$c" >"/sys/fs/cgroup$CGROUP_ROOT/cgroup.subtree_control"
+		done
 		return
 	fi
 	for d in /sys/fs/cgroup/*/; do
@@ -450,7 +456,7 @@ sweep() {
 		rm -f "/run/netns/$ns"
 	done
 	find /var/log/containers -maxdepth 1 -lname "$E2E_DIR/*" -delete 2>/dev/null
-	for d in /sys/fs/cgroup/*"$CGROUP_ROOT"; do
+	for d in /sys/fs/cgroup"$CGROUP_ROOT" /sys/fs/cgroup/*"$CGROUP_ROOT"; do
 		[[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	return 0

@@ -134,7 +134,9 @@ for ns in /run/netns/cni-*; do
 done
 if pgrep -af -- "$MLC_E2E_DIR" >&2; then fail "processes left (above)"; fi
 if grep -E " $MLC_E2E_DIR" /proc/self/mountinfo >&2; then fail "mounts left (above)"; fi
-[[ ! -e /sys/fs/cgroup/memory/$MLC_E2E_NETNS ]] || fail "cgroups left under /sys/fs/cgroup/*/$MLC_E2E_NETNS"
+for d in "/sys/fs/cgroup/$MLC_E2E_NETNS" "/sys/fs/cgroup/memory/$MLC_E2E_NETNS"; do
+	[[ ! -e $d ]] || fail "cgroup $d left"
+done
 ! ip -o link | grep -q "mlce2e$MLC_E2E_INSTANCE-" || fail "veth left"
 ! ip route | grep -qE "^($MLC_E2E_POD_CIDR|$MLC_E2E_SERVICE_CIDR) " || fail "routes left: $(ip route)"
 [[ $(sysctls) == "$before_sysctl" ]] || fail "sysctls changed: $(diff <(echo "$before_sysctl") <(sysctls))"
