@@ -79,7 +79,7 @@ socket() { echo "$E2E_DIR/containerd/containerd.sock"; }
 start() {
 	local name=$1
 	shift
-	setsid nsenter --net="/run/netns/$NETNS" "$@" >>"$E2E_DIR/logs/$name.log" 2>&1 </dev/null &
+	setsid nsenter --net="/run/netns/$NETNS" "$@" >>"$E2E_DIR/logs/$name.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$E2E_DIR/pids/$name"
 }
 
@@ -214,7 +214,7 @@ EOF
 	# the control plane starts (up waits for it at the end).
 	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" pause)" >/dev/null
 	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" python)" \
-		>"$E2E_DIR/logs/import-python.log" 2>&1 &
+		>"$E2E_DIR/logs/import-python.log" 2>&1 9>&- &
 	import_pid=$!
 }
 
@@ -495,10 +495,18 @@ status() {
 	[[ -e /run/netns/$NETNS ]] && PATH=$(dirname "$(bash "$here/tools.sh" kubectl)"):$PATH node_ready
 }
 
+# One up or down of an instance at a time (the lock file stays, empty); the
+# components do not inherit it.
+lock() {
+	mkdir -p /run/lock
+	exec 9>"/run/lock/$NAME.lock"
+	flock -n 9 || die "another up or down of $NAME is running"
+}
+
 case "${1:-}" in
 build) build ;;
-up) up ;;
-down) down ;;
+up) lock && up ;;
+down) lock && down ;;
 env) env_ ;;
 status) status ;;
 *)
