@@ -159,9 +159,9 @@ EOF
 	wait_for registry 30 curl -fsS "http://$REGISTRY/v2/"
 }
 
-# containerd: cgroupfs, no AppArmor, OOM scores only raised (not root's PID
-# 1 here), and registries: the loopback one over HTTP, every other one a
-# dead loopback port so a missed image fails at once.
+# containerd: cgroupfs, no AppArmor, OOM scores never set below its own (it
+# may not lower them here), and registries: the loopback one over HTTP, every
+# other one a dead loopback port so a missed image fails at once.
 containerd_up() {
 	local c=$E2E_DIR/containerd host
 	mkdir -p "$c/certs.d" "$E2E_DIR/cni/net.d"
@@ -170,7 +170,7 @@ containerd_up() {
 		printf 'server = "http://127.0.0.1:9"\n[host."http://127.0.0.1:9"]\n  capabilities = ["pull", "resolve"]\n' >"$c/certs.d/$host/hosts.toml"
 	done
 	mkdir -p "$c/certs.d/$REGISTRY"
-	printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve", "push"]\n' "$REGISTRY" "$REGISTRY" >"$c/certs.d/$REGISTRY/hosts.toml"
+	printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$REGISTRY" "$REGISTRY" >"$c/certs.d/$REGISTRY/hosts.toml"
 	cat >"$c/config.toml" <<EOF
 version = 2
 root = "$c/root"
@@ -218,11 +218,12 @@ EOF
 	import_pid=$!
 }
 
+# The API server refuses privileged pods: nothing mlc generates may need one.
 apiserver_up() {
 	local p=$E2E_DIR/pki
 	start kube-apiserver "$(tool kube-apiserver)" \
 		--etcd-servers=http://127.0.0.1:2379 --advertise-address="$NODE_IP" --bind-address=0.0.0.0 --secure-port=6443 \
-		--service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=true --authorization-mode=Node,RBAC \
+		--service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=false --authorization-mode=Node,RBAC \
 		--enable-admission-plugins=NodeRestriction --profiling=false \
 		--client-ca-file="$p/ca.crt" --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
 		--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" --kubelet-client-key="$p/apiserver-kubelet-client.key" \

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prove the e2e cluster works and leaves nothing behind (make e2e-cluster):
-# up; a python pod runs; a Service answers by ClusterIP from a pod and from
-# the host; an image pushed to the loopback registry runs; an image from any
-# other registry fails fast; the in-cluster API answers; a pod cannot reach
-# the host; down; then no netns, process, mount, route or sysctl change is left.
+# up; a python pod runs; a privileged one is refused; a Service answers by
+# ClusterIP and DNS name from a pod, the host and the node; exec works; an
+# image pushed to the loopback registry runs; an image from any other registry
+# fails fast; the in-cluster API answers; a pod cannot reach the host; down;
+# then no netns, process, mount, cgroup, route or sysctl change is left.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,6 +57,19 @@ run_pod py docker.io/library/python:3.12-slim python3 -c 'print(1)'
 wait_phase py Succeeded 60
 [[ $(kubectl logs py) == 1 ]] || fail "python pod printed '$(kubectl logs py)'"
 pass "python:3.12-slim pod ran python3 -c 'print(1)'"
+
+if out=$(kubectl apply -f - 2>&1 <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata: {name: privileged}
+spec:
+  containers: [{name: p, image: docker.io/library/python:3.12-slim, securityContext: {privileged: true}}]
+EOF
+); then
+	fail "a privileged pod was admitted"
+fi
+grep -q 'privileged: Forbidden: disallowed by cluster policy' <<<"$out" || fail "privileged pod refused for another reason: $out"
+pass "privileged pods are refused"
 
 # A Service with a fixed ClusterIP, in the static band.
 kubectl apply -f - >/dev/null <<EOF
