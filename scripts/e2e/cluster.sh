@@ -440,15 +440,36 @@ drain() {
 	done
 }
 
-# The leftovers of an interrupted run: shims of this containerd, mounts under
-# E2E_DIR, pod network namespaces with an address of this pod range, this
-# instance's cgroups and its pods' log links.
+# in_netns: the processes still in the cluster's network namespace (what
+# scripts started there beside the components, such as test servers).
+in_netns() {
+	local want p
+	[[ -e /run/netns/$NETNS ]] || return 0
+	want="net:[$(stat -Lc %i "/run/netns/$NETNS")]"
+	for p in /proc/[0-9]*; do
+		[[ $(readlink "$p/ns/net" 2>/dev/null) == "$want" ]] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# The leftovers of an interrupted run: shims of this containerd, processes
+# left in the netns, mounts under E2E_DIR, pod network namespaces with an
+# address of this pod range, this instance's cgroups and its pods' log links.
 sweep() {
-	local pid m ns d
+	local pid m ns d i
 	for pid in $(pgrep -f "containerd-shim.*-address $(socket)" || true); do
 		pkill -9 -P "$pid" 2>/dev/null || true
 		kill -9 "$pid" 2>/dev/null || true
 	done
+	for pid in $(in_netns); do
+		log "stopping $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80), still in $NETNS"
+		kill "$pid" 2>/dev/null || true
+	done
+	for ((i = 0; i < 25; i++)); do
+		[[ -z $(in_netns) ]] && break
+		sleep 0.2
+	done
+	for pid in $(in_netns); do kill -9 "$pid" 2>/dev/null || true; done
 	awk '{print $5}' /proc/self/mountinfo | { grep -E "^$E2E_DIR(/|$)" || true; } | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	for ns in $(netns_list | grep '^cni-' || true); do

@@ -135,6 +135,10 @@ pass "a pod cannot reach the host"
 kill "$listener"
 listener=
 
+# A server some script left in the node's namespace: down stops it too.
+setsid nsenter --net="/run/netns/$MLC_E2E_NETNS" sleep 600 </dev/null >/dev/null 2>&1 &
+stray=$!
+
 trap - EXIT
 t1=$SECONDS
 bash "$here/cluster.sh" down
@@ -147,6 +151,7 @@ for ns in /run/netns/cni-*; do
 	! ip -n "${ns##*/}" -4 -o addr show 2>/dev/null | grep -q " inet ${MLC_E2E_POD_CIDR%.0/24}\." || fail "pod netns $ns left"
 done
 if pgrep -af -- "$MLC_E2E_DIR" >&2; then fail "processes left (above)"; fi
+! kill -0 "$stray" 2>/dev/null || fail "a process left in the node's namespace survived down"
 if grep -E " $MLC_E2E_DIR" /proc/self/mountinfo >&2; then fail "mounts left (above)"; fi
 for d in "/sys/fs/cgroup/$MLC_E2E_NETNS" "/sys/fs/cgroup/memory/$MLC_E2E_NETNS"; do
 	[[ ! -e $d ]] || fail "cgroup $d left"
