@@ -6,7 +6,8 @@
 #   scripts/e2e/cluster.sh up     # build/install what is missing, start, wait for a usable node;
 #                                 # a failed up tears itself down (logs kept)
 #   scripts/e2e/cluster.sh env    # print `export ...` lines (eval "$(scripts/e2e/cluster.sh env)")
-#   scripts/e2e/cluster.sh down   # stop everything, remove what up and the components added
+#   scripts/e2e/cluster.sh down   # stop everything (also what else runs in the netns), remove
+#                                 # what up and the components added
 #   scripts/e2e/cluster.sh status # exit 0 when the cluster is up and the node is Ready
 #
 # Needs root. Interface (stable; other e2e scripts rely on it):
