@@ -44,8 +44,9 @@ if [[ "${1:-}" != --inside ]]; then
 	echo "build $(elapsed "$t")" >>"$work/timings/phases"
 
 	t=$(now)
-	GOPROXY="file://$work/goproxy,$(go env GOPROXY)" GONOSUMDB=$module GOPATH="$work/prefetch" \
-		GOMODCACHE="$(go env GOMODCACHE)" GOFLAGS=-modcacherw go install "$module/cmd/mlc@$version"
+	gomodcache=$(go env GOMODCACHE) goproxy=$(go env GOPROXY)
+	GOPROXY="file://$work/goproxy,$goproxy" GONOSUMDB=$module GOPATH="$work/prefetch" \
+		GOMODCACHE="$gomodcache" GOFLAGS=-modcacherw go install "$module/cmd/mlc@$version"
 	echo "prefetch $(elapsed "$t")" >>"$work/timings/phases"
 
 	export E2E_SPECS=$specs E2E_WORK=$work
@@ -94,8 +95,10 @@ export E2E_GH_LOG="$work/gh.log"
 
 # Go in the jobs: mlc from the file proxy, everything else from the module
 # cache phase 1 filled (it was verified on download, hence GOSUMDB=off).
-gomodcache=$(go env GOMODCACHE)
-export GOPATH="$work/gopath" GOMODCACHE="$gomodcache" GOFLAGS=-modcacherw GOTOOLCHAIN=local GOSUMDB=off
+# Go's caches and settings stay where they are though act gets XDG dirs of its own.
+gomodcache=$(go env GOMODCACHE) gocache=$(go env GOCACHE) goenv=$(go env GOENV)
+export GOPATH="$work/gopath" GOMODCACHE="$gomodcache" GOCACHE="$gocache" GOENV="$goenv"
+export GOFLAGS=-modcacherw GOTOOLCHAIN=local GOSUMDB=off
 export GOPROXY="file://$work/goproxy,file://$gomodcache/cache/download"
 # mlc in the jobs: the loopback registry speaks HTTP; data from fixtures.
 export MLC_PLAIN_HTTP=true MLC_OFFLINE=true MLC_FIXTURES=fixtures
@@ -122,8 +125,8 @@ esc = open(key).read().replace("\n", "\\n")
 print(f'COSIGN_PRIVATE_KEY="{esc}"')
 print(f"COSIGN_PASSWORD={password}")
 print(f"SLACK_WEBHOOK={webhook}")
-print("AWS_ACCESS_KEY_ID=e2e")
-print("AWS_SECRET_ACCESS_KEY=e2e")
+print("AWS_ACCESS_KEY_ID=unused-with-fixtures")
+print("AWS_SECRET_ACCESS_KEY=unused-with-fixtures")
 print("GITHUB_TOKEN=e2e-token")
 PY
 : >"$work/no-secrets.env"
@@ -159,8 +162,9 @@ for spec in $E2E_SPECS; do
 	rm -rf "$repo/$spec/.mlc"
 	cp "$work/keys/cosign.pub" "$repo/$spec/cosign.pub"
 	git -C "$repo" init -q
-	"$work/bin/mlc" compile "$repo/$spec" --target github -t e2e \
-		-t "e2e_registry=$registry_addr/e2e" -t "e2e_deploy=$deploy_addr" >/dev/null
+	tags=(-t e2e -t "e2e_registry=$registry_addr/e2e")
+	if grep -qs '@tag(e2e_deploy)' "$spec"/*.cue; then tags+=(-t "e2e_deploy=$deploy_addr"); fi
+	"$work/bin/mlc" compile "$repo/$spec" --target github "${tags[@]}" >/dev/null
 	git -C "$repo" add -A
 	git -C "$repo" commit -q -m "e2e: $name with its generated workflows"
 	git -C "$repo" remote add origin "https://github.com/acme/$name.git"
