@@ -77,7 +77,7 @@ registry_start "$(cat "$work/registry.path")" "$work/registry"
 pids+=("$registry_pid")
 
 mkdir -p "$work/deploy" "$work/image-bin" "$work/shims"
-python3 scripts/e2e/deploy_server.py "$work/deploy" "$work/bin/mlc" >"$work/deploy/ready" 2>"$work/deploy/server.log" &
+MLC_PLAIN_HTTP=true python3 scripts/e2e/deploy_server.py "$work/deploy" "$work/bin/mlc" >"$work/deploy/ready" 2>"$work/deploy/server.log" &
 pids+=("$!")
 for _ in $(seq 100); do grep -q ready "$work/deploy/ready" && break; sleep 0.1; done
 deploy_addr=$(sed -n 's/^ready //p' "$work/deploy/ready")

@@ -55,7 +55,7 @@ def checks(name, kind, wf):
     out = []
     text = yaml.safe_dump(wf)
     if kind == "ci":
-        out.append(("the pull-request workflow names no secret", "secrets." not in text))
+        out.append(("the pull-request workflow names no signing key", "secrets.COSIGN_" not in text))
         perms = [wf.get("permissions", {})] + [j.get("permissions") or {} for j in wf["jobs"].values()]
         out.append(("the pull-request workflow has no write scope", all(v != "write" for p in perms for v in p.values())))
         out.append(("the pull-request run was given no secrets", os.path.getsize(os.path.join(WORK, "no-secrets.env")) == 0))
