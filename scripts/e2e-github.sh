@@ -92,6 +92,10 @@ export E2E_IMAGE_PATH="$work/image-bin:/usr/local/bin:/usr/bin:/bin"
 export PATH="$work/shims:$PATH"
 export E2E_GH_LOG="$work/gh.log"
 : >"$E2E_GH_LOG"
+# The stand-in refuses what it does not understand (exit 125), never guesses.
+rc=0
+docker ps >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 125 ]] || { echo "e2e-github: docker on PATH is not the e2e stand-in (docker ps exit $rc)" >&2; exit 1; }
 
 # Go in the jobs: mlc from the file proxy, everything else from the module
 # cache phase 1 filled (it was verified on download, hence GOSUMDB=off).
