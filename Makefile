@@ -4,13 +4,14 @@
 #   make bench  benchmarks: compile speed, artifacts, gates (figures vs peer tools)
 #   make e2e    every example on real Argo Workflows and Tekton, on a single-node Kubernetes (docs/e2e.md)
 #   make e2e-cluster  a real single-node Kubernetes up, smoke-tested, torn down (root)
+#   make e2e-github  every example's GitHub workflows run under act (docs/e2e.md)
 
 GO      ?= go
 BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop fuzz e2e e2e-cluster demo bench bench-compile fmt vet clean
+.PHONY: build test lint-scripts unit conformance interop fuzz e2e e2e-cluster e2e-github demo bench bench-compile fmt vet clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc
@@ -25,7 +26,7 @@ vet: lint-scripts
 # ShellCheck over the project's scripts: required in CI, skipped with a
 # note where it is not installed (scripts/apt-install.sh shellcheck).
 lint-scripts:
-	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh scripts/e2e/*.sh .ci/run; \
+	@if command -v shellcheck >/dev/null; then shellcheck -x scripts/*.sh scripts/e2e/*.sh scripts/e2e/docker scripts/e2e/gh .ci/run; \
 	elif [ -n "$$CI" ]; then echo 'lint-scripts: shellcheck is not installed'; exit 1; \
 	else echo 'lint-scripts: shellcheck not installed, scripts not linted'; fi
 
@@ -69,6 +70,11 @@ demo: build
 	  done; \
 	done
 	@echo "compiled every example for github, tekton and argo into .mlc/demo/"
+
+# The generated GitHub Actions workflows of every example (or SPECS='dir ...'),
+# unmodified, under nektos/act in host mode; report in .mlc/e2e/github/report.md.
+e2e-github:
+	SPECS='$(SPECS)' bash scripts/e2e-github.sh
 
 bench: bench-compile
 	bash scripts/apt-install.sh time python3-pandas python3-scipy curl

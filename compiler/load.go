@@ -133,9 +133,16 @@ func buildFiles(inst *cuebuild.Instance) []string {
 // decode fills spec from v in one pass. The dataset column schemas are
 // constraints, not data: Dataset has no field for them, so Decode skips
 // them, and HasSchema records their presence.
+// DefaultRegistry is where artifacts go when the spec names no registry:
+// a local OCI layout, which only `mlc run` can share between jobs.
+const DefaultRegistry = "oci:.mlc/store"
+
 func decode(v cue.Value, spec *Spec) error {
 	if err := v.Decode(spec); err != nil {
 		return err
+	}
+	if spec.Registry == "" {
+		spec.Registry = DefaultRegistry
 	}
 	for name, d := range spec.Datasets {
 		d.HasSchema = v.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name), cue.Str("schema"))).Exists()

@@ -3,7 +3,7 @@
 # proxy, once, into a version-keyed cache, and print one absolute path per
 # requested tool. Builds run outside the repository so go.mod is untouched.
 #
-#   scripts/tools.sh cosign oras registry
+#   scripts/tools.sh cosign oras registry act
 #
 # Cache: ${MLC_TOOLS_CACHE:-$HOME/.cache/mlc-tools}/<name>-<version>/<name>
 set -euo pipefail
@@ -18,6 +18,7 @@ pkg_of() {
 	cosign) echo github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5 ;;
 	oras) echo oras.land/oras/cmd/oras@v1.3.6 ;;
 	registry) echo github.com/distribution/distribution/v3/cmd/registry@v3.1.2 ;;
+	act) echo github.com/nektos/act@v0.2.89 ;;
 	*) return 1 ;;
 	esac
 }
@@ -25,7 +26,7 @@ pkg_of() {
 build() {
 	local name=$1 pkg version dir gobin
 	if ! pkg=$(pkg_of "$name"); then
-		echo "tools.sh: unknown tool '$name' (known: cosign oras registry)" >&2
+		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act)" >&2
 		return 2
 	fi
 	version=${pkg##*@}
@@ -50,7 +51,7 @@ build() {
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/tools.sh NAME... (cosign oras registry)" >&2
+	echo "usage: scripts/tools.sh NAME... (cosign oras registry act)" >&2
 	exit 2
 fi
 for name in "$@"; do

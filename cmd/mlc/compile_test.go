@@ -10,6 +10,7 @@ import (
 const validSpec = `package pipeline
 
 name: "p"
+registry: "ghcr.io/acme/p"
 datasets: d: source: local: path: "data"
 models: m: {
 	train: {data: ["d"], image: "python:3.12-slim", run: "python train.py"}
@@ -83,5 +84,9 @@ func TestInitVetCompile(t *testing.T) {
 	}
 	if code := run([]string{"graph", dir, "--format", "dot"}); code != exitOK {
 		t.Fatalf("graph exit %d", code)
+	}
+	// The starter's registry is the local store: GitHub jobs could not share it.
+	if code := run([]string{"compile", dir, "--target", "github", "--out", filepath.Join(dir, "wf")}); code != exitBadInput {
+		t.Fatalf("compile of the starter (local registry) for github exit %d, want %d", code, exitBadInput)
 	}
 }

@@ -1,6 +1,6 @@
 // Package github renders the IR as GitHub Actions workflows, one file per
 // workflow, safe by default: read-only token with write scopes granted per
-// job, actions pinned to full commit SHAs, checkout without persisted
+// job, no third-party actions, checkout without persisted
 // credentials, and every user string passed through env, never spliced into
 // a script or an expression.
 package github
@@ -18,14 +18,10 @@ import (
 	"github.com/mlc-project/mlc/targets"
 )
 
-// Actions the workflows use, pinned to full commit SHAs (OpenSSF Scorecard
-// Pinned-Dependencies); the comment names the release for people and bots.
-const (
-	checkoutAction = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1" // v7.0.1
-	setupGoAction  = "actions/setup-go@b7ad1dad31e06c5925ef5d2fc7ad053ef454303e" // v7.0.0
-	goVersion      = "1.26.x"
-	mlcModule      = "github.com/mlc-project/mlc/cmd/mlc"
-)
+// mlcModule is what every job installs mlc from. The workflows use no
+// action (uses:) at all: each step is a script of its own, so nothing but
+// the runner, git, Go and mlc runs with the job's token.
+const mlcModule = "github.com/mlc-project/mlc/cmd/mlc"
 
 // Target renders GitHub Actions workflows.
 type Target struct{}
@@ -52,13 +48,17 @@ func (Target) Engine() ir.Engine {
 	}
 }
 
-// Render returns one workflow file per IR workflow.
+// Render returns one workflow file per IR workflow, and the actionlint
+// configuration for the self-hosted runners they use.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
+	if err := oneMachineOnly(p); err != nil {
+		return nil, err
+	}
 	header, err := targets.Header(p)
 	if err != nil {
 		return nil, err
 	}
-	files := make([]targets.File, 0, len(p.Workflows))
+	files := make([]targets.File, 0, len(p.Workflows)+1)
 	for _, w := range p.Workflows {
 		doc, err := workflow(p, w)
 		if err != nil {
@@ -69,6 +69,13 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 			return nil, err
 		}
 		files = append(files, targets.File{Path: w.Name + ".yml", Data: data})
+	}
+	lint, err := actionlintConfig(p, header)
+	if err != nil {
+		return nil, err
+	}
+	if lint != nil {
+		files = append(files, *lint)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
@@ -147,9 +154,9 @@ func job(p *ir.Pipeline, w *ir.Workflow, j *ir.Job) (*yamlout.Map, error) {
 	return m, nil
 }
 
-// runsOn picks runner labels: GPU jobs go to the GPU runners, narrowed by
-// the accelerator type when the spec names one.
-func runsOn(p *ir.Pipeline, j *ir.Job) *yaml.Node {
+// runnerLabels picks runner labels: GPU jobs go to the GPU runners,
+// narrowed by the accelerator type when the spec names one.
+func runnerLabels(p *ir.Pipeline, j *ir.Job) []string {
 	labels := p.Runners.Default
 	if j.Resources.GPU > 0 {
 		labels = append([]string{}, p.Runners.GPU...)
@@ -157,6 +164,11 @@ func runsOn(p *ir.Pipeline, j *ir.Job) *yaml.Node {
 			labels = append(labels, j.Resources.GPUType)
 		}
 	}
+	return labels
+}
+
+func runsOn(p *ir.Pipeline, j *ir.Job) *yaml.Node {
+	labels := runnerLabels(p, j)
 	if len(labels) == 1 {
 		return yamlout.Str(labels[0])
 	}

@@ -3,12 +3,14 @@ package github
 import (
 	"bytes"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rhysd/actionlint"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mlc-project/mlc/compiler"
 	"github.com/mlc-project/mlc/internal/golden"
@@ -43,29 +45,133 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestActionlint runs actionlint (with shellcheck when installed, as in CI)
-// over every generated workflow and expects no finding at all.
+// TestActionlint runs stock actionlint (with shellcheck when installed, as
+// in CI) over every generated workflow, with the configuration mlc writes
+// beside them, and expects no finding at all.
 func TestActionlint(t *testing.T) {
-	opts := &actionlint.LinterOptions{ConfigFile: filepath.Join(golden.Root(), "testdata", "actionlint.yaml")}
+	for _, ex := range golden.Examples(t) {
+		files := render(t, ex)
+		for _, f := range workflows(files) {
+			for _, e := range lint(t, files, f) {
+				t.Errorf("%s/%s:%d:%d: %s [%s]\n%s", ex, f.Path, e.Line, e.Column, e.Message, e.Kind, line(f.Data, e.Line))
+			}
+		}
+	}
+}
+
+// TestActionlintConfigDeclaresGPULabels: without the generated
+// .github/actionlint.yaml stock actionlint rejects the GPU runner labels.
+func TestActionlintConfigDeclaresGPULabels(t *testing.T) {
+	files := render(t, "credit-risk")
+	var cfg []byte
+	for _, f := range files {
+		if f.Path == "../actionlint.yaml" {
+			cfg = f.Data
+		}
+	}
+	if !strings.Contains(string(cfg), "- nvidia-l4") || !strings.Contains(string(cfg), "- gpu") {
+		t.Fatalf("actionlint config lacks the GPU labels:\n%s", cfg)
+	}
+	var delivery targets.File
+	for _, f := range files {
+		if f.Path == "credit-risk-delivery.yml" {
+			delivery = f
+		}
+	}
+	var labelErrs int
+	for _, e := range lint(t, nil, delivery) {
+		if e.Kind == "runner-label" {
+			labelErrs++
+		}
+	}
+	if labelErrs == 0 {
+		t.Fatal("actionlint without the config accepted the GPU labels: the config would not be needed")
+	}
+}
+
+// lint runs actionlint over one workflow with the actionlint.yaml among
+// files, if any.
+func lint(t *testing.T, files []targets.File, f targets.File) []*actionlint.Error {
+	t.Helper()
+	opts := &actionlint.LinterOptions{}
+	for _, c := range files {
+		if c.Path == "../actionlint.yaml" {
+			opts.ConfigFile = filepath.Join(t.TempDir(), "actionlint.yaml")
+			if err := os.WriteFile(opts.ConfigFile, c.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	if sc, err := exec.LookPath("shellcheck"); err == nil {
 		opts.Shellcheck = sc
-	} else {
-		t.Log("shellcheck not installed: scripts are not checked")
 	}
 	linter, err := actionlint.NewLinter(io.Discard, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
+	errs, err := linter.Lint(".github/workflows/"+f.Path, f.Data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return errs
+}
+
+func workflows(files []targets.File) []targets.File {
+	var out []targets.File
+	for _, f := range files {
+		if !strings.Contains(f.Path, "/") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestRunsWithoutActions: no step uses an action (their code cannot be
+// had where the runner is offline, and none runs with the job's token),
+// and a job without a checkout never enters a directory of it.
+func TestRunsWithoutActions(t *testing.T) {
 	for _, ex := range golden.Examples(t) {
-		for _, f := range render(t, ex) {
-			errs, err := linter.Lint(".github/workflows/"+f.Path, f.Data, nil)
-			if err != nil {
+		for _, f := range workflows(render(t, ex)) {
+			var wf struct {
+				Jobs map[string]struct {
+					Steps []map[string]any
+				}
+			}
+			if err := yaml.Unmarshal(f.Data, &wf); err != nil {
 				t.Fatal(err)
 			}
-			for _, e := range errs {
-				t.Errorf("%s/%s:%d:%d: %s [%s]\n%s", ex, f.Path, e.Line, e.Column, e.Message, e.Kind, line(f.Data, e.Line))
+			for id, j := range wf.Jobs {
+				checkedOut := false
+				for _, st := range j.Steps {
+					if st["uses"] != nil {
+						t.Errorf("%s/%s: job %s uses %v", ex, f.Path, id, st["uses"])
+					}
+					checkedOut = checkedOut || st["name"] == "Check out"
+					if dir := st["working-directory"]; dir != nil && !checkedOut {
+						t.Errorf("%s/%s: job %s enters %v but has no checkout", ex, f.Path, id, dir)
+					}
+				}
 			}
 		}
+	}
+}
+
+// TestRefusesOneMachineSpecs: a local registry and file: deployments work
+// only when all jobs share a machine (mlc run), never on GitHub runners.
+func TestRefusesOneMachineSpecs(t *testing.T) {
+	dir := filepath.Join(golden.Root(), "examples", "credit-risk")
+	p, err := compiler.CompileWith(dir, compiler.Options{Tags: []string{"local"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `environments.staging.url "file:.mlc/deploy/staging"`
+	if _, err := (Target{}).Render(p); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("-t local: error %v, want one naming %s", err, want)
+	}
+	p.Registry = compiler.DefaultRegistry
+	want = `examples/credit-risk/local.cue, examples/credit-risk/pipeline.cue: registry "oci:.mlc/store"`
+	if _, err := (Target{}).Render(p); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("default registry: error %v, want one naming %s", err, want)
 	}
 }
 

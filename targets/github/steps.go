@@ -12,8 +12,7 @@ import (
 func jobSteps(p *ir.Pipeline, j *ir.Job) ([]*yamlout.Map, error) {
 	var steps []*yamlout.Map
 	if j.Workspace {
-		steps = append(steps, yamlout.NewMap().Set("name", "Check out").Set("uses", checkoutAction).
-			Set("with", yamlout.NewMap().Set("persist-credentials", false)))
+		steps = append(steps, checkout())
 	}
 	if usesMLC(j.Steps) {
 		steps = append(steps, installMLC(p)...)
@@ -40,11 +39,30 @@ func usesMLC(steps []ir.Step) bool {
 	return false
 }
 
-// installMLC installs the very mlc version that generated the workflow.
+// checkoutScript fetches exactly the commit the run is for, shallow, with
+// git alone: no third-party action code runs with the job's token. The
+// token reaches git through its environment only (GIT_CONFIG_*), so it is
+// neither in a URL nor in .git/config, and no remote is stored. A reused
+// self-hosted workspace is reset and cleaned, as actions/checkout does.
+const checkoutScript = `auth=$(printf 'x-access-token:%s' "$GH_TOKEN" | base64 | tr -d '\n')
+git init -q .
+GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $auth" \
+  git fetch -q --depth=1 --no-tags "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$GITHUB_SHA"
+git checkout -q --force --detach FETCH_HEAD
+git clean -q -ffdx
+`
+
+func checkout() *yamlout.Map {
+	return yamlout.NewMap().Set("name", "Check out").
+		Set("env", yamlout.NewMap().Set("GH_TOKEN", "${{ github.token }}")).
+		Set("run", checkoutScript)
+}
+
+// installMLC installs the very mlc version that generated the workflow
+// with the runner's Go (GitHub's Ubuntu images have one on PATH; Go 1.21+
+// fetches the toolchain mlc's go.mod asks for through the module proxy).
 func installMLC(p *ir.Pipeline) []*yamlout.Map {
 	return []*yamlout.Map{
-		yamlout.NewMap().Set("name", "Set up Go").Set("uses", setupGoAction).
-			Set("with", yamlout.NewMap().Set("go-version", goVersion).Set("cache", false)),
 		yamlout.NewMap().Set("name", "Install mlc "+p.MLCVersion).
 			Set("env", yamlout.NewMap().Set("MLC_VERSION", p.MLCVersion)).
 			Set("run", "go install "+mlcModule+"@\"$MLC_VERSION\"\necho \"$(go env GOPATH)/bin\" >> \"$GITHUB_PATH\"\n"),
@@ -85,7 +103,8 @@ func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
 	if st.ContinueOnError {
 		m.Set("continue-on-error", true)
 	}
-	if st.Dir != "" && st.Dir != "." {
+	// Without a checkout there is no directory to enter: bash could not start.
+	if j.Workspace && st.Dir != "" && st.Dir != "." {
 		m.Set("working-directory", st.Dir)
 	}
 	if len(env) > 0 {
