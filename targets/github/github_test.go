@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,6 +154,37 @@ func TestRunsWithoutActions(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLoginIsUndone: a job that logs docker in to ghcr.io logs it out as
+// its last step, even after a failure (issue 11: a self-hosted runner
+// keeps the token for the next job, of any repository).
+func TestLoginIsUndone(t *testing.T) {
+	logins := 0
+	for _, ex := range golden.Examples(t) {
+		for _, f := range workflows(render(t, ex)) {
+			var wf struct {
+				Jobs map[string]struct {
+					Steps []map[string]any
+				}
+			}
+			if err := yaml.Unmarshal(f.Data, &wf); err != nil {
+				t.Fatal(err)
+			}
+			for id, j := range wf.Jobs {
+				if !slices.ContainsFunc(j.Steps, func(st map[string]any) bool { return st["name"] == "Log in to ghcr.io" }) {
+					continue
+				}
+				logins++
+				if last := j.Steps[len(j.Steps)-1]; last["run"] != "docker logout ghcr.io" || last["if"] != "always()" {
+					t.Errorf("%s/%s: job %s logs in but ends with %v", ex, f.Path, id, last)
+				}
+			}
+		}
+	}
+	if logins == 0 {
+		t.Fatal("no job logs in: the examples no longer exercise this")
 	}
 }
 

@@ -14,10 +14,12 @@ func jobSteps(p *ir.Pipeline, j *ir.Job) ([]*yamlout.Map, error) {
 	if j.Workspace {
 		steps = append(steps, checkout())
 	}
+	login := false
 	if usesMLC(j.Steps) {
 		steps = append(steps, installMLC(p)...)
 		if reg := envValue(j.Env, "MLC_REGISTRY"); strings.HasPrefix(reg, "ghcr.io/") {
 			steps = append(steps, registryLogin())
+			login = true
 		}
 	}
 	for _, st := range j.Steps {
@@ -26,6 +28,9 @@ func jobSteps(p *ir.Pipeline, j *ir.Job) ([]*yamlout.Map, error) {
 			return nil, err
 		}
 		steps = append(steps, m)
+	}
+	if login {
+		steps = append(steps, registryLogout())
 	}
 	return steps, nil
 }
@@ -75,6 +80,15 @@ func registryLogin() *yamlout.Map {
 	return yamlout.NewMap().Set("name", "Log in to ghcr.io").
 		Set("env", yamlout.NewMap().Set("GH_TOKEN", "${{ github.token }}")).
 		Set("run", `printf '%s' "$GH_TOKEN" | docker login ghcr.io --username "$GITHUB_ACTOR" --password-stdin`)
+}
+
+// registryLogout removes the job's token from the runner's docker config
+// whatever happened: a self-hosted runner keeps its home between jobs, and
+// the next job, of any repository, would find the token there.
+func registryLogout() *yamlout.Map {
+	return yamlout.NewMap().Set("name", "Log out of ghcr.io").
+		Set("if", "always()").
+		Set("run", "docker logout ghcr.io")
 }
 
 func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
