@@ -57,11 +57,16 @@ argo_report() {
 	local ns=$1 tmpl=$2 wf=$3 phase=$4 skipped=$5 task status secs reason bad=0 nodes
 	nodes=$(kubectl -n "$ns" get workflow "$wf" -o json)
 	for task in $(kubectl -n "$ns" get workflowtemplate "$tmpl" -o json | jq -r '.spec.templates[] | select(.name == "dag") | .dag.tasks[].name'); do
+		# The reason of a failed job: its first step that failed on its own
+		# (the later ones fail with "dependency ... exited").
 		read -r status secs reason < <(jq -r --arg t "$task" '
-			[.status.nodes // {} | .[] | select(.displayName == $t and .type != "Container")] | first // {phase: "NotRun"} |
-			[.phase,
-			 (if .startedAt and .finishedAt then ((.finishedAt | fromdate) - (.startedAt | fromdate)) else 0 end),
-			 ((.message // "-") | gsub("[\t\n ]+"; " "))] | @tsv' <<<"$nodes" | tr '\t' ' ')
+			(.status.nodes // {} | [.[]]) as $all |
+			[$all[] | select(.displayName == $t and .type != "Container")] | first // {phase: "NotRun"} |
+			. as $n |
+			([$all[] | select(.type == "Container" and (.name | startswith($n.name + ".")) and .phase != "Succeeded" and ((.message // "") | test("dependency \"[^\"]*\" exited") | not))] | first) as $step |
+			[$n.phase,
+			 (if $n.startedAt and $n.finishedAt then (($n.finishedAt | fromdate) - ($n.startedAt | fromdate)) else 0 end),
+			 ((if $step then "\($step.displayName): \($step.message // "-")" else ($n.message // "-") end) | gsub("[\t\n ]+"; " "))] | @tsv' <<<"$nodes" | tr '\t' ' ')
 		case $status in Skipped | Omitted) status=skipped ;; Succeeded) status=ok ;; esac
 		if [[ ,$skipped, == *,$task,* ]]; then
 			[[ $status == skipped ]] || { bad=1; reason="expected skipped; $reason"; }
