@@ -74,14 +74,22 @@ tekton_report() {
 }
 
 # tekton_probe NAMESPACE PIPELINE TASK DECISION: run one approval task of the
-# applied Pipeline on its own (a TaskRun of its task spec), decide it on the
-# pod, and check the decision it returns.
+# applied Pipeline on its own (a TaskRun of its task spec, whose metadata
+# the TaskRun carries, as a PipelineRun's would), decide it on the pod, and
+# check the decision it returns.
 tekton_probe() {
 	local ns=$1 pipeline=$2 task=$3 decision=$4 tr pod got start=$SECONDS bad=0
 	tr=$(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq --arg t "$task" --arg n "$pipeline-$task-" '
 		.spec.tasks[] | select(.name == $t) |
-		{apiVersion: "tekton.dev/v1", kind: "TaskRun", metadata: {generateName: $n},
-		 spec: {taskSpec: .taskSpec, timeout: .timeout}}' | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
+		{apiVersion: "tekton.dev/v1", kind: "TaskRun",
+		 metadata: ({generateName: $n} + (.taskSpec.metadata // {})),
+		 spec: {taskSpec: (.taskSpec | del(.metadata, .spec, .apiVersion, .kind)), timeout: .timeout}}' |
+		kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -) || tr=""
+	if [[ -z $tr ]]; then
+		row "$pipeline" - "$task" none 0 "approval probe: the TaskRun was refused"
+		row "$pipeline" - "(run)" failed 0 "approval probe"
+		return 1
+	fi
 	while :; do
 		pod=$(kubectl -n "$ns" get pods -l "tekton.dev/taskRun=$tr" -o jsonpath='{.items[?(@.status.phase=="Running")].metadata.name}')
 		[[ -z $pod ]] || break
