@@ -108,3 +108,19 @@ EOF
 	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
 	return "$bad"
 }
+
+# argo_triggered NAMESPACE TEMPLATE SINCE: the run of TEMPLATE a trigger step
+# created at or after SINCE (UTC, RFC 3339) is reported, then deleted (it is
+# checked to exist and to build the commit given, not run: see plans.sh).
+argo_triggered() {
+	local ns=$1 tmpl=$2 since=$3 found
+	found=$(kubectl -n "$ns" get workflows -o json | jq -r --arg t "$tmpl" --arg s "$since" '
+		[.items[] | select(.spec.workflowTemplateRef.name == $t and .metadata.creationTimestamp >= $s)] | first //empty |
+		"\(.metadata.name) \([.spec.arguments.parameters[] | select(.name == "revision") | .value] | first)"')
+	if [[ -z $found ]]; then
+		row "$tmpl" - "(triggered run)" missing 0 "no run of $tmpl was started"
+		return 1
+	fi
+	row "$tmpl" "${found%% *}" "(triggered run)" ok 0 "started by the trigger step, revision ${found#* }"
+	kubectl -n "$ns" delete workflow "${found%% *}" --wait=false >/dev/null
+}

@@ -104,3 +104,18 @@ tekton_probe() {
 	row "$pipeline" "$tr" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
 	return "$bad"
 }
+
+# tekton_triggered NAMESPACE PIPELINE SINCE: the PipelineRun of PIPELINE a
+# trigger step created at or after SINCE (UTC, RFC 3339) is reported, then
+# deleted (it is checked to exist, not run: see plans.sh).
+tekton_triggered() {
+	local ns=$1 pipeline=$2 since=$3 found
+	found=$(kubectl -n "$ns" get pipelineruns -l mlc.dev/event=trigger -o json | jq -r --arg p "$pipeline" --arg s "$since" '
+		[.items[] | select(.spec.pipelineRef.name == $p and .metadata.creationTimestamp >= $s)] | first // empty | .metadata.name')
+	if [[ -z $found ]]; then
+		row "$pipeline" - "(triggered run)" missing 0 "no run of $pipeline was started"
+		return 1
+	fi
+	row "$pipeline" "$found" "(triggered run)" ok 0 "started by the trigger step"
+	kubectl -n "$ns" delete pipelinerun "$found" --wait=false >/dev/null
+}

@@ -44,6 +44,7 @@ work="$E2E_DIR/runs/$target"
 report=${MLC_E2E_REPORT:-$E2E_DIR/report.tsv}
 node=10.250.0.2
 git_url="git://$node/mlc.git"
+webhook_url="http://$node:8099/alerts"
 s3_access=e2e-access
 s3_secret=e2e-secret-key
 run_timeout=${MLC_E2E_RUN_TIMEOUT:-1200}
@@ -91,6 +92,37 @@ revision_of() {
 	esac
 }
 
+# serve_webhook: an alert receiver on the node address that answers every
+# POST with 204 and appends its body to logs/alerts.jsonl.
+serve_webhook() {
+	stop_pid webhook
+	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204)
+        self.end_headers()
+http.server.HTTPServer((sys.argv[1], 8099), H).serve_forever()
+' "$node" "$E2E_DIR/logs/alerts.jsonl" >"$E2E_DIR/logs/webhook.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/pids/webhook"
+}
+
+# seed SPEC_DIR: what the runs of a spec expect a delivery to have left in
+# the registry (plans.sh's seeds), pushed with this checkout's mlc.
+seed() {
+	local spec=$1 ref dir prepared
+	while read -r ref dir; do
+		[[ -n $ref ]] || continue
+		prepared=$(mktemp -d "$E2E_DIR/seed.XXXXXX")
+		MLC_DATA="$repo/$spec/$dir" MLC_PREPARED="$prepared" python3 "$repo/$spec/data/prep.py"
+		(cd "$repo" && go run ./cmd/mlc push dataset "$prepared" "$ref" --plain-http >/dev/null)
+		rm -rf "$prepared"
+	done < <(registry_seeds "$spec")
+}
+
 # stop_pid NAME: stop a server run.sh started.
 stop_pid() {
 	local f=$E2E_DIR/pids/$1
@@ -113,6 +145,7 @@ secrets() {
 		--from-literal=AWS_ACCESS_KEY_ID="$s3_access" --from-literal=AWS_SECRET_ACCESS_KEY="$s3_secret")
 	while read -r key; do
 		case $key in COSIGN_PASSWORD | COSIGN_PRIVATE_KEY | COSIGN_PUBLIC_KEY | AWS_ACCESS_KEY_ID | AWS_SECRET_ACCESS_KEY) ;;
+		SLACK_WEBHOOK) args+=(--from-literal="$key=$webhook_url") ;;
 		*) args+=(--from-literal="$key=e2e-placeholder") ;;
 		esac
 	done < <(grep -rhoE 'key: [A-Z_][A-Z0-9_]*$' "$dir" | sort -u | cut -d' ' -f2)
@@ -157,7 +190,8 @@ verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
 failed=0
 mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
 serve_checkout
-trap 'stop_pid git-daemon; stop_pid s3' EXIT
+serve_webhook
+trap 'stop_pid git-daemon; stop_pid s3; stop_pid webhook' EXIT
 for spec in "${specs[@]}"; do
 	name=$(basename "$spec")
 	out="$work/$name"
@@ -168,13 +202,18 @@ for spec in "${specs[@]}"; do
 	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
 	secrets "$ns" "$pipeline" "$out"
 	serve_s3 "$spec"
+	seed "$spec"
 	for f in "$out"/*.yaml; do
 		kubectl -n "$ns" apply -f "$f" >/dev/null
 	done
-	while read -r workflow revision decision skipped; do
+	while read -r workflow revision decision skipped triggers; do
 		[[ -n $workflow ]] || continue
 		log "$name: $workflow at $revision (approval: $decision)"
+		since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
+			failed=1
+		fi
+		if [[ ${triggers:--} != - ]] && ! "${target}_triggered" "$ns" "$pipeline-$triggers" "$since"; then
 			failed=1
 		fi
 	done < <(plan "$spec")
