@@ -20,6 +20,7 @@ test: vet unit conformance
 vet: lint-scripts
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting'; exit 1; }
 	$(GO) vet ./...
+	cd e2e && $(GO) vet ./...
 
 # ShellCheck over the project's scripts: required in CI, skipped with a
 # note where it is not installed (scripts/apt-install.sh shellcheck).
@@ -30,6 +31,7 @@ lint-scripts:
 
 unit:
 	$(GO) test ./...
+	cd e2e && $(GO) test ./...
 
 # The engines' own validation code lives in nested modules, so mlc itself
 # does not link Kubernetes, Tekton or Argo.

@@ -2,9 +2,12 @@
 # A real single-node Kubernetes v1.34.2 for the e2e runs, inside a network
 # namespace of its own, from the Go module proxy and Debian packages only.
 #
-#   scripts/e2e/cluster.sh up     # build/install what is missing, start, wait for a usable node
+#   scripts/e2e/cluster.sh build  # install packages, build binaries and images (what up does first)
+#   scripts/e2e/cluster.sh up     # build/install what is missing, start, wait for a usable node;
+#                                 # a failed up tears itself down (logs kept)
 #   scripts/e2e/cluster.sh env    # print `export ...` lines (eval "$(scripts/e2e/cluster.sh env)")
-#   scripts/e2e/cluster.sh down   # stop everything, remove what up and the components added
+#   scripts/e2e/cluster.sh down   # stop everything (also what else runs in the netns), remove
+#                                 # what up and the components added
 #   scripts/e2e/cluster.sh status # exit 0 when the cluster is up and the node is Ready
 #
 # Needs root. Interface (stable; other e2e scripts rely on it):
@@ -25,12 +28,17 @@
 #   addresses          node (netns side) 10.250.0.2, host side 10.250.0.1, pods 10.244.0.0/24
 #                      (gateway 10.244.0.1), services 10.96.0.0/16; the host has routes to pods
 #                      and services, pods can reach only pods, services and the node address
-#   logs               $E2E_DIR/logs/<component>.log, pod logs under /var/log/pods
+#   logs               $E2E_DIR/logs/<component>.log (kept by down), pod logs in $E2E_DIR/pods
+#   env                also MLC_E2E_{INSTANCE,DIR,NETNS,NODE_IP,HOST_IP,POD_CIDR,SERVICE_CIDR,REGISTRY}
 #
-# Environment: MLC_E2E_DIR (default /tmp/mlc-e2e), MLC_E2E_NETNS (default mlc-e2e).
-# State outside E2E_DIR: /var/lib/kubelet, /var/log/pods, /var/log/containers,
-# /run/netns/<netns> and the pods' /run/netns/cni-*, cgroups under kubepods;
-# the global sysctls kubelet sets are recorded at up and restored at down.
+# Environment: MLC_E2E_INSTANCE=N (0-9, default 0) runs instance N beside the
+# others (netns mlc-e2e-N, E2E_DIR /tmp/mlc-e2e-N, node 10.250.N.2, pods
+# 10.244.N.0/24, services 10.(96+N).0.0/16; env prints them): the addresses
+# above are instance 0's, what `make e2e` uses. MLC_E2E_DIR overrides E2E_DIR.
+# State outside E2E_DIR: /run/netns/<netns> and the pods' /run/netns/cni-*,
+# symlinks in /var/log/containers (a path the kubelet fixes), cgroups under
+# /mlc-e2e[-N]; the global sysctls the kubelet sets are recorded at up and
+# restored at down (with instances overlapping in time, the last down wins).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,23 +46,26 @@ repo=$(cd "$here/../.." && pwd)
 # shellcheck source=scripts/e2e/pki.sh
 source "$here/pki.sh"
 
-E2E_DIR=${MLC_E2E_DIR:-/tmp/mlc-e2e}
-NETNS=${MLC_E2E_NETNS:-mlc-e2e}
-NODE=mlc-e2e
-HOST_IP=10.250.0.1
-NODE_IP=10.250.0.2
-POD_CIDR=10.244.0.0/24
-POD_GW=10.244.0.1
-CLUSTER_CIDR=10.244.0.0/16
-SERVICE_CIDR=10.96.0.0/16
+N=${MLC_E2E_INSTANCE:-0}
+[[ $N =~ ^[0-9]$ ]] || { echo "e2e/cluster.sh: MLC_E2E_INSTANCE must be 0-9" >&2; exit 2; }
+NAME=mlc-e2e
+[[ $N == 0 ]] || NAME=mlc-e2e-$N
+E2E_DIR=${MLC_E2E_DIR:-/tmp/$NAME}
+NETNS=$NAME
+NODE=$NAME
+HOST_IP=10.250.$N.1
+NODE_IP=10.250.$N.2
+POD_CIDR=10.244.$N.0/24
+POD_GW=10.244.$N.1
+SERVICE_CIDR=10.$((96 + N)).0.0/16
+KUBERNETES_IP=10.$((96 + N)).0.1
 REGISTRY=$NODE_IP:5000
-VETH_HOST=mlce2e-h
-VETH_NODE=mlce2e-n
+VETH_HOST=mlce2e$N-h
+VETH_NODE=mlce2e$N-n
+CGROUP_ROOT=/$NAME
+import_pid= # the python image's import, in the background during up
 # kubelet sets these (global, not per network namespace); down restores them.
 SYSCTLS="vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops kernel.keys.root_maxkeys kernel.keys.root_maxbytes"
-# Started in this order, stopped in the reverse.
-COMPONENTS="etcd registry containerd kube-apiserver svcdns kube-controller-manager kube-scheduler kubelet kube-proxy"
-KUBELET_DIRS="/var/lib/kubelet /var/log/pods /var/log/containers"
 
 log() { echo "e2e/cluster.sh: $*" >&2; }
 die() {
@@ -69,7 +80,7 @@ socket() { echo "$E2E_DIR/containerd/containerd.sock"; }
 start() {
 	local name=$1
 	shift
-	setsid nsenter --net="/run/netns/$NETNS" "$@" >>"$E2E_DIR/logs/$name.log" 2>&1 </dev/null &
+	setsid nsenter --net="/run/netns/$NETNS" "$@" >>"$E2E_DIR/logs/$name.log" 2>&1 </dev/null 9>&- &
 	echo $! >"$E2E_DIR/pids/$name"
 }
 
@@ -99,7 +110,7 @@ network_up() {
 	in_ns ip addr add "$POD_GW/24" dev cni0
 	in_ns ip link set cni0 up
 	in_ns ip route add "$SERVICE_CIDR" dev cni0 src "$NODE_IP"
-	ip route add "$CLUSTER_CIDR" via "$NODE_IP" dev "$VETH_HOST"
+	ip route add "$POD_CIDR" via "$NODE_IP" dev "$VETH_HOST"
 	ip route add "$SERVICE_CIDR" via "$NODE_IP" dev "$VETH_HOST"
 	# Per-namespace settings: the node routes between pods and services, no IPv6.
 	in_ns sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -107,7 +118,7 @@ network_up() {
 	# Nothing a pod starts may leave the pod range (the netns has no default
 	# route either); replies to connections from the host are let through.
 	# In mangle, so kube-proxy's and CNI's ACCEPT rules in filter come after.
-	in_ns iptables -t mangle -A FORWARD -s "$CLUSTER_CIDR" ! -d "$CLUSTER_CIDR" \
+	in_ns iptables -t mangle -A FORWARD -s "$POD_CIDR" ! -d "$POD_CIDR" \
 		-m conntrack ! --ctstate ESTABLISHED,RELATED -j DROP
 }
 
@@ -115,7 +126,7 @@ pki_up() {
 	local p=$E2E_DIR/pki server=https://$NODE_IP:6443
 	pki_init "$p"
 	pki_cert "$p" apiserver kube-apiserver "" serverAuth \
-		"IP:$NODE_IP,IP:10.96.0.1,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+		"IP:$NODE_IP,IP:$KUBERNETES_IP,IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 	pki_cert "$p" apiserver-kubelet-client kube-apiserver-kubelet-client system:masters clientAuth
 	pki_cert "$p" kubelet-serving "system:node:$NODE" system:nodes serverAuth "IP:$NODE_IP,DNS:$NODE"
 	pki_cert "$p" admin admin system:masters clientAuth
@@ -149,9 +160,9 @@ EOF
 	wait_for registry 30 curl -fsS "http://$REGISTRY/v2/"
 }
 
-# containerd: cgroupfs, no AppArmor, OOM scores only raised (not root's PID
-# 1 here), and registries: the loopback one over HTTP, every other one a
-# dead loopback port so a missed image fails at once.
+# containerd: cgroupfs, no AppArmor, OOM scores never set below its own (it
+# may not lower them here), and registries: the loopback one over HTTP, every
+# other one a dead loopback port so a missed image fails at once.
 containerd_up() {
 	local c=$E2E_DIR/containerd host
 	mkdir -p "$c/certs.d" "$E2E_DIR/cni/net.d"
@@ -160,7 +171,7 @@ containerd_up() {
 		printf 'server = "http://127.0.0.1:9"\n[host."http://127.0.0.1:9"]\n  capabilities = ["pull", "resolve"]\n' >"$c/certs.d/$host/hosts.toml"
 	done
 	mkdir -p "$c/certs.d/$REGISTRY"
-	printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve", "push"]\n' "$REGISTRY" "$REGISTRY" >"$c/certs.d/$REGISTRY/hosts.toml"
+	printf 'server = "http://%s"\n[host."http://%s"]\n  capabilities = ["pull", "resolve"]\n' "$REGISTRY" "$REGISTRY" >"$c/certs.d/$REGISTRY/hosts.toml"
 	cat >"$c/config.toml" <<EOF
 version = 2
 root = "$c/root"
@@ -200,17 +211,20 @@ EOF
 EOF
 	start containerd containerd --config "$c/config.toml"
 	wait_for containerd 30 ctr --address "$c/containerd.sock" version
-	local img
-	for img in pause python; do
-		ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" "$img")" >/dev/null
-	done
+	# The sandbox image before the kubelet starts; the python image while
+	# the control plane starts (up waits for it at the end).
+	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" pause)" >/dev/null
+	ctr --address "$c/containerd.sock" -n k8s.io images import "$(bash "$here/images.sh" python)" \
+		>"$E2E_DIR/logs/import-python.log" 2>&1 9>&- &
+	import_pid=$!
 }
 
+# The API server refuses privileged pods: nothing mlc generates may need one.
 apiserver_up() {
 	local p=$E2E_DIR/pki
 	start kube-apiserver "$(tool kube-apiserver)" \
 		--etcd-servers=http://127.0.0.1:2379 --advertise-address="$NODE_IP" --bind-address=0.0.0.0 --secure-port=6443 \
-		--service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=true --authorization-mode=Node,RBAC \
+		--service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=false --authorization-mode=Node,RBAC \
 		--enable-admission-plugins=NodeRestriction --profiling=false \
 		--client-ca-file="$p/ca.crt" --tls-cert-file="$p/apiserver.crt" --tls-private-key-file="$p/apiserver.key" \
 		--kubelet-client-certificate="$p/apiserver-kubelet-client.crt" --kubelet-client-key="$p/apiserver-kubelet-client.key" \
@@ -234,21 +248,46 @@ controllers_up() {
 		--bind-address=127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
 		--service-account-private-key-file="$p/sa.key" --root-ca-file="$p/ca.crt" \
 		--cluster-signing-cert-file="$p/ca.crt" --cluster-signing-key-file="$p/ca.key" \
-		--service-cluster-ip-range="$SERVICE_CIDR" --cluster-cidr="$CLUSTER_CIDR"
+		--service-cluster-ip-range="$SERVICE_CIDR" --cluster-cidr="$POD_CIDR"
 	start kube-scheduler "$(tool kube-scheduler)" --kubeconfig="$E2E_DIR/scheduler.kubeconfig" \
 		--bind-address=127.0.0.1 --leader-elect=false
 }
 
-# kubelet: cgroup v1 allowed (1.34 still can), cgroupfs, no DNS, evictions
-# and image GC effectively off so a small CI disk does not evict the run.
+# cgroups_up: the instance's cgroup root in every v1 hierarchy (cpuset's
+# filled from the root's, or no task could join it), or on a cgroup v2 host
+# one cgroup with the controllers the kubelet needs delegated (not tried
+# here: this VM is v1).
+cgroups_up() {
+	local d c
+	if [[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]]; then
+		mkdir -p "/sys/fs/cgroup$CGROUP_ROOT"
+		for c in cpuset cpu io memory pids hugetlb; do
+			grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || continue
+			echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control
+			echo "+$c" >"/sys/fs/cgroup$CGROUP_ROOT/cgroup.subtree_control"
+		done
+		return
+	fi
+	for d in /sys/fs/cgroup/*/; do
+		mkdir -p "$d${CGROUP_ROOT#/}"
+	done
+	cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset$CGROUP_ROOT/cpuset.cpus"
+	cat /sys/fs/cgroup/cpuset/cpuset.mems >"/sys/fs/cgroup/cpuset$CGROUP_ROOT/cpuset.mems"
+}
+
+# kubelet: cgroup v1 allowed (1.34 still can), cgroupfs, evictions and image
+# GC effectively off so a small CI disk does not evict the run.
 kubelet_up() {
 	local p=$E2E_DIR/pki
+	cgroups_up
 	echo "# mlc-e2e: only cluster names resolve (clusterDNS)" >"$E2E_DIR/resolv.conf"
 	cat >"$E2E_DIR/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 failCgroupV1: false
 cgroupDriver: cgroupfs
+cgroupRoot: $CGROUP_ROOT
+podLogsDir: $E2E_DIR/pods
 failSwapOn: false
 containerRuntimeEndpoint: unix://$(socket)
 authentication:
@@ -268,7 +307,7 @@ imageGCLowThresholdPercent: 99
 serializeImagePulls: false
 EOF
 	start kubelet "$(tool kubelet)" --config="$E2E_DIR/kubelet.yaml" --kubeconfig="$E2E_DIR/kubelet.kubeconfig" \
-		--hostname-override="$NODE" --node-ip="$NODE_IP"
+		--hostname-override="$NODE" --node-ip="$NODE_IP" --root-dir="$E2E_DIR/kubelet"
 }
 
 # kube-proxy: iptables mode in the netns; conntrack limits left alone (the
@@ -279,7 +318,7 @@ apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $E2E_DIR/kube-proxy.kubeconfig}
 mode: iptables
-clusterCIDR: $CLUSTER_CIDR
+clusterCIDR: $POD_CIDR
 hostnameOverride: $NODE
 iptables: {localhostNodePorts: false}
 conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
@@ -297,43 +336,48 @@ node_ready() {
 
 usable() {
 	node_ready && kc get serviceaccount default >/dev/null &&
-		in_ns iptables -t nat -S KUBE-SERVICES | grep -q 10.96.0.1/32
+		in_ns iptables -t nat -S KUBE-SERVICES | grep -q "$KUBERNETES_IP/32"
 }
 
-up() {
-	[[ $(id -u) == 0 ]] || die "needs root (network namespace, mounts, cgroups)"
-	[[ -e /run/netns/$NETNS ]] && die "netns $NETNS exists: the cluster is up or was not torn down; run: $0 down"
+# build: install the packages and build (or find) every binary and image.
+build() {
+	local bins
 	bash "$repo/scripts/apt-install.sh" containerd runc containernetworking-plugins iptables conntrack openssl iproute2 curl
-	local t0=$SECONDS bins
-	# Build (or find) everything before starting anything.
 	bins=$(bash "$here/tools.sh" etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 	PATH=$(dirname "$(echo "$bins" | tail -1)"):$PATH
 	export PATH
 	bash "$here/images.sh" pause python >/dev/null
 	bash "$here/tools.sh" svcdns >/dev/null
 	bash "$repo/scripts/tools.sh" registry >/dev/null
+}
+
+up() {
+	[[ $(id -u) == 0 ]] || die "needs root (network namespace, mounts, cgroups)"
+	[[ -e /run/netns/$NETNS ]] && die "netns $NETNS exists: the cluster is up or was not torn down; run: $0 down"
+	local t0
+	build
+	# A failed or interrupted start takes down what it started (logs stay).
+	trap 'log "up failed; tearing down (logs: $E2E_DIR/logs)"; down' EXIT
 	rm -rf "$E2E_DIR"
 	mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids"
 	local s d
 	for s in $SYSCTLS; do echo "$s=$(sysctl -n "$s")"; done >"$E2E_DIR/sysctl.orig"
-	for d in $KUBELET_DIRS; do [[ -e $d ]] || echo "$d"; done >"$E2E_DIR/created-dirs"
+	[[ -e /var/log/containers ]] || echo /var/log/containers >"$E2E_DIR/created-dirs"
 	echo "$PATH" >"$E2E_DIR/path"
-	netns_list >"$E2E_DIR/netns.before"
 	t0=$SECONDS
-	network_up
-	pki_up
-	etcd_up
-	registry_up
-	containerd_up
-	apiserver_up
-	dns_up
-	controllers_up
-	kubelet_up
-	proxy_up
+	local phase
+	for phase in network pki etcd registry containerd apiserver dns controllers kubelet proxy; do
+		"${phase}_up"
+		echo "$phase $((SECONDS - t0))" >>"$E2E_DIR/logs/up-times"
+	done
 	wait_for "node $NODE" 120 node_ready
-	log "node Ready $((SECONDS - t0))s after start"
+	log "node Ready $((SECONDS - t0))s after start (seconds at the end of each phase: $(tr '\n' ' ' <"$E2E_DIR/logs/up-times"))"
 	wait_for "service account and kube-proxy" 60 usable
-	log "cluster up in $((SECONDS - t0))s; eval \"\$($0 env)\""
+	wait "$import_pid" || die "importing the python image failed: $(cat "$E2E_DIR/logs/import-python.log")"
+	local inst=''
+	[[ $N == 0 ]] || inst="MLC_E2E_INSTANCE=$N "
+	trap - EXIT
+	log "cluster up in $((SECONDS - t0))s; eval \"\$(${inst}$0 env)\""
 }
 
 env_() {
@@ -343,58 +387,99 @@ env_() {
 export KUBECONFIG=$E2E_DIR/admin.kubeconfig
 export CONTAINERD_ADDRESS=$(socket)
 export CONTAINERD_NAMESPACE=k8s.io
-export MLC_E2E_REGISTRY=$REGISTRY
-export MLC_E2E_NETNS=$NETNS
+export MLC_E2E_INSTANCE=$N
 export MLC_E2E_DIR=$E2E_DIR
+export MLC_E2E_NETNS=$NETNS
+export MLC_E2E_NODE_IP=$NODE_IP
+export MLC_E2E_HOST_IP=$HOST_IP
+export MLC_E2E_POD_CIDR=$POD_CIDR
+export MLC_E2E_SERVICE_CIDR=$SERVICE_CIDR
+export MLC_E2E_REGISTRY=$REGISTRY
 export PATH=$bins:\$PATH
 EOF
 }
 
-# stop NAME: TERM, then KILL after 10 s.
+# alive NAME...: the started components among NAME... still running.
+alive() {
+	local name
+	for name in "$@"; do
+		[[ -f $E2E_DIR/pids/$name ]] && kill -0 "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null && echo "$name"
+	done
+	return 0
+}
+
+# stop NAME...: TERM to all of them at once, then KILL what is left after 10 s.
 stop() {
-	local f=$E2E_DIR/pids/$1 pid i
-	[[ -f $f ]] || return 0
-	pid=$(cat "$f")
-	kill "$pid" 2>/dev/null || true
+	local name left i
+	for name in $(alive "$@"); do kill "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null || true; done
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
+		left=$(alive "$@")
+		[[ -z $left ]] && break
 		sleep 0.2
 	done
-	kill -9 "$pid" 2>/dev/null && log "$1 did not stop on TERM; killed"
-	rm -f "$f"
+	for name in $left; do
+		log "$name did not stop on TERM; killed"
+		kill -9 "$(cat "$E2E_DIR/pids/$name")" 2>/dev/null || true
+	done
+	for name in "$@"; do rm -f "$E2E_DIR/pids/$name"; done
 }
 
 # Pods first, while kubelet and containerd still run, so sandboxes and their
-# network namespaces and mounts are removed the normal way.
+# network namespaces and mounts are removed the normal way. Their processes
+# are killed outright: nothing of a run is worth a grace period, and a shell
+# as PID 1 ignores SIGTERM.
 drain() {
-	local i
+	local i tasks t
 	[[ -f $E2E_DIR/pids/kubelet ]] || return 0
-	stop kube-controller-manager
-	stop kube-scheduler
+	stop kube-controller-manager kube-scheduler
 	kc delete pods --all --all-namespaces --force --grace-period=0 --wait=false >/dev/null 2>&1 || return 0
 	for ((i = 0; i < 150; i++)); do
-		[[ -z $(ctr --address "$(socket)" -n k8s.io tasks ls -q 2>/dev/null) ]] && break
+		tasks=$(ctr --address "$(socket)" -n k8s.io tasks ls -q 2>/dev/null) || break
+		[[ -z $tasks ]] && break
+		for t in $tasks; do ctr --address "$(socket)" -n k8s.io tasks kill -s SIGKILL "$t" >/dev/null 2>&1 || true; done
 		sleep 0.2
 	done
 }
 
-# The leftovers of an interrupted run: shims of this containerd, mounts under
-# its directories, the pods' network namespaces, kubepods cgroups.
+# in_netns: the processes still in the cluster's network namespace (what
+# scripts started there beside the components, such as test servers).
+in_netns() {
+	local want p
+	[[ -e /run/netns/$NETNS ]] || return 0
+	want="net:[$(stat -Lc %i "/run/netns/$NETNS")]"
+	for p in /proc/[0-9]*; do
+		[[ $(readlink "$p/ns/net" 2>/dev/null) == "$want" ]] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# The leftovers of an interrupted run: shims of this containerd, processes
+# left in the netns, mounts under E2E_DIR, pod network namespaces with an
+# address of this pod range, this instance's cgroups and its pods' log links.
 sweep() {
-	local pid m ns d
+	local pid m ns d i
 	for pid in $(pgrep -f "containerd-shim.*-address $(socket)" || true); do
 		pkill -9 -P "$pid" 2>/dev/null || true
 		kill -9 "$pid" 2>/dev/null || true
 	done
-	awk '{print $5}' /proc/self/mountinfo | { grep -E "^($E2E_DIR|/var/lib/kubelet)(/|$)" || true; } | sort -r |
+	for pid in $(in_netns); do
+		log "stopping $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80), still in $NETNS"
+		kill "$pid" 2>/dev/null || true
+	done
+	for ((i = 0; i < 25; i++)); do
+		[[ -z $(in_netns) ]] && break
+		sleep 0.2
+	done
+	for pid in $(in_netns); do kill -9 "$pid" 2>/dev/null || true; done
+	awk '{print $5}' /proc/self/mountinfo | { grep -E "^$E2E_DIR(/|$)" || true; } | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null || true; done
-	if [[ -f $E2E_DIR/netns.before ]]; then
-		for ns in $(comm -13 "$E2E_DIR/netns.before" <(netns_list) | grep '^cni-' || true); do
-			umount "/run/netns/$ns" 2>/dev/null || true
-			rm -f "/run/netns/$ns"
-		done
-	fi
-	for d in /sys/fs/cgroup/*/kubepods; do
+	for ns in $(netns_list | grep '^cni-' || true); do
+		ip -n "$ns" -4 -o addr show 2>/dev/null | grep -q " inet ${POD_CIDR%.0/24}\." || continue
+		umount "/run/netns/$ns" 2>/dev/null || true
+		rm -f "/run/netns/$ns"
+	done
+	find /var/log/containers -maxdepth 1 -lname "$E2E_DIR/*" -delete 2>/dev/null
+	for d in /sys/fs/cgroup"$CGROUP_ROOT" /sys/fs/cgroup/*"$CGROUP_ROOT"; do
 		[[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
 	return 0
@@ -406,18 +491,23 @@ down() {
 	[[ -f $E2E_DIR/path ]] && PATH=$(cat "$E2E_DIR/path")
 	if [[ -d $E2E_DIR/pids ]]; then
 		drain
-		for c in $(echo "$COMPONENTS" | tr ' ' '\n' | tac); do stop "$c"; done
+		# In waves: the node agents, so nothing reacts to the rest going
+		# away; what uses etcd, with the rest; etcd last (the API server
+		# does not finish its shutdown without it).
+		stop kubelet kube-proxy
+		stop kube-apiserver kube-controller-manager kube-scheduler svcdns registry containerd
+		stop etcd
 	fi
 	sweep
 	if [[ -f $E2E_DIR/sysctl.orig ]]; then
 		while read -r s; do sysctl -qw "$s"; done <"$E2E_DIR/sysctl.orig"
 	fi
-	ip route del "$CLUSTER_CIDR" via "$NODE_IP" 2>/dev/null || true
+	ip route del "$POD_CIDR" via "$NODE_IP" 2>/dev/null || true
 	ip route del "$SERVICE_CIDR" via "$NODE_IP" 2>/dev/null || true
 	ip link del "$VETH_HOST" 2>/dev/null || true
 	[[ -e /run/netns/$NETNS ]] && ip netns del "$NETNS"
 	if [[ -f $E2E_DIR/created-dirs ]]; then
-		xargs -r rm -rf <"$E2E_DIR/created-dirs"
+		xargs -r rmdir --ignore-fail-on-non-empty <"$E2E_DIR/created-dirs"
 	fi
 	# Keep the logs for the CI artifact; drop the rest of the state.
 	find "$E2E_DIR" -mindepth 1 -maxdepth 1 ! -name logs -exec rm -rf {} + 2>/dev/null || true
@@ -428,13 +518,22 @@ status() {
 	[[ -e /run/netns/$NETNS ]] && PATH=$(dirname "$(bash "$here/tools.sh" kubectl)"):$PATH node_ready
 }
 
+# One up or down of an instance at a time (the lock file stays, empty); the
+# components do not inherit it.
+lock() {
+	mkdir -p /run/lock
+	exec 9>"/run/lock/$NAME.lock"
+	flock -n 9 || die "another up or down of $NAME is running"
+}
+
 case "${1:-}" in
-up) up ;;
-down) down ;;
+build) build ;;
+up) lock && up ;;
+down) lock && down ;;
 env) env_ ;;
 status) status ;;
 *)
-	echo "usage: $0 up|down|env|status" >&2
+	echo "usage: $0 build|up|down|env|status" >&2
 	exit 2
 	;;
 esac

@@ -52,22 +52,27 @@ rootfs() {
 	echo "$out"
 }
 
-# image NAME TAG MKIMAGE-ARGS...: build NAME's tarball unless it is newer than
-# its inputs, atomically.
+# image NAME TAG MKIMAGE-ARGS...: (re)build NAME's tarball, atomically (a
+# concurrent caller sees the old file or the new one).
 image() {
-	local name=$1 tag=$2 mkimage out
+	local name=$1 tag=$2 mkimage tmp
 	shift 2
 	mkimage=$(bash "$here/tools.sh" mkimage)
-	out="$cache/images/$name.tar"
-	"$mkimage" -tag "$tag" -o "$out.tmp" "$@" >/dev/null
-	mv -f "$out.tmp" "$out"
-	echo "$out"
+	tmp=$(mktemp "$cache/images/.$name.XXXXXX")
+	"$mkimage" -tag "$tag" -o "$tmp" "$@" >/dev/null
+	chmod 644 "$tmp"
+	mv -f "$tmp" "$cache/images/$name.tar"
+	echo "$cache/images/$name.tar"
 }
 
+# pause is rebuilt each time (go's build cache makes that cheap): its source
+# is in this repository.
 pause() {
-	local bin="$cache/images/pause-bin"
+	local bin
+	bin=$(mktemp "$cache/images/.pause-bin.XXXXXX")
 	(cd "$repo/e2e" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$bin" ./cmd/pause) >&2
 	image pause "$pause_tag" -add "$bin=/pause" -entrypoint /pause
+	rm -f "$bin"
 }
 
 python() {
