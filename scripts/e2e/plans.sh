@@ -57,3 +57,15 @@ registry_seeds() {
 	credit-risk) echo "10.250.0.2:5000/e2e/credit-risk-dataset-credit:production fixtures/credit" ;;
 	esac
 }
+
+# signed SPEC_DIR WORKFLOW prints the artifacts a passed run of WORKFLOW
+# published, signed with the run's key: each must verify with the stock
+# cosign CLI. REV stands for the commit the run built.
+signed() {
+	case $(basename "$1")/$2 in
+	minimal/delivery)
+		echo "10.250.0.2:5000/e2e/minimal-dataset-iris:REV"
+		echo "10.250.0.2:5000/e2e/minimal-model-classifier:REV"
+		;;
+	esac
+}

@@ -123,6 +123,25 @@ seed() {
 	done < <(registry_seeds "$spec")
 }
 
+# verify SPEC_DIR WORKFLOW REVISION: stock `cosign verify` of every artifact
+# the run published (plans.sh's signed), against the run's public key.
+verify() {
+	local spec=$1 workflow=$2 commit ref bad=0 cosign
+	commit=$(git -C "$E2E_DIR/git/mlc.git" rev-parse "$(revision_of "$3")")
+	cosign=$(bash "$repo/scripts/tools.sh" cosign)
+	while read -r ref; do
+		[[ -n $ref ]] || continue
+		ref=${ref//REV/$commit}
+		if "$cosign" verify --key "$E2E_DIR/keys/cosign.pub" --insecure-ignore-tlog --allow-http-registry "$ref" >"$E2E_DIR/logs/verify.log" 2>&1; then
+			row "$pipeline-$workflow" - "(cosign verify)" ok 0 "$ref"
+		else
+			row "$pipeline-$workflow" - "(cosign verify)" failed 0 "$ref: $(tail -1 "$E2E_DIR/logs/verify.log")"
+			bad=1
+		fi
+	done < <(signed "$spec" "$workflow")
+	return "$bad"
+}
+
 # stop_pid NAME: stop a server run.sh started.
 stop_pid() {
 	local f=$E2E_DIR/pids/$1
@@ -211,6 +230,8 @@ for spec in "${specs[@]}"; do
 		log "$name: $workflow at $revision (approval: $decision)"
 		since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
+			failed=1
+		elif ! verify "$spec" "$workflow" "$revision"; then
 			failed=1
 		fi
 		if [[ ${triggers:--} != - ]] && ! "${target}_triggered" "$ns" "$pipeline-$triggers" "$since"; then
