@@ -14,7 +14,8 @@
 # failed.
 #
 # Needs the cluster (scripts/e2e/cluster.sh up) and the engine
-# (scripts/e2e/install.sh images TARGET).
+# (scripts/e2e/install.sh images TARGET); installs jq, git, python3 and curl
+# from Debian where missing.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -207,6 +208,9 @@ row() {
 verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
 
 failed=0
+# jq reads the engines' objects; git serves the checkout; python3 runs the
+# alert receiver and the seeds' prep.py.
+bash "$repo/scripts/apt-install.sh" jq git python3 curl
 mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
 serve_checkout
 serve_webhook
