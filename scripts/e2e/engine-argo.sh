@@ -68,12 +68,7 @@ argo_report() {
 			 (if $n.startedAt and $n.finishedAt then (($n.finishedAt | fromdate) - ($n.startedAt | fromdate)) else 0 end),
 			 ((if $step then "\($step.displayName): \($step.message // "-")" else ($n.message // "-") end) | gsub("[\t\n ]+"; " "))] | @tsv' <<<"$nodes" | tr '\t' ' ')
 		case $status in Skipped | Omitted) status=skipped ;; Succeeded) status=ok ;; esac
-		if [[ ,$skipped, == *,$task,* ]]; then
-			[[ $status == skipped ]] || { bad=1; reason="expected skipped; $reason"; }
-		elif [[ $status != ok ]]; then
-			bad=1
-		fi
-		row "${tmpl}" "$wf" "$task" "$status" "$secs" "${reason:--}"
+		task_row "$tmpl" "$wf" "$task" "$status" "$secs" "$reason" "$skipped" || bad=1
 	done
 	[[ $phase == Succeeded ]] || bad=1
 	reason=$(jq -r '"\(.status.phase // "-"): \(.status.message // "-")" | gsub("[\t\n ]+"; " ")' <<<"$nodes")
@@ -85,7 +80,7 @@ argo_report() {
 # applied WorkflowTemplate on its own (a Workflow of the template with TASK
 # as its entrypoint), decide it, and check the decision it records.
 argo_probe() {
-	local ns=$1 tmpl=$2 task=$3 decision=$4 wf got start=$SECONDS bad=0
+	local ns=$1 tmpl=$2 task=$3 decision=$4 wf got start=$SECONDS
 	wf=$(kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f - <<EOF
 apiVersion: argoproj.io/v1alpha1
 kind: Workflow
@@ -103,10 +98,7 @@ EOF
 		sleep 2
 	done
 	got=$(kubectl -n "$ns" get workflow "$wf" -o json | jq -r '[.status.nodes[] | select(.type == "Suspend") | .outputs.parameters[]? | select(.name == "approve") | .value] | first // "none"')
-	[[ $got == "$decision" ]] || bad=1
-	row "$tmpl" "$wf" "$task" "$got" "$((SECONDS - start))" "approval probe: decided $decision, recorded $got"
-	row "$tmpl" "$wf" "(run)" "$(verdict "$bad")" "$((SECONDS - start))" "approval probe"
-	return "$bad"
+	probe_rows "$tmpl" "$wf" "$task" "$decision" "$got" "$((SECONDS - start))"
 }
 
 # argo_triggered NAMESPACE TEMPLATE SINCE: the run of TEMPLATE a trigger step

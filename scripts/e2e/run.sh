@@ -203,6 +203,32 @@ row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$spec" "$@" >>"$report"
 }
 
+# task_row WORKFLOW RUN TASK STATUS SECONDS REASON SKIPPED: a task's row;
+# status 1 unless it succeeded (ok), or was skipped where SKIPPED (a comma-
+# separated list) says it must be.
+# shellcheck disable=SC2317 # called from the engine files
+task_row() {
+	local task=$3 status=$4 reason=${6:--} rc=0
+	if [[ ,$7, == *,$task,* ]]; then
+		[[ $status == skipped ]] || { rc=1; reason="expected skipped; $reason"; }
+	elif [[ $status != ok ]]; then
+		rc=1
+	fi
+	row "$1" "$2" "$task" "$status" "$5" "$reason"
+	return "$rc"
+}
+
+# probe_rows WORKFLOW RUN TASK DECISION RECORDED SECONDS: an approval
+# probe's rows; status 1 unless the approval recorded the decision given.
+# shellcheck disable=SC2317 # called from the engine files
+probe_rows() {
+	local bad=0
+	[[ $5 == "$4" ]] || bad=1
+	row "$1" "$2" "$3" "$5" "$6" "approval probe: decided $4, recorded $5"
+	row "$1" "$2" "(run)" "$(verdict "$bad")" "$6" "approval probe"
+	return "$bad"
+}
+
 # verdict BAD: the run row's status.
 # shellcheck disable=SC2317 # called from the engine files
 verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
