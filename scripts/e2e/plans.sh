@@ -1,12 +1,15 @@
 # shellcheck shell=bash
 # The runs the e2e starts for a spec directory; sourced by run.sh.
 #
-# plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED
+# plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED [TRIGGERS]
 #   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, monitor)
 #   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches
 #   DECISION  approve or reject for every approval the run waits for, - for none
 #   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
 #             job must succeed (the on-failure handler must not run)
+#   TRIGGERS  the workflow a trigger step of the run must have started (the
+#             monitor's retraining); that run is checked to exist, then deleted:
+#             credit-risk's delivery cannot run here (see probes)
 # A spec directory without a plan gets one delivery run on main.
 #
 # probes SPEC_DIR prints WORKFLOW TASK DECISION lines: approvals run on
@@ -19,7 +22,10 @@
 
 plan() {
 	case $(basename "$1") in
-	credit-risk) echo "ci pr - -" ;;
+	credit-risk)
+		echo "ci pr - -"
+		echo "monitor main - - delivery"
+		;;
 	*) echo "delivery main - -" ;;
 	esac
 }
@@ -38,6 +44,28 @@ s3_seeds() {
 	credit-risk)
 		echo "acme-raw/credit/2026 fixtures/credit"
 		echo "acme-live/credit fixtures/monitor.drift.current"
+		;;
+	esac
+}
+
+# registry_seeds SPEC_DIR prints REF FIXTURE_DIR lines: before the runs, the
+# fixture directory, prepared by the spec's data/prep.py, is pushed as the
+# dataset REF (what a production delivery leaves for the monitor to compare
+# with).
+registry_seeds() {
+	case $(basename "$1") in
+	credit-risk) echo "10.250.0.2:5000/e2e/credit-risk-dataset-credit:production fixtures/credit" ;;
+	esac
+}
+
+# signed SPEC_DIR WORKFLOW prints the artifacts a passed run of WORKFLOW
+# published, signed with the run's key: each must verify with the stock
+# cosign CLI. REV stands for the commit the run built.
+signed() {
+	case $(basename "$1")/$2 in
+	minimal/delivery)
+		echo "10.250.0.2:5000/e2e/minimal-dataset-iris:REV"
+		echo "10.250.0.2:5000/e2e/minimal-model-classifier:REV"
 		;;
 	esac
 }

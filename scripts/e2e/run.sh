@@ -14,7 +14,8 @@
 # failed.
 #
 # Needs the cluster (scripts/e2e/cluster.sh up) and the engine
-# (scripts/e2e/install.sh images TARGET).
+# (scripts/e2e/install.sh images TARGET); installs jq, git, python3 and curl
+# from Debian where missing.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,6 +45,7 @@ work="$E2E_DIR/runs/$target"
 report=${MLC_E2E_REPORT:-$E2E_DIR/report.tsv}
 node=10.250.0.2
 git_url="git://$node/mlc.git"
+webhook_url="http://$node:8099/alerts"
 s3_access=e2e-access
 s3_secret=e2e-secret-key
 run_timeout=${MLC_E2E_RUN_TIMEOUT:-1200}
@@ -91,6 +93,56 @@ revision_of() {
 	esac
 }
 
+# serve_webhook: an alert receiver on the node address that answers every
+# POST with 204 and appends its body to logs/alerts.jsonl.
+serve_webhook() {
+	stop_pid webhook
+	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        with open(sys.argv[2], "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(204)
+        self.end_headers()
+http.server.HTTPServer((sys.argv[1], 8099), H).serve_forever()
+' "$node" "$E2E_DIR/logs/alerts.jsonl" >"$E2E_DIR/logs/webhook.log" 2>&1 </dev/null &
+	echo $! >"$E2E_DIR/pids/webhook"
+}
+
+# seed SPEC_DIR: what the runs of a spec expect a delivery to have left in
+# the registry (plans.sh's seeds), pushed with this checkout's mlc.
+seed() {
+	local spec=$1 ref dir prepared
+	while read -r ref dir; do
+		[[ -n $ref ]] || continue
+		prepared=$(mktemp -d "$E2E_DIR/seed.XXXXXX")
+		MLC_DATA="$repo/$spec/$dir" MLC_PREPARED="$prepared" python3 "$repo/$spec/data/prep.py"
+		(cd "$repo" && go run ./cmd/mlc push dataset "$prepared" "$ref" --plain-http >/dev/null)
+		rm -rf "$prepared"
+	done < <(registry_seeds "$spec")
+}
+
+# verify SPEC_DIR WORKFLOW REVISION: stock `cosign verify` of every artifact
+# the run published (plans.sh's signed), against the run's public key.
+verify() {
+	local spec=$1 workflow=$2 commit ref bad=0 cosign
+	commit=$(git -C "$E2E_DIR/git/mlc.git" rev-parse "$(revision_of "$3")")
+	cosign=$(bash "$repo/scripts/tools.sh" cosign)
+	while read -r ref; do
+		[[ -n $ref ]] || continue
+		ref=${ref//REV/$commit}
+		if "$cosign" verify --key "$E2E_DIR/keys/cosign.pub" --insecure-ignore-tlog --allow-http-registry "$ref" >"$E2E_DIR/logs/verify.log" 2>&1; then
+			row "$pipeline-$workflow" - "(cosign verify)" ok 0 "$ref"
+		else
+			row "$pipeline-$workflow" - "(cosign verify)" failed 0 "$ref: $(tail -1 "$E2E_DIR/logs/verify.log")"
+			bad=1
+		fi
+	done < <(signed "$spec" "$workflow")
+	return "$bad"
+}
+
 # stop_pid NAME: stop a server run.sh started.
 stop_pid() {
 	local f=$E2E_DIR/pids/$1
@@ -113,6 +165,7 @@ secrets() {
 		--from-literal=AWS_ACCESS_KEY_ID="$s3_access" --from-literal=AWS_SECRET_ACCESS_KEY="$s3_secret")
 	while read -r key; do
 		case $key in COSIGN_PASSWORD | COSIGN_PRIVATE_KEY | COSIGN_PUBLIC_KEY | AWS_ACCESS_KEY_ID | AWS_SECRET_ACCESS_KEY) ;;
+		SLACK_WEBHOOK) args+=(--from-literal="$key=$webhook_url") ;;
 		*) args+=(--from-literal="$key=e2e-placeholder") ;;
 		esac
 	done < <(grep -rhoE 'key: [A-Z_][A-Z0-9_]*$' "$dir" | sort -u | cut -d' ' -f2)
@@ -150,14 +203,44 @@ row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$spec" "$@" >>"$report"
 }
 
+# task_row WORKFLOW RUN TASK STATUS SECONDS REASON SKIPPED: a task's row;
+# status 1 unless it succeeded (ok), or was skipped where SKIPPED (a comma-
+# separated list) says it must be.
+# shellcheck disable=SC2317 # called from the engine files
+task_row() {
+	local task=$3 status=$4 reason=${6:--} rc=0
+	if [[ ,$7, == *,$task,* ]]; then
+		[[ $status == skipped ]] || { rc=1; reason="expected skipped; $reason"; }
+	elif [[ $status != ok ]]; then
+		rc=1
+	fi
+	row "$1" "$2" "$task" "$status" "$5" "$reason"
+	return "$rc"
+}
+
+# probe_rows WORKFLOW RUN TASK DECISION RECORDED SECONDS: an approval
+# probe's rows; status 1 unless the approval recorded the decision given.
+# shellcheck disable=SC2317 # called from the engine files
+probe_rows() {
+	local bad=0
+	[[ $5 == "$4" ]] || bad=1
+	row "$1" "$2" "$3" "$5" "$6" "approval probe: decided $4, recorded $5"
+	row "$1" "$2" "(run)" "$(verdict "$bad")" "$6" "approval probe"
+	return "$bad"
+}
+
 # verdict BAD: the run row's status.
 # shellcheck disable=SC2317 # called from the engine files
 verdict() { if [[ $1 == 0 ]]; then echo passed; else echo failed; fi; }
 
 failed=0
+# jq reads the engines' objects; git serves the checkout; python3 runs the
+# alert receiver and the seeds' prep.py.
+bash "$repo/scripts/apt-install.sh" jq git python3 curl
 mkdir -p "$E2E_DIR/logs" "$E2E_DIR/pids" "$(dirname "$report")"
 serve_checkout
-trap 'stop_pid git-daemon; stop_pid s3' EXIT
+serve_webhook
+trap 'stop_pid git-daemon; stop_pid s3; stop_pid webhook' EXIT
 for spec in "${specs[@]}"; do
 	name=$(basename "$spec")
 	out="$work/$name"
@@ -168,13 +251,20 @@ for spec in "${specs[@]}"; do
 	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
 	secrets "$ns" "$pipeline" "$out"
 	serve_s3 "$spec"
+	seed "$spec"
 	for f in "$out"/*.yaml; do
 		kubectl -n "$ns" apply -f "$f" >/dev/null
 	done
-	while read -r workflow revision decision skipped; do
+	while read -r workflow revision decision skipped triggers; do
 		[[ -n $workflow ]] || continue
 		log "$name: $workflow at $revision (approval: $decision)"
+		since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
+			failed=1
+		elif ! verify "$spec" "$workflow" "$revision"; then
+			failed=1
+		fi
+		if [[ ${triggers:--} != - ]] && ! "${target}_triggered" "$ns" "$pipeline-$triggers" "$since"; then
 			failed=1
 		fi
 	done < <(plan "$spec")
