@@ -149,8 +149,9 @@ func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, erro
 // rbac is the workflow's executor ServiceAccount with the least Argo's
 // own containers need (the executor reports outputs through
 // workflowtaskresults; a trigger's resource template creates Workflows),
-// and the tokenless account the step containers run as: user code gets no
-// API token, so it cannot start a Workflow under another account.
+// the Secret holding its token, which Argo mounts into those containers
+// only, and the tokenless account the step containers run as: user code
+// gets no API token, so it cannot start a Workflow under another account.
 func (r *workflowRenderer) rbac() []any {
 	meta := kube.ObjectMeta{Name: r.wf.Name, Labels: labels(r.p)}
 	rules := []kube.PolicyRule{{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflowtaskresults"}, Verbs: []string{"create", "patch"}}}
@@ -158,7 +159,7 @@ func (r *workflowRenderer) rbac() []any {
 		rules = append(rules, kube.PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"create"}})
 	}
 	steps := kube.ObjectMeta{Name: stepsAccount(r.wf.Name), Labels: labels(r.p)}
-	return append(kube.Account(meta, rules...), kube.Tokenless(steps))
+	return append(kube.Account(meta, rules...), kube.TokenSecret(meta), kube.Tokenless(steps))
 }
 
 // stepsAccount is the tokenless ServiceAccount step containers run as.

@@ -45,10 +45,10 @@ func TestHeaderAndFiles(t *testing.T) {
 	if !strings.HasPrefix(string(files[0].Data), want) {
 		t.Errorf("file starts %q, want %q", string(files[0].Data)[:80], want)
 	}
-	// ServiceAccount, Role, RoleBinding, the steps' tokenless
-	// ServiceAccount, WorkflowTemplate, one CronWorkflow.
-	if n := strings.Count(string(files[0].Data), "\n---\n"); n != 5 {
-		t.Errorf("delivery file has %d document separators, want 5", n)
+	// ServiceAccount, Role, RoleBinding, the executor's token Secret, the
+	// steps' tokenless ServiceAccount, WorkflowTemplate, one CronWorkflow.
+	if n := strings.Count(string(files[0].Data), "\n---\n"); n != 6 {
+		t.Errorf("delivery file has %d document separators, want 6", n)
 	}
 }
 
@@ -64,6 +64,8 @@ func TestStepsGetNoToken(t *testing.T) {
 	for _, want := range []string{
 		"kind: ServiceAccount\nmetadata:\n  name: fixture-delivery-steps\n",
 		"automountServiceAccountToken: false\n",
+		"kind: Secret\nmetadata:\n  name: fixture-delivery.service-account-token\n",
+		"    kubernetes.io/service-account.name: fixture-delivery\ntype: kubernetes.io/service-account-token\n",
 		"  serviceAccountName: fixture-delivery-steps\n  automountServiceAccountToken: false\n  executor:\n    serviceAccountName: fixture-delivery\n",
 	} {
 		if !strings.Contains(data, want) {

@@ -13,6 +13,25 @@ type ServiceAccount struct {
 	AutomountServiceAccountToken *bool `yaml:"automountServiceAccountToken,omitempty"`
 }
 
+// TokenSecret asks Kubernetes for a long-lived token of the account
+// meta.Name, in a Secret named NAME.service-account-token: Argo mounts that
+// Secret into its own containers when pods get no token of their own
+// (automountServiceAccountToken: false with executor.serviceAccountName),
+// and Kubernetes 1.24+ no longer makes one by itself.
+func TokenSecret(meta ObjectMeta) Secret {
+	account := meta.Name
+	meta.Name += ".service-account-token"
+	meta.Annotations = map[string]string{"kubernetes.io/service-account.name": account}
+	return Secret{APIVersion: "v1", Kind: "Secret", Metadata: meta, Type: "kubernetes.io/service-account-token"}
+}
+
+type Secret struct {
+	APIVersion string     `yaml:"apiVersion"`
+	Kind       string     `yaml:"kind"`
+	Metadata   ObjectMeta `yaml:"metadata"`
+	Type       string     `yaml:"type"`
+}
+
 // Tokenless is a ServiceAccount without a Role whose token is not mounted:
 // what pods running user code run as, so a script cannot reach the API
 // (start a run under another account, read the pipeline's Secret).
