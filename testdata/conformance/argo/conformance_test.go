@@ -113,6 +113,12 @@ func checkDocument(t *testing.T, d document, wfts templates) {
 	switch d.kind {
 	case "ServiceAccount":
 		decodeStrict(t, d, &corev1.ServiceAccount{})
+	case "Secret":
+		var s corev1.Secret
+		decodeStrict(t, d, &s)
+		if s.Type != corev1.SecretTypeServiceAccountToken || s.Annotations[corev1.ServiceAccountNameKey] == "" {
+			t.Errorf("%s: a Secret that is not an account's token: %+v", d.where, s.ObjectMeta)
+		}
 	case "Role":
 		decodeStrict(t, d, &rbacv1.Role{})
 	case "RoleBinding":
