@@ -62,6 +62,10 @@ serve_checkout() {
 	mkdir -p "$src"
 	# Files deleted but not yet committed are listed too; cp skips them.
 	(cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$src" 2>/dev/null) || true
+	# The public key verify steps read (signing.public_key, cosign.pub in
+	# the spec directory), as a repository using mlc commits it.
+	run_keys
+	find "$src" -name pipeline.cue -not -path '*/.mlc/*' -execdir cp "$E2E_DIR/keys/cosign.pub" cosign.pub \;
 	git -C "$src" init -q -b main
 	git -C "$src" add -A
 	git -C "$src" -c user.name=e2e -c user.email=e2e@mlc.invalid commit -qm "e2e snapshot"
@@ -112,14 +116,16 @@ http.server.HTTPServer((sys.argv[1], 8099), H).serve_forever()
 }
 
 # seed SPEC_DIR: what the runs of a spec expect a delivery to have left in
-# the registry (plans.sh's seeds), pushed with this checkout's mlc.
+# the registry (plans.sh's seeds), pushed and signed with this checkout's
+# mlc and the run's key, as a delivery would: the monitor verifies it.
 seed() {
 	local spec=$1 ref dir prepared
 	while read -r ref dir; do
 		[[ -n $ref ]] || continue
 		prepared=$(mktemp -d "$E2E_DIR/seed.XXXXXX")
 		MLC_DATA="$repo/$spec/$dir" MLC_PREPARED="$prepared" python3 "$repo/$spec/data/prep.py"
-		(cd "$repo" && go run ./cmd/mlc push dataset "$prepared" "$ref" --plain-http >/dev/null)
+		run_keys
+		(cd "$repo" && COSIGN_PASSWORD=e2e go run ./cmd/mlc push dataset "$prepared" "$ref" --plain-http --sign --key "$E2E_DIR/keys/cosign.key" >/dev/null)
 		rm -rf "$prepared"
 	done < <(registry_seeds "$spec")
 }
@@ -151,15 +157,20 @@ stop_pid() {
 	rm -f "$f"
 }
 
+# run_keys: the cosign key pair made for this run (password e2e), once.
+run_keys() {
+	local keys=$E2E_DIR/keys
+	[[ -f $keys/cosign.key ]] && return
+	mkdir -p "$keys"
+	(cd "$keys" && COSIGN_PASSWORD=e2e "$(bash "$repo/scripts/tools.sh" cosign)" generate-key-pair >/dev/null 2>&1)
+}
+
 # secrets NAMESPACE PIPELINE DIR: the pipeline's Secret (named like it):
-# a cosign key pair made for this run, the S3 server's keys, and every other
-# key the compiled files in DIR read set to a placeholder.
+# the run's cosign key pair, the S3 server's keys, and every other key the
+# compiled files in DIR read set to a placeholder.
 secrets() {
 	local ns=$1 name=$2 dir=$3 keys=$E2E_DIR/keys key args=()
-	if [[ ! -f $keys/cosign.key ]]; then
-		mkdir -p "$keys"
-		(cd "$keys" && COSIGN_PASSWORD=e2e "$(bash "$repo/scripts/tools.sh" cosign)" generate-key-pair >/dev/null 2>&1)
-	fi
+	run_keys
 	args=(--from-literal=COSIGN_PASSWORD=e2e --from-file=COSIGN_PRIVATE_KEY="$keys/cosign.key"
 		--from-file=COSIGN_PUBLIC_KEY="$keys/cosign.pub"
 		--from-literal=AWS_ACCESS_KEY_ID="$s3_access" --from-literal=AWS_SECRET_ACCESS_KEY="$s3_secret")
