@@ -131,27 +131,36 @@ func workflows(files []targets.File) []targets.File {
 // had where the runner is offline, and none runs with the job's token),
 // and a job without a checkout never enters a directory of it.
 func TestRunsWithoutActions(t *testing.T) {
+	eachJob(t, func(where string, steps []map[string]any) {
+		checkedOut := false
+		for _, st := range steps {
+			if st["uses"] != nil {
+				t.Errorf("%s uses %v", where, st["uses"])
+			}
+			checkedOut = checkedOut || st["name"] == "Check out"
+			if dir := st["working-directory"]; dir != nil && !checkedOut {
+				t.Errorf("%s enters %v but has no checkout", where, dir)
+			}
+		}
+	})
+}
+
+// eachJob calls f with the steps of every job of every example's
+// workflows, and where the job is (example/file: job ID).
+func eachJob(t *testing.T, f func(where string, steps []map[string]any)) {
+	t.Helper()
 	for _, ex := range golden.Examples(t) {
-		for _, f := range workflows(render(t, ex)) {
+		for _, file := range workflows(render(t, ex)) {
 			var wf struct {
 				Jobs map[string]struct {
 					Steps []map[string]any
 				}
 			}
-			if err := yaml.Unmarshal(f.Data, &wf); err != nil {
+			if err := yaml.Unmarshal(file.Data, &wf); err != nil {
 				t.Fatal(err)
 			}
 			for id, j := range wf.Jobs {
-				checkedOut := false
-				for _, st := range j.Steps {
-					if st["uses"] != nil {
-						t.Errorf("%s/%s: job %s uses %v", ex, f.Path, id, st["uses"])
-					}
-					checkedOut = checkedOut || st["name"] == "Check out"
-					if dir := st["working-directory"]; dir != nil && !checkedOut {
-						t.Errorf("%s/%s: job %s enters %v but has no checkout", ex, f.Path, id, dir)
-					}
-				}
+				f(ex+"/"+file.Path+": job "+id, j.Steps)
 			}
 		}
 	}
@@ -162,27 +171,15 @@ func TestRunsWithoutActions(t *testing.T) {
 // keeps the token for the next job, of any repository).
 func TestLoginIsUndone(t *testing.T) {
 	logins := 0
-	for _, ex := range golden.Examples(t) {
-		for _, f := range workflows(render(t, ex)) {
-			var wf struct {
-				Jobs map[string]struct {
-					Steps []map[string]any
-				}
-			}
-			if err := yaml.Unmarshal(f.Data, &wf); err != nil {
-				t.Fatal(err)
-			}
-			for id, j := range wf.Jobs {
-				if !slices.ContainsFunc(j.Steps, func(st map[string]any) bool { return st["name"] == "Log in to ghcr.io" }) {
-					continue
-				}
-				logins++
-				if last := j.Steps[len(j.Steps)-1]; last["run"] != "docker logout ghcr.io" || last["if"] != "always()" {
-					t.Errorf("%s/%s: job %s logs in but ends with %v", ex, f.Path, id, last)
-				}
-			}
+	eachJob(t, func(where string, steps []map[string]any) {
+		if !slices.ContainsFunc(steps, func(st map[string]any) bool { return st["name"] == "Log in to ghcr.io" }) {
+			return
 		}
-	}
+		logins++
+		if last := steps[len(steps)-1]; last["run"] != "docker logout ghcr.io" || last["if"] != "always()" {
+			t.Errorf("%s logs in but ends with %v", where, last)
+		}
+	})
 	if logins == 0 {
 		t.Fatal("no job logs in: the examples no longer exercise this")
 	}
