@@ -212,14 +212,15 @@ func (x *extractor) mkdir(name string) error {
 // write, reached through links.
 func (x *extractor) hardlink(name, linkname string, regular map[string]bool) error {
 	target := cleanName(linkname)
+	refused := fmt.Errorf("refusing hard link %q -> %q: it must name a regular file earlier in the same layer", name, linkname)
 	if !regular[target] {
-		return fmt.Errorf("refusing hard link %q -> %q: it must name a regular file earlier in the same layer", name, linkname)
+		return refused
 	}
 	x.mu.Lock()
 	st, err := x.root.Lstat(target)
 	x.mu.Unlock()
 	if err != nil || !st.Mode().IsRegular() {
-		return fmt.Errorf("refusing hard link %q -> %q: it must name a regular file earlier in the same layer", name, linkname)
+		return refused
 	}
 	src, err := x.root.Open(target)
 	if err != nil {
