@@ -91,7 +91,7 @@ func Parse(r io.Reader) (map[string]string, error) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		if k, delim, ok := strings.Cut(line, "<<"); ok && key.MatchString(k) && !strings.Contains(k, "=") {
+		if k, delim, ok := strings.Cut(line, "<<"); ok && key.MatchString(k) {
 			var lines []string
 			for {
 				if !sc.Scan() {
