@@ -25,17 +25,7 @@ spec:
 EOF
 	)
 	log "argo: workflow $wf"
-	while :; do
-		phase=$(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.phase}')
-		case $phase in Succeeded | Failed | Error) break ;; esac
-		if ((SECONDS - start > run_timeout)); then
-			log "argo: $wf still $phase after ${run_timeout}s"
-			phase=Timeout
-			break
-		fi
-		[[ $decision == - ]] || argo_decide "$ns" "$wf" "$decision"
-		sleep 3
-	done
+	phase=$(await_run argo "$ns" workflow "$wf" '{.status.phase}' "$decision" "$start" Succeeded Failed Error)
 	argo_report "$ns" "$tmpl" "$wf" "$phase" "$skipped"
 }
 

@@ -20,17 +20,7 @@ tekton_run() {
 			done = 1
 		}' "$out/runs/$pipeline.yaml" | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
 	log "tekton: pipelinerun $run"
-	while :; do
-		status=$(kubectl -n "$ns" get pipelinerun "$run" -o jsonpath='{.status.conditions[0].status}')
-		case $status in True | False) break ;; esac
-		if ((SECONDS - start > run_timeout)); then
-			log "tekton: $run still running after ${run_timeout}s"
-			status=Timeout
-			break
-		fi
-		[[ $decision == - ]] || tekton_decide "$ns" "$run" "$decision"
-		sleep 3
-	done
+	status=$(await_run tekton "$ns" pipelinerun "$run" '{.status.conditions[0].status}' "$decision" "$start" True False)
 	tekton_report "$ns" "$pipeline" "$run" "$status" "$skipped,on-failure"
 }
 

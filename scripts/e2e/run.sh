@@ -52,6 +52,29 @@ run_timeout=${MLC_E2E_RUN_TIMEOUT:-1200}
 
 log() { echo "e2e/run.sh [$target]: $*" >&2; }
 
+# await_run ENGINE NAMESPACE RESOURCE NAME JSONPATH DECISION START TERMINAL...:
+# polls the run's JSONPATH until it is one of TERMINAL, answering its
+# approvals with DECISION (ENGINE_decide; - for none) meanwhile, and prints
+# the last value, or Timeout run_timeout seconds after START. Called from
+# the engine files this script sources.
+# shellcheck disable=SC2317
+await_run() {
+	local engine=$1 ns=$2 kind=$3 name=$4 path=$5 decision=$6 start=$7 value
+	shift 7
+	while :; do
+		value=$(kubectl -n "$ns" get "$kind" "$name" -o jsonpath="$path")
+		[[ -n $value && " $* " == *" $value "* ]] && break
+		if ((SECONDS - start > run_timeout)); then
+			log "$engine: $name still ${value:-pending} after ${run_timeout}s"
+			value=Timeout
+			break
+		fi
+		[[ $decision == - ]] || "${engine}_decide" "$ns" "$name" "$decision"
+		sleep 3
+	done
+	printf '%s' "$value"
+}
+
 # serve_checkout: this checkout's work tree as it is (uncommitted changes
 # included), committed in a bare repository the git daemon serves on the
 # node address. main is that commit; refs/pull/1/head a commit on top of it
