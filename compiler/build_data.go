@@ -85,8 +85,7 @@ func (b *builder) codeJob(name string, publish bool) *ir.Job {
 	ref := b.ref("code", name, "${MLC_REVISION}")
 	b.useRegistry(j, true)
 	j.Steps = append(j.Steps,
-		b.signedPush(j, "push", "Version code", "push", "code", c.Path, ref),
-		b.mlc("channel", "Publish to "+c.Channel, "promote", ref, "--to", c.Channel))
+		b.signedPush(j, "push", "Version code", "push", "code", c.Path, ref, "--tag", c.Channel))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactCode, FromStep: "push"}}
 	return j
 }

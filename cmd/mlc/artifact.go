@@ -63,6 +63,8 @@ The pushed reference by digest is printed and written as "ref" and
 	cmd.Flags().StringVar(&metricsFile, "metrics", "", "JSON file of metrics stored as dev.mlc.metric.<name> annotations")
 	cmd.Flags().StringVar(&cacheDir, "cache-dir", cmp.Or(os.Getenv("MLC_CACHE_DIR"), artifact.DefaultCacheDir), "digest cache directory (\"\" disables it)")
 	lf := addLineageFlags(cmd)
+	var alsoTags []string
+	cmd.Flags().StringArrayVar(&alsoTags, "tag", nil, "also point TAG at the pushed digest, once it is signed (a channel such as beta; repeatable)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		kind, err := artifact.ParseKind(args[0])
 		if err != nil {
@@ -81,6 +83,11 @@ The pushed reference by digest is printed and written as "ref" and
 		if _, err := os.Stat(args[1]); err != nil {
 			return badInput(fmt.Errorf("push: %w", err))
 		}
+		for _, tag := range alsoTags {
+			if _, err := artifact.ParseRef(ref.WithTag(tag).String()); err != nil || tag == "" {
+				return badInput(fmt.Errorf("push --tag %q: want letters, digits, '_', '.', '-'", tag))
+			}
+		}
 		res, err := artifact.Push(cmd.Context(), args[1], ref, po)
 		if err != nil {
 			return storeError(err)
@@ -92,6 +99,14 @@ The pushed reference by digest is printed and written as "ref" and
 				return err // the hook chose the exit code
 			}
 			return failed(err)
+		}
+		// Tags go on the digest this push wrote, after signing: promoting
+		// the push's tag in a later step would promote whatever it names
+		// by then.
+		for _, tag := range alsoTags {
+			if _, err := artifact.Promote(cmd.Context(), res.Ref, tag, *opts); err != nil {
+				return storeError(err)
+			}
 		}
 		if err := writeOutputs("ref", byDigest, "digest", res.Ref.Digest); err != nil {
 			return failed(err)

@@ -71,6 +71,10 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 		// content afterwards carries no signature.
 		{"push and sign", []string{"push", "dataset", filepath.Join(dir, "data"), store + ":signed", "--sign", "--key", priv}, exitOK},
 		{"verify pushed and signed", []string{"verify", store + ":signed", "--key", pub}, exitOK},
+		{"push, sign and tag a channel", []string{"push", "code", filepath.Join(dir, "code"), store + ":rev1", "--sign", "--key", priv, "--tag", "beta"}, exitOK},
+		{"the channel names the signed digest", []string{"verify", store + ":beta", "--key", pub}, exitOK},
+		{"a bad channel tag pushes nothing", []string{"push", "code", filepath.Join(dir, "code"), store + ":rev2", "--tag", "no/slash"}, exitBadInput},
+		{"nothing pushed after a bad tag", []string{"verify", store + ":rev2", "--key", pub}, exitBadInput},
 		{"tag moved", []string{"push", "model", filepath.Join(dir, "data"), store + ":signed"}, exitOK},
 		{"moved tag is unsigned", []string{"verify", store + ":signed", "--key", pub}, exitFailed},
 		{"sign with a wrong password pushes nothing", []string{"push", "dataset", filepath.Join(dir, "model"), store + ":badpw", "--sign", "--key", filepath.Join(dir, "none.key")}, exitBadInput},
