@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/mlc-project/mlc/ir"
 )
@@ -32,8 +33,8 @@ func engineEnv(engines []ir.Engine) map[string]bool {
 }
 
 // checkArgRefs: an mlc step's arguments reference only the values mlc
-// gives the job (its env, its inputs, the revision, what the engines set). User text reaches
-// arguments (params, gates, columns, paths); with "${COSIGN_PASSWORD}" in a
+// gives the job (its env, its inputs, the revision, what the engines set).
+// User text reaches arguments (params, gates, columns, paths); with "${COSIGN_PASSWORD}" in a
 // param the shell would put the step's secret into the published
 // provenance, and "${ACTIONS_ID_TOKEN_REQUEST_TOKEN}" the runner's.
 func checkArgRefs(p *ir.Pipeline, b *builder) Errors {
@@ -53,7 +54,7 @@ func checkArgRefs(p *ir.Pipeline, b *builder) Errors {
 				}
 				for _, a := range st.Args {
 					for _, m := range argRef.FindAllStringSubmatch(a, -1) {
-						if !allowed[m[1]] && !hasEnv(st.Env, m[1]) {
+						if !allowed[m[1]] && !slices.ContainsFunc(st.Env, func(e ir.EnvVar) bool { return e.Name == m[1] }) {
 							errs = append(errs, b.errAt(j.ID, fmt.Sprintf("job %s, step %s: the argument %q would expand ${%s} in the step's shell", j.ID, st.ID, a, m[1]),
 								"values the spec hands to mlc commands (params, gates, columns, paths) cannot reference variables; write the value itself"))
 						}
@@ -63,13 +64,4 @@ func checkArgRefs(p *ir.Pipeline, b *builder) Errors {
 		}
 	}
 	return errs
-}
-
-func hasEnv(env []ir.EnvVar, name string) bool {
-	for _, e := range env {
-		if e.Name == name {
-			return true
-		}
-	}
-	return false
 }

@@ -76,8 +76,8 @@ func loadSpec(dir string, opts Options) (*Spec, error) {
 		return nil, err
 	}
 	for _, f := range files {
-		if name := filepath.Base(f); strings.ContainsFunc(name, func(r rune) bool { return r == '\n' || ir.Invisible(r) }) {
-			return nil, Errors{{Msg: fmt.Sprintf("spec file name %q holds a line break or an invisible character", name),
+		if name := filepath.Base(f); strings.ContainsFunc(name, ir.UnsafeInComment) {
+			return nil, Errors{{Msg: fmt.Sprintf("spec file name %q holds a line break, tab or invisible character", name),
 				Hint: "rename the file: its name is written into the generated files"}}
 		}
 	}
@@ -130,13 +130,13 @@ func buildFiles(inst *cuebuild.Instance) []string {
 	return files
 }
 
-// decode fills spec from v in one pass. The dataset column schemas are
-// constraints, not data: Dataset has no field for them, so Decode skips
-// them, and HasSchema records their presence.
 // DefaultRegistry is where artifacts go when the spec names no registry:
 // a local OCI layout, which only `mlc run` can share between jobs.
 const DefaultRegistry = "oci:.mlc/store"
 
+// decode fills spec from v in one pass. The dataset column schemas are
+// constraints, not data: Dataset has no field for them, so Decode skips
+// them, and HasSchema records their presence.
 func decode(v cue.Value, spec *Spec) error {
 	if err := v.Decode(spec); err != nil {
 		return err

@@ -40,3 +40,9 @@ func Invisible(r rune) bool {
 	}
 	return unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Bidi_Control)
 }
+
+// UnsafeInComment reports characters text written into a one-line comment
+// must not hold: Invisible ones, and tab and newline, which end or
+// disguise the comment (the header every generated file starts with names
+// the spec's directory and files).
+func UnsafeInComment(r rune) bool { return r == '\n' || r == '\t' || Invisible(r) }
