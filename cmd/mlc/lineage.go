@@ -72,25 +72,34 @@ blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 		if err != nil {
 			return err
 		}
-		return checkChain(ctx, chain, open, allowUnsigned, deep)
+		c := chainCheck{ctx: ctx, open: open, allowUnsigned: allowUnsigned, deep: deep, read: map[string]bool{}}
+		return c.node(chain)
 	}
 	return cmd
 }
 
-// checkChain fails on an artifact of the chain without a valid signature
+// chainCheck fails on an artifact of the chain without a valid signature
 // (unless allowUnsigned) and, with deep, on a blob that does not match its
-// digest.
-func checkChain(ctx context.Context, n *lineage.Node, open func(string) (artifact.Store, error), allowUnsigned, deep bool) error {
-	if !n.Signed && !allowUnsigned {
+// digest; an input two artifacts share (a diamond) is read once.
+type chainCheck struct {
+	ctx                 context.Context
+	open                func(string) (artifact.Store, error)
+	allowUnsigned, deep bool
+	read                map[string]bool // refs whose blobs were read
+}
+
+func (c chainCheck) node(n *lineage.Node) error {
+	if !n.Signed && !c.allowUnsigned {
 		return failed(fmt.Errorf("%s %s carries no signature the given trust accepts (pass --allow-unsigned to accept it)", n.Role, n.Ref))
 	}
-	if deep {
-		if err := verifyContent(ctx, n.Ref, open); err != nil {
+	if c.deep && !c.read[n.Ref] {
+		c.read[n.Ref] = true
+		if err := verifyContent(c.ctx, n.Ref, c.open); err != nil {
 			return err
 		}
 	}
 	for _, in := range n.Inputs {
-		if err := checkChain(ctx, in, open, allowUnsigned, deep); err != nil {
+		if err := c.node(in); err != nil {
 			return err
 		}
 	}
