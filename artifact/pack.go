@@ -13,17 +13,18 @@ import (
 // (sorted) order, no directory entries, fixed mtime, uid, gid and owner
 // names, permissions reduced to 0644 or 0755. The same files always give
 // the same bytes, so a packed layer keeps its digest across pushes.
-func writeTar(w io.Writer, files []localFile) error {
+// Entry names are prefix followed by each file's path.
+func writeTar(w io.Writer, files []localFile, prefix string) error {
 	tw := tar.NewWriter(w)
 	for _, f := range files {
-		if err := addTarFile(tw, f); err != nil {
+		if err := addTarFile(tw, f, prefix); err != nil {
 			return err
 		}
 	}
 	return tw.Close()
 }
 
-func addTarFile(tw *tar.Writer, f localFile) error {
+func addTarFile(tw *tar.Writer, f localFile, prefix string) error {
 	src, err := f.open()
 	if err != nil {
 		return err
@@ -35,7 +36,7 @@ func addTarFile(tw *tar.Writer, f localFile) error {
 	}
 	hdr := &tar.Header{
 		Typeflag: tar.TypeReg,
-		Name:     f.rel,
+		Name:     prefix + f.rel,
 		Size:     f.size,
 		Mode:     mode,
 		ModTime:  time.Unix(0, 0),
@@ -68,7 +69,7 @@ func writePacked(w io.Writer, files []localFile) error {
 	if err != nil {
 		return err
 	}
-	if err := writeTar(zw, files); err != nil {
+	if err := writeTar(zw, files, ""); err != nil {
 		return err
 	}
 	return zw.Close()

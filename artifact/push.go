@@ -369,11 +369,16 @@ func configBlob(k Kind, layers []layer, src sourceInfo, ref Ref) (layer, error) 
 		}
 		mt = MediaTypeModelConfig
 	}
+	return blobLayer(mt, raw)
+}
+
+// blobLayer is an in-memory blob (a config) ready to upload.
+func blobLayer(mediaType string, raw []byte) (layer, error) {
 	d, size, err := v1.SHA256(bytes.NewReader(raw))
 	if err != nil {
 		return layer{}, err
 	}
-	return layer{desc: v1.Descriptor{MediaType: types.MediaType(mt), Digest: d, Size: size}, open: BytesOpener(raw)}, nil
+	return layer{desc: v1.Descriptor{MediaType: types.MediaType(mediaType), Digest: d, Size: size}, open: BytesOpener(raw)}, nil
 }
 
 // modelPackConfig is the CNCF ModelPack model config: descriptor, config

@@ -25,7 +25,7 @@ const statementType = "https://in-toto.io/Statement/v1"
 
 // Input is an artifact something was made from, addressed by digest.
 type Input struct {
-	Role     string  // "dataset" or "code"
+	Role     string  // "model", "dataset" or "code"
 	Location string  // its store: a repository, or oci:PATH
 	Digest   v1.Hash // its manifest digest
 }

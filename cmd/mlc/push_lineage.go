@@ -28,6 +28,7 @@ import (
 type lineageFlags struct {
 	cmd      *cobra.Command
 	sign     bool
+	models   []string
 	datasets []string
 	code     []string
 	params   []string
@@ -42,6 +43,7 @@ func addLineageFlags(cmd *cobra.Command) *lineageFlags {
 	f := &lineageFlags{cmd: cmd}
 	fs := cmd.Flags()
 	fs.BoolVar(&f.sign, "sign", false, "sign the pushed manifest by its digest (as mlc sign does), with --key or keylessly")
+	fs.StringArrayVar(&f.models, "from-model", nil, "model the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.datasets, "from-dataset", nil, "dataset the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.code, "from-code", nil, "code the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.params, "param", nil, "training parameter k=v recorded in the provenance (repeatable)")
@@ -61,9 +63,9 @@ func addLineageFlags(cmd *cobra.Command) *lineageFlags {
 
 // prepare resolves the inputs to digests and loads the signer.
 func (f *lineageFlags) prepare(ctx context.Context) error {
-	if len(f.datasets)+len(f.code) == 0 {
+	if len(f.models)+len(f.datasets)+len(f.code) == 0 {
 		if len(f.params) > 0 {
-			return badInput(errors.New("--param is recorded in the provenance: give --from-dataset or --from-code too"))
+			return badInput(errors.New("--param is recorded in the provenance: give --from-model, --from-dataset or --from-code too"))
 		}
 		if f.sign {
 			var err error
@@ -81,7 +83,7 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 	for _, in := range []struct {
 		role string
 		refs []string
-	}{{"dataset", f.datasets}, {"code", f.code}} {
+	}{{"model", f.models}, {"dataset", f.datasets}, {"code", f.code}} {
 		for _, r := range in.refs {
 			_, ref, digest, err := resolveArtifact(ctx, r, opts)
 			if err != nil {

@@ -30,6 +30,7 @@ verifies datasets, models and code as OCI artifacts.`,
 		// artifacts (artifact/)
 		newPushCmd(),
 		newPullCmd(),
+		newPackageCmd(),
 		newSignCmd(),
 		newVerifyCmd(),
 		newLineageCmd(),
