@@ -2,26 +2,70 @@ package compiler
 
 import (
 	"path"
+	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
 )
 
 // packageJob builds the app image once, with the registered model inside,
-// and signs it; every environment deploys that same digest.
+// and signs it by the digest it pushed; every environment deploys that
+// same digest.
 func (b *builder) packageJob(name string) *ir.Job {
 	a := b.spec.Apps[name]
 	j := b.job("package-"+name, "Package "+name, ir.StagePackage, "apps", name)
 	b.useRegistry(j, true)
 	need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
-	ctxDir := path.Join(b.specDir, a.Image.Context)
-	dockerfile := path.Join(ctxDir, "Dockerfile")
-	if a.Image.Dockerfile != "" {
-		dockerfile = path.Join(b.specDir, a.Image.Dockerfile)
-	}
 	ref := b.ref("app", name, "${MLC_REVISION}")
+	if a.Image.Dockerfile != "" {
+		return b.dockerfileJob(j, name, a, ref)
+	}
+	model := modelDir(a.Model)
+	pull := append([]string{"pull", "${MLC_MODEL}", model}, b.trustArgs()...)
+	args := []string{"package", name, ref, "--base", a.Image.Base, "--context", a.Image.Context,
+		"--model-dir", model, "--workdir", a.Image.WorkDir, "--user", a.Image.User}
+	for _, p := range a.Image.Platforms {
+		args = append(args, "--platform", p)
+	}
+	for _, w := range a.Image.Entrypoint {
+		args = append(args, "--entrypoint", w)
+	}
+	for _, w := range a.Image.Cmd {
+		args = append(args, "--cmd", w)
+	}
+	for _, k := range sortedKeys(a.Image.Env) {
+		args = append(args, "--env", k+"="+a.Image.Env[k])
+	}
+	for _, p := range a.Image.Ports {
+		args = append(args, "--port", strconv.Itoa(p))
+	}
+	args = append(args, "--label", "dev.mlc.pipeline="+b.spec.Name, "--from-model", "${MLC_MODEL}")
+	if m, ok := b.spec.Models[a.Model]; ok {
+		if c := m.Train.Code; c != "" {
+			env := "MLC_CODE_" + envName(c)
+			need(j, "code-"+c, "ref", env)
+			args = append(args, "--from-code", "${"+env+"}")
+		}
+		for _, d := range m.Train.Data {
+			env := "MLC_DATASET_" + envName(d)
+			need(j, "dataset-"+d, "ref", env)
+			args = append(args, "--from-dataset", "${"+env+"}")
+		}
+	}
+	j.Steps = append(j.Steps,
+		b.mlc("pull-model", "Pull model", pull...),
+		b.signedPush(j, "package", "Package image", args...))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "package"}}
+	return j
+}
+
+// dockerfileJob builds the image with the engine's builder from the
+// spec's Dockerfile, the model pulled into the context first, and signs
+// the tag the builder pushed (docs/security.md).
+func (b *builder) dockerfileJob(j *ir.Job, name string, a *App, ref string) *ir.Job {
+	ctxDir := path.Join(b.specDir, a.Image.Context)
 	build := ir.Step{ID: "build", Name: "Build image", Kind: ir.StepBuildImage, Build: &ir.ImageBuild{
 		Context:    ctxDir,
-		Dockerfile: dockerfile,
+		Dockerfile: path.Join(b.specDir, a.Image.Dockerfile),
 		Ref:        ref,
 		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "evaluate-" + a.Model + "-ref"}},
 		Labels:     map[string]string{"dev.mlc.pipeline": b.spec.Name, "dev.mlc.app": name, "dev.mlc.model": a.Model},

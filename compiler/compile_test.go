@@ -380,3 +380,45 @@ func TestMutableImagesWarn(t *testing.T) {
 		}
 	}
 }
+
+func TestAppPackaging(t *testing.T) {
+	packageJob := func(app string) *ir.Job {
+		t.Helper()
+		p, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": base + app + "\nenvironments: prod: app: \"a\"\n"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range p.Workflows {
+			for _, j := range w.Jobs {
+				if j.ID == "package-a" {
+					return j
+				}
+			}
+		}
+		t.Fatal("no package-a job")
+		return nil
+	}
+	j := packageJob(`apps: a: {model: "m", image: {context: "svc", base: "scratch", cmd: ["python", "app.py"], env: {B: "2", A: "1"}, ports: [8080], platforms: ["linux/arm64"]}}`)
+	var kinds []string
+	for _, st := range j.Steps {
+		kinds = append(kinds, string(st.Kind))
+	}
+	last := j.Steps[len(j.Steps)-1]
+	want := "package a ${MLC_REGISTRY}/p-app-a:${MLC_REVISION} --base scratch --context svc --model-dir .mlc/work/model/m --workdir /app --user 65532 " +
+		"--platform linux/arm64 --cmd python --cmd app.py --env A=1 --env B=2 --port 8080 --label dev.mlc.pipeline=p " +
+		"--from-model ${MLC_MODEL} --from-dataset ${MLC_DATASET_D} --sign --key env://COSIGN_PRIVATE_KEY"
+	if got := strings.Join(last.Args, " "); last.Kind != ir.StepMLC || got != want {
+		t.Errorf("package step %s:\n got %s\nwant %s", last.Kind, got, want)
+	}
+	if pull := strings.Join(j.Steps[len(j.Steps)-2].Args, " "); !strings.HasPrefix(pull, "pull ${MLC_MODEL} .mlc/work/model/m --key") {
+		t.Errorf("the model is not verified before it is packaged: %s", pull)
+	}
+	if slices.Contains(kinds, string(ir.StepBuildImage)) || j.Outputs[0].FromStep != "package" {
+		t.Errorf("steps %v, output from %s: want mlc package, no engine build", kinds, j.Outputs[0].FromStep)
+	}
+
+	j = packageJob(`apps: a: {model: "m", image: {context: "svc", dockerfile: "svc/Dockerfile"}}`)
+	if b := j.Steps[len(j.Steps)-2]; b.Kind != ir.StepBuildImage || b.Build.Dockerfile != "svc/Dockerfile" || j.Steps[len(j.Steps)-1].Args[0] != "sign" {
+		t.Errorf("a dockerfile app builds with the engine's builder, then signs: %+v", j.Steps)
+	}
+}

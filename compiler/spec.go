@@ -195,8 +195,16 @@ type ModelFairness struct {
 type App struct {
 	Model string `json:"model"`
 	Image struct {
-		Context    string `json:"context"`
-		Dockerfile string `json:"dockerfile,omitempty"`
+		Context    string            `json:"context"`
+		Base       string            `json:"base"`
+		Platforms  []string          `json:"platforms,omitempty"`
+		WorkDir    string            `json:"workdir"`
+		Entrypoint []string          `json:"entrypoint,omitempty"`
+		Cmd        []string          `json:"cmd,omitempty"`
+		Env        map[string]string `json:"env,omitempty"`
+		User       string            `json:"user"`
+		Ports      []int             `json:"ports,omitempty"`
+		Dockerfile string            `json:"dockerfile,omitempty"`
 	} `json:"image"`
 	Prediction []string `json:"prediction"`
 }

@@ -7,8 +7,9 @@ import (
 	"cuelang.org/go/cue"
 )
 
-// imageFields are the spec fields naming a container image a job runs in.
-var imageFields = map[string]bool{"image": true, "smoke_image": true, "git": true, "kubectl": true, "kubectl_shell": true, "buildkit": true}
+// imageFields are the spec fields naming a container image a job runs in
+// or an app image is built on.
+var imageFields = map[string]bool{"image": true, "smoke_image": true, "git": true, "kubectl": true, "kubectl_shell": true, "buildkit": true, "base": true}
 
 // warnMutableImages: an image named by tag may change between the run
 // that was reviewed (or tested in staging) and the next one; by digest it
@@ -25,7 +26,7 @@ func warnMutableImages(s *Spec) Errors {
 			return true
 		}
 		img, err := v.String()
-		if err != nil || img == "" || strings.Contains(img, "@sha256:") {
+		if err != nil || img == "" || img == "scratch" || strings.Contains(img, "@sha256:") {
 			return true
 		}
 		warns = append(warns, &Error{Pos: nearestPos(s.src.user, sel), Path: cue.MakePath(sel...).String(),

@@ -50,23 +50,31 @@ func mustWd() string {
 }
 
 // hostPath is the PATH steps get: the host's, behind a directory of the
-// run with a python command when the host has only python3 (Debian,
-// Ubuntu): scripts written for python images say python.
-func hostPath(lookupEnv func(string) (string, bool), shims string) (string, error) {
+// run holding mlc (scripts may call it, as they can in a generated job,
+// which installs it) and, when the host has only python3 (Debian, Ubuntu),
+// a python command: scripts written for python images say python.
+func hostPath(lookupEnv func(string) (string, bool), shims, mlc string) (string, error) {
 	path, _ := lookupEnv("PATH")
-	if lookPath(path, "python") != "" {
-		return path, nil
-	}
-	python3 := lookPath(path, "python3")
-	if python3 == "" {
-		return path, nil
-	}
 	if err := os.MkdirAll(shims, 0o755); err != nil {
 		return "", err
 	}
-	link := filepath.Join(shims, "python")
-	if err := os.Symlink(python3, link); err != nil && !os.IsExist(err) {
-		return "", err
+	links := map[string]string{}
+	if mlc != "" {
+		if abs, err := filepath.Abs(mlc); err == nil {
+			links["mlc"] = abs
+		}
+	}
+	if lookPath(path, "python") == "" {
+		if python3 := lookPath(path, "python3"); python3 != "" {
+			links["python"] = python3
+		}
+	}
+	for name, target := range links {
+		link := filepath.Join(shims, name)
+		os.Remove(link) // a previous run's link may name another binary
+		if err := os.Symlink(target, link); err != nil {
+			return "", err
+		}
 	}
 	return shims + string(filepath.ListSeparator) + path, nil
 }

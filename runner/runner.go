@@ -257,7 +257,7 @@ func (r *run) open(id string) error {
 	if err := r.keys.save(filepath.Join(r.dir, "keys")); err != nil {
 		return err
 	}
-	path, err := hostPath(r.opts.LookupEnv, filepath.Join(r.dir, "bin"))
+	path, err := hostPath(r.opts.LookupEnv, filepath.Join(r.dir, "bin"), r.opts.MLC)
 	if err != nil {
 		return err
 	}

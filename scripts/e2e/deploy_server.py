@@ -1,6 +1,6 @@
 """Loopback deployment service of the e2e (docs/e2e.md), standing in for a
-cluster: POST /ENV/deploy with an app image reference pulls that artifact
-with mlc and runs its app.py on a free loopback port; other requests to
+cluster: POST /ENV/deploy with an app image reference pulls that image
+with mlc and runs its /app/app.py on a free loopback port; other requests to
 /ENV/... go to the app running there. POST /webhook records alerts. Every
 deployment and alert is appended to STATE/deployments.jsonl and
 STATE/webhooks.jsonl for the e2e's assertions.
@@ -39,13 +39,14 @@ def deploy(env, image):
     release = os.path.join(STATE, env)
     shutil.rmtree(release + ".new", ignore_errors=True)
     subprocess.run([MLC, "pull", image, release + ".new"], check=True, stdout=sys.stderr)
+    release_app = os.path.join(release, "app")  # the image's workdir
     if env in apps:
         apps[env][0].terminate()
         apps[env][0].wait()
     shutil.rmtree(release, ignore_errors=True)
     os.rename(release + ".new", release)
     port = free_port()
-    proc = subprocess.Popen([sys.executable, os.path.join(release, "app.py"), str(port)], cwd=release)
+    proc = subprocess.Popen([sys.executable, os.path.join(release_app, "app.py"), str(port)], cwd=release_app)
     apps[env] = (proc, port)
     for _ in range(100):
         try:

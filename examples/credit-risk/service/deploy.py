@@ -1,5 +1,6 @@
-"""Local deployment (local.cue): installs the app and its model into the
-directory $MLC_URL names ("file:PATH", relative to the spec directory).
+"""Local deployment (local.cue): unpacks the app image $MLC_APP_IMAGE (by
+digest, with mlc pull) and installs its /app, the app and its model, into
+the directory $MLC_URL names ("file:PATH", relative to the spec directory).
 
 The new release is assembled next to the old one and swapped in with a
 rename, so a failed deploy leaves the running release as it was.
@@ -8,9 +9,12 @@ rename, so a failed deploy leaves the running release as it was.
 import json
 import os
 import shutil
+import subprocess
 import sys
 
-SERVICE = os.path.dirname(os.path.abspath(__file__))
+# WORKDIR is where mlc package puts the app's files (the spec's
+# apps.api.image.workdir).
+WORKDIR = "app"
 
 
 def target_dir():
@@ -24,9 +28,11 @@ def main():
     target = target_dir()
     staging = target + ".new"
     shutil.rmtree(staging, ignore_errors=True)
-    os.makedirs(staging)
-    shutil.copy2(os.path.join(SERVICE, "app.py"), staging)
-    shutil.copytree(os.path.join(SERVICE, "model"), os.path.join(staging, "model"))
+    rootfs = target + ".rootfs"
+    shutil.rmtree(rootfs, ignore_errors=True)
+    subprocess.run(["mlc", "pull", os.environ["MLC_APP_IMAGE"], rootfs], check=True)
+    os.rename(os.path.join(rootfs, WORKDIR), staging)
+    shutil.rmtree(rootfs)
     release = {k: os.environ.get(v, "") for k, v in
                [("environment", "MLC_ENVIRONMENT"), ("image", "MLC_APP_IMAGE"), ("model", "MLC_MODEL"), ("revision", "MLC_REVISION")]}
     with open(os.path.join(staging, "release.json"), "w") as f:
