@@ -115,6 +115,9 @@ func openBase(ctx context.Context, base string, platforms []string, opts Options
 		b.platform, b.fromIndex = *m.Platform, true
 		out = append(out, b)
 	}
+	if len(out) == 0 && len(platforms) == 0 {
+		return nil, fmt.Errorf("base image %s is an index that lists no image with a platform", base)
+	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("base image %s has no image for %s", base, strings.Join(platforms, ", "))
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Interop checks between mlc and the stock cosign and oras CLIs, against a
+# Interop checks between mlc and the stock cosign, oras and crane CLIs, against a
 # real registry server (distribution's registry) on a free loopback port.
 # Tools come from scripts/tools.sh (built once from the Go module proxy).
 #
@@ -10,8 +10,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-mapfile -t tools < <("$root/scripts/tools.sh" cosign oras registry)
-cosign=${tools[0]} oras=${tools[1]} registry=${tools[2]}
+mapfile -t tools < <("$root/scripts/tools.sh" cosign oras registry crane)
+cosign=${tools[0]} oras=${tools[1]} registry=${tools[2]} crane=${tools[3]}
 
 # shellcheck source=scripts/registry.sh
 source "$root/scripts/registry.sh"
@@ -217,6 +217,48 @@ large_uploads() {
 	cmp big/weights.bin big-oras/weights.bin
 }
 check "a 40 MB model streams up, re-pushes with 0 B sent and pulls back whole" large_uploads
+
+# 9. mlc package: crane reads the image it builds on a two-platform base
+# crane made, the model inside, the labels set, the same digest twice.
+package_image() {
+	mkdir -p base/usr/bin svc pkg-model
+	printf 'base file\n' >base/usr/bin/base.txt
+	tar -C base -cf base.tar usr
+	local p
+	for p in amd64 arm64; do
+		"$crane" append --insecure -f base.tar -t "$reg/library/base:$p-noplatform"
+		"$crane" mutate --insecure --set-platform "linux/$p" -t "$reg/library/base:$p" "$reg/library/base:$p-noplatform"
+	done
+	"$crane" index append --insecure -m "$reg/library/base:amd64" -m "$reg/library/base:arm64" -t "$reg/library/base:multi"
+	printf 'print("serving")\n' >svc/app.py
+	printf 'notes.txt\n' >svc/.dockerignore
+	printf 'not shipped\n' >svc/notes.txt
+	head -c 3000000 /dev/urandom >pkg-model/model.bin
+	local ref again
+	ref=$("$mlc" package api "$reg/ml/app-api:v1" --base "$reg/library/base:multi" --context svc --model-dir pkg-model \
+		--cmd python --cmd app.py --port 8080 --from-model "$model_ref" --sign --key signer.key)
+	"$crane" manifest --insecure "$ref" | grep -q '"linux"'
+	"$crane" export --insecure --platform linux/arm64 "$ref" - | tar -t >files.txt
+	grep -qx 'app/app.py' files.txt
+	grep -qx 'app/model/model.bin' files.txt
+	grep -qx 'usr/bin/base.txt' files.txt
+	if grep -q 'notes.txt' files.txt; then return 1; fi
+	"$crane" export --insecure --platform linux/amd64 "$ref" - | tar -xO app/model/model.bin | cmp - pkg-model/model.bin
+	"$crane" config --insecure --platform linux/amd64 "$ref" >config.json
+	python3 -c 'import json, sys
+c = json.load(open("config.json"))["config"]
+l = c["Labels"]
+assert l["dev.mlc.app"] == "api", l
+assert l["dev.mlc.model"] == sys.argv[1], l
+assert l["org.opencontainers.image.base.name"].endswith("/library/base"), l
+assert c["Cmd"] == ["python", "app.py"] and c["WorkingDir"] == "/app" and "8080/tcp" in c["ExposedPorts"], c' "$model_ref"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$ref"
+	touch svc/app.py pkg-model/model.bin
+	again=$(MLC_CACHE_DIR='' "$mlc" package api "$reg/ml/app-again:v1" --base "$reg/library/base:multi" --context svc \
+		--model-dir pkg-model --cmd python --cmd app.py --port 8080 --from-model "$model_ref" --key signer.key)
+	[[ $(digest_of <<<"$ref") == $(digest_of <<<"$again") ]]
+}
+check "mlc package: crane exports the app and model, reads the labels; cosign verifies; same digest twice" package_image
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

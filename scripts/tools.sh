@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the pinned interop tools (cosign, oras, registry) from the Go module
+# Build the pinned interop tools (cosign, oras, registry, crane, act) from the Go module
 # proxy, once, into a version-keyed cache, and print one absolute path per
 # requested tool. Builds run outside the repository so go.mod is untouched.
 #
@@ -19,6 +19,7 @@ pkg_of() {
 	oras) echo oras.land/oras/cmd/oras@v1.3.6 ;;
 	registry) echo github.com/distribution/distribution/v3/cmd/registry@v3.1.2 ;;
 	act) echo github.com/nektos/act@v0.2.89 ;;
+	crane) echo github.com/google/go-containerregistry/cmd/crane@v0.22.1 ;;
 	*) return 1 ;;
 	esac
 }
@@ -26,7 +27,7 @@ pkg_of() {
 build() {
 	local name=$1 pkg version dir gobin
 	if ! pkg=$(pkg_of "$name"); then
-		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act)" >&2
+		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act crane)" >&2
 		return 2
 	fi
 	version=${pkg##*@}
@@ -51,7 +52,7 @@ build() {
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/tools.sh NAME... (cosign oras registry act)" >&2
+	echo "usage: scripts/tools.sh NAME... (cosign oras registry act crane)" >&2
 	exit 2
 fi
 for name in "$@"; do
