@@ -8,14 +8,13 @@
 #   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
 #             job must succeed (the on-failure handler must not run)
 #   TRIGGERS  the workflow a trigger step of the run must have started (the
-#             monitor's retraining); that run is checked to exist, then deleted:
-#             credit-risk's delivery cannot run here (see probes)
+#             monitor's retraining); that run is checked to exist and to build
+#             the commit given, then deleted (the delivery ran on its own)
 # A spec directory without a plan gets one delivery run on main.
 #
 # probes SPEC_DIR prints WORKFLOW TASK DECISION lines: approvals run on
-# their own, from the applied pipeline, where the whole workflow cannot run
-# on the e2e cluster (credit-risk's training asks for a GPU, 8 CPUs and
-# 32 GiB; its app image needs BuildKit, which the e2e does not build yet).
+# their own, from the applied pipeline: the decision a whole run does not
+# take (a rejected production deploy).
 #
 # s3_seeds SPEC_DIR prints BUCKET/PREFIX FIXTURE_DIR lines: the S3 server
 # serves each fixture directory (relative to the spec) under that key prefix.
@@ -24,6 +23,7 @@ plan() {
 	case $(basename "$1") in
 	credit-risk)
 		echo "ci pr - -"
+		echo "delivery main approve -"
 		echo "monitor main - - delivery"
 		;;
 	*) echo "delivery main - -" ;;
@@ -32,10 +32,7 @@ plan() {
 
 probes() {
 	case $(basename "$1") in
-	credit-risk)
-		echo "delivery deploy-production-approval approve"
-		echo "delivery deploy-production-approval reject"
-		;;
+	credit-risk) echo "delivery deploy-production-approval reject" ;;
 	esac
 }
 
@@ -58,6 +55,25 @@ registry_seeds() {
 	esac
 }
 
+# app_envs SPEC_DIR prints the environments whose app the e2e deploys for
+# real (run.sh's app_env): namespace e2e-app-ENV with a Deployment and a
+# Service "api", and a deployer account whose kubeconfig is the pipeline's
+# secret KUBECONFIG_<ENV>. After the runs, every one of them must run the
+# same signed image, by digest.
+app_envs() {
+	case $(basename "$1") in
+	credit-risk) echo staging production ;;
+	esac
+}
+
+# registry_images SPEC_DIR prints IMAGE REF lines: scripts/e2e/images.sh's
+# IMAGE pushed to REF before the runs (a base the spec packages its app on).
+registry_images() {
+	case $(basename "$1") in
+	credit-risk) echo "python 10.250.0.2:5000/e2e/python:3.12-slim" ;;
+	esac
+}
+
 # signed SPEC_DIR WORKFLOW prints the artifacts a passed run of WORKFLOW
 # published, signed with the run's key: each must verify with the stock
 # cosign CLI. REV stands for the commit the run built.
@@ -66,6 +82,12 @@ signed() {
 	minimal/delivery)
 		echo "10.250.0.2:5000/e2e/minimal-dataset-iris:REV"
 		echo "10.250.0.2:5000/e2e/minimal-model-classifier:REV"
+		;;
+	credit-risk/delivery)
+		echo "10.250.0.2:5000/e2e/credit-risk-dataset-credit:REV"
+		echo "10.250.0.2:5000/e2e/credit-risk-code-trainer:REV"
+		echo "10.250.0.2:5000/e2e/credit-risk-model-scorer:REV"
+		echo "10.250.0.2:5000/e2e/credit-risk-app-api:REV"
 		;;
 	esac
 }

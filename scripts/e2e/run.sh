@@ -190,9 +190,10 @@ run_keys() {
 
 # secrets NAMESPACE PIPELINE DIR: the pipeline's Secret (named like it):
 # the run's cosign key pair, the S3 server's keys, and every other key the
-# compiled files in DIR read set to a placeholder.
+# compiled files in DIR read set to a placeholder, but the KUBECONFIG_<ENV>
+# that app_env made.
 secrets() {
-	local ns=$1 name=$2 dir=$3 keys=$E2E_DIR/keys key args=()
+	local ns=$1 name=$2 dir=$3 keys=$E2E_DIR/keys key kube args=()
 	run_keys
 	args=(--from-literal=COSIGN_PASSWORD=e2e --from-file=COSIGN_PRIVATE_KEY="$keys/cosign.key"
 		--from-file=COSIGN_PUBLIC_KEY="$keys/cosign.pub"
@@ -200,6 +201,9 @@ secrets() {
 	while read -r key; do
 		case $key in COSIGN_PASSWORD | COSIGN_PRIVATE_KEY | COSIGN_PUBLIC_KEY | AWS_ACCESS_KEY_ID | AWS_SECRET_ACCESS_KEY) ;;
 		SLACK_WEBHOOK) args+=(--from-literal="$key=$webhook_url") ;;
+		KUBECONFIG_*)
+			kube="$E2E_DIR/kube/$(tr '[:upper:]' '[:lower:]' <<<"${key#KUBECONFIG_}").kubeconfig"
+			if [[ -f $kube ]]; then args+=(--from-file="$key=$kube"); else args+=(--from-literal="$key=e2e-placeholder"); fi ;;
 		*) args+=(--from-literal="$key=e2e-placeholder") ;;
 		esac
 	done < <(grep -rhoE 'key: [A-Z_][A-Z0-9_]*$' "$dir" | sort -u | cut -d' ' -f2)
@@ -229,6 +233,107 @@ serve_s3() {
 	done
 	log "the S3 server does not answer on $node:7070"
 	return 1
+}
+
+# push_images SPEC_DIR: the images the spec's app is packaged on, into the
+# registry (plans.sh's registry_images), with the stock crane.
+push_images() {
+	local image ref crane
+	crane=$(bash "$repo/scripts/tools.sh" crane)
+	while read -r image ref; do
+		[[ -n $image ]] || continue
+		"$crane" push --insecure "$(bash "$here/images.sh" "$image")" "$ref" >"$E2E_DIR/logs/crane.log" 2>&1 ||
+			{ log "crane push $image $ref: $(tail -1 "$E2E_DIR/logs/crane.log")"; return 1; }
+	done < <(registry_images "$1")
+}
+
+# app_env ENV: the namespace e2e-app-ENV the environment deploys to, made
+# afresh: the Deployment "api" (the pause image until a delivery rolls
+# the app out; ready only once /healthz answers), its Service on port 80,
+# and a deployer account that may only update Deployments there, whose
+# kubeconfig goes to $E2E_DIR/kube/ENV.kubeconfig for secrets().
+app_env() {
+	local ns=e2e-app-$1 token ca
+	kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null
+	kubectl create namespace "$ns" >/dev/null
+	kubectl -n "$ns" apply -f - >/dev/null <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, runAsUser: 65532, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: api
+          image: registry.k8s.io/pause:3.10
+          ports: [{containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 2}
+          securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer}
+rules:
+  - {apiGroups: [apps], resources: [deployments], verbs: [get, list, watch, patch]}
+  - {apiGroups: [apps], resources: [replicasets], verbs: [get, list, watch]}
+  - {apiGroups: [""], resources: [pods], verbs: [get, list, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+subjects: [{kind: ServiceAccount, name: deployer}]
+EOF
+	token=$(kubectl -n "$ns" create token deployer --duration=2h)
+	ca=$(kubectl config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
+	mkdir -p "$E2E_DIR/kube"
+	cat >"$E2E_DIR/kube/$1.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: e2e, cluster: {server: "https://$node:6443", certificate-authority-data: "$ca"}}]
+users: [{name: deployer, user: {token: "$token"}}]
+contexts: [{name: deployer, context: {cluster: e2e, user: deployer, namespace: "$ns"}}]
+current-context: deployer
+EOF
+}
+
+# deployed SPEC_DIR WORKFLOW: after a passed run, every app environment
+# runs one image, by digest, ready, and that image verifies with the stock
+# cosign: the digest tested in staging is the digest in production.
+deployed() {
+	local env image first='' bad=0 cosign
+	cosign=$(bash "$repo/scripts/tools.sh" cosign)
+	for env in $(app_envs "$1"); do
+		image=$(kubectl -n "e2e-app-$env" get deployment api -o jsonpath='{.spec.template.spec.containers[0].image}')
+		if [[ $image != *@sha256:* ]] || ! kubectl -n "e2e-app-$env" wait --for=condition=Available deployment/api --timeout=60s >/dev/null 2>&1; then
+			row "$pipeline-$2" - "(deployed $env)" failed 0 "deployment api runs ${image:-nothing}, not a ready image by digest"
+			bad=1
+		elif [[ -n $first && $image != "$first" ]]; then
+			row "$pipeline-$2" - "(deployed $env)" failed 0 "runs $image, not $first"
+			bad=1
+		elif ! "$cosign" verify --key "$E2E_DIR/keys/cosign.pub" --insecure-ignore-tlog --allow-http-registry "$image" >"$E2E_DIR/logs/verify.log" 2>&1; then
+			row "$pipeline-$2" - "(deployed $env)" failed 0 "$image: $(tail -1 "$E2E_DIR/logs/verify.log")"
+			bad=1
+		else
+			row "$pipeline-$2" - "(deployed $env)" ok 0 "ready, signed: $image"
+		fi
+		first=${first:-$image}
+	done
+	return "$bad"
 }
 
 # row WORKFLOW RUN JOB STATUS SECONDS REASON: one report line.
@@ -283,6 +388,9 @@ for spec in "${specs[@]}"; do
 	ns="e2e-$target-$name"
 	kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
+	rm -rf "$E2E_DIR/kube"
+	for env in $(app_envs "$spec"); do app_env "$env"; done
+	push_images "$spec"
 	secrets "$ns" "$pipeline" "$out"
 	serve_s3 "$spec"
 	seed "$spec"
@@ -296,6 +404,8 @@ for spec in "${specs[@]}"; do
 		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
 			failed=1
 		elif ! verify "$spec" "$workflow" "$revision"; then
+			failed=1
+		elif [[ $workflow == delivery && -n $(app_envs "$spec") ]] && ! deployed "$spec" "$workflow"; then
 			failed=1
 		fi
 		if [[ ${triggers:--} != - ]] && ! "${target}_triggered" "$ns" "$pipeline-$triggers" "$since"; then

@@ -36,8 +36,10 @@ def default_probability(model, applicant):
     return 1 / (1 + math.exp(-max(-60.0, min(60.0, logit))))
 
 
-def make_server(model, port=0):
-    """An HTTP server for model on 127.0.0.1:port (0: any free port)."""
+def make_server(model, port=0, host=None):
+    """An HTTP server for model on host:port (0: any free port). The host
+    is $HOST, else loopback: the image sets HOST=0.0.0.0 (pipeline.cue),
+    a local run keeps the app on loopback."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
@@ -69,7 +71,7 @@ def make_server(model, port=0):
         def log_message(self, *args):
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    return ThreadingHTTPServer((host or os.environ.get("HOST", "127.0.0.1"), port), Handler)
 
 
 if __name__ == "__main__":
