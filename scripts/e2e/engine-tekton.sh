@@ -38,10 +38,14 @@ tekton_decide() {
 # tekton_report NAMESPACE PIPELINE RUN STATUS SKIPPED: one row per task.
 tekton_report() {
 	local ns=$1 pipeline=$2 run=$3 status=$4 skipped=$5 task state secs reason bad=0 runs pr
-	pr=$(kubectl -n "$ns" get pipelinerun "$run" -o json)
-	runs=$(kubectl -n "$ns" get taskruns -l "tekton.dev/pipelineRun=$run" -o json)
+	# Files, not arguments: a run's status embeds its whole pipeline, more
+	# than one argument may hold.
+	pr=$E2E_DIR/logs/pipelinerun.json runs=$E2E_DIR/logs/taskruns.json
+	kubectl -n "$ns" get pipelinerun "$run" -o json >"$pr"
+	kubectl -n "$ns" get taskruns -l "tekton.dev/pipelineRun=$run" -o json >"$runs"
 	for task in $(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq -r '(.spec.tasks + (.spec.finally // []))[].name'); do
-		read -r state secs reason < <(jq -r --arg t "$task" --argjson pr "$pr" '
+		read -r state secs reason < <(jq -r --arg t "$task" --slurpfile prs "$pr" '
+			$prs[0] as $pr |
 			([.items[] | select(.metadata.labels["tekton.dev/pipelineTask"] == $t)] | first) as $tr |
 			([$pr.status.skippedTasks // [] | .[] | select(.name == $t)] | first) as $skip |
 			if $tr then
@@ -49,12 +53,12 @@ tekton_report() {
 				 (if $tr.status.completionTime then (($tr.status.completionTime | fromdate) - ($tr.status.startTime | fromdate)) else 0 end),
 				 (($tr.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " "))]
 			elif $skip then ["skipped", 0, $skip.reason]
-			else ["NotRun", 0, "-"] end | @tsv' <<<"$runs" | tr '\t' ' ')
+			else ["NotRun", 0, "-"] end | @tsv' "$runs" | tr '\t' ' ')
 		task_row "$pipeline" "$run" "$task" "$state" "$secs" "$reason" "$skipped" || bad=1
 	done
 	[[ $status == True ]] || bad=1
-	reason=$(jq -r '(.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " ")' <<<"$pr")
-	row "$pipeline" "$run" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.completionTime then (.status.completionTime | fromdate) - (.status.startTime | fromdate) else 0 end' <<<"$pr")" "$reason"
+	reason=$(jq -r '(.status.conditions[0].message // "-") | gsub("[\t\n ]+"; " ")' "$pr")
+	row "$pipeline" "$run" "(run)" "$(verdict "$bad")" "$(jq -r 'if .status.completionTime then (.status.completionTime | fromdate) - (.status.startTime | fromdate) else 0 end' "$pr")" "$reason"
 	return "$bad"
 }
 
