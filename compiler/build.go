@@ -17,6 +17,7 @@ const (
 	workflowDelivery = "delivery" // push, schedule, manual: data → model → deploy
 	workflowCI       = "ci"       // pull requests: data tests and code CI, nothing published
 	workflowMonitor  = "monitor"  // drift monitoring and retraining
+	workflowBatch    = "batch"    // schedule, manual: offline prediction
 )
 
 // defaultMLCImage is the mlc container image container engines run mlc
@@ -65,8 +66,10 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 		p.Workflows = append(p.Workflows, w)
 	}
 	p.Workflows = append(p.Workflows, b.deliveryWorkflow())
-	if w := b.monitorWorkflow(); w != nil {
-		p.Workflows = append(p.Workflows, w)
+	for _, w := range []*ir.Workflow{b.monitorWorkflow(), b.batchWorkflow()} {
+		if w != nil {
+			p.Workflows = append(p.Workflows, w)
+		}
 	}
 	sort.Slice(p.Workflows, func(i, j int) bool { return p.Workflows[i].Name < p.Workflows[j].Name })
 	return p, b
@@ -82,8 +85,9 @@ func (b *builder) sourceFiles() string {
 
 func (b *builder) workflowName(kind string) string { return b.spec.Name + "-" + kind }
 
-// deliveryWorkflow is the continuous-delivery graph: every dataset, code,
-// model, app and environment, plus custom steps.
+// deliveryWorkflow is the continuous-delivery graph: every dataset (but
+// those only scored in batch), code, model, app and environment, plus
+// custom steps.
 func (b *builder) deliveryWorkflow() *ir.Workflow {
 	s := b.spec
 	w := &ir.Workflow{
@@ -103,7 +107,9 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 		w.Triggers.Manual = true
 	}
 	for _, name := range sortedKeys(s.Datasets) {
-		w.Jobs = append(w.Jobs, b.datasetJob(name, true))
+		if !b.scoredOnly(name) {
+			w.Jobs = append(w.Jobs, b.datasetJob(name, true))
+		}
 	}
 	for _, name := range sortedKeys(s.Code) {
 		w.Jobs = append(w.Jobs, b.codeJob(name, true))

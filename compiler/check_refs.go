@@ -28,6 +28,9 @@ func checkReferences(s *Spec) Errors {
 	}
 	for _, name := range apps {
 		ref("model", models, s.Apps[name].Model, "apps", name, "model")
+		if b := s.Apps[name].Batch; b != nil {
+			ref("dataset", datasets, b.Data, "apps", name, "batch", "data")
+		}
 	}
 	for _, name := range envs {
 		e := s.Environments[name]

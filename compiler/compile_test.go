@@ -76,6 +76,10 @@ environments: {
 		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
 		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
 		{"nothing triggers", base + "triggers: manual: false\n", "pipeline.cue:9:", "nothing starts workflow p-delivery"},
+		{"batch prediction without batch", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"]}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `"batch" prediction without apps.a.batch`},
+		{"batch without batch prediction", base + `apps: a: {model: "m", image: context: "svc", batch: {data: "d", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `apps.a.batch without "batch" in prediction`},
+		{"batch without production", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "d", run: "python s.py"}}` + "\n", "pipeline.cue:9:", "no environment deploys app a"},
+		{"batch of an unknown dataset", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "e", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `unknown dataset "e"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})
@@ -141,10 +145,10 @@ func TestCreditRiskGraph(t *testing.T) {
 	for _, w := range p.Workflows {
 		names = append(names, w.Name)
 	}
-	if got := strings.Join(names, ","); got != "credit-risk-ci,credit-risk-delivery,credit-risk-monitor" {
+	if got := strings.Join(names, ","); got != "credit-risk-batch,credit-risk-ci,credit-risk-delivery,credit-risk-monitor" {
 		t.Fatalf("workflows = %s", got)
 	}
-	d := p.Workflows[1]
+	d := p.Workflows[2]
 	jobs := map[string]*ir.Job{}
 	var order []string
 	for _, j := range d.Jobs {
@@ -176,7 +180,7 @@ func TestCreditRiskGraph(t *testing.T) {
 		t.Errorf("gate step: %s", g)
 	}
 	// The PR workflow publishes nothing.
-	for _, j := range p.Workflows[0].Jobs {
+	for _, j := range p.Workflows[1].Jobs {
 		if len(j.Outputs) > 0 || len(j.Permissions) > 0 || len(j.Secrets) > 2 {
 			t.Errorf("ci job %s publishes: outputs %v permissions %v secrets %v", j.ID, j.Outputs, j.Permissions, j.Secrets)
 		}
@@ -187,7 +191,28 @@ func TestCreditRiskGraph(t *testing.T) {
 			t.Errorf("user script %s sees secrets %v", st.ID, st.Secrets)
 		}
 	}
-	if m := p.Workflows[2]; m.Jobs[1].Condition.WhenOutput == nil || m.Jobs[1].Steps[len(m.Jobs[1].Steps)-1].Kind != ir.StepTrigger {
+	// Batch scores new applicants (a dataset delivery does not version)
+	// with the model production runs, by the digest verified.
+	batch := map[string]*ir.Job{}
+	for _, j := range p.Workflows[0].Jobs {
+		batch[j.ID] = j
+	}
+	if _, ok := jobs["dataset-applicants"]; ok {
+		t.Error("delivery versions applicants, which only batch scores")
+	}
+	verify, score := batch["model-api"], batch["score-api"]
+	if verify == nil || score == nil || batch["dataset-applicants"] == nil {
+		t.Fatalf("batch jobs: %v", order)
+	}
+	if args := strings.Join(verify.Steps[0].Args, " "); !strings.HasPrefix(args, "verify ${MLC_REGISTRY}/credit-risk-model-scorer:production --key") || verify.Outputs[0].FromStep != "verify" {
+		t.Errorf("production model: %s", args)
+	}
+	push := score.Steps[len(score.Steps)-1]
+	if args := strings.Join(push.Args, " "); !strings.Contains(args, "--from-model ${MLC_MODEL} --from-dataset ${MLC_DATASET_APPLICANTS} --sign") ||
+		score.Steps[len(score.Steps)-2].ID != "check" || score.Steps[0].Args[1] != "${MLC_MODEL}" {
+		t.Errorf("score steps: %v; push %s", score.Steps, args)
+	}
+	if m := p.Workflows[3]; m.Jobs[1].Condition.WhenOutput == nil || m.Jobs[1].Steps[len(m.Jobs[1].Steps)-1].Kind != ir.StepTrigger {
 		t.Errorf("retrain job is not conditional on drift: %+v", m.Jobs[1])
 	}
 }

@@ -147,6 +147,11 @@ func decode(v cue.Value, spec *Spec) error {
 	for name, d := range spec.Datasets {
 		d.HasSchema = v.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name), cue.Str("schema"))).Exists()
 	}
+	for name, a := range spec.Apps {
+		if a.Batch != nil {
+			a.Batch.Checked = v.LookupPath(cue.ParsePath(BatchPredictionsPath(name))).Exists()
+		}
+	}
 	return nil
 }
 
@@ -249,6 +254,21 @@ func (s *Spec) Dir() string { return s.src.dir }
 
 // Files are the .cue files the spec was loaded from.
 func (s *Spec) Files() []string { return s.src.files }
+
+// BatchPredictionsPath is the spec path of an app's batch predictions
+// checks, which mlc check schema --at reads.
+func BatchPredictionsPath(app string) string {
+	return cue.MakePath(cue.Str("apps"), cue.Str(app), cue.Str("batch"), cue.Str("predictions")).String()
+}
+
+// Table is the table checks (#Table) at path, e.g. BatchPredictionsPath.
+func (s *Spec) Table(path string) (cue.Value, error) {
+	v := s.src.value.LookupPath(cue.ParsePath(path))
+	if !v.Exists() {
+		return cue.Value{}, fmt.Errorf("%s is not in the spec", path)
+	}
+	return v, nil
+}
 
 // Dataset returns the datasets.NAME value, column schema included, for the
 // gates that check data against it.

@@ -207,6 +207,21 @@ type App struct {
 		Dockerfile string            `json:"dockerfile,omitempty"`
 	} `json:"image"`
 	Prediction []string `json:"prediction"`
+	Batch      *Batch   `json:"batch,omitempty"`
+}
+
+// Batch is offline prediction with the production model (#Batch).
+type Batch struct {
+	Data     string            `json:"data"`
+	Schedule string            `json:"schedule,omitempty"`
+	Image    string            `json:"image"`
+	Run      string            `json:"run"`
+	Dir      string            `json:"dir,omitempty"`
+	Env      map[string]string `json:"env,omitempty"`
+	Secrets  []string          `json:"secrets,omitempty"`
+	// Checked reports predictions checks to run (mlc check schema reads
+	// them from the spec at run time).
+	Checked bool `json:"-"`
 }
 
 type Environment struct {

@@ -94,6 +94,7 @@ const (
 	StageSmoke    Stage = "smoke"
 	StageMonitor  Stage = "monitor" // drift checks
 	StageRetrain  Stage = "retrain" // start the delivery workflow again
+	StageBatch    Stage = "batch"   // offline prediction with the production model
 	StageCustom   Stage = "custom"  // user escape hatch
 )
 

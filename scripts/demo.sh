@@ -10,7 +10,10 @@
 #      terminal), so the run stops there and says how to approve.
 #   2. the same run resumed with --approve production: everything already
 #      done is reused, production is deployed and smoke-tested.
-#   3. the monitor workflow on a shifted sample of production data: drift
+#   3. the batch workflow: the day's applicants scored with the model
+#      production runs (its signature verified), the predictions checked
+#      and versioned as a signed dataset naming that model and the data.
+#   4. the monitor workflow on a shifted sample of production data: drift
 #      is detected and retraining is requested.
 #
 # MLC_BIN names an mlc binary to use; by default this script builds one.
@@ -32,7 +35,7 @@ flags=(-t local --offline --fixtures "$spec/fixtures")
 
 banner() { printf '\n== %s\n\n' "$*"; }
 
-banner "1/3 delivery: data → model → staging; production waits for approval"
+banner "1/4 delivery: data → model → staging; production waits for approval"
 set +e
 "$mlc" run "$spec" "${flags[@]}" </dev/null
 code=$?
@@ -43,10 +46,13 @@ if [[ $code -ne 1 ]]; then
 fi
 run_id=$(find "$spec/.mlc/runs" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tail -n 1)
 
-banner "2/3 approve production: resume run $run_id with --approve production"
+banner "2/4 approve production: resume run $run_id with --approve production"
 "$mlc" run "$spec" "${flags[@]}" --resume "$run_id" --approve production </dev/null
 
-banner "3/3 monitor: production data has shifted"
+banner "3/4 batch prediction with the production model"
+"$mlc" run "$spec" "${flags[@]}" --workflow batch </dev/null
+
+banner "4/4 monitor: production data has shifted"
 "$mlc" run "$spec" "${flags[@]}" --workflow monitor </dev/null
 
 banner "what the demo left behind"

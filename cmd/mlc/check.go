@@ -72,15 +72,16 @@ func openTable(cmd *cobra.Command, path string, format table.Format) (*table.Rea
 }
 
 func newCheckSchemaCmd() *cobra.Command {
-	var specDir, dataset string
+	var specDir, dataset, at string
 	var tags []string
 	var maxViolations int
 	var out *reportFlags
 	cmd := &cobra.Command{
-		Use:   "schema DATA --dataset NAME",
+		Use:   "schema DATA --dataset NAME | --at PATH",
 		Short: "Validate every row against the dataset's schema in pipeline.cue",
 		Long: `Validates DATA (a file, a directory of files, or - for stdin) against
-datasets.NAME in the spec: each cell against its column's CUE constraint,
+datasets.NAME in the spec (or the table checks at PATH, such as
+apps.api.batch.predictions): each cell against its column's CUE constraint,
 required and unexpected columns, rows.min/max and max_null_share.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -91,13 +92,23 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 			if err != nil {
 				return badInput(err)
 			}
-			ds, err := spec.Dataset(dataset)
+			if (dataset == "") == (at == "") {
+				return badInput(errors.New("check schema: give --dataset NAME or --at PATH"))
+			}
+			var ds cue.Value
+			what := "dataset " + dataset
+			if at != "" {
+				what = at
+				ds, err = spec.Table(at)
+			} else {
+				ds, err = spec.Dataset(dataset)
+			}
 			if err != nil {
 				return badInput(err)
 			}
 			s, err := schema.FromDataset(ds)
 			if err != nil {
-				return badInput(fmt.Errorf("dataset %s: %w", dataset, err))
+				return badInput(fmt.Errorf("%s: %w", what, err))
 			}
 			format, _ := ds.LookupPath(cue.ParsePath("format")).String()
 			t, err := openTable(cmd, args[0], table.Format(format))
@@ -114,9 +125,9 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 	}
 	cmd.Flags().StringVar(&specDir, "spec", ".", "`DIR` holding pipeline.cue (or the file itself)")
 	addSpecTagFlag(cmd, &tags)
-	cmd.Flags().StringVar(&dataset, "dataset", "", "dataset `NAME` in the spec (required)")
+	cmd.Flags().StringVar(&dataset, "dataset", "", "dataset `NAME` in the spec")
+	cmd.Flags().StringVar(&at, "at", "", "spec `PATH` of other table checks, such as apps.api.batch.predictions")
 	cmd.Flags().IntVar(&maxViolations, "max-violations", 20, "list the first `N` violations (all are counted)")
-	cmd.MarkFlagRequired("dataset")
 	out = addReportFlags(cmd)
 	return cmd
 }

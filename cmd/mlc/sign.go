@@ -85,6 +85,9 @@ require a Rekor entry). Keyless signatures are checked against
 --certificate-identity / --certificate-oidc-issuer and Sigstore's trust root
 (through TUF), or the one --trusted-root names.
 
+The reference by the digest verified is written as "ref" and "digest" to
+$MLC_OUTPUT (or $GITHUB_OUTPUT), for jobs that then use that digest.
+
 A signature covers the manifest, which names its blobs by digest; --deep
 also reads every blob and checks it against its digest (pull always does),
 so a blob overwritten in the store after signing fails.
@@ -119,6 +122,10 @@ reference or tag, unreadable key).`,
 			if err := artifact.VerifyContent(ctx, st, digest); err != nil {
 				return failed(fmt.Errorf("%s: %w", ref.WithDigest(digest), err))
 			}
+		}
+		// The digest verified is what later jobs use: a tag may move.
+		if err := writeOutputs("ref", ref.WithDigest(digest).String(), "digest", digest.String()); err != nil {
+			return failed(err)
 		}
 		formats := make([]string, len(got))
 		for i, v := range got {

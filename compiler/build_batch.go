@@ -1,0 +1,115 @@
+package compiler
+
+import (
+	"slices"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+func predictionsDir(app string) string { return workDir + "/predictions/" + app }
+
+// batchWorkflow scores each batch app's dataset with the model its final
+// environment runs: the data acquired and versioned as in delivery, the
+// model by the digest its signature was verified on, the predictions
+// checked, versioned and signed with a provenance naming both.
+func (b *builder) batchWorkflow() *ir.Workflow {
+	apps := b.batchApps()
+	if len(apps) == 0 {
+		return nil
+	}
+	w := &ir.Workflow{
+		Name:        b.workflowName(workflowBatch),
+		Description: b.spec.Name + ": batch prediction with the production model",
+		Triggers:    ir.Triggers{Manual: true},
+		Concurrency: b.workflowName(workflowBatch),
+	}
+	var data []string
+	for _, name := range apps {
+		bt := b.spec.Apps[name].Batch
+		if bt.Schedule != "" {
+			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: "batch-" + name, Cron: bt.Schedule})
+		}
+		if !slices.Contains(data, bt.Data) {
+			data = append(data, bt.Data)
+		}
+	}
+	slices.Sort(data)
+	for _, d := range data {
+		w.Jobs = append(w.Jobs, b.datasetJob(d, true))
+	}
+	for _, name := range apps {
+		w.Jobs = append(w.Jobs, b.productionModelJob(name), b.scoreJob(name))
+	}
+	w.OnFailure = b.alertSteps(b.spec.Name + " batch prediction failed")
+	return w
+}
+
+// batchApps are the apps that score in batch, sorted.
+func (b *builder) batchApps() []string {
+	var apps []string
+	for _, name := range sortedKeys(b.spec.Apps) {
+		if b.spec.Apps[name].Batch != nil {
+			apps = append(apps, name)
+		}
+	}
+	return apps
+}
+
+// scoredOnly reports whether dataset is only scored in batch, never
+// trained on: delivery does not version it.
+func (b *builder) scoredOnly(dataset string) bool {
+	for _, m := range b.spec.Models {
+		if slices.Contains(m.Train.Data, dataset) {
+			return false
+		}
+	}
+	if mon := b.spec.Monitor; mon != nil && mon.Drift.Reference == dataset {
+		return false
+	}
+	for _, name := range b.batchApps() {
+		if b.spec.Apps[name].Batch.Data == dataset {
+			return true
+		}
+	}
+	return false
+}
+
+// productionModelJob resolves the model the app's final environment runs
+// to the digest its signature is verified on, once for the whole run.
+func (b *builder) productionModelJob(app string) *ir.Job {
+	a := b.spec.Apps[app]
+	j := b.job("model-"+app, "Production model of "+app, ir.StageBatch, "apps", app, "batch")
+	b.useRegistry(j, false)
+	env, _ := b.finalEnvironment(a.Model) // checkBatch made sure there is one
+	verify := append([]string{"verify", b.ref("model", a.Model, env)}, b.trustArgs()...)
+	j.Steps = append(j.Steps, b.mlc("verify", "Verify production model", verify...))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "verify"}}
+	return j
+}
+
+// scoreJob runs the user's scoring on the dataset with that model, checks
+// the predictions and versions them.
+func (b *builder) scoreJob(app string) *ir.Job {
+	a := b.spec.Apps[app]
+	bt := a.Batch
+	j := b.job("score-"+app, "Score with "+app, ir.StageBatch, "apps", app, "batch")
+	j.Image = bt.Image
+	b.useRegistry(j, true)
+	dataEnv := "MLC_DATASET_" + envName(bt.Data)
+	need(j, "model-"+app, "ref", "MLC_MODEL")
+	need(j, "dataset-"+bt.Data, "ref", dataEnv)
+	out := predictionsDir(app)
+	j.Steps = append(j.Steps,
+		b.mlc("pull-model", "Pull model", "pull", "${MLC_MODEL}", modelDir(a.Model)),
+		b.mlc("pull-data", "Pull data", "pull", "${"+dataEnv+"}", dataDir(bt.Data)),
+		withSecrets(j, b.script("score", "Score", bt.Run, bt.Dir, bt.Env, map[string]string{
+			"MLC_DATA": dataDir(bt.Data), "MLC_MODEL_DIR": modelDir(a.Model), "MLC_PREDICTIONS": out}), bt.Secrets...))
+	if bt.Checked {
+		j.Steps = append(j.Steps, b.mlc("check", "Check predictions",
+			b.withSpec([]string{"check", "schema", out}, "--at", BatchPredictionsPath(app))...))
+	}
+	j.Steps = append(j.Steps, b.signedPush(j, "push", "Version predictions", "push", "dataset", out,
+		b.ref("predictions", app, "${MLC_REVISION}"), "--from-model", "${MLC_MODEL}", "--from-dataset", "${"+dataEnv+"}"))
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactDataset, FromStep: "push"}}
+	return j
+}
