@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"runtime"
 
-	"github.com/sigstore/cosign/v2/cmd/cosign/cli/generate"
-	"github.com/sigstore/cosign/v2/cmd/cosign/cli/options"
-	cosignsign "github.com/sigstore/cosign/v2/cmd/cosign/cli/sign"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
+	"github.com/sigstore/cosign/v2/pkg/cosign/env"
 	"github.com/sigstore/cosign/v2/pkg/providers"
+
 	// Ambient OIDC identities for keyless signing: GitHub Actions, the
 	// SIGSTORE_ID_TOKEN variable, and a mounted token file.
 	_ "github.com/sigstore/cosign/v2/pkg/providers/envvar"
@@ -22,14 +24,18 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/sigstore/sigstore/pkg/signature/dsse"
 	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
+	"sigs.k8s.io/release-utils/version"
 )
 
 // Sigstore's public-good instance, the defaults cosign uses.
 const (
-	DefaultFulcioURL  = options.DefaultFulcioURL
-	DefaultRekorURL   = options.DefaultRekorURL
-	DefaultOIDCIssuer = options.DefaultOIDCIssuerURL
+	DefaultFulcioURL  = "https://fulcio.sigstore.dev"
+	DefaultRekorURL   = "https://rekor.sigstore.dev"
+	DefaultOIDCIssuer = "https://oauth2.sigstore.dev/auth"
 )
+
+// userAgent is the one cosign sends to Fulcio and Rekor.
+var userAgent = fmt.Sprintf("cosign/%s (%s; %s)", version.GetVersionInfo().GitVersion, runtime.GOOS, runtime.GOARCH)
 
 // KeyOpts choose the signing identity, with cosign's semantics.
 type KeyOpts struct {
@@ -57,38 +63,50 @@ var ErrNoIdentity = errors.New("no signing identity: pass --key (a cosign privat
 
 // Signer signs payloads; with a Fulcio certificate when keyless.
 type Signer struct {
-	sv *cosignsign.SignerVerifier
+	sv *certSigner
+}
+
+// certSigner is a signing key with, when keyless, its Fulcio certificate
+// and chain (PEM).
+type certSigner struct {
+	signature.SignerVerifier
+	Cert, Chain []byte
 }
 
 // NewSigner loads the key, or runs the keyless (Fulcio) flow, as cosign does.
 func NewSigner(ctx context.Context, ko KeyOpts) (*Signer, error) {
-	pass := ko.Password
-	if pass == nil {
-		pass = generate.GetPass
+	if ko.Key != "" {
+		pass := ko.Password
+		if pass == nil {
+			pass = readPassword
+		}
+		sv, err := sigs.SignerVerifierFromKeyRef(ctx, ko.Key, pass, nil)
+		if err != nil {
+			return nil, fmt.Errorf("loading signing key %q (its password comes from $COSIGN_PASSWORD): reading key: %w", ko.Key, err)
+		}
+		return &Signer{sv: &certSigner{SignerVerifier: sv}}, nil
 	}
-	opts := options.KeyOpts{
-		KeyRef:           ko.Key,
-		PassFunc:         pass,
-		IDToken:          ko.IDToken,
-		FulcioURL:        orDefault(ko.FulcioURL, DefaultFulcioURL),
-		OIDCIssuer:       orDefault(ko.OIDCIssuer, DefaultOIDCIssuer),
-		OIDCClientID:     orDefault(ko.OIDCClientID, "sigstore"),
-		SkipConfirmation: true,
-	}
-	if ko.Key == "" && ko.IDToken == "" && !providers.Enabled(ctx) {
+	if ko.IDToken == "" && !providers.Enabled(ctx) {
 		return nil, ErrNoIdentity
 	}
-	sv, ephemeral, err := cosignsign.SignerFromKeyOpts(ctx, "", "", opts)
+	fulcioURL := orDefault(ko.FulcioURL, DefaultFulcioURL)
+	sv, err := keylessSigner(ctx, ko, fulcioURL)
 	if err != nil {
-		return nil, fmt.Errorf("loading signing key %q (its password comes from $COSIGN_PASSWORD): %w", ko.Key, err)
-	}
-	if ephemeral {
-		sv, err = cosignsign.KeylessSigner(ctx, opts, sv)
-		if err != nil {
-			return nil, fmt.Errorf("keyless signing with Fulcio at %s: %w", opts.FulcioURL, err)
-		}
+		return nil, fmt.Errorf("keyless signing with Fulcio at %s: %w", fulcioURL, err)
 	}
 	return &Signer{sv: sv}, nil
+}
+
+// readPassword is cosign's: $COSIGN_PASSWORD, else the terminal, else
+// piped standard input.
+func readPassword(confirm bool) ([]byte, error) {
+	if pw, ok := env.LookupEnv(env.VariablePassword); ok {
+		return []byte(pw), nil
+	}
+	if cosign.IsTerminal() {
+		return cosign.GetPassFromTerm(confirm)
+	}
+	return io.ReadAll(os.Stdin)
 }
 
 // Keyless reports whether the signer holds a Fulcio certificate.
@@ -116,8 +134,9 @@ func (s *Signer) signerPEM() ([]byte, error) {
 	return cryptoutils.MarshalPublicKeyToPEM(pub)
 }
 
-// Close releases hardware or KMS keys.
-func (s *Signer) Close() { s.sv.Close() }
+// Close releases the key. File, env:// and KMS plugin keys hold nothing;
+// cosign's PKCS#11 keys, the ones that do, are not compiled into mlc.
+func (s *Signer) Close() {}
 
 // LoadVerifier loads a public key reference as cosign takes it: a file
 // path or env://VAR.

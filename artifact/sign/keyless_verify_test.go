@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	cosignsign "github.com/sigstore/cosign/v2/cmd/cosign/cli/sign"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/sigstore/sigstore/pkg/signature"
 
@@ -86,7 +85,7 @@ func (ca testCA) keylessSigner(t *testing.T, email, issuer string) *Signer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Signer{sv: &cosignsign.SignerVerifier{Cert: certPEM, Chain: chainPEM, SignerVerifier: sv}}
+	return &Signer{sv: &certSigner{Cert: certPEM, Chain: chainPEM, SignerVerifier: sv}}
 }
 
 // TestKeylessVerify checks certificate-based signatures offline, against a

@@ -17,13 +17,13 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/sigstore/cosign/v2/cmd/cosign/cli/rekor"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	cbundle "github.com/sigstore/cosign/v2/pkg/cosign/bundle"
 	cremote "github.com/sigstore/cosign/v2/pkg/cosign/remote"
 	"github.com/sigstore/cosign/v2/pkg/oci"
 	"github.com/sigstore/cosign/v2/pkg/oci/mutate"
 	"github.com/sigstore/cosign/v2/pkg/oci/static"
+	rekor "github.com/sigstore/rekor/pkg/client"
 	"github.com/sigstore/rekor/pkg/generated/client"
 	"github.com/sigstore/rekor/pkg/generated/models"
 	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
@@ -132,7 +132,7 @@ func (s *Signer) sign(ctx context.Context, payload []byte, tlog TlogOpts) (oci.S
 // given the signer's certificate or public key (PEM).
 func (s *Signer) uploadToRekor(ctx context.Context, url string, upload func(*client.Rekor, []byte) (*models.LogEntryAnon, error)) (*models.LogEntryAnon, error) {
 	url = orDefault(url, DefaultRekorURL)
-	c, err := rekor.NewClient(url)
+	c, err := rekor.GetRekorClient(url, rekor.WithUserAgent(userAgent))
 	if err != nil {
 		return nil, fmt.Errorf("rekor client for %s: %w", url, err)
 	}
