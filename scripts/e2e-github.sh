@@ -175,13 +175,17 @@ for spec in $E2E_SPECS; do
 	mkdir -p "$work/server/acme"
 	git clone -q --bare "$repo" "$work/server/acme/$name.git"
 
-	for wf in "$repo"/.github/workflows/*.yml; do
+	# In the order a team meets them: batch scores with the model the
+	# delivery put in production.
+	for wf in "$repo"/.github/workflows/*-{ci,delivery,batch,monitor}.yml; do
+		[[ -f $wf ]] || continue
 		file=$(basename "$wf")
 		case "$file" in
 		*-ci.yml) act_run "$repo" "$file" pull_request "$work/no-secrets.env" "$work/logs/$name.ci.json" ;;
 		*-delivery.yml)
 			if grep -q '^  push:' "$wf"; then ev=push; else ev=workflow_dispatch; fi
 			act_run "$repo" "$file" "$ev" "$work/secrets.env" "$work/logs/$name.delivery.json" ;;
+		*-batch.yml) act_run "$repo" "$file" workflow_dispatch "$work/secrets.env" "$work/logs/$name.batch.json" ;;
 		*-monitor.yml)
 			act_run "$repo" "$file" schedule "$work/secrets.env" "$work/logs/$name.monitor.json"
 			# The monitor asked (gh workflow run) for a retraining run: start it.

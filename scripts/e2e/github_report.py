@@ -79,6 +79,8 @@ def checks(name, kind, wf):
             gated = [j for j in wf["jobs"].values() if j.get("environment") == "production"]
             if gated:
                 out.append(("the production deploy waits on environment production (reviewers on GitHub)", len(gated) == 1))
+    if kind == "batch":
+        out += batch_lineage(name)
     if kind == "monitor":
         retrains = open(os.path.join(WORK, "retrains")).read().split() if os.path.exists(os.path.join(WORK, "retrains")) else []
         out.append(("drift asked for a retraining run (gh workflow run)", name in retrains[::3]))
@@ -109,6 +111,30 @@ def lineage(name, wf):
                 ok = ok and i["ref"].split("@")[-1] in digests
             ok = ok and "dataset" in {i["role"] for i in inputs}
         out.append((f"mlc lineage of {repo.split('/', 1)[1]} names the dataset and code this run built", ok))
+    return out
+
+
+def batch_lineage(name):
+    """The predictions' signed provenance names the model production runs
+    and the dataset this run versioned, by digest."""
+    rev = subprocess.run(["git", "-C", os.path.join(WORK, "repos", name), "rev-parse", "HEAD"],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    mlc = os.path.join(WORK, "bin", "mlc")
+    spec = glob.glob(os.path.join(WORK, "repos", name, "**", "cosign.pub"), recursive=True)[0]
+    out = []
+    for repo in catalog():
+        if not repo.startswith(f"e2e/{name}-predictions-"):
+            continue
+        res = subprocess.run([mlc, "lineage", f"{REGISTRY}/{repo}:{rev}", "--key", spec, "--json"],
+                             capture_output=True, text=True, env=dict(os.environ, MLC_PLAIN_HTTP="true"))
+        inputs = json.loads(res.stdout).get("inputs", []) if res.returncode == 0 else []
+        got = {(i["role"], i["ref"].split("@")[-1]) for i in inputs}
+        models = {digest(r, "production") for r in catalog() if r.startswith(f"e2e/{name}-model-")}
+        data = {digest(r, rev) for r in catalog() if r.startswith(f"e2e/{name}-dataset-")}
+        ok = any(role == "model" and d in models for role, d in got) and any(role == "dataset" and d in data for role, d in got)
+        out.append((f"mlc lineage of {repo.split('/', 1)[1]} names the production model and the data scored", ok))
+    if not out:
+        out.append((f"predictions of {name} are in the registry", False))
     return out
 
 

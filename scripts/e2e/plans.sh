@@ -24,6 +24,7 @@ plan() {
 	credit-risk)
 		echo "ci pr - -"
 		echo "delivery main approve -"
+		echo "batch main - -"
 		echo "monitor main - - delivery"
 		;;
 	*) echo "delivery main - -" ;;
@@ -41,6 +42,7 @@ s3_seeds() {
 	credit-risk)
 		echo "acme-raw/credit/2026 fixtures/credit"
 		echo "acme-live/credit fixtures/monitor.drift.current"
+		echo "acme-live/applicants fixtures/applicants"
 		;;
 	esac
 }
@@ -88,6 +90,10 @@ signed() {
 		echo "10.250.0.2:5000/e2e/credit-risk-code-trainer:REV"
 		echo "10.250.0.2:5000/e2e/credit-risk-model-scorer:REV"
 		echo "10.250.0.2:5000/e2e/credit-risk-app-api:REV"
+		;;
+	credit-risk/batch)
+		echo "10.250.0.2:5000/e2e/credit-risk-dataset-applicants:REV"
+		echo "10.250.0.2:5000/e2e/credit-risk-predictions-api:REV"
 		;;
 	esac
 }
