@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/sigstore/cosign/v2/pkg/cosign"
@@ -36,10 +37,21 @@ func (r *run) buildImage(b *ir.ImageBuild, e *env) (*process, error) {
 	}, nil
 }
 
-// trigger reports the workflow a step would start: a local run does not
-// start another run by itself.
+// trigger records the workflow a step starts: Run runs it once this run
+// ends, as the engines start it (unless NoChain, or this run was itself
+// started by a trigger: one level, so no two workflows start each other).
 func (r *run) trigger(workflow string, log *os.File) string {
-	msg := fmt.Sprintf("would start workflow %s (local runs do not chain workflows): mlc run %s --workflow %s with this run's other flags", workflow, relOr(mustWd(), r.specDir), shortName(r.opts.Pipeline, workflow))
+	short := shortName(r.opts.Pipeline, workflow)
+	msg := fmt.Sprintf("starts workflow %s when this run ends", workflow)
+	if r.opts.NoChain || r.opts.ChainedFrom != "" {
+		msg = fmt.Sprintf("would start workflow %s (not chained here): mlc run %s --workflow %s with this run's other flags", workflow, relOr(mustWd(), r.specDir), short)
+	} else {
+		_ = r.journal.update(func(rc *Record) {
+			if !slices.Contains(rc.Triggered, workflow) {
+				rc.Triggered = append(rc.Triggered, workflow)
+			}
+		})
+	}
 	fmt.Fprintln(log, "== trigger: "+msg)
 	return msg
 }

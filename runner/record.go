@@ -41,6 +41,10 @@ type Record struct {
 	Finished  time.Time    `json:"finished,omitzero"`
 	Jobs      []*JobRecord `json:"jobs"`
 	OnFailure *JobRecord   `json:"on_failure,omitempty"`
+	// Triggered are the workflows this run started (retraining on drift);
+	// ChainedFrom is the run that started this one.
+	Triggered   []string `json:"triggered,omitempty"`
+	ChainedFrom string   `json:"chained_from,omitempty"`
 }
 
 // JobRecord is one job's outcome.

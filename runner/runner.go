@@ -56,6 +56,10 @@ type Options struct {
 	LookupEnv func(string) (string, bool)
 	// KillGrace is how long a cancelled step has between SIGTERM and SIGKILL.
 	KillGrace time.Duration
+	// NoChain stops a trigger step from starting its workflow once the run
+	// ends; ChainedFrom is set on the run a trigger started.
+	NoChain     bool
+	ChainedFrom string
 }
 
 // localStore is the registry of local runs: an OCI layout in the spec
@@ -92,12 +96,40 @@ type run struct {
 // Run executes the workflow Options name and returns its record. Bad
 // options or a missing secret are errors before anything runs; a failed
 // job is ErrFailed, an interrupted run ErrInterrupted, both with the record.
+//
+// Workflows a trigger step started (the monitor's retraining) run next,
+// one after the other, as the engines would start them; the error is then
+// the first failure among all the runs.
 func Run(ctx context.Context, opts Options) (*Record, error) {
 	lock, err := lockSpecDir(opts.SpecDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
+	rec, err := runOnce(ctx, opts)
+	if rec == nil {
+		return rec, err
+	}
+	for _, wf := range rec.Triggered {
+		if ctx.Err() != nil {
+			break
+		}
+		next := opts
+		next.Workflow, next.Resume, next.ChainedFrom = wf, "", rec.ID
+		fmt.Fprintf(opts.Out, "\n== run %s started workflow %s: running it now (--no-chain stops this)\n\n", rec.ID, wf)
+		chained, cerr := runOnce(ctx, next)
+		if chained != nil {
+			fmt.Fprintf(opts.Out, "\nchain: %s run %s %s → %s run %s %s\n", rec.Workflow, rec.ID, rec.Status, chained.Workflow, chained.ID, chained.Status)
+		}
+		if err == nil {
+			err = cerr
+		}
+	}
+	return rec, err
+}
+
+// runOnce is one run of one workflow, the spec directory locked.
+func runOnce(ctx context.Context, opts Options) (*Record, error) {
 	r, err := prepare(opts)
 	if err != nil {
 		return nil, err
@@ -265,7 +297,7 @@ func (r *run) open(id string) error {
 	rec := &Record{
 		ID: id, Pipeline: r.opts.Pipeline.Name, Workflow: r.wf.Name, SpecDir: r.specDir,
 		Revision: r.revision, Registry: r.store, Offline: r.opts.Offline, Approved: r.opts.Approve,
-		Status: StatusRunning, Started: time.Now().UTC(),
+		Status: StatusRunning, Started: time.Now().UTC(), ChainedFrom: r.opts.ChainedFrom,
 	}
 	for _, j := range r.wf.Jobs {
 		rec.Jobs = append(rec.Jobs, &JobRecord{ID: j.ID, Name: j.Name, Image: j.Image, Status: StatusPending})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -488,5 +489,44 @@ func TestOneRunAtATimePerSpecDirectory(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), h.options()); err != nil {
 		t.Errorf("a run after the first finished: %v", err)
+	}
+}
+
+func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
+	for _, noChain := range []bool{false, true} {
+		h := newHarness(t, script("train", "echo trained >> trained.log"))
+		monitor := &ir.Workflow{Name: "t-monitor", Jobs: []*ir.Job{
+			{ID: "retrain", Name: "retrain", Steps: []ir.Step{{ID: "trigger", Kind: ir.StepTrigger, Trigger: "t-delivery"}}},
+		}}
+		h.p.Workflows = append(h.p.Workflows, monitor)
+		opts := h.options()
+		opts.Workflow, opts.NoChain = "monitor", noChain
+		rec, err := h.run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, statErr := os.Stat(filepath.Join(h.dir, "trained.log"))
+		if noChain {
+			if statErr == nil || len(rec.Triggered) != 0 || !strings.Contains(h.out.String(), "not chained here") {
+				t.Errorf("--no-chain: the delivery ran (%v) or was recorded (%v)", statErr, rec.Triggered)
+			}
+			continue
+		}
+		if statErr != nil || !slices.Equal(rec.Triggered, []string{"t-delivery"}) {
+			t.Fatalf("the triggered delivery did not run: %v, triggered %v", statErr, rec.Triggered)
+		}
+		if !strings.Contains(h.out.String(), "chain: t-monitor run "+rec.ID+" succeeded → t-delivery run ") {
+			t.Errorf("the summary does not show both runs:\n%s", h.out.String())
+		}
+		entries, _ := os.ReadDir(filepath.Join(h.dir, ".mlc", "runs"))
+		var chained *Record
+		for _, e := range entries {
+			if r := h.savedRecord(e.Name()); r.ChainedFrom == rec.ID {
+				chained = r
+			}
+		}
+		if chained == nil || chained.Workflow != "t-delivery" || chained.Status != StatusSucceeded {
+			t.Errorf("no succeeded delivery record chained from %s: %+v", rec.ID, chained)
+		}
 	}
 }

@@ -14,7 +14,9 @@
 #      production runs (its signature verified), the predictions checked
 #      and versioned as a signed dataset naming that model and the data.
 #   4. the monitor workflow on a shifted sample of production data: drift
-#      is detected and retraining is requested.
+#      is detected and the retraining delivery run it starts follows at
+#      once: a new model through the same gates to staging, production
+#      waiting for a person's approval again.
 #
 # MLC_BIN names an mlc binary to use; by default this script builds one.
 set -euo pipefail
@@ -52,8 +54,15 @@ banner "2/4 approve production: resume run $run_id with --approve production"
 banner "3/4 batch prediction with the production model"
 "$mlc" run "$spec" "${flags[@]}" --workflow batch </dev/null
 
-banner "4/4 monitor: production data has shifted"
+banner "4/4 monitor: production data has shifted, retraining follows"
+set +e
 "$mlc" run "$spec" "${flags[@]}" --workflow monitor </dev/null
+code=$?
+set -e
+if [[ $code -ne 1 ]]; then
+  echo "demo: expected the retraining run to stop at the production approval (exit 1), got exit $code" >&2
+  exit 1
+fi
 
 banner "what the demo left behind"
 store=$spec/.mlc/store
@@ -71,6 +80,12 @@ echo
 echo "provenance of the production model, signatures checked with the local store's key:"
 # References in the store are relative to the spec directory, as in the runs.
 (cd "$spec" && "$mlc" lineage oci:.mlc/store/credit-risk-model-scorer:production --key ".mlc/runs/$run_id/keys/cosign.pub")
+echo
+echo "provenance of the batch predictions: the production model and the applicants scored:"
+rev=$(git rev-parse HEAD 2>/dev/null || true)
+if [[ -n $rev ]]; then
+  (cd "$spec" && "$mlc" lineage "oci:.mlc/store/credit-risk-predictions-api:$rev" --key ".mlc/runs/$run_id/keys/cosign.pub" | grep -v "^\s*\(metrics\|params\|built by\)")
+fi
 echo
 for env in staging production; do
   python3 - "$spec/.mlc/deploy/$env/release.json" <<'PY'

@@ -30,7 +30,9 @@ Container images are recorded, not used. Artifacts go to the OCI layout
 pair generated for the run. Logs, step outputs and record.json are kept in
 <dir>/.mlc/runs/<id>/; --resume <id> reruns only what changed or failed.
 
-A job that needs approval asks on the terminal; without one it fails
+A trigger step (the monitor's retraining on drift) starts its workflow as
+the engines do: that run follows once this one ends, and the summary
+shows both (--no-chain stops it). A job that needs approval asks on the terminal; without one it fails
 unless --approve ENV approved it in advance. Ctrl-C stops every step's
 process group and leaves the run resumable.
 
@@ -69,12 +71,13 @@ not set in the environment).`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery, monitor or ci (with --resume: the resumed run's)")
+	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery, monitor, batch or ci (with --resume: the resumed run's)")
 	f.IntVar(&opts.Jobs, "jobs", 2, "jobs run at once")
 	f.StringArrayVar(&opts.Approve, "approve", nil, "approve deployments to this environment in advance (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read s3, gcs and http datasets from --fixtures instead of the network")
 	f.StringVar(&opts.Fixtures, "fixtures", "", "directory of fixture data for --offline (docs/adapters.md)")
 	f.StringVar(&opts.Resume, "resume", "", "continue run ID: reuse its jobs whose inputs and outputs are unchanged")
+	f.BoolVar(&opts.NoChain, "no-chain", false, "do not run the workflows a trigger step starts (the monitor's retraining) once the run ends")
 	f.StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)), repeatable; the examples use -t local")
 	return c
 }
