@@ -13,7 +13,7 @@ import (
 // or fail with a spec error (Errors or *Error), never panic.
 func FuzzCompile(f *testing.F) {
 	f.Add(base)
-	for _, ex := range []string{"credit-risk", "minimal"} {
+	for _, ex := range []string{"credit-risk", "iris-duo", "minimal"} {
 		if data, err := os.ReadFile(filepath.Join(golden.Root(), "examples", ex, "pipeline.cue")); err == nil {
 			f.Add(string(data))
 		}
