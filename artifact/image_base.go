@@ -35,14 +35,7 @@ func ParseImageRef(s string) (Ref, error) {
 	if err != nil {
 		return Ref{}, fmt.Errorf("image reference %q: %w", s, err)
 	}
-	ref := Ref{Repository: r.Context().Name()}
-	switch r := r.(type) {
-	case name.Tag:
-		ref.Tag = r.TagStr()
-	case name.Digest:
-		ref.Digest = r.DigestStr()
-	}
-	return ref, nil
+	return refOf(r), nil
 }
 
 // openBase resolves the base image to one image per platform built.

@@ -51,6 +51,11 @@ func ParseRef(s string) (Ref, error) {
 	if err != nil {
 		return Ref{}, fmt.Errorf("artifact reference %q: %w (want REGISTRY/REPO:TAG or REGISTRY/REPO@sha256:...)", s, err)
 	}
+	return refOf(r), nil
+}
+
+// refOf is a parsed registry reference as a Ref.
+func refOf(r name.Reference) Ref {
 	ref := Ref{Repository: r.Context().Name()}
 	switch r := r.(type) {
 	case name.Tag:
@@ -58,7 +63,7 @@ func ParseRef(s string) (Ref, error) {
 	case name.Digest:
 		ref.Digest = r.DigestStr()
 	}
-	return ref, nil
+	return ref
 }
 
 // parseLayoutRef parses PATH:TAG or PATH@sha256:HEX (rest), the part after "oci:".
