@@ -2,7 +2,7 @@
 # make e2e-github: run every example's generated GitHub Actions workflows,
 # unmodified, under nektos/act in host mode on this machine (docs/e2e.md).
 #
-#   bash scripts/e2e-github.sh              # examples/credit-risk examples/minimal
+#   bash scripts/e2e-github.sh              # every example
 #   SPECS='dir ...' bash scripts/e2e-github.sh
 #
 # Phase 1 (Go module proxy reachable) builds act, the registry, mlc and the
@@ -15,7 +15,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${E2E_WORK:-$root/.mlc/e2e/github}
-specs=${SPECS:-examples/credit-risk examples/minimal}
+specs=${SPECS:-examples/credit-risk examples/iris-duo examples/minimal}
 module=github.com/mlc-project/mlc
 
 now() { date +%s.%N; }

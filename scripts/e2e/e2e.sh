@@ -3,7 +3,7 @@
 # on every target, write the report, and take the cluster down again
 # (also on failure).
 #
-#   scripts/e2e/e2e.sh                                  examples/*, argo and tekton
+#   scripts/e2e/e2e.sh                                  every example, argo and tekton
 #   SPECS='examples/minimal' TARGETS=argo scripts/e2e/e2e.sh
 #
 # The report goes to ${MLC_E2E_OUT:-.mlc/e2e}/report.md (and report.tsv);
@@ -12,7 +12,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-read -r -a specs <<<"${SPECS:-examples/minimal examples/credit-risk}"
+read -r -a specs <<<"${SPECS:-examples/minimal examples/iris-duo examples/credit-risk}"
 read -r -a targets <<<"${TARGETS:-argo tekton}"
 out=${MLC_E2E_OUT:-$repo/.mlc/e2e}
 mkdir -p "$out"

@@ -81,6 +81,12 @@ registry_images() {
 # cosign CLI. REV stands for the commit the run built.
 signed() {
 	case $(basename "$1")/$2 in
+	iris-duo/delivery)
+		echo "10.250.0.2:5000/e2e/iris-duo-dataset-garden:REV"
+		echo "10.250.0.2:5000/e2e/iris-duo-dataset-field:REV"
+		echo "10.250.0.2:5000/e2e/iris-duo-model-bayes:REV"
+		echo "10.250.0.2:5000/e2e/iris-duo-model-centroid:REV"
+		;;
 	minimal/delivery)
 		echo "10.250.0.2:5000/e2e/minimal-dataset-iris:REV"
 		echo "10.250.0.2:5000/e2e/minimal-model-classifier:REV"
