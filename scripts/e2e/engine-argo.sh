@@ -66,31 +66,6 @@ argo_report() {
 	return "$bad"
 }
 
-# argo_probe NAMESPACE TEMPLATE TASK DECISION: run one approval of the
-# applied WorkflowTemplate on its own (a Workflow of the template with TASK
-# as its entrypoint), decide it, and check the decision it records.
-argo_probe() {
-	local ns=$1 tmpl=$2 task=$3 decision=$4 wf got start=$SECONDS
-	wf=$(kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f - <<EOF
-apiVersion: argoproj.io/v1alpha1
-kind: Workflow
-metadata:
-  generateName: $tmpl-$task-
-spec:
-  workflowTemplateRef:
-    name: $tmpl
-  entrypoint: $task
-EOF
-	)
-	until [[ $(kubectl -n "$ns" get workflow "$wf" -o jsonpath='{.status.phase}') =~ ^(Succeeded|Failed|Error)$ ]]; do
-		((SECONDS - start < 120)) || break
-		argo_decide "$ns" "$wf" "$decision"
-		sleep 2
-	done
-	got=$(kubectl -n "$ns" get workflow "$wf" -o json | jq -r '[.status.nodes[] | select(.type == "Suspend") | .outputs.parameters[]? | select(.name == "approve") | .value] | first // "none"')
-	probe_rows "$tmpl" "$wf" "$task" "$decision" "$got" "$((SECONDS - start))"
-}
-
 # argo_triggered NAMESPACE TEMPLATE SINCE: the run of TEMPLATE a trigger step
 # created at or after SINCE (UTC, RFC 3339) is reported, then deleted (it is
 # checked to exist and to build the commit given, not run: see plans.sh).

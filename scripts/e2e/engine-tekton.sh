@@ -62,34 +62,6 @@ tekton_report() {
 	return "$bad"
 }
 
-# tekton_probe NAMESPACE PIPELINE TASK DECISION: run one approval task of the
-# applied Pipeline on its own (a TaskRun of its task spec, whose metadata
-# the TaskRun carries, as a PipelineRun's would), decide it on the pod, and
-# check the decision it returns.
-tekton_probe() {
-	local ns=$1 pipeline=$2 task=$3 decision=$4 tr pod got start=$SECONDS
-	tr=$(kubectl -n "$ns" get pipeline "$pipeline" -o json | jq --arg t "$task" --arg n "$pipeline-$task-" '
-		.spec.tasks[] | select(.name == $t) |
-		{apiVersion: "tekton.dev/v1", kind: "TaskRun",
-		 metadata: ({generateName: $n} + (.taskSpec.metadata // {})),
-		 spec: {taskSpec: (.taskSpec | del(.metadata, .spec, .apiVersion, .kind)), timeout: .timeout}}' |
-		kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -) || tr=""
-	if [[ -z $tr ]]; then
-		probe_rows "$pipeline" - "$task" "$decision" "none (the TaskRun was refused)" 0
-		return
-	fi
-	while :; do
-		pod=$(kubectl -n "$ns" get pods -l "tekton.dev/taskRun=$tr" -o jsonpath='{.items[?(@.status.phase=="Running")].metadata.name}')
-		[[ -z $pod ]] || break
-		((SECONDS - start < 120)) || break
-		sleep 2
-	done
-	[[ -z $pod ]] || kubectl -n "$ns" annotate pod "$pod" "mlc.dev/decision=$decision" >/dev/null
-	kubectl -n "$ns" wait --for=condition=Succeeded --timeout=180s "taskrun/$tr" >/dev/null || true
-	got=$(kubectl -n "$ns" get taskrun "$tr" -o json | jq -r '[.status.results[]? | select(.name == "decision") | .value] | first // "none"')
-	probe_rows "$pipeline" "$tr" "$task" "$decision" "$got" "$((SECONDS - start))"
-}
-
 # tekton_triggered NAMESPACE PIPELINE SINCE: the PipelineRun of PIPELINE a
 # trigger step created at or after SINCE (UTC, RFC 3339) is reported, then
 # deleted (it is checked to exist, not run: see plans.sh).

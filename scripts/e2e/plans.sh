@@ -2,19 +2,18 @@
 # The runs the e2e starts for a spec directory; sourced by run.sh.
 #
 # plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED [TRIGGERS]
-#   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, monitor)
+#   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, batch, monitor)
 #   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches
 #   DECISION  approve or reject for every approval the run waits for, - for none
 #   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
 #             job must succeed (the on-failure handler must not run)
 #   TRIGGERS  the workflow a trigger step of the run must have started (the
-#             monitor's retraining); that run is checked to exist and to build
-#             the commit given, then deleted (the delivery ran on its own)
+#             monitor's retraining); that run is checked to exist, then
+#             deleted (the plan runs the delivery on its own)
+# A refused approval's run must skip the jobs after it (SKIPPED): nothing
+# deploys; an approved delivery must leave every app environment running
+# one signed digest (run.sh's deployed).
 # A spec directory without a plan gets one delivery run on main.
-#
-# probes SPEC_DIR prints WORKFLOW TASK DECISION lines: approvals run on
-# their own, from the applied pipeline: the decision a whole run does not
-# take (a rejected production deploy).
 #
 # s3_seeds SPEC_DIR prints BUCKET/PREFIX FIXTURE_DIR lines: the S3 server
 # serves each fixture directory (relative to the spec) under that key prefix.
@@ -24,16 +23,11 @@ plan() {
 	credit-risk)
 		echo "ci pr - -"
 		echo "delivery main approve -"
+		echo "delivery main reject deploy-production,smoke-production"
 		echo "batch main - -"
 		echo "monitor main - - delivery"
 		;;
 	*) echo "delivery main - -" ;;
-	esac
-}
-
-probes() {
-	case $(basename "$1") in
-	credit-risk) echo "delivery deploy-production-approval reject" ;;
 	esac
 }
 
