@@ -38,6 +38,9 @@ export COSIGN_PASSWORD=interop-password
 export DOCKER_CONFIG=$tmp/docker # no credentials are needed or read
 export TUF_ROOT=$tmp/tuf          # cosign's trust cache, kept out of $HOME
 cd "$tmp"
+# An empty trusted root stands in for Sigstore's: the key is the trust, and
+# cosign then asks no TUF server on the internet for one.
+echo '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}' >empty-root.json
 "$cosign" generate-key-pair --output-key-prefix signer >/dev/null 2>&1
 "$cosign" generate-key-pair --output-key-prefix other >/dev/null 2>&1
 
@@ -99,11 +102,11 @@ model_ref=$("$mlc" push model model "$reg/ml/credit-model:v1" --metrics metrics.
 # 1. cosign accepts what mlc signs.
 cosign_verify_mlc() {
 	"$mlc" sign "$model_ref" --key signer.key
-	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$model_ref"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$model_ref"
 }
 check "cosign verify --key accepts an mlc signature" cosign_verify_mlc
 check "cosign verify rejects an mlc signature with another key" \
-	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true "$model_ref"
+	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$model_ref"
 
 # 2. mlc accepts what cosign signs (v2 tag format).
 mlc_verify_cosign() {
@@ -123,15 +126,13 @@ mlc_verify_bundle() {
 }
 check "mlc verify accepts a cosign --new-bundle-format (v3) bundle referrer" mlc_verify_bundle
 
-# 3a. cosign reads the bundle mlc writes with --new-bundle-format. An empty
-# trusted root stands in for Sigstore's (offline: the key is the trust).
+# 3a. cosign reads the bundle mlc writes with --new-bundle-format.
 cosign_verify_mlc_bundle() {
 	local ref
 	ref=$("$mlc" push model model "$reg/ml/bundle-model:v1")
 	"$mlc" sign "$ref" --key signer.key --new-bundle-format
-	echo '{"mediaType":"application/vnd.dev.sigstore.trustedroot+json;version=0.1"}' >empty-root.json
-	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --new-bundle-format --trusted-root empty-root.json "$ref"
-	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true --new-bundle-format --trusted-root empty-root.json "$ref"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json --new-bundle-format "$ref"
+	rejects "$cosign" verify --key other.pub --insecure-ignore-tlog=true --trusted-root empty-root.json --new-bundle-format "$ref"
 }
 check "cosign verify --new-bundle-format accepts mlc sign --new-bundle-format" cosign_verify_mlc_bundle
 
@@ -144,7 +145,7 @@ layout_signature() {
 	d=$(digest_of <<<"$ref")
 	"$oras" cp --from-oci-layout "layout:model-v1" --to-plain-http "$reg/ml/from-layout:v1"
 	"$oras" cp --from-oci-layout "layout:sha256-${d#sha256:}.sig" --to-plain-http "$reg/ml/from-layout:sha256-${d#sha256:}.sig"
-	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$reg/ml/from-layout@$d"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$reg/ml/from-layout@$d"
 }
 check "an mlc signature made in an OCI layout verifies with cosign after oras cp" layout_signature
 
@@ -176,7 +177,7 @@ lineage_chain() {
 check "mlc lineage prints model <- dataset, code with digests, metrics and params" lineage_chain
 check "mlc lineage rejects another key (exit 1)" fails "$mlc" lineage "$model_ref" --key other.pub
 check "cosign verify-attestation accepts mlc's SLSA provenance" \
-	"$cosign" verify-attestation --key signer.pub --insecure-ignore-tlog=true --type slsaprovenance1 "$model_ref"
+	"$cosign" verify-attestation --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json --type slsaprovenance1 "$model_ref"
 
 # 7. A tampered signature (payload changed in the registry) is rejected.
 tampered() {
@@ -197,7 +198,7 @@ m["layers"][0]["digest"], m["layers"][0]["size"] = sys.argv[2], int(sys.argv[3])
 json.dump(m, sys.stdout)' sig.json "$fd" "$fs" >forged-sig.json
 	"$oras" manifest push --plain-http --media-type application/vnd.oci.image.manifest.v1+json "$sig" forged-sig.json >/dev/null
 	fails "$mlc" verify "$model_ref" --key signer.pub
-	rejects "$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$model_ref"
+	rejects "$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$model_ref"
 }
 check "a tampered signature payload fails mlc and cosign verify" tampered
 
@@ -252,7 +253,7 @@ assert l["dev.mlc.app"] == "api", l
 assert l["dev.mlc.model"] == sys.argv[1], l
 assert l["org.opencontainers.image.base.name"].endswith("/library/base"), l
 assert c["Cmd"] == ["python", "app.py"] and c["WorkingDir"] == "/app" and "8080/tcp" in c["ExposedPorts"], c' "$model_ref"
-	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true "$ref"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$ref"
 	touch svc/app.py pkg-model/model.bin
 	again=$(MLC_CACHE_DIR='' "$mlc" package api "$reg/ml/app-again:v1" --base "$reg/library/base:multi" --context svc \
 		--model-dir pkg-model --cmd python --cmd app.py --port 8080 --from-model "$model_ref" --key signer.key)
