@@ -13,22 +13,21 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strings"
 
-	"github.com/mlc-project/mlc/compiler"
+	"github.com/mlc-project/mlc/spec"
 )
 
 // Source is datasets.NAME.source (or monitor.drift.current) of
 // pipeline.cue, as the compiler decodes it: exactly one field is set. The
 // compiler owns the spec's shape; these aliases keep one definition.
 type (
-	Source      = compiler.Source
-	S3Source    = compiler.S3Source    // every object under Prefix of Bucket; Endpoint for S3-compatible servers
-	GCSSource   = compiler.GCSSource   // every object under Prefix of Bucket
-	HTTPSource  = compiler.HTTPSource  // one URL; SHA256 (hex) verified when set
-	GitSource   = compiler.GitSource   // Path (whole tree when empty) at Ref of Repo
-	OCISource   = compiler.OCISource   // an mlc dataset artifact
-	LocalSource = compiler.LocalSource // a file or directory relative to the spec directory
+	Source      = spec.Source
+	S3Source    = spec.S3Source    // every object under Prefix of Bucket; Endpoint for S3-compatible servers
+	GCSSource   = spec.GCSSource   // every object under Prefix of Bucket
+	HTTPSource  = spec.HTTPSource  // one URL; SHA256 (hex) verified when set
+	GitSource   = spec.GitSource   // Path (whole tree when empty) at Ref of Repo
+	OCISource   = spec.OCISource   // an mlc dataset artifact
+	LocalSource = spec.LocalSource // a file or directory relative to the spec directory
 )
 
 // Fetcher writes a source's files into dst, an existing directory.
@@ -60,12 +59,8 @@ func (e *SpecError) Error() string { return fmt.Sprintf("dataset %q: %s", e.Data
 // New checks that exactly one adapter is set with its required fields and
 // returns its Fetcher.
 func New(src Source, opts Options) (Fetcher, error) {
-	kinds := sourceKinds(src)
-	switch {
-	case len(kinds) == 0:
-		return nil, opts.invalid("source sets no adapter; set exactly one of s3, gcs, http, git, oci, local")
-	case len(kinds) > 1:
-		return nil, opts.invalid("source sets %s; set exactly one of s3, gcs, http, git, oci, local", strings.Join(kinds, " and "))
+	if msg := src.ExactlyOne(); msg != "" {
+		return nil, opts.invalid("source: %s; %s", msg, spec.ExactlyOneHint)
 	}
 	if err := checkSource(src, opts); err != nil {
 		return nil, err
@@ -89,20 +84,6 @@ func New(src Source, opts Options) (Fetcher, error) {
 	}
 }
 
-func sourceKinds(s Source) []string {
-	var k []string
-	for _, c := range []struct {
-		name string
-		set  bool
-	}{{"s3", s.S3 != nil}, {"gcs", s.GCS != nil}, {"http", s.HTTP != nil},
-		{"git", s.Git != nil}, {"oci", s.OCI != nil}, {"local", s.Local != nil}} {
-		if c.set {
-			k = append(k, c.name)
-		}
-	}
-	return k
-}
-
 // checkSource validates the required fields of the one adapter that is
 // set.
 func checkSource(s Source, opts Options) error {
@@ -119,8 +100,8 @@ func checkSource(s Source, opts Options) error {
 		if err := opts.checkURL("source.http.url", s.HTTP.URL); err != nil {
 			return err
 		}
-		if h := s.HTTP.SHA256; h != "" && !isSHA256Hex(h) {
-			return opts.invalid("source.http.sha256 %q is not 64 hex digits; give the sha256 of the file (sha256sum FILE)", h)
+		if h := s.HTTP.SHA256; h != "" && !spec.IsSHA256Hex(h) {
+			return opts.invalid("source.http.sha256 %q is not 64 lower-case hex digits; give the sha256 of the file (sha256sum FILE)", h)
 		}
 	case s.Git != nil && s.Git.Repo == "":
 		return opts.invalid("source.git.repo is empty; give a clone URL or a path to a local repository")
@@ -150,16 +131,4 @@ func (o Options) parallel() int {
 		return o.Parallel
 	}
 	return 8
-}
-
-func isSHA256Hex(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -12,13 +13,15 @@ func TestNewRejectsBadSources(t *testing.T) {
 		src  Source
 		want string
 	}{
-		{"none", Source{}, "sets no adapter"},
-		{"two", Source{S3: &S3Source{Bucket: "b"}, HTTP: &HTTPSource{URL: "https://x/y"}}, "sets s3 and http"},
+		{"none", Source{}, "no source adapter set"},
+		{"two", Source{S3: &S3Source{Bucket: "b"}, HTTP: &HTTPSource{URL: "https://x/y"}}, "2 source adapters set (s3, http)"},
 		{"s3 bucket", Source{S3: &S3Source{}}, "source.s3.bucket is empty"},
 		{"s3 endpoint", Source{S3: &S3Source{Bucket: "b", Endpoint: "minio:9000"}}, "source.s3.endpoint"},
 		{"gcs bucket", Source{GCS: &GCSSource{}}, "source.gcs.bucket is empty"},
 		{"http url", Source{HTTP: &HTTPSource{URL: "ftp://x/y"}}, "source.http.url"},
-		{"http sha", Source{HTTP: &HTTPSource{URL: "https://x/y", SHA256: "abc"}}, "not 64 hex digits"},
+		{"http sha", Source{HTTP: &HTTPSource{URL: "https://x/y", SHA256: "abc"}}, "not 64 lower-case hex digits"},
+		// The schema's rule, so what vet accepts is what fetch accepts.
+		{"http sha upper case", Source{HTTP: &HTTPSource{URL: "https://x/y", SHA256: strings.Repeat("AB", 32)}}, "not 64 lower-case hex digits"},
 		{"git repo", Source{Git: &GitSource{}}, "source.git.repo is empty"},
 		{"git path", Source{Git: &GitSource{Repo: "/r", Path: "../etc"}}, "source.git.path"},
 		{"oci ref", Source{OCI: &OCISource{}}, "source.oci.ref is empty"},

@@ -12,14 +12,14 @@ import (
 // An http source's sha256 is still verified against the fixture.
 func newFixtureFetcher(src Source, opts Options) (Fetcher, error) {
 	if opts.Fixtures == "" {
-		return nil, opts.invalid("offline: the %s source is read from --fixtures DIR/%s/; pass --fixtures", sourceKinds(src)[0], opts.Dataset)
+		return nil, opts.invalid("offline: the %s source is read from --fixtures DIR/%s/; pass --fixtures", src.Kinds()[0], opts.Dataset)
 	}
 	if !filepath.IsLocal(opts.Dataset) {
 		return nil, opts.invalid("offline: the dataset name cannot name a fixture directory")
 	}
 	dir := filepath.Join(opts.Fixtures, opts.Dataset)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return nil, opts.invalid("offline: fixture directory %s does not exist; put the files the %s source would fetch there", dir, sourceKinds(src)[0])
+		return nil, opts.invalid("offline: fixture directory %s does not exist; put the files the %s source would fetch there", dir, src.Kinds()[0])
 	}
 	f := &treeFetcher{base: opts.Fixtures, rel: opts.Dataset, source: standsInFor(src) + " (offline fixture)"}
 	if h := src.HTTP; h != nil {

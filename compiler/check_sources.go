@@ -1,8 +1,9 @@
 package compiler
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/mlc-project/mlc/spec"
 )
 
 // checkSources: every data source sets exactly one adapter.
@@ -22,22 +23,9 @@ func checkSources(s *Spec) Errors {
 }
 
 func checkSource(s *Spec, src Source, path ...string) *Error {
-	var set []string
-	for name, isSet := range map[string]bool{
-		"s3": src.S3 != nil, "gcs": src.GCS != nil, "http": src.HTTP != nil,
-		"git": src.Git != nil, "oci": src.OCI != nil, "local": src.Local != nil,
-	} {
-		if isSet {
-			set = append(set, name)
-		}
-	}
-	if len(set) == 1 {
+	msg := src.ExactlyOne()
+	if msg == "" {
 		return nil
 	}
-	msg := "no source adapter set"
-	if len(set) > 1 {
-		msg = fmt.Sprintf("%d source adapters set (%s)", len(set), strings.Join(sortedStrings(set), ", "))
-	}
-	return &Error{Pos: s.pos(path...), Path: strings.Join(path, "."), Msg: msg,
-		Hint: "set exactly one of s3, gcs, http, git, oci, local"}
+	return &Error{Pos: s.pos(path...), Path: strings.Join(path, "."), Msg: msg, Hint: spec.ExactlyOneHint}
 }

@@ -1,5 +1,7 @@
 package compiler
 
+import "github.com/mlc-project/mlc/spec"
+
 // The Go form of a validated pipeline.cue, decoded from CUE after the schema
 // (schema/pipeline.cue) filled in defaults. Field docs live in the schema.
 
@@ -62,47 +64,17 @@ type BranchFilter struct {
 	Branches []string `json:"branches,omitempty"`
 }
 
-// Source is a data acquisition adapter; exactly one field is set.
-type Source struct {
-	S3    *S3Source    `json:"s3,omitempty"`
-	GCS   *GCSSource   `json:"gcs,omitempty"`
-	HTTP  *HTTPSource  `json:"http,omitempty"`
-	Git   *GitSource   `json:"git,omitempty"`
-	OCI   *OCISource   `json:"oci,omitempty"`
-	Local *LocalSource `json:"local,omitempty"`
-}
-
-type S3Source struct {
-	Bucket   string `json:"bucket"`
-	Prefix   string `json:"prefix"`
-	Region   string `json:"region,omitempty"`
-	Endpoint string `json:"endpoint,omitempty"`
-}
-
-type GCSSource struct {
-	Bucket   string `json:"bucket"`
-	Prefix   string `json:"prefix"`
-	Endpoint string `json:"endpoint,omitempty"`
-}
-
-type HTTPSource struct {
-	URL    string `json:"url"`
-	SHA256 string `json:"sha256,omitempty"`
-}
-
-type GitSource struct {
-	Repo string `json:"repo"`
-	Ref  string `json:"ref"`
-	Path string `json:"path"`
-}
-
-type OCISource struct {
-	Ref string `json:"ref"`
-}
-
-type LocalSource struct {
-	Path string `json:"path"`
-}
+// Source and its adapters are the leaf package spec's: the adapters
+// take them without importing the compiler.
+type (
+	Source      = spec.Source
+	S3Source    = spec.S3Source
+	GCSSource   = spec.GCSSource
+	HTTPSource  = spec.HTTPSource
+	GitSource   = spec.GitSource
+	OCISource   = spec.OCISource
+	LocalSource = spec.LocalSource
+)
 
 type Script struct {
 	Image   string            `json:"image"`
