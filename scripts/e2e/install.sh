@@ -5,8 +5,9 @@
 #   scripts/e2e/install.sh images argo tekton
 #
 # images  mlc's own image (a static mlc from this checkout on the Debian
-#         rootfs of scripts/e2e/images.sh, MLC_PLAIN_HTTP=true for the
-#         loopback registry) and the helper images the Kubernetes targets
+#         image of scripts/e2e/images.sh, built by mlc package itself,
+#         MLC_PLAIN_HTTP=true for the loopback registry) and the helper
+#         images the Kubernetes targets
 #         name (git, kubectl), under the names examples' e2e.cue files give
 #         in mlc.image and mlc.helpers
 # argo    Argo Workflows (scripts/e2e/engines.sh argo): the controller in
@@ -47,12 +48,30 @@ image() {
 	ctr images import "$out" >/dev/null
 }
 
+# mlc_image BIN: mlc's own image, built the way generated pipelines build
+# app images: `mlc package` (no daemon) puts BIN in /usr/local/bin on the
+# Debian python image, pushed to the registry with the stock crane first
+# (it stays there as the base credit-risk's app is packaged on); containerd
+# then pulls mlc's image by digest and names it $MLC_IMAGE.
+mlc_image() {
+	local ctx ref base=${MLC_E2E_REGISTRY:?}/e2e/python:3.12-slim
+	"$(bash "$repo/scripts/tools.sh" crane)" push --insecure "$(bash "$here/images.sh" python)" "$base" >/dev/null 2>"$cache/images/crane.log" ||
+		{ log "crane push $base: $(tail -1 "$cache/images/crane.log")"; return 1; }
+	ctx=$(mktemp -d)
+	cp "$1" "$ctx/mlc"
+	ref=$("$1" package mlc "$MLC_E2E_REGISTRY/e2e/mlc:e2e" --plain-http --cache-dir "" --base "$base" --context "$ctx" \
+		--workdir /usr/local/bin --env MLC_PLAIN_HTTP=true --env LANG=C.UTF-8)
+	rm -rf "$ctx"
+	ctr images pull --plain-http "$ref" >/dev/null
+	ctr images tag --force "$ref" "$MLC_IMAGE" >/dev/null
+}
+
 images() {
 	local fs bin kubectl
 	fs=$(bash "$here/images.sh" rootfs)
 	bin="$cache/images/mlc-bin"
 	(cd "$repo" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/mlc-project/mlc/internal/version.Version=$MLC_E2E_VERSION" -o "$bin.tmp" ./cmd/mlc && mv -f "$bin.tmp" "$bin")
-	image mlc "$MLC_IMAGE" -rootfs "$fs" -add "$bin=/usr/local/bin/mlc" -env MLC_PLAIN_HTTP=true -env LANG=C.UTF-8
+	mlc_image "$bin"
 	image git "$GIT_IMAGE" -rootfs "$fs"
 	# /usr/bin: the rootfs's /bin is a link to it, so /bin/kubectl works too.
 	kubectl=$(bash "$here/tools.sh" kubectl)

@@ -62,14 +62,6 @@ app_envs() {
 	esac
 }
 
-# registry_images SPEC_DIR prints IMAGE REF lines: scripts/e2e/images.sh's
-# IMAGE pushed to REF before the runs (a base the spec packages its app on).
-registry_images() {
-	case $(basename "$1") in
-	credit-risk) echo "python 10.250.0.2:5000/e2e/python:3.12-slim" ;;
-	esac
-}
-
 # signed SPEC_DIR WORKFLOW prints the artifacts a passed run of WORKFLOW
 # published, signed with the run's key: each must verify with the stock
 # cosign CLI. REV stands for the commit the run built.

@@ -238,18 +238,6 @@ serve_s3() {
 	return 1
 }
 
-# push_images SPEC_DIR: the images the spec's app is packaged on, into the
-# registry (plans.sh's registry_images), with the stock crane.
-push_images() {
-	local image ref crane
-	crane=$(bash "$repo/scripts/tools.sh" crane)
-	while read -r image ref; do
-		[[ -n $image ]] || continue
-		"$crane" push --insecure "$(bash "$here/images.sh" "$image")" "$ref" >"$E2E_DIR/logs/crane.log" 2>&1 ||
-			{ log "crane push $image $ref: $(tail -1 "$E2E_DIR/logs/crane.log")"; return 1; }
-	done < <(registry_images "$1")
-}
-
 # app_env ENV: the namespace e2e-app-ENV the environment deploys to, made
 # afresh: the Deployment "api" (the pause image until a delivery rolls
 # the app out; ready only once /healthz answers), its Service on port 80,
@@ -382,7 +370,6 @@ for spec in "${specs[@]}"; do
 	pipeline=$(sed -n 's/^name: *"\(.*\)"/\1/p' "$repo/$spec/pipeline.cue")
 	rm -rf "$E2E_DIR/kube"
 	for env in $(app_envs "$spec"); do app_env "$env"; done
-	push_images "$spec"
 	secrets "$ns" "$pipeline" "$out"
 	serve_s3 "$spec"
 	seed "$spec"
