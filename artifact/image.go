@@ -120,12 +120,18 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 		added = append(added, d)
 	}
 	res := ImageResult{AppFiles: len(appFiles), ModelFiles: len(modelFiles)}
+	// One image of a plain base is the tagged manifest itself; several
+	// (or one of an index) are stored by digest and tagged as an index.
+	single, tag := len(bases) == 1 && !bases[0].fromIndex, ""
+	if single {
+		tag = ref.Tag
+	}
 	var children []v1.Descriptor
 	for _, b := range bases {
 		if err := b.copyLayers(ctx, bp); err != nil {
 			return ImageResult{}, err
 		}
-		desc, err := bp.putImage(ctx, b, added, o, src)
+		desc, err := bp.putImage(ctx, b, added, o, src, tag)
 		if err != nil {
 			return ImageResult{}, err
 		}
@@ -135,15 +141,9 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 	if err := bp.cache.save(); err != nil {
 		return ImageResult{}, fmt.Errorf("saving digest cache: %w", err)
 	}
-	var desc v1.Descriptor
-	if len(children) == 1 && !bases[0].fromIndex {
-		raw, _, err := store.Manifest(ctx, children[0].Digest)
-		if err == nil {
-			desc, err = store.PutManifest(ctx, ref.Tag, MediaTypeManifest, raw)
-		}
-		if err != nil {
-			return ImageResult{}, fmt.Errorf("package %s: %w", ref, err)
-		}
+	desc := children[0]
+	if single {
+		desc.Platform = nil
 	} else {
 		raw, err := json.Marshal(v1.IndexManifest{SchemaVersion: 2, MediaType: MediaTypeIndex, Manifests: children})
 		if err != nil {
@@ -202,9 +202,9 @@ func tarOpener(files []localFile, prefix string) Opener {
 	}
 }
 
-// putImage writes the config and manifest of one platform's image: the
-// base's layers, then added.
-func (bp *blobPusher) putImage(ctx context.Context, b *baseImage, added []v1.Descriptor, o ImageOptions, src sourceInfo) (v1.Descriptor, error) {
+// putImage writes the config and manifest of one platform's image (the
+// base's layers, then added), tagged with tag unless it is "".
+func (bp *blobPusher) putImage(ctx context.Context, b *baseImage, added []v1.Descriptor, o ImageOptions, src sourceInfo, tag string) (v1.Descriptor, error) {
 	cfg := b.config.DeepCopy()
 	cfg.Created = v1.Time{Time: src.Created.UTC()}
 	cfg.Author = ""
@@ -274,9 +274,9 @@ func (bp *blobPusher) putImage(ctx context.Context, b *baseImage, added []v1.Des
 	if err != nil {
 		return v1.Descriptor{}, err
 	}
-	desc, err := bp.store.PutManifest(ctx, "", MediaTypeManifest, raw)
+	desc, err := bp.store.PutManifest(ctx, tag, MediaTypeManifest, raw)
 	if err != nil {
-		return v1.Descriptor{}, err
+		return v1.Descriptor{}, fmt.Errorf("package %s: %w", b.platform, err)
 	}
 	p := b.platform
 	desc.Platform = &p
