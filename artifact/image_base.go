@@ -1,6 +1,7 @@
 package artifact
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -61,7 +62,7 @@ func openBase(ctx context.Context, base string, platforms []string, opts Options
 		return nil, err
 	}
 	if ref.Digest == "" {
-		ref.Tag = cmpTag(ref.Tag)
+		ref.Tag = cmp.Or(ref.Tag, "latest") // Docker's default tag
 	}
 	store, err := Open(ref, opts)
 	if err != nil {
@@ -115,14 +116,6 @@ func openBase(ctx context.Context, base string, platforms []string, opts Options
 		return nil, fmt.Errorf("base image %s has no image for %s", base, strings.Join(platforms, ", "))
 	}
 	return out, nil
-}
-
-// cmpTag is Docker's default tag.
-func cmpTag(tag string) string {
-	if tag == "" {
-		return "latest"
-	}
-	return tag
 }
 
 // maxImageConfig bounds the base config read into memory.

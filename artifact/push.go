@@ -349,9 +349,8 @@ func cacheKey(l *layer) (key string, size, mtime int64) {
 // mountSource picks a repository of the same registry known to hold d.
 func mountSource(store Store, cache *digestCache, d v1.Hash) string {
 	loc := store.Location()
-	host, _, _ := strings.Cut(loc, "/")
 	for _, r := range cache.holders(d) {
-		if r != loc && strings.HasPrefix(r, host+"/") {
+		if r != loc && registryHost(r) == registryHost(loc) {
 			return r
 		}
 	}
