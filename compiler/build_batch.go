@@ -80,7 +80,7 @@ func (b *builder) productionModelJob(app string) *ir.Job {
 	a := b.spec.Apps[app]
 	j := b.job("model-"+app, "Production model of "+app, ir.StageBatch, "apps", app, "batch")
 	b.useRegistry(j, false)
-	env, _ := b.finalEnvironment(a.Model) // checkBatch made sure there is one
+	env, _ := b.spec.finalEnvironment(a.Model) // checkBatch made sure there is one
 	verify := append([]string{"verify", b.ref("model", a.Model, env)}, b.trustArgs()...)
 	j.Steps = append(j.Steps, b.mlc("verify", "Verify production model", verify...))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "verify"}}

@@ -156,16 +156,16 @@ func (b *builder) lastJobOf(env string) string {
 // finalEnvironment is the environment at the end of the promotion chain
 // that deploys model: the one whose tags are "production" for baselines and
 // drift references.
-func (b *builder) finalEnvironment(model string) (string, bool) {
+func (s *Spec) finalEnvironment(model string) (string, bool) {
 	promoted := map[string]bool{}
-	for _, e := range b.spec.Environments {
+	for _, e := range s.Environments {
 		if e.After != "" {
 			promoted[e.After] = true
 		}
 	}
-	for _, name := range sortedKeys(b.spec.Environments) {
-		e := b.spec.Environments[name]
-		if !promoted[name] && modelOf(b.spec.Apps[e.App]) == model {
+	for _, name := range sortedKeys(s.Environments) {
+		e := s.Environments[name]
+		if !promoted[name] && modelOf(s.Apps[e.App]) == model {
 			return name, true
 		}
 	}

@@ -59,7 +59,7 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 		gate = append(gate, "--gate", metric+strings.Join(strings.Fields(e.Gates[metric]), ""))
 	}
 	if len(e.NoRegression) > 0 {
-		if env, ok := b.finalEnvironment(name); ok {
+		if env, ok := b.spec.finalEnvironment(name); ok {
 			gate = append(gate, "--baseline", b.ref("model", name, env))
 			gate = append(gate, b.trustArgs()...)
 			if e.FirstRelease {

@@ -86,7 +86,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 func (b *builder) referenceEnvironment(dataset string) (string, bool) {
 	for _, name := range sortedKeys(b.spec.Models) {
 		if slices.Contains(b.spec.Models[name].Train.Data, dataset) {
-			if env, ok := b.finalEnvironment(name); ok {
+			if env, ok := b.spec.finalEnvironment(name); ok {
 				return env, true
 			}
 		}

@@ -22,8 +22,7 @@ func checkBatch(s *Spec) Errors {
 				Msg:  `apps.` + name + `.batch without "batch" in prediction`,
 				Hint: `add "batch" to apps.` + name + `.prediction`})
 		case a.Batch != nil:
-			b := &builder{spec: s}
-			if _, ok := b.finalEnvironment(a.Model); !ok {
+			if _, ok := s.finalEnvironment(a.Model); !ok {
 				errs = append(errs, &Error{Pos: s.pos("apps", name, "batch"), Path: "apps." + name + ".batch",
 					Msg:  fmt.Sprintf("batch scoring uses the model in production, but no environment deploys app %s", name),
 					Hint: "add an environment whose app is " + name})

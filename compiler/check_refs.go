@@ -67,12 +67,11 @@ func checkReferences(s *Spec) Errors {
 // with, so the model must be deployed by some environment.
 func checkGates(s *Spec) Errors {
 	var errs Errors
-	b := &builder{spec: s}
 	for _, name := range sortedKeys(s.Models) {
 		if len(s.Models[name].Evaluate.NoRegression) == 0 {
 			continue
 		}
-		if _, ok := b.finalEnvironment(name); !ok {
+		if _, ok := s.finalEnvironment(name); !ok {
 			errs = append(errs, &Error{Pos: s.pos("models", name, "evaluate", "no_regression"),
 				Path: "models." + name + ".evaluate.no_regression",
 				Msg:  "no environment deploys model " + name + ", so there is no production model to compare with",
