@@ -59,8 +59,9 @@ func (b *builder) packageJob(name string) *ir.Job {
 }
 
 // dockerfileJob builds the image with the engine's builder from the
-// spec's Dockerfile, the model pulled into the context first, and signs
-// the tag the builder pushed (docs/security.md).
+// spec's Dockerfile, the model verified and pulled into the context first,
+// and signs the digest the builder reported, never the tag, which anyone
+// with push access could move in between (docs/security.md).
 func (b *builder) dockerfileJob(j *ir.Job, name string, a *App, ref string) *ir.Job {
 	ctxDir := path.Join(b.specDir, a.Image.Context)
 	build := ir.Step{ID: "build", Name: "Build image", Kind: ir.StepBuildImage, Build: &ir.ImageBuild{
@@ -70,10 +71,10 @@ func (b *builder) dockerfileJob(j *ir.Job, name string, a *App, ref string) *ir.
 		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "evaluate-" + a.Model + "-ref"}},
 		Labels:     map[string]string{"dev.mlc.pipeline": b.spec.Name, "dev.mlc.app": name, "dev.mlc.model": a.Model},
 	}}
-	j.Steps = append(j.Steps,
-		b.mlc("pull-model", "Pull model", "pull", "${MLC_MODEL}", path.Join(a.Image.Context, "model")),
-		build,
-		b.signStep(j, "sign", ref))
+	pull := append([]string{"pull", "${MLC_MODEL}", path.Join(a.Image.Context, "model")}, b.trustArgs()...)
+	sign := b.signStep(j, "sign", "${MLC_BUILT_IMAGE}")
+	sign.Env = append(sign.Env, ir.EnvVar{Name: "MLC_BUILT_IMAGE", FromStep: build.ID, Output: "ref"})
+	j.Steps = append(j.Steps, b.mlc("pull-model", "Pull model", pull...), build, sign)
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}}
 	return j
 }

@@ -446,4 +446,12 @@ func TestAppPackaging(t *testing.T) {
 	if b := j.Steps[len(j.Steps)-2]; b.Kind != ir.StepBuildImage || b.Build.Dockerfile != "svc/Dockerfile" || j.Steps[len(j.Steps)-1].Args[0] != "sign" {
 		t.Errorf("a dockerfile app builds with the engine's builder, then signs: %+v", j.Steps)
 	}
+	// The digest the build reported is signed, never the tag it pushed.
+	sign := j.Steps[len(j.Steps)-1]
+	if sign.Args[1] != "${MLC_BUILT_IMAGE}" || !slices.Equal(sign.Env, []ir.EnvVar{{Name: "MLC_BUILT_IMAGE", FromStep: "build", Output: "ref"}}) {
+		t.Errorf("the dockerfile app's sign step signs %s with env %+v, want the build's ref output", sign.Args[1], sign.Env)
+	}
+	if pull := strings.Join(j.Steps[0].Args, " "); !strings.HasPrefix(pull, "pull ${MLC_MODEL} svc/model --key") {
+		t.Errorf("the model is not verified before it is built in: %s", pull)
+	}
 }

@@ -171,12 +171,17 @@ type ImageBuild struct {
 	Labels     map[string]string // OCI labels
 }
 
-// EnvVar is a literal environment variable, or a reference to an input
-// (FromInput names an Input of the job; Value is then empty).
+// EnvVar is a literal environment variable, a reference to an input
+// (FromInput names an Input of the job), or the output Output of an earlier
+// step of the same job (FromStep); Value is then empty. A step output is how
+// a step acts on exactly what an earlier one produced (the digest a build
+// pushed), never on a tag that could move in between.
 type EnvVar struct {
 	Name      string
 	Value     string
 	FromInput string
+	FromStep  string
+	Output    string
 }
 
 // Input is an artifact digest taken from an output of a job this one needs.

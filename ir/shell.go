@@ -59,6 +59,9 @@ func unsafeRune(r rune) bool {
 	return !strings.ContainsRune("-_./:=@,+%", r)
 }
 
+// EnvName is what every target accepts as an environment variable name.
+var EnvName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
 // EnvRefs lists the ${NAME} references in s, in order of appearance.
 func EnvRefs(s string) []string {
 	var names []string

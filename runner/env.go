@@ -60,15 +60,28 @@ func (e *env) expand(args []string) ([]string, error) {
 	return out, nil
 }
 
-// inputValue resolves an ir.EnvVar against the job's input values (by
-// Input.Name).
-func inputValue(v ir.EnvVar, inputs map[string]string) (string, error) {
-	if v.FromInput == "" {
-		return v.Value, nil
+// values are what a step's env may reference: the job's inputs (by
+// Input.Name) and the outputs of the steps run so far (by step ID).
+type values struct {
+	inputs map[string]string
+	steps  map[string]map[string]string
+}
+
+// value resolves an ir.EnvVar against the job's values.
+func (vs values) value(v ir.EnvVar) (string, error) {
+	switch {
+	case v.FromInput != "":
+		val, ok := vs.inputs[v.FromInput]
+		if !ok {
+			return "", fmt.Errorf("env %s: input %q has no value (its producing job wrote no such output)", v.Name, v.FromInput)
+		}
+		return val, nil
+	case v.FromStep != "":
+		val, ok := vs.steps[v.FromStep][v.Output]
+		if !ok {
+			return "", fmt.Errorf("env %s: step %s wrote no %q to $MLC_OUTPUT", v.Name, v.FromStep, v.Output)
+		}
+		return val, nil
 	}
-	val, ok := inputs[v.FromInput]
-	if !ok {
-		return "", fmt.Errorf("env %s: input %q has no value (its producing job wrote no such output)", v.Name, v.FromInput)
-	}
-	return val, nil
+	return v.Value, nil
 }

@@ -178,7 +178,7 @@ func (r *run) attempt(ctx context.Context, j *ir.Job, inputs map[string]string, 
 	stepOutputs := map[string]map[string]string{}
 	for _, st := range j.Steps {
 		started := time.Now()
-		out, err := r.step(jobCtx, j, st, inputs, log)
+		out, err := r.step(jobCtx, j, st, values{inputs, stepOutputs}, log)
 		sr := StepRecord{ID: st.ID, Kind: string(st.Kind), Status: StatusSucceeded, ExitCode: out.code, Seconds: time.Since(started).Seconds()}
 		stepOutputs[st.ID] = out.outputs
 		switch {

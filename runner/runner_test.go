@@ -45,6 +45,28 @@ func TestOutputsFeedInputsOfLaterJobs(t *testing.T) {
 	}
 }
 
+// A step acts on what an earlier step of its job wrote, and fails when that
+// step wrote nothing under the name.
+func TestStepEnvFromAnEarlierStep(t *testing.T) {
+	a := script("a", `echo "ref=r/app:tag" >> "$MLC_OUTPUT"; echo "ref=r/app@sha256:1" >> "$MLC_OUTPUT"`)
+	a.Steps = append(a.Steps, ir.Step{ID: "use", Kind: ir.StepScript, Script: `echo "$BUILT" > got`,
+		Env: []ir.EnvVar{{Name: "BUILT", FromStep: "run", Output: "ref"}}})
+	h := newHarness(t, a)
+	if _, err := h.run(context.Background(), h.options()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.read("got"); got != "r/app@sha256:1" {
+		t.Errorf("the later step saw %q, want the last ref the earlier one wrote", got)
+	}
+
+	a.Steps[1].Env[0].Output = "digest"
+	h = newHarness(t, a)
+	rec, err := h.run(context.Background(), h.options())
+	if jr := job(t, rec, "a"); !errors.Is(err, ErrFailed) || !strings.Contains(jr.Reason, `step run wrote no "digest"`) {
+		t.Errorf("a missing step output: %v, %q", err, jr.Reason)
+	}
+}
+
 func TestFailingStepStopsDependantsWhileIndependentJobsFinish(t *testing.T) {
 	h := newHarness(t,
 		script("broken", "echo about to fail; exit 3"),

@@ -24,7 +24,7 @@ type stepResult struct {
 }
 
 // step runs one step.
-func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, inputs map[string]string, log *os.File) (stepResult, error) {
+func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, vals values, log *os.File) (stepResult, error) {
 	outFile := filepath.Join(r.dir, "outputs", j.ID, st.ID+".env")
 	failed := stepResult{code: -1}
 	if err := os.MkdirAll(filepath.Dir(outFile), 0o755); err != nil {
@@ -33,7 +33,7 @@ func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, inputs map[string
 	if err := os.Remove(outFile); err != nil && !os.IsNotExist(err) {
 		return failed, err
 	}
-	e, err := r.stepEnv(j, st, inputs, outFile)
+	e, err := r.stepEnv(j, st, vals, outFile)
 	if err != nil {
 		fmt.Fprintf(log, "== step %s: %v\n", st.ID, err)
 		return failed, err
@@ -92,14 +92,14 @@ func headline(path string, offset int64) string {
 // stepEnv is the step's whole environment: nothing of the host's but PATH
 // and HOME, then the run's MLC_* variables, the job's env, its inputs, the
 // step's env and the step's secrets, later ones winning.
-func (r *run) stepEnv(j *ir.Job, st ir.Step, inputs map[string]string, outFile string) (*env, error) {
+func (r *run) stepEnv(j *ir.Job, st ir.Step, vals values, outFile string) (*env, error) {
 	e := newEnv()
 	if home, ok := r.opts.LookupEnv("HOME"); ok {
 		e.set("HOME", home)
 	}
 	e.set("PATH", r.path)
 	for _, v := range j.Env {
-		val, err := inputValue(v, inputs)
+		val, err := vals.value(v)
 		if err != nil {
 			return nil, err
 		}
@@ -110,10 +110,10 @@ func (r *run) stepEnv(j *ir.Job, st ir.Step, inputs map[string]string, outFile s
 	}
 	e.set("MLC_OUTPUT", outFile)
 	for _, in := range j.Inputs {
-		e.set(in.Env, inputs[in.Name])
+		e.set(in.Env, vals.inputs[in.Name])
 	}
 	for _, v := range st.Env {
-		val, err := inputValue(v, inputs)
+		val, err := vals.value(v)
 		if err != nil {
 			return nil, err
 		}

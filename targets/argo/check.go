@@ -113,10 +113,8 @@ func checkQuotable(what, s string) error {
 	return nil
 }
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 func checkEnvName(name string) error {
-	if !envName.MatchString(name) {
+	if !ir.EnvName.MatchString(name) {
 		return fmt.Errorf("env var name %q: use letters, digits and '_', not starting with a digit", name)
 	}
 	return nil

@@ -88,6 +88,8 @@ func delivery() *ir.Workflow {
 						Args:   []ir.EnvVar{{Name: "MODEL", FromInput: "model"}, {Name: "PORT", Value: "8080"}},
 						Labels: map[string]string{"org.opencontainers.image.source": "https://github.com/acme/ml", "dev.mlc.note": "it's"},
 					}, Secrets: []string{"REGISTRY_TOKEN"}},
+					{ID: "sign", Kind: ir.StepMLC, Args: []string{"sign", "${MLC_BUILT_IMAGE}", "--key", "env://COSIGN_PRIVATE_KEY"},
+						Env: []ir.EnvVar{{Name: "MLC_BUILT_IMAGE", FromStep: "build", Output: "ref"}}},
 				},
 				Inputs:    []ir.Input{{Name: "model", Job: "train", Output: "ref", Env: "MLC_MODEL"}},
 				Outputs:   []ir.Output{{Name: "ref", Kind: ir.ArtifactImage, FromStep: "build"}},

@@ -181,7 +181,11 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 	if err := checkContainerName(s.ID); err != nil {
 		return container{}, err
 	}
-	script, err := stepScript(s, job.Workspace, inputEnv)
+	fromSteps, err := kube.StepOutputEnv(job, s, stepOutputFile)
+	if err != nil {
+		return container{}, err
+	}
+	script, err := stepScript(s, job.Workspace, inputEnv, fromSteps)
 	if err != nil {
 		return container{}, err
 	}
@@ -243,6 +247,9 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 		set(kube.EnvVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
 	}
 	for _, e := range s.Env {
+		if e.FromStep != "" {
+			continue // set by the step's script (kube.StepOutputEnv)
+		}
 		v, err := userEnv(job, e)
 		if err != nil {
 			return nil, err

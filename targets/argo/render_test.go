@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mlc-project/mlc/internal/stepoutput/stepoutputtest"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets/internal/kube/kubetest"
 )
@@ -241,31 +240,6 @@ func TestStepSecretsStayWithTheirStep(t *testing.T) {
 	}
 }
 
-// TestOutputCollection runs the collector on step output files: the last
-// NAME=value line wins, a missing file or key gives "".
-func TestOutputCollection(t *testing.T) {
-	dir := t.TempDir()
-	step := filepath.Join(dir, "step.env")
-	if err := os.WriteFile(step, []byte("ref=old\ndigest=sha256:1\nref=reg/x@sha256:2\nnoeol=v"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	script := outputFn + "\n" + strings.Join([]string{
-		"mlc_output " + step + " ref " + dir + "/ref",
-		"mlc_output " + step + " noeol " + dir + "/noeol",
-		"mlc_output " + step + " absent " + dir + "/absent",
-		"mlc_output " + dir + "/missing.env ref " + dir + "/missing",
-	}, "\n")
-	if out, err := exec.Command("sh", "-ec", script).CombinedOutput(); err != nil {
-		t.Fatalf("%v: %s", err, out)
-	}
-	for name, want := range map[string]string{"ref": "reg/x@sha256:2", "noeol": "v", "absent": "", "missing": ""} {
-		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil || string(got) != want {
-			t.Errorf("output %s = %q (%v), want %q", name, got, err, want)
-		}
-	}
-}
-
 func TestConditionsAndApproval(t *testing.T) {
 	p := fixture()
 	r := newWorkflowRenderer(p, p.Workflows[0])
@@ -345,17 +319,4 @@ func TestRepoDefaultsToTheSpecRepository(t *testing.T) {
 			t.Errorf("repository %q: repo value %v", repo, got)
 		}
 	}
-}
-
-// The collector reads what internal/stepoutput writes, as its parser does.
-func TestOutputCollectionAgreesWithTheProtocol(t *testing.T) {
-	stepoutputtest.CheckCollector(t, func(t *testing.T, triples [][3]string) {
-		script := outputFn
-		for _, tr := range triples {
-			script += "\nmlc_output " + strings.Join(tr[:], " ")
-		}
-		if out, err := exec.Command("sh", "-ec", script).CombinedOutput(); err != nil {
-			t.Fatalf("%v: %s", err, out)
-		}
-	})
 }

@@ -30,11 +30,12 @@ func jobOutputFile(name string) string    { return mlcDir + "/output-" + name }
 // "$MLC_SCRIPT" and reach the container through env, so no user text is
 // ever parsed as shell syntax.
 
-// stepScript is the command of a step's container: function definitions,
-// then one command list, so a failing cd stops the step even inside the
-// subshell continue-on-error wraps it in (where sh -e does not apply).
-func stepScript(s ir.Step, workspace bool, inputEnv map[string]string) (string, error) {
-	var prelude, cmd string
+// stepScript is the command of a step's container: function definitions
+// and the env taken from earlier steps' outputs (prelude), then one command
+// list, so a failing cd stops the step even inside the subshell
+// continue-on-error wraps it in (where sh -e does not apply).
+func stepScript(s ir.Step, workspace bool, inputEnv map[string]string, prelude string) (string, error) {
+	var cmd string
 	switch s.Kind {
 	case ir.StepMLC:
 		cmd = ir.ShellWords(append([]string{"mlc"}, s.Args...))
@@ -45,7 +46,7 @@ func stepScript(s ir.Step, workspace bool, inputEnv map[string]string) (string, 
 		if err != nil {
 			return "", err
 		}
-		prelude, cmd = buildFn+"\n", build
+		prelude, cmd = prelude+buildFn+"\n", build
 	default:
 		return "", fmt.Errorf("step kind %q is not supported by argo", s.Kind)
 	}
@@ -70,24 +71,12 @@ func collectScript(outputs []ir.Output) string {
 	if len(outputs) == 0 {
 		return "true\n"
 	}
-	lines := []string{outputFn}
+	lines := []string{kube.ValueFn}
 	for _, o := range outputs {
-		lines = append(lines, "mlc_output "+stepOutputFile(o.FromStep)+" "+o.Name+" "+jobOutputFile(o.Name))
+		lines = append(lines, "mlc_value "+stepOutputFile(o.FromStep)+" "+o.Name+" > "+jobOutputFile(o.Name))
 	}
 	return kube.Literal(strings.Join(lines, "\n") + "\n")
 }
-
-// outputFn writes the value of the last line "$2=..." of file $1 to file $3
-// (empty when the step wrote none, e.g. after continue-on-error).
-const outputFn = `mlc_output() {
-	value=
-	if [ -f "$1" ]; then
-		while IFS= read -r line || [ -n "$line" ]; do
-			case $line in "$2="*) value=${line#*=} ;; esac
-		done < "$1"
-	fi
-	printf '%s' "$value" > "$3"
-}`
 
 // buildFn builds and pushes an image with rootless BuildKit and records the
 // pushed reference by digest as the step outputs ref and digest. "|| return"

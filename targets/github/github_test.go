@@ -15,6 +15,8 @@ import (
 
 	"github.com/mlc-project/mlc/compiler"
 	"github.com/mlc-project/mlc/internal/golden"
+	"github.com/mlc-project/mlc/internal/yamlout"
+	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 )
 
@@ -210,4 +212,24 @@ func line(data []byte, n int) string {
 		return lines[n-1]
 	}
 	return ""
+}
+
+// A step taking an earlier step's output reads it from that step's
+// outputs, through env (never spliced into the script).
+func TestStepEnvFromAnEarlierStep(t *testing.T) {
+	j := &ir.Job{ID: "package-api", Steps: []ir.Step{
+		{ID: "build", Kind: ir.StepBuildImage, Build: &ir.ImageBuild{Ref: "r/app:1", Dockerfile: "Dockerfile", Context: "."}},
+		{ID: "sign", Kind: ir.StepMLC, Args: []string{"sign", "${MLC_BUILT_IMAGE}"}, Env: []ir.EnvVar{{Name: "MLC_BUILT_IMAGE", FromStep: "build", Output: "ref"}}},
+	}}
+	m, err := step(&ir.Pipeline{}, j, j.Steps[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yamlout.Encode("", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "MLC_BUILT_IMAGE: ${{ steps.build.outputs.ref }}") || !strings.Contains(string(out), `run: mlc sign "${MLC_BUILT_IMAGE}"`) {
+		t.Errorf("sign step:\n%s", out)
+	}
 }

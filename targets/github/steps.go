@@ -143,8 +143,12 @@ func stepEnv(j *ir.Job, st ir.Step) map[string]string {
 	return env
 }
 
-// inputExpr is an env var's value: a literal, or the output of a needed job.
+// inputExpr is an env var's value: a literal, the output of an earlier
+// step, or the output of a needed job.
 func inputExpr(j *ir.Job, e ir.EnvVar) string {
+	if e.FromStep != "" {
+		return fmt.Sprintf("${{ steps.%s.outputs.%s }}", e.FromStep, e.Output)
+	}
 	if e.FromInput == "" {
 		return e.Value
 	}

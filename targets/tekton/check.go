@@ -16,7 +16,6 @@ import (
 var (
 	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	resultName = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
-	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	labelValue = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$`)
 	quantity   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
 	// imageRef is what the builder accepts as a push destination: an image
@@ -125,7 +124,7 @@ func (c *checker) job(at string, j *ir.Job) {
 		}
 	}
 	unique := func(field, name string) {
-		c.match(envName, "environment variable name", field, name)
+		c.match(ir.EnvName, "environment variable name", field, name)
 		if names[name] {
 			c.fail("%s %s: the job already has an environment variable of that name", field, name)
 		}
@@ -197,7 +196,7 @@ func (c *checker) step(at string, s ir.Step) {
 	}
 	c.env(at, s.Env)
 	for _, name := range s.Secrets {
-		c.match(envName, "environment variable name", at+" secret", name)
+		c.match(ir.EnvName, "environment variable name", at+" secret", name)
 		if name == "MLC_OUTPUT" || name == "MLC_SCRIPT" || slices.ContainsFunc(s.Env, func(e ir.EnvVar) bool { return e.Name == name }) {
 			c.fail("%s secret %s: the step already has an environment variable of that name", at, name)
 		}
@@ -222,7 +221,7 @@ func (c *checker) step(at string, s ir.Step) {
 
 func (c *checker) env(at string, env []ir.EnvVar) {
 	for _, e := range env {
-		c.match(envName, "environment variable name", at+" env", e.Name)
+		c.match(ir.EnvName, "environment variable name", at+" env", e.Name)
 		if e.Name == "MLC_OUTPUT" || e.Name == "MLC_SCRIPT" {
 			c.fail("%s env %s: the name is reserved for the variable mlc sets itself", at, e.Name)
 		}

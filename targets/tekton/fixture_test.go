@@ -100,6 +100,9 @@ func deliveryFixture() *ir.Workflow {
 						Args:   []ir.EnvVar{{Name: "MODEL", FromInput: "train-scorer-ref"}, {Name: "PORT", Value: "8080"}},
 						Labels: map[string]string{"dev.mlc.pipeline": "fraud", "dev.mlc.app": "api"},
 					},
+				}, {
+					ID: "sign", Name: "Sign", Kind: ir.StepMLC, Args: []string{"sign", "${MLC_BUILT_IMAGE}", "--key", "env://COSIGN_PRIVATE_KEY"},
+					Env: []ir.EnvVar{{Name: "MLC_BUILT_IMAGE", FromStep: "build", Output: "ref"}},
 				}},
 			},
 			{

@@ -137,6 +137,10 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 	if err != nil {
 		return step{}, nil, err
 	}
+	fromSteps, err := kube.StepOutputEnv(j, s, outputFile)
+	if err != nil {
+		return step{}, nil, err
+	}
 	st := step{
 		Name:       s.ID,
 		WorkingDir: workingDir(j, s.Dir),
@@ -152,10 +156,10 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 	switch s.Kind {
 	case ir.StepMLC:
 		st.Image = r.p.MLCImage
-		st.Command = []string{"sh", "-ec", kube.Literal("mlc " + ir.ShellWords(s.Args))}
+		st.Command = []string{"sh", "-ec", kube.Literal(fromSteps + "mlc " + ir.ShellWords(s.Args))}
 	case ir.StepScript:
 		st.Image = j.Image
-		st.Command = []string{"sh", "-c", `exec sh -ec "$MLC_SCRIPT"`}
+		st.Command = []string{"sh", "-c", kube.Literal(fromSteps + `exec sh -ec "$MLC_SCRIPT"`)}
 		st.Env = append(st.Env, kube.EnvVar{Name: "MLC_SCRIPT", Value: kube.Literal(s.Script)})
 	case ir.StepBuildImage:
 		script, err := buildScript(j, s.Build)
@@ -163,7 +167,7 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 			return step{}, nil, err
 		}
 		st.Image = cmp.Or(r.p.Helpers.BuildKit, kube.BuildKitImage)
-		st.Command = []string{"sh", "-ec", kube.Literal(script)}
+		st.Command = []string{"sh", "-ec", kube.Literal(fromSteps + script)}
 		var flags kube.EnvVar
 		flags, st.SecurityContext = kube.RootlessBuildKit()
 		st.Env = append(st.Env, flags)
@@ -199,6 +203,9 @@ func workingDir(j *ir.Job, dir string) string {
 func envVars(j *ir.Job, vars []ir.EnvVar) ([]kube.EnvVar, error) {
 	out := make([]kube.EnvVar, 0, len(vars))
 	for _, v := range vars {
+		if v.FromStep != "" {
+			continue // set by the step's script (kube.StepOutputEnv)
+		}
 		value := kube.Literal(v.Value)
 		if v.FromInput != "" {
 			in, err := input(j, v.FromInput)
@@ -263,9 +270,9 @@ func (r *renderer) outputsStep(j *ir.Job) step {
 	}
 }
 
-const outputsScript = `while [ "$#" -ge 3 ]; do
-  touch "$1"
-  awk -v key="$2" 'index($0, key "=") == 1 { value = substr($0, length(key) + 2) } END { printf "%s", value }' "$1" > "$3"
+const outputsScript = kube.ValueFn + `
+while [ "$#" -ge 3 ]; do
+  mlc_value "$1" "$2" > "$3"
   shift 3
 done
 `
