@@ -406,6 +406,23 @@ func TestMutableImagesWarn(t *testing.T) {
 	}
 }
 
+// The images mlc defaults to (code CI, app base, batch scoring, smoke
+// tests) are pinned: a spec that names none gets no warning.
+func TestDefaultImagesArePinned(t *testing.T) {
+	spec := strings.Replace(base, `image: "python:3.12-slim"`, `image: "python@sha256:`+strings.Repeat("a", 64)+`"`, 1) + `
+code: c: {path: "c", test: "true"}
+apps: a: {model: "m", image: context: "svc", prediction: ["online", "batch"], batch: {data: "d", run: "true"}}
+environments: staging: {app: "a", smoke: "curl -f \"$MLC_URL\"", url: "http://a"}
+`
+	var got []*Error
+	if _, err := CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec}), Options{Warn: func(e *Error) { got = append(got, e) }}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range got {
+		t.Errorf("warning for a default: %v", w)
+	}
+}
+
 func TestAppPackaging(t *testing.T) {
 	packageJob := func(app string) *ir.Job {
 		t.Helper()
