@@ -5,13 +5,18 @@
 #   make e2e    every example on real Argo Workflows and Tekton, on a single-node Kubernetes (docs/e2e.md)
 #   make e2e-cluster  a real single-node Kubernetes up, smoke-tested, torn down (root)
 #   make e2e-github  every example's GitHub workflows run under act (docs/e2e.md)
+#   make release  mlc's own release into dist/: binaries, checksums, SBOMs, image (docs/release.md)
 
 GO      ?= go
 BIN     ?= bin/mlc
 VERSION ?= v0.1.0
 LDFLAGS := -X github.com/mlc-project/mlc/internal/version.Version=$(VERSION)
 
-.PHONY: build test lint-scripts unit conformance interop fuzz e2e e2e-cluster e2e-github demo bench bench-compile fmt vet clean
+.PHONY: release build test lint-scripts unit conformance interop fuzz e2e e2e-cluster e2e-github demo bench bench-compile fmt vet clean
+
+# VERSION=vX.Y.Z, PLATFORMS='linux/amd64 ...', RELEASE_KEY=ec-private.pem
+release:
+	bash scripts/release.sh
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/mlc

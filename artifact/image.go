@@ -113,7 +113,12 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 		if len(l.files) == 0 {
 			continue
 		}
-		d, err := bp.pushImageLayer(ctx, l.files, strings.TrimPrefix(l.prefix, "/")+"/")
+		// Layer entries are relative to the root ("app/x", or "x" for "/").
+		prefix := strings.TrimPrefix(l.prefix, "/")
+		if prefix != "" {
+			prefix += "/"
+		}
+		d, err := bp.pushImageLayer(ctx, l.files, prefix)
 		if err != nil {
 			return ImageResult{}, err
 		}

@@ -246,6 +246,26 @@ func TestBuildImageOnScratchPulls(t *testing.T) {
 	}
 }
 
+// Files packaged at the root (a tool image: workdir /) are entries relative
+// to it, as every image's are, and pull back in place.
+func TestBuildImageAtTheRoot(t *testing.T) {
+	ctx := context.Background()
+	ctxDir, _ := appContext(t)
+	opts := imageOptions(Scratch, ctxDir, "")
+	opts.WorkDir = "/"
+	res, err := BuildImage(ctx, Ref{Layout: t.TempDir(), Tag: "tool"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "rootfs")
+	if _, err := Pull(ctx, res.Ref, dst, PullOptions{Options: testOptions()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "lib/score.py")); err != nil {
+		t.Errorf("pulled image lacks lib/score.py at its root: %v", err)
+	}
+}
+
 func TestBuildImageRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
 	reg := newTestRegistry(t)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the pinned interop tools (cosign, oras, registry, crane, act) from the Go module
+# Build the pinned tools (cosign, oras, registry, crane, act, cyclonedx-gomod) from the Go module
 # proxy, once, into a version-keyed cache, and print one absolute path per
 # requested tool. Builds run outside the repository so go.mod is untouched.
 #
@@ -20,6 +20,7 @@ pkg_of() {
 	registry) echo github.com/distribution/distribution/v3/cmd/registry@v3.1.2 ;;
 	act) echo github.com/nektos/act@v0.2.89 ;;
 	crane) echo github.com/google/go-containerregistry/cmd/crane@v0.22.1 ;;
+	cyclonedx-gomod) echo github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -27,7 +28,7 @@ pkg_of() {
 build() {
 	local name=$1 pkg version dir gobin
 	if ! pkg=$(pkg_of "$name"); then
-		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act crane)" >&2
+		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act crane cyclonedx-gomod)" >&2
 		return 2
 	fi
 	version=${pkg##*@}
@@ -52,7 +53,7 @@ build() {
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/tools.sh NAME... (cosign oras registry act crane)" >&2
+	echo "usage: scripts/tools.sh NAME... (cosign oras registry act crane cyclonedx-gomod)" >&2
 	exit 2
 fi
 for name in "$@"; do

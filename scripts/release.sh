@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Build mlc's release into dist/, reproducibly and without network beyond the
+# Go module proxy (docs/release.md):
+#
+#   dist/mlc_VERSION_OS_ARCH.tar.gz    static binary (stripped) + README.md
+#   dist/mlc_VERSION_OS_ARCH.cdx.json  CycloneDX SBOM of that binary
+#   dist/mlc_VERSION_checksums.txt     sha256 of every file above
+#   dist/mlc_VERSION_checksums.txt.sig its ECDSA P-256 signature (base64 DER),
+#                                      when RELEASE_KEY names the private key
+#   dist/image/                        OCI layout, tag VERSION: the mlc image
+#                                      (linux/amd64), built by mlc package
+#   dist/image.digest                  that image's manifest digest
+#
+# VERSION (default: the nearest v* tag, else v0.0.0-dev), PLATFORMS (default:
+# linux/amd64 linux/arm64 darwin/amd64 darwin/arm64). File times come from
+# the commit (SOURCE_DATE_EPOCH), so the same commit gives the same bytes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+version=${VERSION:-$(git describe --tags --match 'v*' 2>/dev/null || echo v0.0.0-dev)}
+platforms=${PLATFORMS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64}
+epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+dist=$repo/dist
+ldflags="-s -w -buildid= -X github.com/mlc-project/mlc/internal/version.Version=$version"
+
+rm -rf "$dist"
+mkdir -p "$dist/build"
+sbom_tool=$(bash scripts/tools.sh cyclonedx-gomod)
+
+for p in $platforms; do
+	os=${p%/*} arch=${p#*/}
+	name=mlc_${version}_${os}_${arch}
+	dir=$dist/build/$name
+	mkdir -p "$dir"
+	echo "release: $name" >&2
+	CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -buildvcs=false \
+		-ldflags "$ldflags" -o "$dir/mlc" ./cmd/mlc
+	cp README.md "$dir/"
+	# A tar with fixed owners, modes from git and the commit's time, sorted:
+	# the same inputs give the same archive.
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
+		--format=ustar -C "$dir" -cf - mlc README.md | gzip -9 -n >"$dist/$name.tar.gz"
+	"$sbom_tool" bin -json -version "$version" -output "$dist/$name.cdx.json" "$dir/mlc"
+	# The SBOM tool stamps its run's time and a random serial number; the
+	# release's are the commit's, so it is reproducible too.
+	python3 - "$dist/$name.cdx.json" "$epoch" "$name" <<'PY'
+import datetime, json, sys, uuid
+path, epoch, name = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+doc = json.load(open(path))
+doc["serialNumber"] = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, "mlc-release:" + name))
+doc.setdefault("metadata", {})["timestamp"] = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+json.dump(doc, open(path, "w"), indent=2, sort_keys=True)
+PY
+done
+
+# The mlc image: the linux/amd64 binary and a static busybox as /bin/sh
+# (the engines run mlc steps as sh -ec "mlc ..."), CA certificates, nothing
+# else; built by mlc package itself from scratch into an OCI layout.
+if [[ " $platforms " == *" linux/amd64 "* ]]; then
+	[[ -x /bin/busybox ]] || bash scripts/apt-install.sh busybox-static ca-certificates >&2
+	root=$dist/build/image-root
+	mkdir -p "$root/usr/local/bin" "$root/bin" "$root/etc/ssl/certs"
+	cp "$dist/build/mlc_${version}_linux_amd64/mlc" "$root/usr/local/bin/mlc"
+	cp /bin/busybox "$root/bin/sh"
+	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+	host_mlc=$dist/build/mlc_${version}_linux_amd64/mlc
+	[[ "$(go env GOOS)/$(go env GOARCH)" == linux/amd64 ]] || host_mlc=$(go env GOPATH)/bin/mlc
+	"$host_mlc" package mlc "oci:$dist/image:$version" --base scratch --platform linux/amd64 \
+		--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
+		--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+		--label "org.opencontainers.image.version=$version" \
+		--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \
+		--cache-dir "" >"$dist/build/package.log"
+	sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\).*/\1/p' "$dist/build/package.log" | head -n 1 >"$dist/image.digest"
+	[[ -s "$dist/image.digest" ]] || { cat "$dist/build/package.log" >&2; echo "release: no image digest" >&2; exit 1; }
+fi
+
+(cd "$dist" && sha256sum -- *.tar.gz *.cdx.json >"mlc_${version}_checksums.txt")
+if [[ -n "${RELEASE_KEY:-}" ]]; then
+	openssl dgst -sha256 -sign "$RELEASE_KEY" "$dist/mlc_${version}_checksums.txt" |
+		base64 -w0 >"$dist/mlc_${version}_checksums.txt.sig"
+else
+	echo "release: RELEASE_KEY is not set: checksums are not signed (generated jobs refuse an unsigned release)" >&2
+fi
+rm -rf "$dist/build"
+ls -l "$dist" >&2
