@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"slices"
@@ -50,6 +51,11 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 	p.MLCImage = defaultMLCImage + ":" + p.MLCVersion
 	if s.MLC != nil && s.MLC.Image != "" {
 		p.MLCImage = s.MLC.Image
+	}
+	p.MLCInstall = ir.Install{URL: version.ReleaseURL, PublicKey: version.ReleaseKey}
+	if s.MLC != nil && s.MLC.Install != nil {
+		in := s.MLC.Install
+		p.MLCInstall = ir.Install{FromSource: in.From == "source", URL: strings.TrimSuffix(in.URL, "/"), PublicKey: cmp.Or(in.key, version.ReleaseKey)}
 	}
 	if s.MLC != nil && s.MLC.Helpers != nil {
 		p.Helpers = ir.HelperImages(*s.MLC.Helpers)

@@ -30,7 +30,17 @@ type Spec struct {
 type MLCPin struct {
 	Version string        `json:"version,omitempty"`
 	Image   string        `json:"image,omitempty"`
+	Install *Install      `json:"install,omitempty"`
 	Helpers *HelperImages `json:"helpers,omitempty"`
+}
+
+// Install is how GitHub jobs get mlc (schema #mlc.install).
+type Install struct {
+	From      string `json:"from"`
+	URL       string `json:"url"`
+	PublicKey string `json:"public_key,omitempty"`
+
+	key string // the PEM checkInstall read from PublicKey
 }
 
 // HelperImages mirrors ir.HelperImages.

@@ -18,6 +18,9 @@ type Pipeline struct {
 	SpecDir    string // directory of pipeline.cue relative to the repository root ("." at the root)
 	MLCVersion string // version of mlc that compiled this; jobs install the same one
 	MLCImage   string // container image of mlc for container engines (Tekton, Argo)
+	// MLCInstall is how GitHub jobs get MLCVersion: from a release,
+	// verified, or built from source.
+	MLCInstall Install
 	Helpers    HelperImages
 	Registry   string // OCI registry (or oci: layout) artifacts are pushed to
 	Repository string // git URL Kubernetes engines clone the source from ("" when not given)
@@ -169,6 +172,15 @@ type ImageBuild struct {
 	Ref        string            // image reference to push, may contain ${ENV} references
 	Args       []EnvVar          // build args, sorted by Name
 	Labels     map[string]string // OCI labels
+}
+
+// Install says where jobs get mlc from: the release under URL, whose
+// checksums file must verify with PublicKey (PEM) before the archive is
+// checked against it; or, with FromSource, go install.
+type Install struct {
+	FromSource bool
+	URL        string
+	PublicKey  string
 }
 
 // EnvVar is a literal environment variable, a reference to an input

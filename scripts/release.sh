@@ -14,6 +14,9 @@
 # VERSION (default: the nearest v* tag, else v0.0.0-dev), PLATFORMS (default:
 # linux/amd64 linux/arm64 darwin/amd64 darwin/arm64). File times come from
 # the commit (SOURCE_DATE_EPOCH), so the same commit gives the same bytes.
+# DIST is the output directory (default dist/; emptied first).
+# PUBLISH_IMAGE=REPO also pushes the image to REPO:VERSION, signed keyless,
+# and fails unless its digest is the layout's (release.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -21,7 +24,9 @@ repo=$PWD
 version=${VERSION:-$(git describe --tags --match 'v*' 2>/dev/null || echo v0.0.0-dev)}
 platforms=${PLATFORMS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64}
 epoch=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
-dist=$repo/dist
+dist=${DIST:-$repo/dist}
+mkdir -p "$dist"
+dist=$(cd "$dist" && pwd)
 ldflags="-s -w -buildid= -X github.com/mlc-project/mlc/internal/version.Version=$version"
 
 rm -rf "$dist"
@@ -66,14 +71,22 @@ if [[ " $platforms " == *" linux/amd64 "* ]]; then
 	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
 	host_mlc=$dist/build/mlc_${version}_linux_amd64/mlc
 	[[ "$(go env GOOS)/$(go env GOARCH)" == linux/amd64 ]] || host_mlc=$(go env GOPATH)/bin/mlc
-	"$host_mlc" package mlc "oci:$dist/image:$version" --base scratch --platform linux/amd64 \
-		--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
-		--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
-		--label "org.opencontainers.image.version=$version" \
-		--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \
-		--cache-dir "" >"$dist/build/package.log"
-	sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\).*/\1/p' "$dist/build/package.log" | head -n 1 >"$dist/image.digest"
-	[[ -s "$dist/image.digest" ]] || { cat "$dist/build/package.log" >&2; echo "release: no image digest" >&2; exit 1; }
+	image() {
+		"$host_mlc" package mlc "$1" --base scratch --platform linux/amd64 \
+			--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
+			--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+			--label "org.opencontainers.image.version=$version" \
+			--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \
+			--cache-dir "" "${@:2}" >"$dist/build/package.log" || { cat "$dist/build/package.log" >&2; return 1; }
+		sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\).*/\1/p' "$dist/build/package.log" | head -n 1
+	}
+	image "oci:$dist/image:$version" >"$dist/image.digest"
+	[[ -s "$dist/image.digest" ]] || { echo "release: no image digest" >&2; exit 1; }
+	if [[ -n "${PUBLISH_IMAGE:-}" ]]; then
+		published=$(image "$PUBLISH_IMAGE:$version" --sign --keyless)
+		[[ "$published" == "$(cat "$dist/image.digest")" ]] ||
+			{ echo "release: $PUBLISH_IMAGE:$version is $published, the layout's is $(cat "$dist/image.digest")" >&2; exit 1; }
+	fi
 fi
 
 (cd "$dist" && sha256sum -- *.tar.gz *.cdx.json >"mlc_${version}_checksums.txt")

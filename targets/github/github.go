@@ -18,11 +18,6 @@ import (
 	"github.com/mlc-project/mlc/targets"
 )
 
-// mlcModule is what every job installs mlc from. The workflows use no
-// action (uses:) at all: each step is a script of its own, so nothing but
-// the runner, git, Go and mlc runs with the job's token.
-const mlcModule = "github.com/mlc-project/mlc/cmd/mlc"
-
 // Target renders GitHub Actions workflows.
 type Target struct{}
 

@@ -92,6 +92,21 @@ func TestActionlintConfigDeclaresGPULabels(t *testing.T) {
 	}
 }
 
+// mlc's own release workflow is held to the same bar as generated ones.
+func TestReleaseWorkflowLints(t *testing.T) {
+	data, err := os.ReadFile("../../.github/workflows/release.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := targets.File{Path: "release.yml", Data: data}
+	for _, e := range lint(t, nil, f) {
+		t.Errorf("release.yml:%d:%d: %s [%s]\n%s", e.Line, e.Column, e.Message, e.Kind, line(data, e.Line))
+	}
+	if bytes.Contains(data, []byte("uses:")) {
+		t.Error("release.yml runs an action: every step must be a script of its own")
+	}
+}
+
 // lint runs actionlint over one workflow with the actionlint.yaml among
 // files, if any.
 func lint(t *testing.T, files []targets.File, f targets.File) []*actionlint.Error {

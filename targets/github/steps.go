@@ -63,17 +63,6 @@ func checkout() *yamlout.Map {
 		Set("run", checkoutScript)
 }
 
-// installMLC installs the very mlc version that generated the workflow
-// with the runner's Go (GitHub's Ubuntu images have one on PATH; Go 1.21+
-// fetches the toolchain mlc's go.mod asks for through the module proxy).
-func installMLC(p *ir.Pipeline) []*yamlout.Map {
-	return []*yamlout.Map{
-		yamlout.NewMap().Set("name", "Install mlc "+p.MLCVersion).
-			Set("env", yamlout.NewMap().Set("MLC_VERSION", p.MLCVersion)).
-			Set("run", "go install "+mlcModule+"@\"$MLC_VERSION\"\necho \"$(go env GOPATH)/bin\" >> \"$GITHUB_PATH\"\n"),
-	}
-}
-
 // registryLogin logs docker (and so mlc, through the docker config) in to
 // GitHub Packages with the job's token; the job's permissions bound it.
 func registryLogin() *yamlout.Map {

@@ -1,0 +1,88 @@
+package compiler
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mlc-project/mlc/internal/version"
+)
+
+func pemKey(t *testing.T, curve elliptic.Curve) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+// Jobs install mlc's release verified with mlc's key unless the spec names
+// another release (and its key) or asks for a build from source.
+func TestInstall(t *testing.T) {
+	p, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": base}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := p.MLCInstall; in.FromSource || in.URL != version.ReleaseURL || in.PublicKey != version.ReleaseKey {
+		t.Errorf("default install: %+v", in)
+	}
+
+	key := pemKey(t, elliptic.P256())
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `mlc: install: {url: "https://mirror.example/mlc/", public_key: "keys/release.pub"}` + "\n"})
+	os.Mkdir(filepath.Join(dir, "keys"), 0o755)
+	os.WriteFile(filepath.Join(dir, "keys", "release.pub"), []byte("comment\n"+key), 0o644)
+	p, err = Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := p.MLCInstall; in.FromSource || in.URL != "https://mirror.example/mlc" || in.PublicKey != key {
+		t.Errorf("mirror install: %+v", in)
+	}
+
+	p, err = Compile(writeSpec(t, map[string]string{"pipeline.cue": base + `mlc: install: from: "source"` + "\n"}))
+	if err != nil || !p.MLCInstall.FromSource {
+		t.Errorf("install from source: %+v, %v", p.MLCInstall, err)
+	}
+}
+
+func TestInstallRefusesKeysItCannotVerifyWith(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "outside.pub")
+	os.WriteFile(outside, []byte(pemKey(t, elliptic.P256())), 0o644)
+	for name, tc := range map[string]struct {
+		file, key, want string
+	}{
+		"missing":        {file: "release.pub", want: "release.pub"},
+		"not PEM":        {file: "release.pub", key: "ssh-ed25519 AAAA", want: "is not a PEM public key"},
+		"other curve":    {file: "release.pub", key: pemKey(t, elliptic.P384()), want: "is not an ECDSA P-256 public key"},
+		"absolute":       {file: outside, want: "relative to the spec directory"},
+		"link out":       {file: "link.pub", want: "link.pub"},
+		"bad url scheme": {file: "", want: "mlc.install.url"},
+	} {
+		spec := base + `mlc: install: public_key: "` + tc.file + `"` + "\n"
+		if name == "bad url scheme" {
+			spec = base + `mlc: install: url: "file:///etc"` + "\n"
+		}
+		dir := writeSpec(t, map[string]string{"pipeline.cue": spec})
+		if tc.key != "" {
+			os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.key), 0o644)
+		}
+		if name == "link out" {
+			os.Symlink(outside, filepath.Join(dir, "link.pub"))
+		}
+		_, err := Compile(dir)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "pipeline.cue:9:") {
+			t.Errorf("%s: %v, want an error at pipeline.cue:9 saying %q", name, err, tc.want)
+		}
+	}
+}
