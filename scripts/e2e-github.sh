@@ -43,6 +43,16 @@ if [[ "${1:-}" != --inside ]]; then
 	echo "$version" >"$work/version"
 	echo "build $(elapsed "$t")" >>"$work/timings/phases"
 
+	# mlc's release of this commit, as make release builds it, signed with a
+	# key of this run: the jobs of specs that install the release download
+	# it from a loopback server and verify it with that key.
+	t=$(now)
+	openssl ecparam -name prime256v1 -genkey -noout -out "$work/release.key" 2>/dev/null
+	openssl ec -in "$work/release.key" -pubout -out "$work/release.pub" 2>/dev/null
+	DIST="$work/releases/$version" PLATFORMS=linux/amd64 VERSION=$version RELEASE_KEY="$work/release.key" \
+		bash scripts/release.sh 2>"$work/release.log" || { cat "$work/release.log" >&2; exit 1; }
+	echo "release $(elapsed "$t")" >>"$work/timings/phases"
+
 	t=$(now)
 	gomodcache=$(go env GOMODCACHE) goproxy=$(go env GOPROXY)
 	GOPROXY="file://$work/goproxy,$goproxy" GONOSUMDB=$module GOPATH="$work/prefetch" \
@@ -75,6 +85,13 @@ trap cleanup EXIT
 source scripts/registry.sh
 registry_start "$(cat "$work/registry.path")" "$work/registry"
 pids+=("$registry_pid")
+
+# The release server: what https://github.com/mlc-project/mlc/releases/download
+# is to the jobs (the netns is ours alone, so the port is free).
+release_addr=127.0.0.1:8931
+python3 -m http.server --bind 127.0.0.1 --directory "$work/releases" 8931 >"$work/releases.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 100); do curl -fs "http://$release_addr/" >/dev/null && break; sleep 0.1; done
 
 mkdir -p "$work/deploy" "$work/image-bin" "$work/shims"
 MLC_PLAIN_HTTP=true python3 scripts/e2e/deploy_server.py "$work/deploy" "$work/bin/mlc" >"$work/deploy/ready" 2>"$work/deploy/server.log" &
@@ -168,6 +185,10 @@ for spec in $E2E_SPECS; do
 	git -C "$repo" init -q
 	tags=(-t e2e_github -t "e2e_registry=$registry_addr/e2e")
 	if grep -qs '@tag(e2e_deploy)' "$spec"/*.cue; then tags+=(-t "e2e_deploy=$deploy_addr"); fi
+	if grep -qs '@tag(e2e_release)' "$spec"/*.cue; then
+		tags+=(-t "e2e_release=http://$release_addr")
+		cp "$work/release.pub" "$repo/$spec/release.pub"
+	fi
 	"$work/bin/mlc" compile "$repo/$spec" --target github "${tags[@]}" >/dev/null
 	git -C "$repo" add -A
 	git -C "$repo" commit -q -m "e2e: $name with its generated workflows"

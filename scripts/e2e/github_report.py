@@ -52,9 +52,19 @@ def catalog():
         return json.load(r)["repositories"]
 
 
+def installs(name, kind, wf):
+    """Jobs that install mlc's release: each ran the mlc it verified."""
+    steps = [s for j in wf["jobs"].values() for s in j.get("steps", []) if "MLC_RELEASE_URL" in (s.get("env") or {})]
+    if not steps:
+        return []
+    version = open(os.path.join(WORK, "version")).read().strip()
+    log = open(os.path.join(WORK, "logs", f"{name}.{kind}.json")).read()
+    return [(f"{len(steps)} jobs ran the release they verified (mlc version {version})", log.count(f"mlc version {version}") >= len(steps))]
+
+
 def checks(name, kind, wf):
     """The run's assertions beyond job results: (description, ok)."""
-    out = []
+    out = installs(name, kind, wf)
     text = yaml.safe_dump(wf)
     if kind == "ci":
         out.append(("the pull-request workflow names no signing key", "secrets.COSIGN_" not in text))
