@@ -40,13 +40,10 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 		Name:       s.Name,
 		SpecDir:    specDir,
 		Source:     b.sourceFiles(),
-		MLCVersion: version.Version,
+		MLCVersion: s.mlcVersion(),
 		Registry:   s.Registry,
 		Repository: s.Repository,
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
-	}
-	if s.MLC != nil && s.MLC.Version != "" {
-		p.MLCVersion = s.MLC.Version
 	}
 	p.MLCImage = defaultMLCImage + ":" + p.MLCVersion
 	if s.MLC != nil && s.MLC.Image != "" {

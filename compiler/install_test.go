@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mlc-project/mlc/internal/version"
+	"github.com/mlc-project/mlc/ir"
 )
 
 func pemKey(t *testing.T, curve elliptic.Curve) string {
@@ -83,6 +84,30 @@ func TestInstallRefusesKeysItCannotVerifyWith(t *testing.T) {
 		_, err := Compile(dir)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "pipeline.cue:9:") {
 			t.Errorf("%s: %v, want an error at pipeline.cue:9 saying %q", name, err, tc.want)
+		}
+	}
+}
+
+// Engines that run mlc in a container warn when that image is mlc's
+// default tag; GitHub, which installs the verified release, does not.
+func TestDefaultMLCImageWarns(t *testing.T) {
+	kube := ir.Engine{Name: "tekton", MLCImage: true}
+	for name, tc := range map[string]struct {
+		spec    string
+		engines []ir.Engine
+		want    int
+	}{
+		"tekton, default image": {base, []ir.Engine{kube}, 1},
+		"github only":           {base, []ir.Engine{{Name: "github"}}, 0},
+		"tekton, pinned image":  {base + `mlc: image: "r/mlc@sha256:` + strings.Repeat("a", 64) + `"` + "\n", []ir.Engine{kube}, 0},
+	} {
+		var got []*Error
+		spec := strings.Replace(tc.spec, `image: "python:3.12-slim"`, `image: "python@sha256:`+strings.Repeat("b", 64)+`"`, 1)
+		if _, err := CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec}), Options{Engines: tc.engines, Warn: func(e *Error) { got = append(got, e) }}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != tc.want || tc.want == 1 && (got[0].Path != "mlc.image" || !strings.Contains(got[0].Msg, "ghcr.io/mlc-project/mlc:"+version.Version)) {
+			t.Errorf("%s: warnings %v, want %d for mlc.image", name, got, tc.want)
 		}
 	}
 }

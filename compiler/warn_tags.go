@@ -2,9 +2,13 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"cuelang.org/go/cue"
+
+	"github.com/mlc-project/mlc/internal/version"
+	"github.com/mlc-project/mlc/ir"
 )
 
 // imageFields are the spec fields naming a container image a job runs in
@@ -14,9 +18,16 @@ var imageFields = map[string]bool{"image": true, "smoke_image": true, "git": tru
 // warnMutableImages: an image named by tag may change between the run
 // that was reviewed (or tested in staging) and the next one; by digest it
 // cannot. Not an error: most teams start with tags. Defaults count too:
-// mlc's own are tags where no digest can be known ahead of a release.
+// mlc's own image is a tag where no digest can be known ahead of a
+// release, warned about for the engines that run it.
 func warnMutableImages(s *Spec) Errors {
 	var warns Errors
+	if (s.MLC == nil || s.MLC.Image == "") && slices.ContainsFunc(s.src.engines, func(e ir.Engine) bool { return e.MLCImage }) {
+		img := defaultMLCImage + ":" + s.mlcVersion()
+		warns = append(warns, &Error{Pos: s.pos("name"), Path: "mlc.image",
+			Msg:  fmt.Sprintf("mlc steps run in %s, a tag, which can move", img),
+			Hint: fmt.Sprintf("set mlc.image to %s@sha256:<digest>, the digest its release notes give (crane digest %s)", img, img)})
+	}
 	s.src.value.Walk(func(v cue.Value) bool {
 		sel := v.Path().Selectors()
 		for len(sel) > 0 && sel[0].IsDefinition() {
@@ -35,4 +46,12 @@ func warnMutableImages(s *Spec) Errors {
 		return true
 	}, nil)
 	return warns
+}
+
+// mlcVersion is the mlc version the jobs run: the spec's pin, else this one.
+func (s *Spec) mlcVersion() string {
+	if s.MLC != nil && s.MLC.Version != "" {
+		return s.MLC.Version
+	}
+	return version.Version
 }

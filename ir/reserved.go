@@ -17,6 +17,9 @@ type Engine struct {
 	Keyless  bool
 	Issuer   string
 	Identity string
+	// MLCImage: the engine runs mlc steps in Pipeline.MLCImage (a
+	// container), not an mlc installed on the runner.
+	MLCImage bool
 }
 
 // Reserved is text an engine evaluates wherever it appears in the files
