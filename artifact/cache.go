@@ -9,7 +9,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
-	"github.com/mlc-project/mlc/artifact/internal/atomicfile"
+	"github.com/mlc-project/mlc/internal/atomicfile"
 )
 
 // DefaultCacheDir holds the digest cache unless $MLC_CACHE_DIR is set.

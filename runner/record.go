@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/mlc-project/mlc/internal/atomicfile"
 )
 
 // Status is the state of a run, a job or a step.
@@ -115,11 +117,10 @@ func (j *journal) saveLocked() error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(j.dir, recordFile+".tmp")
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(j.dir, recordFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("saving the run record: %w", err)
 	}
-	return os.Rename(tmp, filepath.Join(j.dir, recordFile))
+	return nil
 }
 
 // loadRecord reads the record of run id under runsDir.

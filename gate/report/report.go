@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mlc-project/mlc/internal/atomicfile"
 	"github.com/mlc-project/mlc/internal/stepoutput"
 )
 
@@ -69,7 +69,7 @@ func Write(rep *Report, opt Options) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if opt.Markdown != "" {
-		if err := writeFileAtomic(opt.Markdown, markdown(rep)); err != nil {
+		if err := atomicfile.Write(opt.Markdown, []byte(markdown(rep))); err != nil {
 			return fmt.Errorf("writing --markdown: %w", err)
 		}
 	}
@@ -199,27 +199,6 @@ func appendFile(path, text string) error {
 		err = cerr
 	}
 	return err
-}
-
-// writeFileAtomic replaces path with text, never leaving half a file.
-func writeFileAtomic(path, text string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".mlc-report-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.WriteString(text); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 func sameFile(a, b string) bool {

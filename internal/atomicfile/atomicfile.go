@@ -1,5 +1,6 @@
-// Package atomicfile replaces small files (index.json, the digest cache)
-// so that readers see the old content or the new, never a partial write.
+// Package atomicfile replaces small files (an OCI layout's index.json, the
+// digest cache, gate reports, run records) so that readers see the old
+// content or the new, never a partial write.
 package atomicfile
 
 import (
@@ -7,14 +8,18 @@ import (
 	"path/filepath"
 )
 
-// Write replaces path with data through a temporary file in the same
-// directory and a rename.
+// Write replaces path with data (mode 0644) through a temporary file in
+// the same directory and a rename.
 func Write(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
