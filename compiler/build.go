@@ -132,7 +132,7 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 	for _, name := range sortedKeys(s.Steps) {
 		w.Jobs = append(w.Jobs, b.customJob(name))
 	}
-	w.OnFailure = b.alertSteps(s.Name + " delivery failed")
+	b.onFailure(w, workflowDelivery, alertFailure, workflowDelivery, s.Name+" delivery failed")
 	return w
 }
 
@@ -160,17 +160,6 @@ func (b *builder) ciWorkflow() *ir.Workflow {
 		return nil
 	}
 	return w
-}
-
-// alertSteps notify the alert webhook, when the spec has one.
-func (b *builder) alertSteps(message string) []ir.Step {
-	a := b.spec.Alert
-	if a == nil {
-		return nil
-	}
-	st := b.mlc("alert", "Alert", "notify", "--webhook-env", a.WebhookSecret, "--message", message)
-	st.Secrets = []string{a.WebhookSecret}
-	return []ir.Step{st}
 }
 
 // job starts a job expanded from the spec path origin.

@@ -40,7 +40,7 @@ func (b *builder) batchWorkflow() *ir.Workflow {
 	for _, name := range apps {
 		w.Jobs = append(w.Jobs, b.productionModelJob(name), b.scoreJob(name))
 	}
-	w.OnFailure = b.alertSteps(b.spec.Name + " batch prediction failed")
+	b.onFailure(w, workflowBatch, alertFailure, workflowBatch, b.spec.Name+" batch prediction failed")
 	return w
 }
 

@@ -70,14 +70,15 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 		need(r, "drift", "", "")
 		r.Condition.WhenOutput = &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}
 		r.Permissions = addPermission(r.Permissions, "actions", "write")
-		r.Steps = append(r.Steps, b.alertSteps(b.spec.Name+": drift detected, retraining")...)
+		b.alertIn(r, workflowMonitor, alertDrift, dr.Reference, b.spec.Name+": drift detected, retraining")
 		r.Steps = append(r.Steps, ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: b.workflowName(workflowDelivery)})
-		if b.spec.Alert != nil {
-			r.Secrets = addSecret(r.Secrets, b.spec.Alert.WebhookSecret)
-		}
 		w.Jobs = append(w.Jobs, r)
+		// Drift is reported by the retrain job; a failure is something else.
+		b.onFailure(w, workflowMonitor, alertFailure, workflowMonitor, b.spec.Name+": monitoring failed")
+	} else {
+		// The drift check failing the job is how drift is reported.
+		b.onFailure(w, workflowMonitor, alertDrift, dr.Reference, b.spec.Name+": drift detected or monitoring failed")
 	}
-	w.OnFailure = b.alertSteps(b.spec.Name + ": drift detected or monitoring failed")
 	return w
 }
 

@@ -45,8 +45,15 @@ func checkSecrets(s *Spec) Errors {
 	if s.Monitor != nil {
 		use(s.Monitor.Secrets, "monitor", "secrets")
 	}
-	if s.Alert != nil {
-		use([]string{s.Alert.WebhookSecret}, "alert", "webhook_secret")
+	if a := s.Alert; a != nil {
+		if a.WebhookSecret != "" {
+			use([]string{a.WebhookSecret}, "alert", "webhook_secret")
+		}
+		for _, name := range sortedKeys(a.Channels) {
+			if c := a.Channels[name]; c.Secret() != "" {
+				use([]string{c.Secret()}, "alert", "channels", name, c.Kinds()[0], "url_secret")
+			}
+		}
 	}
 	return errs
 }

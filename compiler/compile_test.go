@@ -80,6 +80,10 @@ environments: {
 		{"batch without batch prediction", base + `apps: a: {model: "m", image: context: "svc", batch: {data: "d", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `apps.a.batch without "batch" in prediction`},
 		{"batch without production", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "d", run: "python s.py"}}` + "\n", "pipeline.cue:9:", "no environment deploys app a"},
 		{"batch of an unknown dataset", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "e", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `unknown dataset "e"`},
+		{"alert without a channel", base + "alert: {}\n", "pipeline.cue:9:", "alert names no channel"},
+		{"alert channel of two kinds", base + "secrets: [\"HOOK\"]\nalert: channels: ops: {slack: url_secret: \"HOOK\", github_issue: {}}\n", "pipeline.cue:10:", "2 channel kinds set (slack, github_issue)"},
+		{"alert channel secret undeclared", base + "alert: channels: ops: webhook: url_secret: \"HOOK\"\n", "pipeline.cue:9:", "alert.channels.ops.webhook.url_secret: secret HOOK is not declared"},
+		{"alert repo not owner/name", base + "alert: channels: issues: github_issue: repo: \"acme\"\n", "pipeline.cue:9:", "repo: invalid value"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})

@@ -74,8 +74,8 @@ type BranchFilter struct {
 	Branches []string `json:"branches,omitempty"`
 }
 
-// Source and its adapters are the leaf package spec's: the adapters
-// take them without importing the compiler.
+// Source and its adapters, and Alert, are the leaf package spec's: the
+// adapters and notify take them without importing the compiler.
 type (
 	Source      = spec.Source
 	S3Source    = spec.S3Source
@@ -84,6 +84,7 @@ type (
 	GitSource   = spec.GitSource
 	OCISource   = spec.OCISource
 	LocalSource = spec.LocalSource
+	Alert       = spec.Alert
 )
 
 type Script struct {
@@ -244,10 +245,6 @@ type CustomStep struct {
 	After     []string   `json:"after,omitempty"`
 	Resources *Resources `json:"resources,omitempty"`
 	Timeout   string     `json:"timeout,omitempty"`
-}
-
-type Alert struct {
-	WebhookSecret string `json:"webhook_secret"`
 }
 
 type Signing struct {

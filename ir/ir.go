@@ -55,8 +55,11 @@ type Workflow struct {
 	// cancels, if CancelInProgress) the one in progress.
 	Concurrency      string
 	CancelInProgress bool
-	// OnFailure lists steps to run when any job fails (alerting).
-	OnFailure []Step
+	// OnFailure lists steps to run when any job fails (alerting), as one
+	// job with the grants OnFailurePermissions (e.g. issues: write for an
+	// alert issue), sorted by Scope.
+	OnFailure            []Step
+	OnFailurePermissions []Permission
 }
 
 // Triggers say when a workflow starts.
@@ -164,6 +167,12 @@ type Step struct {
 	// outcome is then only visible through its outputs (e.g. drift=true).
 	ContinueOnError bool
 }
+
+// TokenSecret is the secret a step lists to call the repository's API
+// (GitHub issues) with the run's own token: on GitHub it is the job's
+// automatic token, bounded by the job's Permissions; Kubernetes engines
+// read it from the pipeline's Secret, local runs from the host.
+const TokenSecret = "GITHUB_TOKEN"
 
 // ImageBuild describes a container image build.
 type ImageBuild struct {

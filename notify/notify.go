@@ -1,58 +1,71 @@
-// Package notify posts alerts to a chat webhook (Slack, Mattermost, Teams
-// workflows, or anything that takes a JSON body), for failed runs and drift.
+// Package notify sends alerts (failed runs, drift, model quality below its
+// gate) through the channels a spec names: a Slack-compatible webhook, a
+// generic JSON webhook, a GitHub issue. Every alert carries a
+// deduplication key, so that one open alert stands per pipeline, cause and
+// subject rather than one per run.
 package notify
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"time"
+	"slices"
+	"strings"
 )
 
-// Message is the JSON body: "text" is what Slack-compatible webhooks show.
-type Message struct {
-	Text string `json:"text"`
+// Causes an alert can have.
+var Causes = []string{"drift", "failure", "quality"}
+
+// Alert is one report.
+type Alert struct {
+	Pipeline string // spec name
+	Workflow string // compiled workflow, e.g. "credit-risk-monitor"
+	Cause    string // one of Causes
+	Subject  string // what it is about: a dataset, a model, a workflow
+	Text     string // the message people read
+	RunURL   string // the run that raised it ("" when the engine has no URL)
 }
 
-// Send posts msg to url, retrying server errors a few times with backoff.
-// The URL is a secret: errors never include it.
-func Send(ctx context.Context, client *http.Client, url string, msg Message) error {
-	body, err := json.Marshal(msg)
-	if err != nil {
-		return err
+// DedupKey identifies the alert across runs: the same pipeline, cause and
+// subject are the same alert.
+func (a Alert) DedupKey() string {
+	return "mlc-alert/" + a.Pipeline + "/" + a.Cause + "/" + a.Subject
+}
+
+// Validate explains an alert mlc cannot send, or is nil.
+func (a Alert) Validate() error {
+	if !slices.Contains(Causes, a.Cause) {
+		return fmt.Errorf("cause %q is not one of %s", a.Cause, strings.Join(Causes, ", "))
 	}
-	var last error
-	for attempt, wait := 0, 500*time.Millisecond; attempt < 4; attempt, wait = attempt+1, wait*2 {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(wait):
-			}
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			return fmt.Errorf("webhook URL is not valid")
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			last = fmt.Errorf("webhook unreachable")
-			continue
-		}
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-		resp.Body.Close()
-		switch {
-		case resp.StatusCode < 300:
-			return nil
-		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-			last = fmt.Errorf("webhook answered %s", resp.Status)
-		default:
-			return fmt.Errorf("webhook refused the message: %s", resp.Status)
+	if strings.TrimSpace(a.Text) == "" {
+		return errors.New("the alert has no message: pass --message")
+	}
+	return nil
+}
+
+// Channel is one destination of alerts.
+type Channel interface {
+	// Name is the channel's name in the spec, for errors and logs.
+	Name() string
+	Send(ctx context.Context, c *Client, a Alert) error
+}
+
+// Send delivers a to every channel, each independently: a channel that
+// fails does not keep the alert from the others. The error names every
+// channel that failed.
+func Send(ctx context.Context, c *Client, channels []Channel, a Alert) error {
+	var errs []error
+	for _, ch := range channels {
+		if err := ch.Send(ctx, c, a); err != nil {
+			errs = append(errs, fmt.Errorf("channel %s: %w", ch.Name(), err))
 		}
 	}
-	return last
+	return errors.Join(errs...)
+}
+
+// Client sends the requests of every channel, with one retry policy.
+type Client struct {
+	HTTP  *http.Client
+	Retry Retry
 }

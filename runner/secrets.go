@@ -25,24 +25,27 @@ const alertSinkURL = "(local alert sink)"
 
 // suppliedSecrets are the secrets a local run provides itself: the
 // signing key steps name with --key env://NAME (always the local store's
-// key) and its password, and the webhook of alert steps when the host has
-// none (a local sink that prints the alerts).
+// key) and its password, and the webhook URLs of alert steps (mlc notify)
+// the host has none of (a local sink that prints the alerts). The token of
+// a GitHub issue channel is no URL: it comes from the host.
 func (r *run) suppliedSecrets() map[string]string {
 	out := map[string]string{}
 	r.eachStep(func(_ *ir.Job, st ir.Step) {
-		if st.Kind != ir.StepMLC {
+		if st.Kind != ir.StepMLC || len(st.Args) == 0 {
 			return
 		}
-		for i, a := range st.Args[:max(len(st.Args)-1, 0)] {
-			next := st.Args[i+1]
-			switch {
-			case a == "--key" && strings.HasPrefix(next, "env://"):
+		for i, a := range st.Args[:len(st.Args)-1] {
+			if next := st.Args[i+1]; a == "--key" && strings.HasPrefix(next, "env://") {
 				out[strings.TrimPrefix(next, "env://")] = string(r.keys.private)
 				out[cosignPassword] = r.keys.password
-			case a == "--webhook-env":
-				if v, ok := r.opts.LookupEnv(next); !ok || v == "" {
-					out[next] = alertSinkURL
-				}
+			}
+		}
+		if st.Args[0] != "notify" {
+			return
+		}
+		for _, name := range st.Secrets {
+			if v, ok := r.opts.LookupEnv(name); name != ir.TokenSecret && (!ok || v == "") {
+				out[name] = alertSinkURL
 			}
 		}
 	})

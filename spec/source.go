@@ -3,11 +3,6 @@
 // adapters and gates take them.
 package spec
 
-import (
-	"fmt"
-	"strings"
-)
-
 // Source is a data acquisition adapter; exactly one field is set.
 type Source struct {
 	S3    *S3Source    `json:"s3,omitempty"`
@@ -53,31 +48,13 @@ type LocalSource struct {
 // Kinds are the adapters s sets, in the schema's order; a valid source
 // sets exactly one.
 func (s Source) Kinds() []string {
-	var k []string
-	for _, c := range []struct {
-		name string
-		set  bool
-	}{{"s3", s.S3 != nil}, {"gcs", s.GCS != nil}, {"http", s.HTTP != nil},
-		{"git", s.Git != nil}, {"oci", s.OCI != nil}, {"local", s.Local != nil}} {
-		if c.set {
-			k = append(k, c.name)
-		}
-	}
-	return k
+	return setKinds([]kind{{"s3", s.S3 != nil}, {"gcs", s.GCS != nil}, {"http", s.HTTP != nil},
+		{"git", s.Git != nil}, {"oci", s.OCI != nil}, {"local", s.Local != nil}})
 }
 
 // ExactlyOne explains a source that does not set exactly one adapter, or
 // is "" when it does.
-func (s Source) ExactlyOne() string {
-	switch k := s.Kinds(); len(k) {
-	case 0:
-		return "no source adapter set"
-	case 1:
-		return ""
-	default:
-		return fmt.Sprintf("%d source adapters set (%s)", len(k), strings.Join(k, ", "))
-	}
-}
+func (s Source) ExactlyOne() string { return exactlyOne("source adapter", s.Kinds()) }
 
 // ExactlyOneHint is what to do about it.
 const ExactlyOneHint = "set exactly one of s3, gcs, http, git, oci, local"

@@ -217,14 +217,15 @@ func alertJob(p *ir.Pipeline, w *ir.Workflow) *yamlout.Map {
 	for i, j := range w.Jobs {
 		needs[i] = j.ID
 	}
-	alert := &ir.Job{ID: "alert", Steps: w.OnFailure}
+	alert := &ir.Job{ID: "alert", Steps: w.OnFailure, Permissions: w.OnFailurePermissions}
 	steps := installMLC(p)
 	for _, st := range w.OnFailure {
 		m, _ := step(p, alert, st) // OnFailure holds mlc steps only
 		steps = append(steps, m)
 	}
 	return yamlout.NewMap().Set("name", "Alert on failure").Set("runs-on", runsOn(p, alert)).
-		Set("needs", yamlout.Flow(yamlout.Node(needs))).Set("if", "failure()").Set("steps", steps)
+		Set("needs", yamlout.Flow(yamlout.Node(needs))).Set("if", "failure()").
+		Set("permissions", permissions(alert)).Set("steps", steps)
 }
 
 func envValue(env []ir.EnvVar, name string) string {
