@@ -21,8 +21,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/mlc-project/mlc/internal/atomicfile"
 	"github.com/mlc-project/mlc/artifact/internal/notfound"
+	"github.com/mlc-project/mlc/internal/atomicfile"
 )
 
 const (
