@@ -3,6 +3,7 @@ package compiler
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -45,10 +46,7 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 		Repository: s.Repository,
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
 	}
-	p.MLCImage = defaultMLCImage + ":" + p.MLCVersion
-	if s.MLC != nil && s.MLC.Image != "" {
-		p.MLCImage = s.MLC.Image
-	}
+	p.MLCImage = s.mlcImage()
 	p.MLCInstall = ir.Install{URL: version.ReleaseURL, PublicKey: version.ReleaseKey}
 	if s.MLC != nil && s.MLC.Install != nil {
 		in := s.MLC.Install
@@ -102,34 +100,34 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 		if t.Push != nil {
 			w.Triggers.Push = &ir.BranchFilter{Branches: t.Push.Branches}
 		}
-		for _, name := range sortedKeys(t.Schedule) {
+		for _, name := range slices.Sorted(maps.Keys(t.Schedule)) {
 			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: name, Cron: t.Schedule[name]})
 		}
 		w.Triggers.Manual = t.Manual
 	} else {
 		w.Triggers.Manual = true
 	}
-	for _, name := range sortedKeys(s.Datasets) {
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
 		if !b.scoredOnly(name) {
 			w.Jobs = append(w.Jobs, b.datasetJob(name, true))
 		}
 	}
-	for _, name := range sortedKeys(s.Code) {
+	for _, name := range slices.Sorted(maps.Keys(s.Code)) {
 		w.Jobs = append(w.Jobs, b.codeJob(name, true))
 	}
-	for _, name := range sortedKeys(s.Models) {
+	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
 		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name))
 	}
-	for _, name := range sortedKeys(s.Apps) {
+	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
 		w.Jobs = append(w.Jobs, b.packageJob(name))
 	}
-	for _, name := range sortedKeys(s.Environments) {
+	for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
 		w.Jobs = append(w.Jobs, b.deployJob(name))
 		if s.Environments[name].Smoke != "" {
 			w.Jobs = append(w.Jobs, b.smokeJob(name))
 		}
 	}
-	for _, name := range sortedKeys(s.Steps) {
+	for _, name := range slices.Sorted(maps.Keys(s.Steps)) {
 		w.Jobs = append(w.Jobs, b.customJob(name))
 	}
 	b.onFailure(w, workflowDelivery, alertFailure, workflowDelivery, s.Name+" delivery failed")
@@ -150,10 +148,10 @@ func (b *builder) ciWorkflow() *ir.Workflow {
 		Concurrency:      b.workflowName(workflowCI),
 		CancelInProgress: true,
 	}
-	for _, name := range sortedKeys(s.Datasets) {
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
 		w.Jobs = append(w.Jobs, b.datasetJob(name, false))
 	}
-	for _, name := range sortedKeys(s.Code) {
+	for _, name := range slices.Sorted(maps.Keys(s.Code)) {
 		w.Jobs = append(w.Jobs, b.codeJob(name, false))
 	}
 	if len(w.Jobs) == 0 {

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/mlc-project/mlc/ir"
@@ -47,7 +48,7 @@ func (b *builder) batchWorkflow() *ir.Workflow {
 // batchApps are the apps that score in batch, sorted.
 func (b *builder) batchApps() []string {
 	var apps []string
-	for _, name := range sortedKeys(b.spec.Apps) {
+	for _, name := range slices.Sorted(maps.Keys(b.spec.Apps)) {
 		if b.spec.Apps[name].Batch != nil {
 			apps = append(apps, name)
 		}

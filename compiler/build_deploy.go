@@ -1,7 +1,9 @@
 package compiler
 
 import (
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
@@ -32,7 +34,7 @@ func (b *builder) packageJob(name string) *ir.Job {
 	for _, w := range a.Image.Cmd {
 		args = append(args, "--cmd", w)
 	}
-	for _, k := range sortedKeys(a.Image.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Image.Env)) {
 		args = append(args, "--env", k+"="+a.Image.Env[k])
 	}
 	for _, p := range a.Image.Ports {
@@ -164,7 +166,7 @@ func (s *Spec) finalEnvironment(model string) (string, bool) {
 			promoted[e.After] = true
 		}
 	}
-	for _, name := range sortedKeys(s.Environments) {
+	for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
 		e := s.Environments[name]
 		if !promoted[name] && modelOf(s.Apps[e.App]) == model {
 			return name, true

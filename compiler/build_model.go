@@ -3,6 +3,8 @@ package compiler
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
@@ -55,7 +57,7 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	j.Steps = append(j.Steps, withSecrets(j, b.script("evaluate", "Evaluate", e.Run, m.Train.Dir, copyEnv(m.Train.Env), paths), m.Train.Secrets...))
 
 	gate := []string{"check", "metrics", metrics}
-	for _, metric := range sortedKeys(e.Gates) {
+	for _, metric := range slices.Sorted(maps.Keys(e.Gates)) {
 		gate = append(gate, "--gate", metric+strings.Join(strings.Fields(e.Gates[metric]), ""))
 	}
 	if len(e.NoRegression) > 0 {
@@ -90,7 +92,7 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	if m.Train.Code != "" {
 		push = append(push, "--from-code", "${MLC_CODE_"+envName(m.Train.Code)+"}")
 	}
-	for _, k := range sortedKeys(m.Train.Params) {
+	for _, k := range slices.Sorted(maps.Keys(m.Train.Params)) {
 		push = append(push, "--param", k+"="+fmt.Sprint(m.Train.Params[k]))
 	}
 	j.Steps = append(j.Steps, b.signedPush(j, "register", "Register model", push...))

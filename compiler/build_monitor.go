@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"github.com/mlc-project/mlc/ir"
+	"maps"
 	"slices"
 )
 
@@ -46,7 +47,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 	if dr.Threshold != nil {
 		args = append(args, "--threshold", num(*dr.Threshold))
 	}
-	for _, col := range sortedKeys(dr.Columns) {
+	for _, col := range slices.Sorted(maps.Keys(dr.Columns)) {
 		c := dr.Columns[col]
 		method := c.Method
 		if method == "" {
@@ -85,7 +86,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 // referenceEnvironment is the final environment of a model trained on
 // dataset: its tag names the reference data production was trained on.
 func (b *builder) referenceEnvironment(dataset string) (string, bool) {
-	for _, name := range sortedKeys(b.spec.Models) {
+	for _, name := range slices.Sorted(maps.Keys(b.spec.Models)) {
 		if slices.Contains(b.spec.Models[name].Train.Data, dataset) {
 			if env, ok := b.spec.finalEnvironment(name); ok {
 				return env, true

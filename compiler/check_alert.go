@@ -1,6 +1,10 @@
 package compiler
 
-import "github.com/mlc-project/mlc/spec"
+import (
+	"github.com/mlc-project/mlc/spec"
+	"maps"
+	"slices"
+)
 
 // checkAlert: an alert names at least one channel, and every channel sets
 // exactly one kind.
@@ -14,7 +18,7 @@ func checkAlert(s *Spec) Errors {
 			Hint: "set alert.channels (or alert.webhook_secret), or remove alert"}}
 	}
 	var errs Errors
-	for _, name := range sortedKeys(a.Channels) {
+	for _, name := range slices.Sorted(maps.Keys(a.Channels)) {
 		if msg := a.Channels[name].ExactlyOne(); msg != "" {
 			errs = append(errs, &Error{Pos: s.pos("alert", "channels", name), Path: "alert.channels." + name,
 				Msg: msg, Hint: spec.ChannelHint})

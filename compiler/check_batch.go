@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -9,7 +10,7 @@ import (
 // say so, with a model that some environment runs in production.
 func checkBatch(s *Spec) Errors {
 	var errs Errors
-	for _, name := range sortedKeys(s.Apps) {
+	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
 		a := s.Apps[name]
 		wants := slices.Contains(a.Prediction, "batch")
 		switch {

@@ -2,7 +2,9 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -31,7 +33,7 @@ func checkPullRequestSecrets(s *Spec) Errors {
 			Msg: fmt.Sprintf("%q is not a directory inside the spec directory", pr.Fixtures), Hint: "give a relative path such as fixtures"})
 	}
 	const hint = "pull-request jobs get no secrets: set triggers.pull_request.fixtures to a directory of sample data, or triggers.pull_request.secrets: true to hand them the secrets (docs/security.md says what that exposes)"
-	for _, name := range sortedKeys(s.Datasets) {
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
 		d := s.Datasets[name]
 		if len(d.Secrets) > 0 && pr.Fixtures == "" {
 			errs = append(errs, &Error{Pos: s.pos("datasets", name, "secrets"), Path: "datasets." + name + ".secrets",

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -15,8 +16,8 @@ func checkReferences(s *Spec) Errors {
 			errs = append(errs, unknown(s, kind, name, known, path...))
 		}
 	}
-	datasets, code, models := sortedKeys(s.Datasets), sortedKeys(s.Code), sortedKeys(s.Models)
-	apps, envs, steps := sortedKeys(s.Apps), sortedKeys(s.Environments), sortedKeys(s.Steps)
+	datasets, code, models := slices.Sorted(maps.Keys(s.Datasets)), slices.Sorted(maps.Keys(s.Code)), slices.Sorted(maps.Keys(s.Models))
+	apps, envs, steps := slices.Sorted(maps.Keys(s.Apps)), slices.Sorted(maps.Keys(s.Environments)), slices.Sorted(maps.Keys(s.Steps))
 	for _, name := range models {
 		m := s.Models[name]
 		if m.Train.Code != "" {
@@ -67,7 +68,7 @@ func checkReferences(s *Spec) Errors {
 // with, so the model must be deployed by some environment.
 func checkGates(s *Spec) Errors {
 	var errs Errors
-	for _, name := range sortedKeys(s.Models) {
+	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
 		if len(s.Models[name].Evaluate.NoRegression) == 0 {
 			continue
 		}

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -24,22 +25,22 @@ func checkSecrets(s *Spec) Errors {
 			}
 		}
 	}
-	for _, name := range sortedKeys(s.Datasets) {
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
 		d := s.Datasets[name]
 		use(d.Secrets, "datasets", name, "secrets")
 		if d.Prepare != nil {
 			use(d.Prepare.Secrets, "datasets", name, "prepare", "secrets")
 		}
 	}
-	for _, name := range sortedKeys(s.Models) {
+	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
 		use(s.Models[name].Train.Secrets, "models", name, "train", "secrets")
 	}
-	for _, name := range sortedKeys(s.Environments) {
+	for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
 		if d := s.Environments[name].Deploy; d != nil {
 			use(d.Secrets, "environments", name, "deploy", "secrets")
 		}
 	}
-	for _, name := range sortedKeys(s.Steps) {
+	for _, name := range slices.Sorted(maps.Keys(s.Steps)) {
 		use(s.Steps[name].Secrets, "steps", name, "secrets")
 	}
 	if s.Monitor != nil {
@@ -49,7 +50,7 @@ func checkSecrets(s *Spec) Errors {
 		if a.WebhookSecret != "" {
 			use([]string{a.WebhookSecret}, "alert", "webhook_secret")
 		}
-		for _, name := range sortedKeys(a.Channels) {
+		for _, name := range slices.Sorted(maps.Keys(a.Channels)) {
 			if c := a.Channels[name]; c.Secret() != "" {
 				use([]string{c.Secret()}, "alert", "channels", name, c.Kinds()[0], "url_secret")
 			}

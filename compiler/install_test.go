@@ -111,3 +111,26 @@ func TestDefaultMLCImageWarns(t *testing.T) {
 		}
 	}
 }
+
+// A released mlc knows its image's digest: Kubernetes steps run mlc by it,
+// unless the spec pins another version (whose digest it cannot know).
+func TestReleasedMLCRunsItsImageByDigest(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("c", 64)
+	old := version.ImageDigest
+	version.ImageDigest = digest
+	defer func() { version.ImageDigest = old }()
+	kube := []ir.Engine{{Name: "tekton", MLCImage: true}}
+	spec := strings.Replace(base, `image: "python:3.12-slim"`, `image: "python@sha256:`+strings.Repeat("b", 64)+`"`, 1)
+	var warns []*Error
+	p, err := CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec}), Options{Engines: kube, Warn: func(e *Error) { warns = append(warns, e) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "ghcr.io/mlc-project/mlc:" + version.Version + "@" + digest; p.MLCImage != want || len(warns) != 0 {
+		t.Errorf("image %s (warnings %v), want %s and no warning", p.MLCImage, warns, want)
+	}
+	p, err = CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec + `mlc: version: "v9.9.9"` + "\n"}), Options{Engines: kube, Warn: func(e *Error) {}})
+	if err != nil || p.MLCImage != "ghcr.io/mlc-project/mlc:v9.9.9" {
+		t.Errorf("another version: %s, %v", p.MLCImage, err)
+	}
+}

@@ -2,8 +2,10 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -275,7 +277,7 @@ func (s *Spec) Table(path string) (cue.Value, error) {
 func (s *Spec) Dataset(name string) (cue.Value, error) {
 	v := s.src.value.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name)))
 	if !v.Exists() {
-		return cue.Value{}, &Error{Msg: fmt.Sprintf("no dataset %q in the spec", name), Hint: "datasets: " + strings.Join(sortedKeys(s.Datasets), ", ")}
+		return cue.Value{}, &Error{Msg: fmt.Sprintf("no dataset %q in the spec", name), Hint: "datasets: " + strings.Join(slices.Sorted(maps.Keys(s.Datasets)), ", ")}
 	}
 	return v, nil
 }

@@ -22,8 +22,7 @@ var imageFields = map[string]bool{"image": true, "smoke_image": true, "git": tru
 // release, warned about for the engines that run it.
 func warnMutableImages(s *Spec) Errors {
 	var warns Errors
-	if (s.MLC == nil || s.MLC.Image == "") && slices.ContainsFunc(s.src.engines, func(e ir.Engine) bool { return e.MLCImage }) {
-		img := defaultMLCImage + ":" + s.mlcVersion()
+	if img := s.mlcImage(); !strings.Contains(img, "@sha256:") && slices.ContainsFunc(s.src.engines, func(e ir.Engine) bool { return e.MLCImage }) {
 		warns = append(warns, &Error{Pos: s.pos("name"), Path: "mlc.image",
 			Msg:  fmt.Sprintf("mlc steps run in %s, a tag, which can move", img),
 			Hint: fmt.Sprintf("set mlc.image to %s@sha256:<digest>, the digest its release notes give (crane digest %s)", img, img)})
@@ -46,6 +45,20 @@ func warnMutableImages(s *Spec) Errors {
 		return true
 	}, nil)
 	return warns
+}
+
+// mlcImage is the image Kubernetes steps run mlc in: the spec's, else
+// this release's image, by digest when this binary was released with one
+// and the spec pins no other version.
+func (s *Spec) mlcImage() string {
+	if s.MLC != nil && s.MLC.Image != "" {
+		return s.MLC.Image
+	}
+	img := defaultMLCImage + ":" + s.mlcVersion()
+	if version.ImageDigest != "" && s.mlcVersion() == version.Version {
+		img += "@" + version.ImageDigest
+	}
+	return img
 }
 
 // mlcVersion is the mlc version the jobs run: the spec's pin, else this one.

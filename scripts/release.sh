@@ -33,6 +33,41 @@ rm -rf "$dist"
 mkdir -p "$dist/build"
 sbom_tool=$(bash scripts/tools.sh cyclonedx-gomod)
 
+# The mlc image first: the linux/amd64 binary and a static busybox as
+# /bin/sh (the engines run mlc steps as sh -ec "mlc ..."), CA certificates,
+# nothing else; built by mlc package itself from scratch into an OCI layout.
+# The binaries shipped then carry its digest (version.ImageDigest), so the
+# pipelines they compile run mlc by digest; the image's own binary cannot.
+image_digest=
+if [[ " $platforms " == *" linux/amd64 "* ]]; then
+	[[ -x /bin/busybox ]] || bash scripts/apt-install.sh busybox-static ca-certificates >&2
+	root=$dist/build/image-root
+	mkdir -p "$root/usr/local/bin" "$root/bin" "$root/etc/ssl/certs"
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false \
+		-ldflags "$ldflags" -o "$root/usr/local/bin/mlc" ./cmd/mlc
+	cp /bin/busybox "$root/bin/sh"
+	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+	host_mlc=$root/usr/local/bin/mlc
+	[[ "$(go env GOOS)/$(go env GOARCH)" == linux/amd64 ]] || host_mlc=$(go env GOPATH)/bin/mlc
+	image() {
+		"$host_mlc" package mlc "$1" --base scratch --platform linux/amd64 \
+			--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
+			--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+			--label "org.opencontainers.image.version=$version" \
+			--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \
+			--cache-dir "" "${@:2}" >"$dist/build/package.log" || { cat "$dist/build/package.log" >&2; return 1; }
+		sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\).*/\1/p' "$dist/build/package.log" | head -n 1
+	}
+	image "oci:$dist/image:$version" >"$dist/image.digest"
+	[[ -s "$dist/image.digest" ]] || { echo "release: no image digest" >&2; exit 1; }
+	image_digest=$(cat "$dist/image.digest")
+	if [[ -n "${PUBLISH_IMAGE:-}" ]]; then
+		published=$(image "$PUBLISH_IMAGE:$version" --sign --keyless)
+		[[ "$published" == "$(cat "$dist/image.digest")" ]] ||
+			{ echo "release: $PUBLISH_IMAGE:$version is $published, the layout's is $(cat "$dist/image.digest")" >&2; exit 1; }
+	fi
+fi
+
 for p in $platforms; do
 	os=${p%/*} arch=${p#*/}
 	name=mlc_${version}_${os}_${arch}
@@ -40,7 +75,7 @@ for p in $platforms; do
 	mkdir -p "$dir"
 	echo "release: $name" >&2
 	CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -buildvcs=false \
-		-ldflags "$ldflags" -o "$dir/mlc" ./cmd/mlc
+		-ldflags "$ldflags -X github.com/mlc-project/mlc/internal/version.ImageDigest=$image_digest" -o "$dir/mlc" ./cmd/mlc
 	cp README.md "$dir/"
 	# A tar with fixed owners, modes from git and the commit's time, sorted:
 	# the same inputs give the same archive.
@@ -58,36 +93,6 @@ doc.setdefault("metadata", {})["timestamp"] = datetime.datetime.fromtimestamp(ep
 json.dump(doc, open(path, "w"), indent=2, sort_keys=True)
 PY
 done
-
-# The mlc image: the linux/amd64 binary and a static busybox as /bin/sh
-# (the engines run mlc steps as sh -ec "mlc ..."), CA certificates, nothing
-# else; built by mlc package itself from scratch into an OCI layout.
-if [[ " $platforms " == *" linux/amd64 "* ]]; then
-	[[ -x /bin/busybox ]] || bash scripts/apt-install.sh busybox-static ca-certificates >&2
-	root=$dist/build/image-root
-	mkdir -p "$root/usr/local/bin" "$root/bin" "$root/etc/ssl/certs"
-	cp "$dist/build/mlc_${version}_linux_amd64/mlc" "$root/usr/local/bin/mlc"
-	cp /bin/busybox "$root/bin/sh"
-	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
-	host_mlc=$dist/build/mlc_${version}_linux_amd64/mlc
-	[[ "$(go env GOOS)/$(go env GOARCH)" == linux/amd64 ]] || host_mlc=$(go env GOPATH)/bin/mlc
-	image() {
-		"$host_mlc" package mlc "$1" --base scratch --platform linux/amd64 \
-			--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
-			--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
-			--label "org.opencontainers.image.version=$version" \
-			--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \
-			--cache-dir "" "${@:2}" >"$dist/build/package.log" || { cat "$dist/build/package.log" >&2; return 1; }
-		sed -n 's/.*@\(sha256:[0-9a-f]\{64\}\).*/\1/p' "$dist/build/package.log" | head -n 1
-	}
-	image "oci:$dist/image:$version" >"$dist/image.digest"
-	[[ -s "$dist/image.digest" ]] || { echo "release: no image digest" >&2; exit 1; }
-	if [[ -n "${PUBLISH_IMAGE:-}" ]]; then
-		published=$(image "$PUBLISH_IMAGE:$version" --sign --keyless)
-		[[ "$published" == "$(cat "$dist/image.digest")" ]] ||
-			{ echo "release: $PUBLISH_IMAGE:$version is $published, the layout's is $(cat "$dist/image.digest")" >&2; exit 1; }
-	fi
-fi
 
 (cd "$dist" && sha256sum -- *.tar.gz *.cdx.json >"mlc_${version}_checksums.txt")
 if [[ -n "${RELEASE_KEY:-}" ]]; then

@@ -2,6 +2,7 @@ package fairness
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 )
@@ -12,7 +13,7 @@ func assess(col string, tallies map[string]*tally, opt Options) (Attribute, erro
 	a := Attribute{Column: col}
 	model := opt.Prediction != ""
 	var rates, tprs, fprs []float64
-	for _, value := range sortedKeys(tallies) {
+	for _, value := range slices.Sorted(maps.Keys(tallies)) {
 		t := tallies[value]
 		if t.weight == 0 {
 			return a, fmt.Errorf("group %q has a total weight of 0; its selection rate is undefined", value)
@@ -56,7 +57,7 @@ func assess(col string, tallies map[string]*tally, opt Options) (Attribute, erro
 func (a *Attribute) privileged(tallies map[string]*tally, group string) error {
 	priv, ok := tallies[group]
 	if !ok {
-		return fmt.Errorf("--privileged %q is not a value of this column (values: %v)", group, sortedKeys(tallies))
+		return fmt.Errorf("--privileged %q is not a value of this column (values: %v)", group, slices.Sorted(maps.Keys(tallies)))
 	}
 	var unpriv tally
 	for value, t := range tallies {
@@ -116,12 +117,3 @@ func ratio(num, den float64) *float64 {
 }
 
 func spread(x []float64) float64 { return slices.Max(x) - slices.Min(x) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

@@ -17,6 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// Update reports whether this run rewrites golden files (-update), for
+// tests keeping their golden output elsewhere (compiler/testdata/broken).
+func Update() bool { return *update }
+
 // Root is the repository root, found from this source file.
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)

@@ -10,5 +10,12 @@ import _ "embed"
 //go:embed release.pub
 var ReleaseKey string
 
+// ImageDigest is the digest of the mlc image of this release
+// (ghcr.io/mlc-project/mlc:Version), stamped by make release into the
+// binaries it ships, so compiled Kubernetes pipelines run mlc by digest.
+// Empty in a build from source, and in the image itself, whose digest
+// cannot be part of its own content.
+var ImageDigest = ""
+
 // ReleaseURL is where releases are published, one directory per version.
 const ReleaseURL = "https://github.com/mlc-project/mlc/releases/download"

@@ -7,7 +7,9 @@ package github
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -213,17 +215,8 @@ func jobEnv(j *ir.Job) *yamlout.Map {
 	for _, in := range j.Inputs {
 		names[in.Env] = fmt.Sprintf("${{ needs.%s.outputs.%s }}", in.Job, in.Output)
 	}
-	for _, k := range sortedKeys(names) {
+	for _, k := range slices.Sorted(maps.Keys(names)) {
 		env.Set(k, names[k])
 	}
 	return env
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

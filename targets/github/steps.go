@@ -2,6 +2,8 @@ package github
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,7 +114,7 @@ func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
 	}
 	if len(env) > 0 {
 		envMap := yamlout.NewMap()
-		for _, k := range sortedKeys(env) {
+		for _, k := range slices.Sorted(maps.Keys(env)) {
 			envMap.Set(k, env[k])
 		}
 		m.Set("env", envMap)

@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -100,7 +101,7 @@ func checkDocument(ctx context.Context, r *report, d document) {
 		reportFieldError(r, d, pr.Validate(ctx))
 	case "ConfigMap":
 		cm := decodeStrict[corev1.ConfigMap](r, d)
-		for _, key := range sortedKeys(cm.Data) {
+		for _, key := range slices.Sorted(maps.Keys(cm.Data)) {
 			for _, inner := range splitDocuments(r, d.where+" data "+key, []byte(cm.Data[key])) {
 				if inner.kind() != "PipelineRun" {
 					r.errorf("%s: holds a %s, want a PipelineRun", inner.where, inner.kind())
@@ -165,7 +166,7 @@ func missing(want, got any, path string) []string {
 			return []string{path}
 		}
 		var out []string
-		for _, k := range sortedKeys(w) {
+		for _, k := range slices.Sorted(maps.Keys(w)) {
 			out = append(out, missing(w[k], g[k], path+"."+k)...)
 		}
 		return out
@@ -210,7 +211,7 @@ func checkReferences(r *report, docs []document) {
 			runs = append(runs, d)
 		case "ConfigMap":
 			cm := decodeStrict[corev1.ConfigMap](&report{}, d)
-			for _, key := range sortedKeys(cm.Data) {
+			for _, key := range slices.Sorted(maps.Keys(cm.Data)) {
 				runs = append(runs, splitDocuments(&report{}, d.where+" data "+key, []byte(cm.Data[key]))...)
 			}
 		}
@@ -314,15 +315,6 @@ func name(raw map[string]any) any {
 		return n
 	}
 	return m["generateName"]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // TestChecksCatchMistakes feeds manifests with typical mistakes through the
