@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,23 +36,11 @@ func fetchSpecDir(t *testing.T) string {
 // runFetch runs mlc fetch and returns its exit code, mapped as run does.
 func runFetch(t *testing.T, args ...string) int {
 	t.Helper()
-	cmd := newFetchCmd()
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *exitError
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &ee):
-		t.Log(err)
-		return ee.code
-	default:
-		t.Log(err)
-		return exitBadInput
+	code, msg := runCommand(t, newFetchCmd(), args...)
+	if msg != "" {
+		t.Log(msg)
 	}
+	return code
 }
 
 func TestFetchCommandWritesFilesManifestAndOutput(t *testing.T) {

@@ -2,33 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 )
 
-// runNotify runs mlc notify and returns its exit code, mapped as run
-// does, and its error.
+// runNotify runs mlc notify and returns its exit code and error text.
 func runNotify(t *testing.T, args ...string) (int, string) {
 	t.Helper()
-	cmd := newNotifyCmd()
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	var ee *exitError
-	switch {
-	case err == nil:
-		return exitOK, ""
-	case errors.As(err, &ee):
-		return ee.code, err.Error()
-	default:
-		return exitBadInput, err.Error()
-	}
+	return runCommand(t, newNotifyCmd(), args...)
 }
 
 func TestNotifyCommandSendsToEveryChannel(t *testing.T) {
