@@ -1,9 +1,0 @@
-package compiler
-
-import "slices"
-
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	slices.Sort(out)
-	return out
-}
