@@ -47,8 +47,13 @@ if [[ " $platforms " == *" linux/amd64 "* ]]; then
 		-ldflags "$ldflags" -o "$root/usr/local/bin/mlc" ./cmd/mlc
 	cp /bin/busybox "$root/bin/sh"
 	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+	# mlc package runs on this machine: the image's binary where it can run
+	# here, else one built for here from the same source.
 	host_mlc=$root/usr/local/bin/mlc
-	[[ "$(go env GOOS)/$(go env GOARCH)" == linux/amd64 ]] || host_mlc=$(go env GOPATH)/bin/mlc
+	if [[ "$(go env GOHOSTOS)/$(go env GOHOSTARCH)" != linux/amd64 ]]; then
+		host_mlc=$dist/build/host/mlc
+		go build -trimpath -o "$host_mlc" ./cmd/mlc
+	fi
 	image() {
 		"$host_mlc" package mlc "$1" --base scratch --platform linux/amd64 \
 			--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
