@@ -23,6 +23,7 @@ type Spec struct {
 	Steps        map[string]*CustomStep  `json:"steps,omitempty"`
 	Alert        *Alert                  `json:"alert,omitempty"`
 	Signing      Signing                 `json:"signing"`
+	Git          spec.Git                `json:"git"`
 
 	src source // where it came from, for positions
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlc-project/mlc/gitops"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -79,7 +80,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 func (r *run) condition(j *ir.Job) (string, bool) {
 	c := j.Condition
 	if len(c.OnlyBranches) > 0 {
-		if b := gitBranch(r.specDir); !slices.Contains(c.OnlyBranches, b) {
+		if _, b := gitops.Head(r.specDir); !slices.Contains(c.OnlyBranches, b) {
 			return fmt.Sprintf("runs only on branch %s (this is %q)", strings.Join(c.OnlyBranches, ", "), b), false
 		}
 	}

@@ -5,10 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 
@@ -157,18 +155,4 @@ func (k keyPair) save(dir string) error {
 		}
 	}
 	return nil
-}
-
-// gitRevision is the commit checked out at dir, or "" outside git.
-func gitRevision(dir string) string { return git(dir, "rev-parse", "HEAD") }
-
-// gitBranch is the branch checked out at dir, or "" outside git.
-func gitBranch(dir string) string { return git(dir, "rev-parse", "--abbrev-ref", "HEAD") }
-
-func git(dir string, args ...string) string {
-	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(out))
 }

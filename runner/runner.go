@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mlc-project/mlc/gitops"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -222,13 +223,14 @@ func newRun(opts Options) (*run, error) {
 			return nil, fmt.Errorf("--fixtures %s: not a directory", opts.Fixtures)
 		}
 	}
+	revision, _ := gitops.Head(specDir)
 	r := &run{
 		opts:     opts,
 		wf:       wf,
 		root:     root,
 		specDir:  specDir,
 		store:    localStore,
-		revision: gitRevision(specDir),
+		revision: revision,
 		done:     map[string]chan struct{}{},
 		slots:    make(chan struct{}, opts.Jobs),
 		previous: map[string]*JobRecord{},

@@ -23,6 +23,9 @@ verifies datasets, models and code as OCI artifacts.`,
 		newVetCmd(),
 		newGraphCmd(),
 		newInitCmd(),
+		// git: versions, changes, deployment by commit (gitops/)
+		newVersionCmd(),
+		newAffectedCmd(),
 		// data acquisition (adapter/)
 		newFetchCmd(),
 		// gates (gate/)

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/mlc-project/mlc/gitops"
+)
+
+// exampleRepo is a git repository holding the credit-risk example in ml/,
+// committed on main.
+func exampleRepo(t *testing.T) (root string, wt *git.Worktree, repo *git.Repository) {
+	t.Helper()
+	root = t.TempDir()
+	if err := os.CopyFS(filepath.Join(root, "ml"), os.DirFS("../../examples/credit-risk")); err != nil {
+		t.Fatal(err)
+	}
+	repo, err := git.PlainInitWithOptions(root, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wt, err = repo.Worktree(); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, wt, "add the example")
+	return root, wt, repo
+}
+
+func commitAll(t *testing.T, wt *git.Worktree, msg string) plumbing.Hash {
+	t.Helper()
+	if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	sig := &object.Signature{Name: "Ada", Email: "ada@example.com", When: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	h, err := wt.Commit(msg, &git.CommitOptions{Author: sig, Committer: sig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// execute runs the root command with args, returning stdout and the error.
+func execute(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	t.Setenv("MLC_OUTPUT", filepath.Join(t.TempDir(), "out"))
+	t.Setenv("GITHUB_OUTPUT", "")
+	var out bytes.Buffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&bytes.Buffer{})
+	err := root.Execute()
+	return out.String(), err
+}
+
+func outputs(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(os.Getenv("MLC_OUTPUT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestVersionCommand(t *testing.T) {
+	t.Setenv("MLC_BRANCH", "")
+	root, _, repo := exampleRepo(t)
+	head, _ := repo.Head()
+	sig := &object.Signature{Name: "Ada", Email: "ada@example.com", When: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
+	if _, err := repo.CreateTag("v0.1.0", head.Hash(), &git.CreateTagOptions{Tagger: sig, Message: "v0.1.0"}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := execute(t, "version", filepath.Join(root, "ml"), "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v gitops.Version
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if v.Describe != "v0.1.0" || v.Channel != gitops.Release || v.Branch != "main" || v.Commit != head.Hash().String() || v.Dirty {
+		t.Errorf("version %+v", v)
+	}
+	if o := outputs(t); !strings.Contains(o, "channel=release\n") || !strings.Contains(o, "version=v0.1.0\n") {
+		t.Errorf("outputs:\n%s", o)
+	}
+	if _, err := execute(t, "version", t.TempDir()); err == nil || !strings.Contains(err.Error(), "not in a git repository") {
+		t.Errorf("outside a repository: %v", err)
+	}
+}
+
+// TestAffectedCommand: a change to the service rebuilds and redeploys the
+// app and leaves training alone.
+func TestAffectedCommand(t *testing.T) {
+	root, wt, _ := exampleRepo(t)
+	if err := wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName("pr"), Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "ml/service/app.py"), []byte("# changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, wt, "change the service")
+	out, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"apps.api affected: ml/service/app.py (under ml/service)",
+		"environments.staging affected: via apps.api",
+		"models.scorer unchanged",
+		"datasets.credit unchanged",
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " ")+" ", want+" ") {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if o := outputs(t); !strings.Contains(o, "apps_api=true\n") || !strings.Contains(o, "models_scorer=false\n") || !strings.Contains(o, "spec=false\n") {
+		t.Errorf("outputs:\n%s", o)
+	}
+	if _, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", "nope"); err == nil || !strings.Contains(err.Error(), `revision "nope" not found`) {
+		t.Errorf("unknown base: %v", err)
+	}
+}
