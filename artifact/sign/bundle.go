@@ -55,7 +55,7 @@ func verifyBundles(ctx context.Context, st artifact.Store, digest v1.Hash, co *c
 		if res.Statement == nil || res.Statement.GetPredicateType() != predicateType {
 			continue
 		}
-		v := Verified{Format: "sigstore-bundle"}
+		v := Verified{Format: "sigstore-bundle", Digest: d.Digest.String()}
 		if res.Signature != nil && res.Signature.Certificate != nil {
 			v.Signer = res.Signature.Certificate.SubjectAlternativeName
 		}

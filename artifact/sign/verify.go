@@ -51,6 +51,9 @@ type Verified struct {
 	Format string // "cosign" (the .sig tag) or "sigstore-bundle" (OCI 1.1 referrer)
 	// Signer is the certificate identity for keyless signatures.
 	Signer string
+	// Digest names the signature: its layer in the .sig image, or the
+	// bundle's referrer manifest.
+	Digest string
 }
 
 // Verify checks the signatures attached to the manifest digest names in st
@@ -100,7 +103,11 @@ func verifyTagged(ctx context.Context, st artifact.Store, digest v1.Hash, co *co
 			fails = append(fails, err.Error())
 			continue
 		}
-		ok = append(ok, Verified{Format: "cosign", Signer: certIdentity(s)})
+		v := Verified{Format: "cosign", Signer: certIdentity(s)}
+		if d, err := s.Digest(); err == nil {
+			v.Digest = d.String()
+		}
+		ok = append(ok, v)
 	}
 	return ok, fails, nil
 }
