@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/spec"
 )
 
 // packageJob builds the app image once, with the registered model inside,
@@ -91,7 +92,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 	j.Environment = name
 	j.Condition.OnlyBranches = e.Branches
 	b.useRegistry(j, true)
-	if e.Approval {
+	if e.Approval && e.GitOps == nil { // a GitOps approval is the merge
 		j.Approval = &ir.Approval{Environment: name, Approvers: e.Approvers, Required: 1}
 	}
 	need(j, "package-"+e.App, "ref", "MLC_APP_IMAGE")
@@ -113,6 +114,9 @@ func (b *builder) deployJob(name string) *ir.Job {
 			j.Steps = append(j.Steps, b.mlc("promote-"+d, "Promote dataset "+d, "promote", "${"+env+"}", "--to", name))
 		}
 	}
+	if g := e.GitOps; g != nil {
+		j.Steps = append(j.Steps, b.gitopsStep(j, name, a, g))
+	}
 	if d := e.Deploy; d != nil {
 		j.Image = d.Image
 		env := copyEnv(d.Env)
@@ -128,6 +132,27 @@ func (b *builder) deployJob(name string) *ir.Job {
 		j.Steps = append(j.Steps, withSecrets(j, st, d.Secrets...))
 	}
 	return j
+}
+
+// gitopsStep deploys by commit: mlc deploy verifies the image and writes
+// its digest, with the model's lineage, into the environment repository.
+func (b *builder) gitopsStep(j *ir.Job, env string, a *App, g *spec.GitOps) ir.Step {
+	args := []string{"deploy", env, b.specDir, "--image", "${MLC_APP_IMAGE}", "--model", "${MLC_MODEL}"}
+	if m, ok := b.spec.Models[modelOf(a)]; ok {
+		for _, d := range m.Train.Data {
+			args = append(args, "--dataset", "${MLC_DATASET_"+envName(d)+"}")
+		}
+		if c := m.Train.Code; c != "" {
+			env := "MLC_CODE_" + envName(c)
+			need(j, "code-"+c, "ref", env)
+			args = append(args, "--code", "${"+env+"}")
+		}
+	}
+	st := b.mlc("gitops", "Deploy by commit", append(args, b.trustArgs()...)...)
+	if g.TokenSecret != "" {
+		st = withSecrets(j, st, g.TokenSecret)
+	}
+	return st
 }
 
 // smokeJob tests a deployment from the outside.

@@ -39,6 +39,9 @@ func checkSecrets(s *Spec) Errors {
 		if d := s.Environments[name].Deploy; d != nil {
 			use(d.Secrets, "environments", name, "deploy", "secrets")
 		}
+		if g := s.Environments[name].GitOps; g != nil && g.TokenSecret != "" {
+			use([]string{g.TokenSecret}, "environments", name, "gitops", "token_secret")
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Steps)) {
 		use(s.Steps[name].Secrets, "steps", name, "secrets")

@@ -209,15 +209,16 @@ type Batch struct {
 }
 
 type Environment struct {
-	App        string   `json:"app"`
-	After      string   `json:"after,omitempty"`
-	Approval   bool     `json:"approval"`
-	Approvers  []string `json:"approvers,omitempty"`
-	Branches   []string `json:"branches,omitempty"`
-	Deploy     *Script  `json:"deploy,omitempty"`
-	Smoke      string   `json:"smoke,omitempty"`
-	SmokeImage string   `json:"smoke_image"`
-	URL        string   `json:"url,omitempty"`
+	App        string       `json:"app"`
+	After      string       `json:"after,omitempty"`
+	Approval   bool         `json:"approval"`
+	Approvers  []string     `json:"approvers,omitempty"`
+	Branches   []string     `json:"branches,omitempty"`
+	Deploy     *Script      `json:"deploy,omitempty"`
+	Smoke      string       `json:"smoke,omitempty"`
+	SmokeImage string       `json:"smoke_image"`
+	URL        string       `json:"url,omitempty"`
+	GitOps     *spec.GitOps `json:"gitops,omitempty"`
 }
 
 type Monitor struct {

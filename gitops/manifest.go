@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-var digestRef = regexp.MustCompile(`^([a-z0-9][a-z0-9._:/-]*)@(sha256:[0-9a-f]{64})$`)
+var digestRef = regexp.MustCompile(`^([^@\s]+)@(sha256:[0-9a-f]{64})$`)
 
 // splitDigestRef splits REPO@sha256:HEX; anything else (a tag) is
 // refused: a deployment names exactly what was tested.

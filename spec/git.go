@@ -33,3 +33,13 @@ func DefaultChannels() Channels {
 func (c Channels) TagPatterns() []string {
 	return append(append([]string(nil), c.Release.Tags...), c.Beta.Tags...)
 }
+
+// GitOps is an environment's manifest in a GitOps repository (#GitOps).
+type GitOps struct {
+	Repo        string `json:"repo"`
+	Branch      string `json:"branch"`
+	File        string `json:"file"`
+	Image       string `json:"image,omitempty"`
+	Field       string `json:"field,omitempty"`
+	TokenSecret string `json:"token_secret,omitempty"`
+}

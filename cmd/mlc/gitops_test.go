@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,4 +130,98 @@ func TestAffectedCommand(t *testing.T) {
 	if _, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", "nope"); err == nil || !strings.Contains(err.Error(), `revision "nope" not found`) {
 		t.Errorf("unknown base: %v", err)
 	}
+}
+
+// TestDeployCommand: mlc deploy verifies the image and its inputs, then
+// commits the digest with their trailers to the environment repository.
+func TestDeployCommand(t *testing.T) {
+	dir, store, priv, pub := signingSetup(t)
+	env := filepath.Join(dir, "env.git")
+	seed := filepath.Join(dir, "seed")
+	repo, err := git.PlainInitWithOptions(seed, &git.PlainInitOptions{InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName("main")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(seed, "staging"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(seed, "staging/kustomization.yaml"), []byte("images:\n- name: api\n  newTag: v1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := repo.Worktree()
+	commitAll(t, wt, "staging")
+	if _, err := git.PlainCloneContext(t.Context(), env, true, &git.CloneOptions{URL: seed}); err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(dir, "ml")
+	if err := os.CopyFS(spec, os.DirFS("../../examples/credit-risk")); err != nil {
+		t.Fatal(err)
+	}
+	extra := "package pipeline\n\nenvironments: staging: gitops: {repo: \"" + env + "\", file: \"staging/kustomization.yaml\", image: \"api\"}\n"
+	if err := os.WriteFile(filepath.Join(spec, "gitops.cue"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"app", "model"} {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, "f"), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, msg := runCommand(t, newRootCmd(), "push", "dataset", filepath.Join(dir, "app"), store+":data", "--sign", "--key", priv); code != exitOK {
+		t.Fatal(msg)
+	}
+	if code, msg := runCommand(t, newRootCmd(), "push", "model", filepath.Join(dir, "model"), store+":model", "--from-dataset", store+":data", "--sign", "--key", priv); code != exitOK {
+		t.Fatal(msg)
+	}
+	if code, msg := runCommand(t, newRootCmd(), "push", "code", filepath.Join(dir, "app"), store+":app"); code != exitOK {
+		t.Fatal(msg)
+	}
+	if code, msg := runCommand(t, newRootCmd(), "deploy", "staging", spec, "--image", store+":app", "--key", pub); code != exitFailed || !strings.Contains(msg, "signature not verified (unsigned)") {
+		t.Errorf("unsigned image: exit %d, %s", code, msg)
+	}
+	if code, msg := runCommand(t, newRootCmd(), "sign", store+":app", "--key", priv); code != exitOK {
+		t.Fatal(msg)
+	}
+	out, err := execute(t, "deploy", "staging", spec, "--image", store+":app", "--model", store+":model", "--key", pub, "--run", "https://ci.example/run/7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "deployed oci:") || !strings.Contains(out, "to staging: commit") {
+		t.Errorf("output: %s", out)
+	}
+	show := stockGitCmd(t, env, "show", "main:staging/kustomization.yaml")
+	if !strings.Contains(show, "digest: sha256:") || strings.Contains(show, "newTag") {
+		t.Errorf("manifest:\n%s", show)
+	}
+	model := stockGitCmd(t, env, "log", "-1", "--format=%(trailers:key=Mlc-Model,valueonly)")
+	sig := stockGitCmd(t, env, "log", "-1", "--format=%(trailers:key=Mlc-Signature,valueonly)")
+	run := stockGitCmd(t, env, "log", "-1", "--format=%(trailers:key=Mlc-Run,valueonly)")
+	if !strings.Contains(model, "@sha256:") || !strings.HasPrefix(sig, "sha256:") || run != "https://ci.example/run/7" {
+		t.Errorf("trailers: model %q, signature %q, run %q", model, sig, run)
+	}
+	// From what staging runs, by its GitOps repository, to the data.
+	out, err = execute(t, "lineage", "--deployed", "staging", "--spec", spec, "--key", pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "model") || !strings.Contains(out, "dataset") {
+		t.Errorf("lineage of what staging runs:\n%s", out)
+	}
+	if code, msg := runCommand(t, newRootCmd(), "deploy", "production", spec, "--image", store+":app", "--key", pub); code != exitBadInput || !strings.Contains(msg, "environments.production.gitops") {
+		t.Errorf("environment without gitops: exit %d, %s", code, msg)
+	}
+}
+
+func stockGitCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
 }

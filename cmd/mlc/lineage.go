@@ -3,13 +3,21 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/mlc-project/mlc/artifact"
 	"github.com/mlc-project/mlc/artifact/lineage"
+	"github.com/mlc-project/mlc/compiler"
+	"github.com/mlc-project/mlc/gitops"
 )
 
 func newLineageCmd() *cobra.Command {
@@ -32,8 +40,9 @@ Exit status: 0 the chain verified; 1 REF has no valid provenance, an
 artifact of the chain is unsigned, an input's provenance does not verify, a
 blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 		Example: `  mlc lineage ghcr.io/acme/ml/credit-model:v3 --key cosign.pub
-  mlc lineage oci:.mlc/store:model:v1 --key cosign.pub --json`,
-		Args: cobra.ExactArgs(1),
+  mlc lineage oci:.mlc/store:model:v1 --key cosign.pub --json
+  mlc lineage --deployed production --key cosign.pub   # what production runs, from its GitOps repository`,
+		Args: cobra.RangeArgs(0, 1),
 	}
 	opts := addRegistryFlags(cmd.Flags())
 	pf := addPolicyFlags(cmd.Flags())
@@ -41,11 +50,24 @@ blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 	var allowUnsigned, deep bool
 	cmd.Flags().BoolVar(&allowUnsigned, "allow-unsigned", false, "accept artifacts of the chain that carry no signature the trust flags accept")
 	cmd.Flags().BoolVar(&deep, "deep", false, "read every blob of every artifact of the chain and check it against its digest")
+	var deployed, spec string
+	cmd.Flags().StringVar(&deployed, "deployed", "", "trace the model ENV runs, read from the last deployment commit in its GitOps repository")
+	cmd.Flags().StringVar(&spec, "spec", ".", "the spec directory naming the environment's GitOps repository (with --deployed)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		policy, err := pf.policy(ctx)
 		if err != nil {
 			return err
+		}
+		if (deployed != "") == (len(args) == 1) {
+			return badInput(errors.New("name an artifact REF, or --deployed ENV"))
+		}
+		if deployed != "" {
+			ref, err := deployedModel(ctx, cmd.ErrOrStderr(), spec, deployed)
+			if err != nil {
+				return err
+			}
+			args = []string{ref}
 		}
 		st, _, digest, err := resolveArtifact(ctx, args[0], *opts)
 		if err != nil {
@@ -124,4 +146,32 @@ func verifyContent(ctx context.Context, ref string, open func(string) (artifact.
 		return failed(fmt.Errorf("%s: %w", ref, err))
 	}
 	return nil
+}
+
+// deployedModel reads the model (else the image) the last deployment
+// commit of env names, from the environment's GitOps repository.
+func deployedModel(ctx context.Context, log io.Writer, specDir, env string) (string, error) {
+	s, err := compiler.Load(specDir)
+	if err != nil {
+		return "", badInput(err)
+	}
+	e, ok := s.Environments[env]
+	if !ok || e.GitOps == nil {
+		return "", badInput(fmt.Errorf("environment %q has no gitops repository in %s", env, s.Dir()))
+	}
+	g := e.GitOps
+	var auth transport.AuthMethod
+	if g.TokenSecret != "" {
+		auth = gitops.TokenAuth(os.Getenv(g.TokenSecret))
+	}
+	commit, trailers, err := gitops.LastDeployment(ctx, g.Repo, g.Branch, env, auth)
+	if err != nil {
+		return "", failed(err)
+	}
+	ref := append(trailers[gitops.TrailerModel], trailers[gitops.TrailerImage]...)
+	if len(ref) == 0 {
+		return "", failed(fmt.Errorf("commit %s deploys %s but names no model or image", commit, env))
+	}
+	fmt.Fprintf(log, "%s runs %s (commit %s of %s)\n", env, strings.Join(trailers[gitops.TrailerImage], ", "), commit[:12], g.Repo)
+	return ref[0], nil
 }

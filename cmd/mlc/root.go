@@ -26,6 +26,7 @@ verifies datasets, models and code as OCI artifacts.`,
 		// git: versions, changes, deployment by commit (gitops/)
 		newVersionCmd(),
 		newAffectedCmd(),
+		newDeployCmd(),
 		// data acquisition (adapter/)
 		newFetchCmd(),
 		// gates (gate/)
