@@ -1,0 +1,65 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// TestGitOpsDeploy: an environment with a GitOps repository deploys by
+// commit (mlc deploy, with the token only in that step), and its
+// approval is the merge, not an engine wait.
+func TestGitOpsDeploy(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ml")
+	if err := os.CopyFS(dir, os.DirFS("../examples/credit-risk")); err != nil {
+		t.Fatal(err)
+	}
+	extra := `package pipeline
+
+environments: production: gitops: {repo: "https://github.com/acme/envs.git", file: "prod/kustomization.yaml", image: "api", token_secret: "KUBECONFIG_PRODUCTION"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "gitops.cue"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job *ir.Job
+	for _, w := range p.Workflows {
+		for _, j := range w.Jobs {
+			if j.ID == "deploy-production" {
+				job = j
+			}
+		}
+	}
+	if job == nil {
+		t.Fatal("no deploy-production job")
+	}
+	if job.Approval != nil {
+		t.Error("a GitOps environment waits for an engine approval; the merge is the approval")
+	}
+	i := slices.IndexFunc(job.Steps, func(s ir.Step) bool { return s.ID == "gitops" })
+	if i < 0 {
+		t.Fatal("no gitops step")
+	}
+	st := job.Steps[i]
+	args := strings.Join(st.Args, " ")
+	for _, want := range []string{"deploy production ", "--image ${MLC_APP_IMAGE}", "--model ${MLC_MODEL}", "--dataset ${MLC_DATASET_CREDIT}", "--code ${MLC_CODE_TRAINER}", "--key"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("mlc %s: missing %q", args, want)
+		}
+	}
+	if !slices.Equal(st.Secrets, []string{"KUBECONFIG_PRODUCTION"}) {
+		t.Errorf("gitops step secrets %v", st.Secrets)
+	}
+	for _, other := range job.Steps {
+		if other.ID != "gitops" && other.ID != "deploy" && slices.Contains(other.Secrets, "KUBECONFIG_PRODUCTION") {
+			t.Errorf("step %s gets the GitOps token", other.ID)
+		}
+	}
+}
