@@ -172,11 +172,15 @@ func (b *builder) job(id, name string, stage ir.Stage, origin ...string) *ir.Job
 // a tagged file (an e2e.cue pointing a source at another endpoint) as the
 // compiler did.
 func (b *builder) withSpec(cmd []string, rest ...string) []string {
-	args := append(cmd, "--spec", ".")
+	return append(b.withTags(append(cmd, "--spec", ".")), rest...)
+}
+
+// withTags is cmd then the spec's build tags.
+func (b *builder) withTags(cmd []string) []string {
 	for _, t := range b.spec.src.tags {
-		args = append(args, "--tag", t)
+		cmd = append(cmd, "--tag", t)
 	}
-	return append(args, rest...)
+	return cmd
 }
 
 func (b *builder) mlc(id, name string, args ...string) ir.Step {

@@ -137,7 +137,9 @@ func (b *builder) deployJob(name string) *ir.Job {
 // gitopsStep deploys by commit: mlc deploy verifies the image and writes
 // its digest, with the model's lineage, into the environment repository.
 func (b *builder) gitopsStep(j *ir.Job, env string, a *App, g *spec.GitOps) ir.Step {
-	args := []string{"deploy", env, b.specDir, "--image", "${MLC_APP_IMAGE}", "--model", "${MLC_MODEL}"}
+	// The step runs in the spec directory; the tags select the same files
+	// (the environment may be declared in a tagged one).
+	args := append(b.withTags([]string{"deploy", env, "."}), "--image", "${MLC_APP_IMAGE}", "--model", "${MLC_MODEL}")
 	if m, ok := b.spec.Models[modelOf(a)]; ok {
 		for _, d := range m.Train.Data {
 			args = append(args, "--dataset", "${MLC_DATASET_"+envName(d)+"}")
@@ -149,7 +151,7 @@ func (b *builder) gitopsStep(j *ir.Job, env string, a *App, g *spec.GitOps) ir.S
 		}
 	}
 	st := b.mlc("gitops", "Deploy by commit", append(args, b.trustArgs()...)...)
-	if g.TokenSecret != "" {
+	if g.TokenSecret != "" && !g.Local() {
 		st = withSecrets(j, st, g.TokenSecret)
 	}
 	return st

@@ -49,7 +49,7 @@ environments: production: gitops: {repo: "https://github.com/acme/envs.git", fil
 	}
 	st := job.Steps[i]
 	args := strings.Join(st.Args, " ")
-	for _, want := range []string{"deploy production ", "--image ${MLC_APP_IMAGE}", "--model ${MLC_MODEL}", "--dataset ${MLC_DATASET_CREDIT}", "--code ${MLC_CODE_TRAINER}", "--key"} {
+	for _, want := range []string{"deploy production . ", "--image ${MLC_APP_IMAGE}", "--model ${MLC_MODEL}", "--dataset ${MLC_DATASET_CREDIT}", "--code ${MLC_CODE_TRAINER}", "--key"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("mlc %s: missing %q", args, want)
 		}
@@ -61,5 +61,50 @@ environments: production: gitops: {repo: "https://github.com/acme/envs.git", fil
 		if other.ID != "gitops" && other.ID != "deploy" && slices.Contains(other.Secrets, "KUBECONFIG_PRODUCTION") {
 			t.Errorf("step %s gets the GitOps token", other.ID)
 		}
+	}
+}
+
+// TestGitOpsExample: the example's GitOps environment (gitops.cue) runs
+// mlc deploy with the tag that selects that file, and the kustomization
+// entry it names is not taken for an image pulled by tag.
+func TestGitOpsExample(t *testing.T) {
+	var warns []string
+	s, err := LoadWith("../examples/credit-risk", Options{Tags: []string{"gitops", "gitops_repo=file:///srv/env.git"}, Warn: func(e *Error) { warns = append(warns, e.Error()) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Environments["canary"].GitOps.Repo; got != "file:///srv/env.git" {
+		t.Errorf("canary gitops repo %q, want the injected one", got)
+	}
+	p, err := s.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range warns {
+		if strings.Contains(w, "gitops") {
+			t.Errorf("warning about the kustomization entry: %s", w)
+		}
+	}
+	if len(warns) == 0 {
+		t.Error("no warning at all: the tagged images of the example went unnoticed")
+	}
+	found := 0
+	for _, w := range p.Workflows {
+		for _, j := range w.Jobs {
+			for _, st := range j.Steps {
+				if st.ID == "gitops" {
+					found++
+					if len(st.Secrets) > 0 {
+						t.Errorf("a push to a repository on disk gets secrets %v", st.Secrets)
+					}
+				}
+				if st.ID == "gitops" && !strings.HasPrefix(strings.Join(st.Args, " "), "deploy canary . --tag gitops --tag gitops_repo=file:///srv/env.git --image") {
+					t.Errorf("gitops step %q in %s", st.Args, st.Dir)
+				}
+			}
+		}
+	}
+	if found != 1 {
+		t.Errorf("%d gitops steps, want 1 (deploy-canary)", found)
 	}
 }

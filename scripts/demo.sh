@@ -33,11 +33,48 @@ mlc=$(cd "$(dirname "$mlc")" && pwd)/$(basename "$mlc")
 
 # Start from nothing, so the demo shows first-deployment behaviour every time.
 rm -rf "$spec/.mlc" "$spec/service/model"
-flags=(-t local --offline --fixtures "$spec/fixtures")
+
+# The canary environment (gitops.cue) deploys by commit: its GitOps
+# repository is a bare repository here, holding the kustomization Argo CD
+# or Flux would sync (docs/gitops.md). mlc itself needs no git binary;
+# the stock git sets the repository up and reads the commits back.
+envrepo=$(pwd)/$spec/.mlc/credit-risk-env.git
+seed=$(mktemp -d)
+trap 'rm -rf "$seed"' EXIT
+git init -q --bare -b main "$envrepo"
+mkdir -p "$seed/canary"
+cat >"$seed/canary/kustomization.yaml" <<'YAML'
+# The credit-risk API in the canary environment; mlc deploy sets the image.
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - deployment.yaml
+images:
+  - name: credit-risk-api
+    newTag: latest
+YAML
+cat >"$seed/canary/deployment.yaml" <<'YAML'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: credit-risk-api}
+spec:
+  selector: {matchLabels: {app: credit-risk-api}}
+  template:
+    metadata: {labels: {app: credit-risk-api}}
+    spec:
+      containers:
+        - {name: api, image: credit-risk-api}
+YAML
+git -C "$seed" init -q -b main
+git -C "$seed" add .
+git -C "$seed" -c user.name=demo -c user.email=demo@localhost commit -q -m "canary: the credit-risk API"
+git -C "$seed" push -q "$envrepo" main
+
+flags=(-t local -t gitops -t "gitops_repo=file://$envrepo" --offline --fixtures "$spec/fixtures")
 
 banner() { printf '\n== %s\n\n' "$*"; }
 
-banner "1/4 delivery: data → model → staging; production waits for approval"
+banner "1/4 delivery: data → model → staging and canary (by commit); production waits for approval"
 set +e
 "$mlc" run "$spec" "${flags[@]}" </dev/null
 code=$?
@@ -64,6 +101,9 @@ if [[ $code -ne 1 ]]; then
   exit 1
 fi
 
+# The retraining run, which signed what canary runs now.
+last_run=$(find "$spec/.mlc/runs" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tail -n 1)
+
 banner "what the demo left behind"
 store=$spec/.mlc/store
 echo "artifacts in the local OCI store $store (tags; revisions shortened):"
@@ -80,6 +120,15 @@ echo
 echo "provenance of the production model, signatures checked with the local store's key:"
 # References in the store are relative to the spec directory, as in the runs.
 (cd "$spec" && "$mlc" lineage oci:.mlc/store/credit-risk-model-scorer:production --key ".mlc/runs/$run_id/keys/cosign.pub")
+echo
+echo "canary's GitOps repository (git log; a run whose digests are already deployed commits nothing):"
+git --git-dir="$envrepo" log --format='  %h %s' main
+echo "  the last one's trailers (git show):"
+git --git-dir="$envrepo" show -s --format=%b main | sed -n 's/^\(Mlc-[A-Za-z]*\): \(.*\)$/    \1: \2/p' | cut -c1-110
+git --git-dir="$envrepo" show main:canary/kustomization.yaml | sed -n '/^images:/,$s/^/    /p'
+echo
+echo "what canary runs, traced from its last deployment commit:"
+(cd "$spec" && "$mlc" lineage --deployed canary -t local -t gitops -t "gitops_repo=file://$envrepo" --key ".mlc/runs/$last_run/keys/cosign.pub" | grep -v "^\s*\(metrics\|params\|built by\)")
 echo
 echo "provenance of the batch predictions: the production model and the applicants scored:"
 rev=$(git rev-parse HEAD 2>/dev/null || true)

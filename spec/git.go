@@ -1,5 +1,7 @@
 package spec
 
+import "strings"
+
 // Git says how versions are read from git and which generated files the
 // repository commits (#Git).
 type Git struct {
@@ -42,4 +44,11 @@ type GitOps struct {
 	Image       string `json:"image,omitempty"`
 	Field       string `json:"field,omitempty"`
 	TokenSecret string `json:"token_secret,omitempty"`
+}
+
+// Local reports whether Repo is a repository on this machine's disk
+// (file://… or a path), which is pushed to without credentials: its
+// deploy step is given no token.
+func (g *GitOps) Local() bool {
+	return strings.HasPrefix(g.Repo, "file://") || strings.HasPrefix(g.Repo, "/") || strings.HasPrefix(g.Repo, ".")
 }

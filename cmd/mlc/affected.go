@@ -86,7 +86,7 @@ become underscores: models_scorer) for the jobs after it to test.`,
 	cmd.Flags().StringVar(&base, "base", "", "the branch or commit the change goes into, e.g. origin/main (required)")
 	cmd.Flags().StringVar(&head, "head", "HEAD", "the change's commit")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the changed paths and every stage's verdict as JSON")
-	cmd.Flags().StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)), repeatable")
+	addTagFlag(cmd, &tags)
 	cmd.MarkFlagRequired("base")
 	return cmd
 }

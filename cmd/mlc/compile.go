@@ -133,7 +133,7 @@ Nothing is written when the spec has an error.`,
 	c.Flags().StringVar(&target, "target", "github", "engine to compile for: "+strings.Join(targetNames(), ", "))
 	c.Flags().StringVar(&out, "out", "", "output directory (default: .github/workflows at the repository root for github, <dir>/<target> otherwise)")
 	c.Flags().BoolVar(&check, "check", false, "compare with the files on disk instead of writing; exit 1 and show a diff when they differ")
-	c.Flags().StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)), repeatable")
+	addTagFlag(c, &tags)
 	c.RegisterFlagCompletionFunc("target", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return targetNames(), cobra.ShellCompDirectiveNoFileComp
 	})
@@ -234,6 +234,11 @@ func newInitCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// addTagFlag is --tag on a command that loads the spec.
+func addTagFlag(c *cobra.Command, tags *[]string) {
+	c.Flags().StringSliceVarP(tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)) or NAME=VALUE for a field's @tag(NAME), repeatable")
 }
 
 // addSpecTagFlag is --tag on a command that reads the spec at run time:

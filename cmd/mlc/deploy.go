@@ -48,7 +48,7 @@ did not verify, a push was rejected twice, or a store failed; 2 bad input
 	cmd.Flags().StringArrayVar(&code, "code", nil, "the training code (repeatable)")
 	cmd.Flags().StringVar(&run, "run", githubRunURL(), "URL of the run that deploys (default: the GitHub Actions run)")
 	cmd.Flags().StringVar(&author, "author", "mlc <mlc@localhost>", "commit author, NAME <EMAIL>")
-	cmd.Flags().StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)), repeatable")
+	addTagFlag(cmd, &tags)
 	cmd.MarkFlagRequired("image")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
@@ -104,7 +104,7 @@ did not verify, a push was rejected twice, or a store failed; 2 bad input
 		}
 		g := e.GitOps
 		target := gitops.Target{Repo: g.Repo, Branch: g.Branch, File: g.File, Image: g.Image, Field: g.Field}
-		if g.TokenSecret != "" {
+		if g.TokenSecret != "" && !g.Local() {
 			target.Auth = gitops.TokenAuth(os.Getenv(g.TokenSecret))
 		}
 		d, err := gitops.Deploy(ctx, target, c)

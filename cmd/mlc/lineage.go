@@ -50,7 +50,11 @@ blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 	var allowUnsigned, deep bool
 	cmd.Flags().BoolVar(&allowUnsigned, "allow-unsigned", false, "accept artifacts of the chain that carry no signature the trust flags accept")
 	cmd.Flags().BoolVar(&deep, "deep", false, "read every blob of every artifact of the chain and check it against its digest")
-	var deployed, spec string
+	var (
+		deployed, spec string
+		tags           []string
+	)
+	addTagFlag(cmd, &tags)
 	cmd.Flags().StringVar(&deployed, "deployed", "", "trace the model ENV runs, read from the last deployment commit in its GitOps repository")
 	cmd.Flags().StringVar(&spec, "spec", ".", "the spec directory naming the environment's GitOps repository (with --deployed)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -63,7 +67,7 @@ blob does not match its digest (--deep), or a store failed; 2 bad input.`,
 			return badInput(errors.New("name an artifact REF, or --deployed ENV"))
 		}
 		if deployed != "" {
-			ref, err := deployedModel(ctx, cmd.ErrOrStderr(), spec, deployed)
+			ref, err := deployedModel(ctx, cmd.ErrOrStderr(), spec, tags, deployed)
 			if err != nil {
 				return err
 			}
@@ -150,8 +154,8 @@ func verifyContent(ctx context.Context, ref string, open func(string) (artifact.
 
 // deployedModel reads the model (else the image) the last deployment
 // commit of env names, from the environment's GitOps repository.
-func deployedModel(ctx context.Context, log io.Writer, specDir, env string) (string, error) {
-	s, err := compiler.Load(specDir)
+func deployedModel(ctx context.Context, log io.Writer, specDir string, tags []string, env string) (string, error) {
+	s, err := compiler.LoadWith(specDir, compiler.Options{Tags: tags})
 	if err != nil {
 		return "", badInput(err)
 	}
@@ -161,7 +165,7 @@ func deployedModel(ctx context.Context, log io.Writer, specDir, env string) (str
 	}
 	g := e.GitOps
 	var auth transport.AuthMethod
-	if g.TokenSecret != "" {
+	if g.TokenSecret != "" && !g.Local() {
 		auth = gitops.TokenAuth(os.Getenv(g.TokenSecret))
 	}
 	commit, trailers, err := gitops.LastDeployment(ctx, g.Repo, g.Branch, env, auth)

@@ -69,7 +69,7 @@ CI checks out a commit, not a branch: --branch names the branch built
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
 	cmd.Flags().StringVar(&branch, "branch", ciBranch(), "the branch built, for a detached HEAD")
-	cmd.Flags().StringSliceVarP(&tags, "tag", "t", nil, "CUE build tag (files with @if(TAG)), repeatable")
+	addTagFlag(cmd, &tags)
 	return cmd
 }
 
