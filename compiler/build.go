@@ -154,10 +154,30 @@ func (b *builder) ciWorkflow() *ir.Workflow {
 	for _, name := range slices.Sorted(maps.Keys(s.Code)) {
 		w.Jobs = append(w.Jobs, b.codeJob(name, false))
 	}
+	if len(s.Git.Generated) > 0 {
+		w.Jobs = append(w.Jobs, b.generatedJob())
+	}
 	if len(w.Jobs) == 0 {
 		return nil
 	}
 	return w
+}
+
+// generatedJob fails a pull request whose committed generated files do not
+// match its pipeline.cue, with a unified diff: mlc compile --check for each
+// target the repository commits, into its directory from the repository
+// root (the step runs in the spec directory).
+func (b *builder) generatedJob() *ir.Job {
+	j := b.job("generated", "Generated files up to date", ir.StageCodeCI, "git", "generated")
+	root := strings.Repeat("../", strings.Count(b.specDir, "/")+1)
+	if b.specDir == "." {
+		root = ""
+	}
+	for _, t := range slices.Sorted(slices.Values(b.spec.Git.Generated)) {
+		args := b.withTags([]string{"compile", ".", "--target", t, "--out", root + b.spec.Git.Dirs[t], "--check"})
+		j.Steps = append(j.Steps, b.mlc("check-"+t, "Check the committed "+t+" files", args...))
+	}
+	return j
 }
 
 // job starts a job expanded from the spec path origin.

@@ -90,6 +90,15 @@ serve_checkout() {
 	run_keys
 	find "$src" -name pipeline.cue -not -path '*/.mlc/*' -execdir cp "$E2E_DIR/keys/cosign.pub" cosign.pub \;
 	git -C "$src" init -q -b main
+	# A repository using mlc commits its generated GitHub workflows
+	# (git.generated), compiled in the repository so their paths are its;
+	# the pull-request runs check them against pipeline.cue.
+	local spec
+	for spec in "${specs[@]}"; do
+		if grep -qs '^git: generated: .*"github"' "$repo/$spec/pipeline.cue"; then
+			go run -C "$repo" ./cmd/mlc compile "$src/$spec" -t e2e --target github --out "$src/.github/workflows" >/dev/null
+		fi
+	done
 	git -C "$src" add -A
 	git -C "$src" -c user.name=e2e -c user.email=e2e@mlc.invalid commit -qm "e2e snapshot"
 	git -C "$src" -c user.name=e2e -c user.email=e2e@mlc.invalid commit -q --allow-empty -m "e2e pull request"
