@@ -19,8 +19,15 @@ import (
 func TestGeneratedCheckStep(t *testing.T) {
 	root, wt, _ := exampleRepo(t)
 	spec := filepath.Join(root, "ml")
-	gen := "package pipeline\n\ngit: generated: [\"github\", \"argo\"]\n"
-	if err := os.WriteFile(filepath.Join(spec, "generated.cue"), []byte(gen), 0o644); err != nil {
+	src, err := os.ReadFile(filepath.Join(spec, "pipeline.cue"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := strings.Replace(string(src), `git: generated: ["github"]`, `git: generated: ["github", "argo"]`, 1)
+	if both == string(src) {
+		t.Fatal("the example no longer declares git.generated; update the test")
+	}
+	if err := os.WriteFile(filepath.Join(spec, "pipeline.cue"), []byte(both), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, target := range []string{"github", "argo"} {
@@ -70,12 +77,8 @@ func TestGeneratedCheckStep(t *testing.T) {
 		t.Fatalf("committed files reported stale: %v\n%s", err, out)
 	}
 
-	src, err := os.ReadFile("pipeline.cue")
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed := strings.Replace(string(src), `schedule: retrain: "0 3 * * 1"`, `schedule: retrain: "0 4 * * 1"`, 1)
-	if changed == string(src) {
+	changed := strings.Replace(both, `schedule: retrain: "0 3 * * 1"`, `schedule: retrain: "0 4 * * 1"`, 1)
+	if changed == both {
 		t.Fatal("the example's retrain schedule moved; update the test")
 	}
 	if err := os.WriteFile("pipeline.cue", []byte(changed), 0o644); err != nil {
