@@ -60,6 +60,9 @@ const (
 	AnnotationCreated   = "org.opencontainers.image.created"
 	AnnotationFilepath  = "org.cncf.model.filepath"
 	AnnotationMetricPfx = "dev.mlc.metric."
+	// The build's version (git describe) and channel, from mlc version.
+	AnnotationVersion = "org.opencontainers.image.version"
+	AnnotationChannel = "dev.mlc.channel"
 )
 
 // emptyConfig is the OCI 1.1 empty descriptor's content, the config of

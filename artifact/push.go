@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"strings"
 	"sync"
@@ -33,6 +34,8 @@ type PushOptions struct {
 	Kind Kind
 	// Metrics become dev.mlc.metric.<name> manifest annotations.
 	Metrics map[string]string
+	// Annotations are added to the manifest's (the build's version).
+	Annotations map[string]string
 	// CacheDir holds the digest cache; "" disables it.
 	CacheDir string
 }
@@ -86,7 +89,7 @@ func Push(ctx context.Context, dir string, ref Ref, opts PushOptions) (PushResul
 	if err := bp.upload(ctx, config); err != nil {
 		return PushResult{}, err
 	}
-	raw, err := manifestJSON(opts.Kind, config.desc, layers, src, opts.Metrics)
+	raw, err := manifestJSON(opts.Kind, config.desc, layers, src, opts.Metrics, opts.Annotations)
 	if err != nil {
 		return PushResult{}, err
 	}
@@ -434,8 +437,9 @@ func modelName(ref Ref) string {
 }
 
 // manifestJSON builds the OCI 1.1 artifact manifest.
-func manifestJSON(k Kind, config v1.Descriptor, layers []layer, src sourceInfo, metrics map[string]string) ([]byte, error) {
+func manifestJSON(k Kind, config v1.Descriptor, layers []layer, src sourceInfo, metrics, extra map[string]string) ([]byte, error) {
 	ann := src.annotations()
+	maps.Copy(ann, extra)
 	for name, v := range metrics {
 		ann[AnnotationMetricPfx+name] = v
 	}

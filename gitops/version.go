@@ -89,7 +89,7 @@ func ReadVersion(repo *git.Repository, opts ReadOptions) (Version, error) {
 		}
 		v.Describe = v.Short
 	}
-	if v.Dirty, err = dirty(repo); err != nil {
+	if v.Dirty, err = Dirty(repo); err != nil {
 		return Version{}, err
 	}
 	v.Channel = channel(opts.Channels, v.Tag, v.Branch)
@@ -209,9 +209,9 @@ func isAncestor(repo *git.Repository, anc, of plumbing.Hash) (bool, error) {
 	return a.IsAncestor(o)
 }
 
-// dirty is git describe --dirty's notion: tracked files changed, staged
+// Dirty is git describe --dirty's notion: tracked files changed, staged
 // or not; untracked files do not count.
-func dirty(repo *git.Repository) (bool, error) {
+func Dirty(repo *git.Repository) (bool, error) {
 	wt, err := repo.Worktree()
 	if errors.Is(err, git.ErrIsBareRepository) {
 		return false, nil

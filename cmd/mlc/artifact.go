@@ -65,6 +65,7 @@ The pushed reference by digest is printed and written as "ref" and
 	lf := addLineageFlags(cmd)
 	var alsoTags []string
 	cmd.Flags().StringArrayVar(&alsoTags, "tag", nil, "also point TAG at the pushed digest, once it is signed (a channel such as beta; repeatable)")
+	vf := addVersionFlags(cmd.Flags())
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		kind, err := artifact.ParseKind(args[0])
 		if err != nil {
@@ -74,7 +75,11 @@ The pushed reference by digest is printed and written as "ref" and
 		if err != nil {
 			return err
 		}
-		po := artifact.PushOptions{Options: *opts, Kind: kind, CacheDir: cacheDir}
+		if err := vf.check(ref, args[1]); err != nil {
+			return err
+		}
+		alsoTags = append(alsoTags, vf.tags()...)
+		po := artifact.PushOptions{Options: *opts, Kind: kind, CacheDir: cacheDir, Annotations: vf.annotations()}
 		if metricsFile != "" {
 			if po.Metrics, err = artifact.ReadMetrics(metricsFile); err != nil {
 				return badInput(err)

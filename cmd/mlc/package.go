@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"sort"
 	"strings"
@@ -56,15 +57,20 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 	fs.StringArrayVar(&labels, "label", nil, "NAME=value label (repeatable)")
 	fs.StringVar(&o.CacheDir, "cache-dir", cmp.Or(os.Getenv("MLC_CACHE_DIR"), artifact.DefaultCacheDir), "digest cache directory (\"\" disables it)")
 	lf := addLineageFlags(cmd)
+	vf := addVersionFlags(fs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ref, err := parseRef(args[1])
 		if err != nil {
+			return err
+		}
+		if err := vf.check(ref, cmp.Or(o.Context, ".")); err != nil {
 			return err
 		}
 		o.Options = *opts
 		if o.Labels, err = parseLabels(labels, args[0], lf); err != nil {
 			return err
 		}
+		maps.Copy(o.Labels, vf.annotations())
 		for _, kv := range o.Env {
 			if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
 				return badInput(fmt.Errorf("--env %q: want NAME=value", kv))
@@ -82,6 +88,12 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 		byDigest := res.Ref.String()
 		if err := lf.attach(cmd.Context(), byDigest); err != nil {
 			return prefixError(err, "package")
+		}
+		// A release's version tag goes on the digest built, once signed.
+		for _, tag := range vf.tags() {
+			if _, err := artifact.Promote(cmd.Context(), res.Ref, tag, *opts); err != nil {
+				return storeError(err)
+			}
 		}
 		if err := writeOutputs("ref", byDigest, "digest", res.Ref.Digest); err != nil {
 			return failed(err)
