@@ -72,6 +72,11 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 			p.Workflows = append(p.Workflows, w)
 		}
 	}
+	for _, w := range p.Workflows {
+		if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return slices.Contains(j.Needs, versionJobID) }) {
+			w.Jobs = append(w.Jobs, b.versionJob())
+		}
+	}
 	sort.Slice(p.Workflows, func(i, j int) bool { return p.Workflows[i].Name < p.Workflows[j].Name })
 	return p, b
 }
@@ -248,6 +253,22 @@ func (b *builder) useRegistry(j *ir.Job, write bool) {
 	}
 }
 
+// versionJobID reads the build's version and channel from git once per
+// run (mlc version, with the spec's git.channels); every signed push is
+// stamped with them, and a release tagged with its version.
+const versionJobID = "version"
+
+func (b *builder) versionJob() *ir.Job {
+	j := b.job(versionJobID, "Version", ir.StageCodeCI, "git", "channels")
+	j.History = true
+	j.Steps = []ir.Step{b.mlc("version", "Read the version from git", b.withTags([]string{"version", ".", "--allow-detached"})...)}
+	j.Outputs = []ir.Output{
+		{Name: "channel", Kind: ir.ArtifactValue, FromStep: "version"},
+		{Name: "version", Kind: ir.ArtifactValue, FromStep: "version"},
+	}
+	return j
+}
+
 // cosignPassword is the secret, and env var, cosign reads the key password from.
 const cosignPassword = "COSIGN_PASSWORD"
 
@@ -255,7 +276,9 @@ const cosignPassword = "COSIGN_PASSWORD"
 // the same process (--sign): signing the tag in a later step would sign
 // whatever the tag names by then.
 func (b *builder) signedPush(j *ir.Job, id, name string, args ...string) ir.Step {
-	args = append(args, "--sign")
+	need(j, versionJobID, "version", "MLC_VERSION")
+	need(j, versionJobID, "channel", "MLC_CHANNEL")
+	args = append(args, "--version", "${MLC_VERSION}", "--channel", "${MLC_CHANNEL}", "--sign")
 	if sg := b.spec.Signing; !sg.Keyless {
 		return withSecrets(j, b.mlc(id, name, append(args, "--key", "env://"+sg.KeySecret)...), sg.KeySecret, cosignPassword)
 	}

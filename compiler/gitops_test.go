@@ -108,3 +108,49 @@ func TestGitOpsExample(t *testing.T) {
 		t.Errorf("%d gitops steps, want 1 (deploy-canary)", found)
 	}
 }
+
+// TestVersionJob: every workflow that pushes signed artifacts reads the
+// version once, from a checkout with history, and stamps each push with
+// it; workflows that push nothing have no version job.
+func TestVersionJob(t *testing.T) {
+	p, err := Compile("../examples/credit-risk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := 0
+	for _, w := range p.Workflows {
+		var version *ir.Job
+		pushes := 0
+		for _, j := range w.Jobs {
+			if j.ID == "version" {
+				version = j
+			}
+			for _, st := range j.Steps {
+				if !slices.Contains(st.Args, "--sign") {
+					continue
+				}
+				pushes++
+				if args := strings.Join(st.Args, " "); !strings.Contains(args, "--version ${MLC_VERSION} --channel ${MLC_CHANNEL}") || !slices.Contains(j.Needs, "version") {
+					t.Errorf("%s/%s: signed push without the version: %s", w.Name, j.ID, args)
+				}
+			}
+		}
+		switch {
+		case pushes > 0 && version == nil:
+			t.Errorf("%s pushes %d artifacts and reads no version", w.Name, pushes)
+		case pushes == 0 && version != nil:
+			t.Errorf("%s pushes nothing but has a version job", w.Name)
+		case version != nil:
+			with++
+			if !version.History || !version.Workspace || len(version.Needs) != 0 {
+				t.Errorf("%s: version job %+v, want a first job with the history checked out", w.Name, version)
+			}
+			if args := strings.Join(version.Steps[0].Args, " "); args != "version . --allow-detached" {
+				t.Errorf("%s: version step mlc %s", w.Name, args)
+			}
+		}
+	}
+	if with != 2 {
+		t.Errorf("%d workflows read the version, want 2 (delivery and batch)", with)
+	}
+}

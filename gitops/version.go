@@ -3,6 +3,7 @@ package gitops
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -42,9 +43,17 @@ type Version struct {
 type ReadOptions struct {
 	Channels spec.Channels
 	// Branch is the branch built, for a detached HEAD (CI checks out a
-	// commit); it overrides the checked-out branch when set.
+	// commit); it overrides the checked-out branch when set. HEAD or a
+	// commit id names no branch (a Kubernetes run's revision parameter
+	// may be either).
 	Branch string
+	// AllowDetached makes a detached HEAD with no branch and no version
+	// tag the alpha channel instead of an error: a pipeline building a
+	// commit by id cannot know its branch.
+	AllowDetached bool
 }
+
+var commitID = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
 
 // Open opens the repository containing dir.
 func Open(dir string) (*git.Repository, error) {
@@ -68,6 +77,9 @@ func ReadVersion(repo *git.Repository, opts ReadOptions) (Version, error) {
 		return Version{}, fmt.Errorf("reading HEAD: %w", err)
 	}
 	v := Version{Commit: head.Hash().String(), Short: head.Hash().String()[:shortLen], Branch: opts.Branch}
+	if v.Branch == "HEAD" || commitID.MatchString(v.Branch) {
+		v.Branch = ""
+	}
 	if v.Branch == "" && head.Name().IsBranch() {
 		v.Branch = head.Name().Short()
 	}
@@ -77,7 +89,7 @@ func ReadVersion(repo *git.Repository, opts ReadOptions) (Version, error) {
 		return Version{}, err
 	}
 	v.Tag = tags[head.Hash()]
-	if v.Branch == "" && v.Tag == "" {
+	if v.Branch == "" && v.Tag == "" && !opts.AllowDetached {
 		return Version{}, errors.New("HEAD is detached and no version tag points at it: pass --branch NAME (the branch CI builds) or check out a branch")
 	}
 	if v.Describe, err = describe(repo, head.Hash(), tags); err != nil {

@@ -116,6 +116,20 @@ func TestVersionErrors(t *testing.T) {
 	if _, err := ReadVersion(r.repo, ReadOptions{Channels: spec.DefaultChannels()}); err == nil || !strings.Contains(err.Error(), "--branch") {
 		t.Errorf("detached HEAD without --branch: %v", err)
 	}
+	// A Kubernetes run's revision parameter names a commit or HEAD, not
+	// a branch; a pipeline building it allows the detached HEAD: alpha.
+	for _, branch := range []string{"HEAD", c1.String(), c1.String()[:7]} {
+		if _, err := ReadVersion(r.repo, ReadOptions{Channels: spec.DefaultChannels(), Branch: branch}); err == nil {
+			t.Errorf("--branch %s taken for a branch", branch)
+		}
+		v, err := ReadVersion(r.repo, ReadOptions{Channels: spec.DefaultChannels(), Branch: branch, AllowDetached: true})
+		if err != nil || v.Channel != Alpha || v.Branch != "" {
+			t.Errorf("--branch %s --allow-detached: %+v, %v; want alpha with no branch", branch, v, err)
+		}
+	}
+	if v := read(t, r, ReadOptions{Channels: spec.DefaultChannels(), Branch: "main", AllowDetached: true}); v.Channel != Beta {
+		t.Errorf("--branch main --allow-detached: channel %s, want beta", v.Channel)
+	}
 }
 
 // TestShallowClone: describe needs the tags' history, and says how to

@@ -126,6 +126,11 @@ type Job struct {
 	// Workspace is true when the job reads or writes the shared source
 	// checkout (user code); targets check out the repository for it.
 	Workspace bool
+	// History: the checkout holds the commit's whole history and the
+	// repository's tags, which mlc version reads, and MLC_BRANCH names the
+	// branch the run builds where the engine knows it (a Kubernetes run's
+	// revision parameter; GitHub's own variables say it there).
+	History bool
 }
 
 // StepKind says what a step runs.

@@ -17,9 +17,9 @@ import (
 
 func newVersionCmd() *cobra.Command {
 	var (
-		asJSON bool
-		branch string
-		tags   []string
+		asJSON, allowDetached bool
+		branch                string
+		tags                  []string
 	)
 	cmd := &cobra.Command{
 		Use:   "version [dir]",
@@ -46,7 +46,7 @@ CI checks out a commit, not a branch: --branch names the branch built
 			if err != nil {
 				return badInput(err)
 			}
-			v, err := gitops.ReadVersion(repo, gitops.ReadOptions{Channels: channels, Branch: branch})
+			v, err := gitops.ReadVersion(repo, gitops.ReadOptions{Channels: channels, Branch: branch, AllowDetached: allowDetached})
 			if err != nil {
 				return badInput(err)
 			}
@@ -68,7 +68,8 @@ CI checks out a commit, not a branch: --branch names the branch built
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
-	cmd.Flags().StringVar(&branch, "branch", ciBranch(), "the branch built, for a detached HEAD")
+	cmd.Flags().StringVar(&branch, "branch", ciBranch(), "the branch built, for a detached HEAD (HEAD or a commit id names none)")
+	cmd.Flags().BoolVar(&allowDetached, "allow-detached", false, "a detached HEAD with no branch and no version tag is the alpha channel, not an error (a pipeline building a commit by id)")
 	addTagFlag(cmd, &tags)
 	return cmd
 }

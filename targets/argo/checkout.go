@@ -28,9 +28,14 @@ func needsCheckout(wf *ir.Workflow) bool {
 }
 
 // checkout is the git input artifact of a job with a workspace, cloned into
-// checkoutDir.
-func (r *workflowRenderer) checkout(revision string) artifact {
+// checkoutDir: the commit alone, or with history (ir.Job.History) the whole
+// history, and with it every tag (Argo's git driver clones with go-git,
+// whose clone fetches all tags).
+func (r *workflowRenderer) checkout(revision string, history bool) artifact {
 	git := &gitArtifact{Repo: "{{workflow.parameters." + paramRepo + "}}", Revision: revision, Depth: 1}
+	if history {
+		git.Depth = 0
+	}
 	if r.wf.Triggers.PullRequest != nil {
 		git.Fetch = pullRefs
 	}
@@ -49,7 +54,7 @@ echo "mlc: building commit $commit"
 printf '%s' "$commit" > ` + jobOutputFile(revisionOutput) + "\n")
 	return template{
 		Name:    revisionTask,
-		Inputs:  &templateIO{Artifacts: []artifact{r.checkout(revisionParam)}},
+		Inputs:  &templateIO{Artifacts: []artifact{r.checkout(revisionParam, false)}},
 		Outputs: &templateIO{Parameters: []parameter{{Name: revisionOutput, ValueFrom: &valueFrom{Path: jobOutputFile(revisionOutput)}, GlobalName: revisionTask}}},
 		Volumes: podVolumes(),
 		ContainerSet: &containerSet{VolumeMounts: podMounts(), Containers: []container{{

@@ -126,7 +126,7 @@ type artifact struct {
 type gitArtifact struct {
 	Repo     string   `yaml:"repo"`
 	Revision string   `yaml:"revision"`
-	Depth    int      `yaml:"depth"`
+	Depth    int      `yaml:"depth,omitempty"` // 0: the whole history
 	Fetch    []string `yaml:"fetch,omitempty"`
 }
 

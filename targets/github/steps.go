@@ -14,7 +14,7 @@ import (
 func jobSteps(p *ir.Pipeline, j *ir.Job) ([]*yamlout.Map, error) {
 	var steps []*yamlout.Map
 	if j.Workspace {
-		steps = append(steps, checkout())
+		steps = append(steps, checkout(j.History))
 	}
 	login := false
 	if usesMLC(j.Steps) {
@@ -51,18 +51,25 @@ func usesMLC(steps []ir.Step) bool {
 // token reaches git through its environment only (GIT_CONFIG_*), so it is
 // neither in a URL nor in .git/config, and no remote is stored. A reused
 // self-hosted workspace is reset and cleaned, as actions/checkout does.
+// A job that reads versions from git (ir.Job.History) fetches the whole
+// history and the tags instead.
 const checkoutScript = `auth=$(printf 'x-access-token:%s' "$GH_TOKEN" | base64 | tr -d '\n')
 git init -q .
 GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="http.$GITHUB_SERVER_URL/.extraheader" GIT_CONFIG_VALUE_0="AUTHORIZATION: basic $auth" \
-  git fetch -q --depth=1 --no-tags "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$GITHUB_SHA"
-git checkout -q --force --detach FETCH_HEAD
+  git fetch -q <fetch> "$GITHUB_SERVER_URL/$GITHUB_REPOSITORY" "$GITHUB_SHA"
+git checkout -q --force --detach <commit>
 git clean -q -ffdx
 `
 
-func checkout() *yamlout.Map {
+func checkout(history bool) *yamlout.Map {
+	script := strings.NewReplacer("<fetch>", "--depth=1 --no-tags", "<commit>", "FETCH_HEAD").Replace(checkoutScript)
+	if history {
+		// With --tags, FETCH_HEAD lists the tags too: check out the commit by name.
+		script = strings.NewReplacer("<fetch>", "--tags", "<commit>", `"$GITHUB_SHA"`).Replace(checkoutScript)
+	}
 	return yamlout.NewMap().Set("name", "Check out").
 		Set("env", yamlout.NewMap().Set("GH_TOKEN", "${{ github.token }}")).
-		Set("run", checkoutScript)
+		Set("run", script)
 }
 
 // registryLogin logs docker (and so mlc, through the docker config) in to

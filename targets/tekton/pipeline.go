@@ -169,6 +169,12 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression, 
 		ts.Metadata.Annotations = map[string]string{envAnno: j.Environment}
 	}
 	env = append(env, kube.EnvVar{Name: "MLC_REVISION", Value: "$(params.MLC_REVISION)"})
+	if j.History {
+		// The revision parameter before it was resolved: a branch, or a
+		// commit, which mlc version takes for no branch.
+		ts.Params = append(ts.Params, paramSpec{Name: "MLC_BRANCH", Type: "string"})
+		env = append(env, kube.EnvVar{Name: "MLC_BRANCH", Value: "$(params.MLC_BRANCH)"})
+	}
 	t := pipelineTask{
 		Name:        j.ID,
 		DisplayName: j.Name,
@@ -178,6 +184,9 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression, 
 		Retries:     j.Retries,
 		Timeout:     taskTimeout(j.Timeout),
 		Params:      []param{{Name: "MLC_REVISION", Value: revision}},
+	}
+	if j.History {
+		t.Params = append(t.Params, param{Name: "MLC_BRANCH", Value: "$(params." + paramRevision + ")"})
 	}
 	for _, in := range j.Inputs {
 		ts.Params = append(ts.Params, paramSpec{Name: in.Env, Type: "string", Description: "Output " + in.Output + " of " + in.Job + "."})

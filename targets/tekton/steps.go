@@ -33,7 +33,7 @@ func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 	var steps []step
 	var volumes []kube.Volume
 	if j.Workspace {
-		steps = append(steps, checkoutStep(r.p))
+		steps = append(steps, checkoutStep(r.p, j.History))
 	}
 	main, _ := gpuStep(j)
 	for i, s := range j.Steps {
@@ -104,11 +104,15 @@ func computeResources(res ir.Resources) *kube.ResourceRequirements {
 
 // checkoutStep clones the repository named by the task parameter
 // MLC_REPO_URL, which the pipeline task fills from the pipeline's repo.
-func checkoutStep(p *ir.Pipeline) step {
+func checkoutStep(p *ir.Pipeline, history bool) step {
+	script := checkoutScript
+	if history {
+		script = historyCheckoutScript
+	}
 	return step{
 		Name:       reservedStepPrefix + "checkout",
 		Image:      cmp.Or(p.Helpers.Git, gitImage),
-		Command:    []string{"sh", "-ec", checkoutScript},
+		Command:    []string{"sh", "-ec", script},
 		WorkingDir: "$(workspaces." + workspaceName + ".path)",
 		Env:        []kube.EnvVar{{Name: "MLC_REPO_URL", Value: "$(params.MLC_REPO_URL)"}},
 	}
@@ -120,6 +124,16 @@ func checkoutStep(p *ir.Pipeline) step {
 const checkoutScript = `git init -q
 git fetch -q --depth 1 "$MLC_REPO_URL" "$MLC_REVISION"
 git checkout -q FETCH_HEAD
+chmod -R a+rwX .
+`
+
+// historyCheckoutScript is checkoutScript with the whole history and the
+// tags, for a job that reads versions from git (ir.Job.History); with
+// --tags, FETCH_HEAD lists the tags too, so the commit is checked out by
+// name (MLC_REVISION is the resolved commit).
+const historyCheckoutScript = `git init -q
+git fetch -q --tags "$MLC_REPO_URL" "$MLC_REVISION"
+git checkout -q "$MLC_REVISION"
 chmod -R a+rwX .
 `
 
