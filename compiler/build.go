@@ -103,7 +103,7 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 	}
 	if t := s.Triggers; t != nil {
 		if t.Push != nil {
-			w.Triggers.Push = &ir.BranchFilter{Branches: t.Push.Branches}
+			w.Triggers.Push = &ir.BranchFilter{Branches: t.Push.Branches, Tags: t.Push.Tags}
 		}
 		for _, name := range slices.Sorted(maps.Keys(t.Schedule)) {
 			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: name, Cron: t.Schedule[name]})

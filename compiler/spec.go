@@ -73,6 +73,7 @@ type PullRequest struct {
 
 type BranchFilter struct {
 	Branches []string `json:"branches,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
 }
 
 // Source and its adapters, and Alert, are the leaf package spec's: the

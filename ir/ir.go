@@ -73,6 +73,9 @@ type Triggers struct {
 // BranchFilter limits a push or pull-request trigger to branches (empty: all).
 type BranchFilter struct {
 	Branches []string
+	// Tags also start a push trigger when a matching tag is pushed (a
+	// release: its artifacts are tagged with the version).
+	Tags []string
 }
 
 // Schedule is a named cron trigger.

@@ -100,6 +100,9 @@ func triggerAnnotations(wf *ir.Workflow) map[string]string {
 	}
 	if t := wf.Triggers.Push; t != nil {
 		a["mlc.dev/on-push-branches"] = branchList(t)
+		if len(t.Tags) > 0 {
+			a["mlc.dev/on-push-tags"] = strings.Join(t.Tags, ",")
+		}
 	}
 	if t := wf.Triggers.PullRequest; t != nil {
 		a["mlc.dev/on-pull-request-branches"] = branchList(t)

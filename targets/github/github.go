@@ -101,7 +101,11 @@ func workflow(p *ir.Pipeline, w *ir.Workflow) (*yamlout.Map, error) {
 func triggers(t ir.Triggers) *yamlout.Map {
 	on := yamlout.NewMap()
 	if t.Push != nil {
-		on.Set("push", yamlout.NewMap().Set("branches", t.Push.Branches))
+		push := yamlout.NewMap().Set("branches", t.Push.Branches)
+		if len(t.Push.Tags) > 0 {
+			push.Set("tags", t.Push.Tags)
+		}
+		on.Set("push", push)
 	}
 	if t.PullRequest != nil {
 		on.Set("pull_request", yamlout.NewMap().Set("branches", t.PullRequest.Branches))
