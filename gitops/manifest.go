@@ -28,6 +28,14 @@ func splitDigestRef(ref string) (repo, digest string, err error) {
 // at repo@digest (newName and digest; a newTag is dropped, kustomize
 // would prefer the digest anyway), adding the entry if there is none.
 func setKustomizeImage(src []byte, name, repo, digest string) ([]byte, error) {
+	out, err := spliceKustomizeImage(src, name, repo, digest)
+	if err != nil {
+		return nil, err
+	}
+	return verified(src, out, withImage(name, repo, digest))
+}
+
+func spliceKustomizeImage(src []byte, name, repo, digest string) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, err
@@ -43,8 +51,10 @@ func setKustomizeImage(src []byte, name, repo, digest string) ([]byte, error) {
 		if len(src) > 0 && !bytes.HasSuffix(src, []byte("\n")) {
 			b.WriteString("\n")
 		}
-		b.WriteString("images:\n")
-		writeEntry(&b, "", entry)
+		// At the indentation of the kustomization's keys.
+		indent := strings.Repeat(" ", doc.Content[0].Column-1)
+		b.WriteString(indent + "images:\n")
+		writeEntry(&b, indent, entry)
 		return e.apply([]splice{{from: len(src), to: len(src), text: b.String()}}), nil
 	}
 	if images.Kind == yaml.ScalarNode && images.Tag == "!!null" {
@@ -52,6 +62,15 @@ func setKustomizeImage(src []byte, name, repo, digest string) ([]byte, error) {
 	}
 	if images.Kind != yaml.SequenceNode || images.Style == yaml.FlowStyle && len(images.Content) > 0 {
 		return nil, fmt.Errorf("line %d: images: is not a block list (- name: …)", images.Line)
+	}
+	named := 0
+	for _, item := range images.Content {
+		if _, n := lookup(item, "name"); n != nil && n.Value == name {
+			named++
+		}
+	}
+	if named > 1 {
+		return nil, fmt.Errorf("line %d: images: has %d entries named %s: keep one", images.Line, named, name)
 	}
 	for _, item := range images.Content {
 		nameKey, n := lookup(item, "name")
@@ -139,7 +158,7 @@ func setField(src []byte, path, value string) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			return e.apply([]splice{s}), nil
+			return verified(src, e.apply([]splice{s}), withField(steps, value))
 		}
 	}
 	return nil, fmt.Errorf("no document has %s", path)
