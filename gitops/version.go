@@ -55,11 +55,14 @@ type ReadOptions struct {
 
 var commitID = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
 
+// ErrNotRepository: the directory is in no git repository.
+var ErrNotRepository = errors.New("not in a git repository")
+
 // Open opens the repository containing dir.
 func Open(dir string) (*git.Repository, error) {
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if errors.Is(err, git.ErrRepositoryNotExists) {
-		return nil, fmt.Errorf("%s is not in a git repository: versions come from git (run git init, or build from a clone)", dir)
+		return nil, fmt.Errorf("%s is %w: versions come from git (run git init, or build from a clone)", dir, ErrNotRepository)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the git repository of %s: %w", dir, err)

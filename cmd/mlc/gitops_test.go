@@ -97,6 +97,12 @@ func TestVersionCommand(t *testing.T) {
 	if _, err := execute(t, "version", t.TempDir()); err == nil || !strings.Contains(err.Error(), "not in a git repository") {
 		t.Errorf("outside a repository: %v", err)
 	}
+	// mlc run outside git: the version job says so and goes on, unversioned.
+	if _, err := execute(t, "version", t.TempDir(), "--allow-detached"); err != nil {
+		t.Errorf("outside a repository, --allow-detached: %v", err)
+	} else if o := outputs(t); o != "channel=alpha\nversion=\n" {
+		t.Errorf("outside a repository, --allow-detached: outputs %q", o)
+	}
 }
 
 // TestAffectedCommand: a change to the service rebuilds and redeploys the

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,6 +44,11 @@ CI checks out a commit, not a branch: --branch names the branch built
 				return err
 			}
 			repo, err := gitops.Open(dir)
+			if errors.Is(err, gitops.ErrNotRepository) && allowDetached {
+				// mlc run outside git: nothing to name the build by.
+				fmt.Fprintf(cmd.ErrOrStderr(), "mlc: %v; the build is unversioned, on the alpha channel\n", err)
+				return writeOutputs("channel", gitops.Alpha, "version", "")
+			}
 			if err != nil {
 				return badInput(err)
 			}
@@ -69,7 +75,7 @@ CI checks out a commit, not a branch: --branch names the branch built
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
 	cmd.Flags().StringVar(&branch, "branch", ciBranch(), "the branch built, for a detached HEAD (HEAD or a commit id names none)")
-	cmd.Flags().BoolVar(&allowDetached, "allow-detached", false, "a detached HEAD with no branch and no version tag is the alpha channel, not an error (a pipeline building a commit by id)")
+	cmd.Flags().BoolVar(&allowDetached, "allow-detached", false, "a detached HEAD with no branch and no version tag, or no git repository at all, is the alpha channel, not an error (a pipeline building a commit by id, mlc run outside git)")
 	addTagFlag(cmd, &tags)
 	return cmd
 }

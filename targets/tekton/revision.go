@@ -9,8 +9,8 @@ import (
 	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
-// The revision task resolves the revision parameter (a branch or a commit)
-// to one commit before any job runs; every task's checkout and MLC_REVISION
+// The revision task resolves the revision parameter (a branch, a tag,
+// annotated ones peeled, or a commit) to one commit before any job runs; every task's checkout and MLC_REVISION
 // use that commit, so a push landing mid-run cannot give two tasks
 // different sources.
 const (
@@ -76,7 +76,7 @@ func revisionTask(p *ir.Pipeline) pipelineTask {
 const resolveScript = `git init -q /tmp/mlc-revision
 cd /tmp/mlc-revision
 git fetch -q --depth 1 "$MLC_REPO_URL" "$MLC_REVISION"
-commit=$(git rev-parse FETCH_HEAD)
+commit=$(git rev-parse "FETCH_HEAD^{commit}")
 echo "building commit $commit"
 printf '%s' "$commit" > "$MLC_RESULT"
 `
