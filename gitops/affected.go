@@ -30,6 +30,31 @@ type Reason struct {
 	Path    string `json:"path,omitempty"`
 	Matched string `json:"matched,omitempty"`
 	Via     string `json:"via,omitempty"`
+	// NoBase says why there was nothing to compare with (a scheduled
+	// run, a new branch, a force push): every stage is affected.
+	NoBase string `json:"no_base,omitempty"`
+}
+
+// Everything is every stage affected, for a change that cannot be
+// compared with a base (why says so): running all is the safe answer.
+func Everything(stages []Stage, why string) []Effect {
+	out := make([]Effect, len(stages))
+	for i, s := range stages {
+		out[i] = Effect{Stage: s.Name, Affected: true, Because: []Reason{{NoBase: why}}}
+	}
+	return out
+}
+
+// NoBase says why base names nothing to compare with, or "": empty (a
+// scheduled or manual run), all zeros (GitHub's before of a new branch).
+func NoBase(base string) string {
+	switch {
+	case base == "":
+		return "no base given"
+	case strings.Trim(base, "0") == "" && len(base) >= 40:
+		return "a new branch"
+	}
+	return ""
 }
 
 // Effect is one stage's verdict.

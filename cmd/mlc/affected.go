@@ -16,9 +16,9 @@ import (
 
 func newAffectedCmd() *cobra.Command {
 	var (
-		base, head string
-		asJSON     bool
-		tags       []string
+		base, head    string
+		asJSON, orAll bool
+		tags          []string
 	)
 	cmd := &cobra.Command{
 		Use:   "affected [dir] --base REF",
@@ -54,11 +54,30 @@ become underscores: models_scorer) for the jobs after it to test.`,
 			if err != nil {
 				return badInput(err)
 			}
-			changed, err := gitops.Changed(repo, base, head)
-			if err != nil {
-				return badInput(err)
+			stages := s.Stages(filepath.ToSlash(rel))
+			var (
+				effects []gitops.Effect
+				changed []string
+			)
+			why := gitops.NoBase(base)
+			if why == "" {
+				if changed, err = gitops.Changed(repo, base, head); err != nil {
+					if !orAll {
+						return badInput(fmt.Errorf("%w (or pass --all-if-no-base to run every stage then)", err))
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "mlc: %v\n", err)
+					why = "the base is not in the history"
+				}
 			}
-			effects := gitops.Affected(changed, s.Stages(filepath.ToSlash(rel)))
+			switch {
+			case why != "" && !orAll:
+				return badInput(fmt.Errorf("--base: nothing to compare with (%s): pass the commit the change goes on, or --all-if-no-base to run every stage then", why))
+			case why != "":
+				fmt.Fprintf(cmd.ErrOrStderr(), "mlc: %s: every stage runs\n", why)
+				effects = gitops.Everything(stages, why)
+			default:
+				effects = gitops.Affected(changed, stages)
+			}
 			var kv []string
 			for _, e := range effects {
 				kv = append(kv, strings.ReplaceAll(e.Stage, ".", "_"), strconv.FormatBool(e.Affected))
@@ -86,6 +105,7 @@ become underscores: models_scorer) for the jobs after it to test.`,
 	cmd.Flags().StringVar(&base, "base", "", "the branch or commit the change goes into, e.g. origin/main (required)")
 	cmd.Flags().StringVar(&head, "head", "HEAD", "the change's commit")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the changed paths and every stage's verdict as JSON")
+	cmd.Flags().BoolVar(&orAll, "all-if-no-base", false, "when --base is empty, all zeros (GitHub's before of a new branch) or not in the history (a force push), affect every stage instead of failing")
 	addTagFlag(cmd, &tags)
 	cmd.MarkFlagRequired("base")
 	return cmd
@@ -99,8 +119,11 @@ func verdict(e gitops.Effect) string {
 	}
 	r := e.Because[0]
 	why := "via " + r.Via
-	if r.Path != "" {
+	switch {
+	case r.Path != "":
 		why = fmt.Sprintf("%s (under %s)", r.Path, r.Matched)
+	case r.NoBase != "":
+		why = "nothing to compare with (" + r.NoBase + ")"
 	}
 	if n := len(e.Because) - 1; n > 0 {
 		why += fmt.Sprintf(" and %d more", n)

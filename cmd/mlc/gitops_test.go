@@ -136,6 +136,26 @@ func TestAffectedCommand(t *testing.T) {
 	if _, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", "nope"); err == nil || !strings.Contains(err.Error(), `revision "nope" not found`) {
 		t.Errorf("unknown base: %v", err)
 	}
+	// Nothing to compare with (a scheduled run, GitHub's before of a new
+	// branch, a force push): an error, or with --all-if-no-base every stage.
+	zeros := strings.Repeat("0", 40)
+	for base, why := range map[string]string{"": "no base given", zeros: "a new branch", "nope": "the base is not in the history"} {
+		if base != "nope" {
+			if _, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", base); err == nil || !strings.Contains(err.Error(), "--all-if-no-base") {
+				t.Errorf("--base %q: %v, want an error naming --all-if-no-base", base, err)
+			}
+		}
+		out, err := execute(t, "affected", filepath.Join(root, "ml"), "--base", base, "--all-if-no-base")
+		if err != nil {
+			t.Fatalf("--base %q --all-if-no-base: %v", base, err)
+		}
+		if !strings.Contains(out, "models.scorer") || strings.Contains(out, "unchanged") || !strings.Contains(out, "nothing to compare with ("+why+")") {
+			t.Errorf("--base %q --all-if-no-base:\n%s", base, out)
+		}
+		if o := outputs(t); strings.Contains(o, "=false") || !strings.Contains(o, "models_scorer=true\n") {
+			t.Errorf("--base %q --all-if-no-base: outputs\n%s", base, o)
+		}
+	}
 }
 
 // TestDeployCommand: mlc deploy verifies the image and its inputs, then
