@@ -165,27 +165,59 @@ signature is verified first and the digest verified is what is pulled.`,
 }
 
 func newPromoteCmd() *cobra.Command {
-	var tag string
+	var (
+		tag          string
+		withDatasets bool
+	)
 	cmd := &cobra.Command{
 		Use:   "promote REF --to TAG",
 		Short: "Point a tag at an artifact by digest (no re-upload)",
 		Long: `Promote re-tags the manifest REF names (best by digest) in the same
 repository, e.g. staging → production. Only the manifest is written; the
 promoted reference by digest is written as "ref" and "digest" to
-$MLC_OUTPUT (or $GITHUB_OUTPUT).`,
+$MLC_OUTPUT (or $GITHUB_OUTPUT).
+
+With --with-datasets, REF is a model, and the datasets its provenance names
+(verified with the trust flags) get the tag too: the drift monitor compares
+production data with the dataset tagged like the model production runs.`,
 		Args: cobra.ExactArgs(1),
 	}
 	opts := addStoreFlags(cmd.Flags())
+	pf := addPolicyFlags(cmd.Flags())
 	cmd.Flags().StringVar(&tag, "to", "", "tag to point at the artifact (required)")
+	cmd.Flags().BoolVar(&withDatasets, "with-datasets", false, "also tag the datasets the model's verified provenance names")
 	_ = cmd.MarkFlagRequired("to")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ref, err := parseRef(args[0])
 		if err != nil {
 			return err
 		}
+		var datasets []string
+		if withDatasets {
+			policy, err := pf.policy(cmd.Context())
+			if err != nil {
+				return err
+			}
+			inputs, err := provenanceInputs(cmd.Context(), args[0], *opts, policy)
+			if err != nil {
+				return err
+			}
+			datasets = inputs["dataset"]
+		}
 		res, err := artifact.Promote(cmd.Context(), ref, tag, *opts)
 		if err != nil {
 			return storeError(err)
+		}
+		for _, d := range datasets {
+			dref, err := parseRef(d)
+			if err != nil {
+				return err
+			}
+			dres, err := artifact.Promote(cmd.Context(), dref, tag, *opts)
+			if err != nil {
+				return storeError(err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s\n", dres.WithTag(tag), dres)
 		}
 		if err := writeOutputs("ref", res.String(), "digest", res.Digest); err != nil {
 			return failed(err)

@@ -44,8 +44,8 @@ did not verify, a push was rejected twice, or a store failed; 2 bad input
 	pf := addPolicyFlags(cmd.Flags())
 	cmd.Flags().StringVar(&image, "image", "", "the app image, by digest (required)")
 	cmd.Flags().StringVar(&model, "model", "", "the model the image serves, by digest")
-	cmd.Flags().StringArrayVar(&datasets, "dataset", nil, "a dataset the model was trained on (repeatable)")
-	cmd.Flags().StringArrayVar(&code, "code", nil, "the training code (repeatable)")
+	cmd.Flags().StringArrayVar(&datasets, "dataset", nil, "a dataset the model was trained on (repeatable; default: those the model's provenance names)")
+	cmd.Flags().StringArrayVar(&code, "code", nil, "the training code (repeatable; default: what the model's provenance names)")
 	cmd.Flags().StringVar(&run, "run", githubRunURL(), "URL of the run that deploys (default: the GitHub Actions run)")
 	cmd.Flags().StringVar(&author, "author", "mlc <mlc@localhost>", "commit author, NAME <EMAIL>")
 	addTagFlag(cmd, &tags)
@@ -85,6 +85,15 @@ did not verify, a push was rejected twice, or a store failed; 2 bad input
 		if model != "" {
 			if c.Model, _, err = verified(model); err != nil {
 				return err
+			}
+			// A run that did not retrain names no datasets or code: the
+			// model's provenance does.
+			if len(datasets)+len(code) == 0 {
+				inputs, err := provenanceInputs(ctx, c.Model, *opts, policy)
+				if err != nil {
+					return err
+				}
+				datasets, code = inputs["dataset"], inputs["code"]
 			}
 		}
 		for _, list := range []struct {

@@ -227,6 +227,10 @@ func TestDeployCommand(t *testing.T) {
 	if !strings.Contains(model, "@sha256:") || !strings.HasPrefix(sig, "sha256:") || run != "https://ci.example/run/7" {
 		t.Errorf("trailers: model %q, signature %q, run %q", model, sig, run)
 	}
+	// No --dataset: the model's provenance names its data.
+	if data := stockGitCmd(t, env, "log", "-1", "--format=%(trailers:key=Mlc-Dataset,valueonly)"); !strings.Contains(data, "@sha256:") {
+		t.Errorf("Mlc-Dataset %q: the model's dataset is not recorded", data)
+	}
 	// From what staging runs, by its GitOps repository, to the data.
 	out, err = execute(t, "lineage", "--deployed", "staging", "--spec", spec, "--key", pub)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -102,8 +103,12 @@ reference or tag, unreadable key).`,
 	}
 	opts := addRegistryFlags(cmd.Flags())
 	pf := addPolicyFlags(cmd.Flags())
-	var deep bool
+	var (
+		deep   bool
+		orElse string
+	)
 	cmd.Flags().BoolVar(&deep, "deep", false, "also read every blob and check it against its digest")
+	cmd.Flags().StringVar(&orElse, "else", "", "verify this reference instead when REF's tag does not exist (a run that did not retrain: its model, else production's)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
 		policy, err := pf.policy(ctx)
@@ -111,6 +116,12 @@ reference or tag, unreadable key).`,
 			return err
 		}
 		st, ref, digest, err := resolveArtifact(ctx, args[0], *opts)
+		if orElse != "" && errors.Is(err, fs.ErrNotExist) {
+			// Only a missing tag falls back; a signature that does not
+			// verify never does.
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s does not exist: verifying %s\n", args[0], orElse)
+			st, ref, digest, err = resolveArtifact(ctx, orElse, *opts)
+		}
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -56,6 +57,10 @@ func TestSignVerifyLineageCommands(t *testing.T) {
 		{"no trust", []string{"verify", store + ":model"}, exitBadInput},
 		{"missing key file", []string{"verify", store + ":model", "--key", filepath.Join(dir, "none.pub")}, exitBadInput},
 		{"missing tag", []string{"verify", store + ":none", "--key", pub}, exitBadInput},
+		// --else: a missing tag falls back, a signature that fails never does.
+		{"missing tag, else", []string{"verify", store + ":none", "--else", store + ":model", "--key", pub}, exitOK},
+		{"missing tag, else missing", []string{"verify", store + ":none", "--else", store + ":none2", "--key", pub}, exitBadInput},
+		{"wrong key, else", []string{"verify", store + ":model", "--else", store + ":model", "--key", otherPub}, exitFailed},
 		{"sign with key and keyless", []string{"sign", store + ":model", "--key", priv, "--keyless"}, exitBadInput},
 		{"lineage with unsigned inputs", []string{"lineage", store + ":model", "--key", pub}, exitFailed},
 		{"lineage allowing unsigned inputs", []string{"lineage", store + ":model", "--key", pub, "--allow-unsigned"}, exitOK},
@@ -207,5 +212,42 @@ func TestBaselineAndReferenceAreVerified(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "ref", "w.bin")); err != nil {
 		t.Errorf("verified pull: %v", err)
+	}
+}
+
+// TestPromoteWithDatasets: promoting a model with --with-datasets tags
+// the datasets its verified provenance names, and an untrusted
+// provenance promotes nothing.
+func TestPromoteWithDatasets(t *testing.T) {
+	dir, _, priv, pub := signingSetup(t)
+	_, otherPub := signtest.KeyPair(t)
+	for _, name := range []string{"data", "model"} {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, "f"), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, model := filepath.Join(dir, "store-data"), filepath.Join(dir, "store-model")
+	if code := run([]string{"push", "dataset", filepath.Join(dir, "data"), "oci:" + data + ":v1", "--sign", "--key", priv}); code != exitOK {
+		t.Fatalf("push dataset: exit %d", code)
+	}
+	if code := run([]string{"push", "model", filepath.Join(dir, "model"), "oci:" + model + ":v1", "--from-dataset", "oci:" + data + ":v1", "--sign", "--key", priv}); code != exitOK {
+		t.Fatalf("push model: exit %d", code)
+	}
+	if code := run([]string{"promote", "oci:" + model + ":v1", "--to", "staging", "--with-datasets", "--key", otherPub}); code != exitFailed {
+		t.Errorf("untrusted provenance: exit %d, want %d", code, exitFailed)
+	}
+	if tags := layoutTags(t, model); slices.Contains(tags, "staging") {
+		t.Errorf("model tags %v after a refused promotion", tags)
+	}
+	if code := run([]string{"promote", "oci:" + model + ":v1", "--to", "staging", "--with-datasets", "--key", pub}); code != exitOK {
+		t.Fatalf("promote: exit %d", code)
+	}
+	for _, store := range []string{model, data} {
+		if tags := layoutTags(t, store); !slices.Contains(tags, "staging") {
+			t.Errorf("%s tags %v, want staging", filepath.Base(store), tags)
+		}
 	}
 }
