@@ -74,7 +74,7 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 	}
 	for _, w := range p.Workflows {
 		if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return slices.Contains(j.Needs, versionJobID) }) {
-			w.Jobs = append(w.Jobs, b.versionJob())
+			w.Jobs = append(w.Jobs, b.versionJob(w))
 		}
 	}
 	sort.Slice(p.Workflows, func(i, j int) bool { return p.Workflows[i].Name < p.Workflows[j].Name })
@@ -121,7 +121,7 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 		w.Jobs = append(w.Jobs, b.codeJob(name, true))
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
-		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name))
+		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name), b.modelJob(name))
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
 		w.Jobs = append(w.Jobs, b.packageJob(name))
@@ -135,6 +135,7 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 	for _, name := range slices.Sorted(maps.Keys(s.Steps)) {
 		w.Jobs = append(w.Jobs, b.customJob(name))
 	}
+	b.gateByChanges(w)
 	b.onFailure(w, workflowDelivery, alertFailure, workflowDelivery, s.Name+" delivery failed")
 	return w
 }
@@ -258,7 +259,7 @@ func (b *builder) useRegistry(j *ir.Job, write bool) {
 // stamped with them, and a release tagged with its version.
 const versionJobID = "version"
 
-func (b *builder) versionJob() *ir.Job {
+func (b *builder) versionJob(w *ir.Workflow) *ir.Job {
 	j := b.job(versionJobID, "Version", ir.StageCodeCI, "git", "channels")
 	j.History = true
 	j.Steps = []ir.Step{b.mlc("version", "Read the version from git", b.withTags([]string{"version", ".", "--allow-detached"})...)}
@@ -266,6 +267,7 @@ func (b *builder) versionJob() *ir.Job {
 		{Name: "channel", Kind: ir.ArtifactValue, FromStep: "version"},
 		{Name: "version", Kind: ir.ArtifactValue, FromStep: "version"},
 	}
+	b.changesStep(w, j)
 	return j
 }
 

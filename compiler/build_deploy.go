@@ -17,7 +17,7 @@ func (b *builder) packageJob(name string) *ir.Job {
 	a := b.spec.Apps[name]
 	j := b.job("package-"+name, "Package "+name, ir.StagePackage, "apps", name)
 	b.useRegistry(j, true)
-	need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
+	need(j, "model-"+a.Model, "ref", "MLC_MODEL")
 	ref := b.ref("app", name, "${MLC_REVISION}")
 	if a.Image.Dockerfile != "" {
 		return b.dockerfileJob(j, name, a, ref)
@@ -41,19 +41,9 @@ func (b *builder) packageJob(name string) *ir.Job {
 	for _, p := range a.Image.Ports {
 		args = append(args, "--port", strconv.Itoa(p))
 	}
+	// The model's own provenance names its datasets and code: the image's
+	// names the model, which a run that did not retrain reuses.
 	args = append(args, "--label", "dev.mlc.pipeline="+b.spec.Name, "--from-model", "${MLC_MODEL}")
-	if m, ok := b.spec.Models[a.Model]; ok {
-		if c := m.Train.Code; c != "" {
-			env := "MLC_CODE_" + envName(c)
-			need(j, "code-"+c, "ref", env)
-			args = append(args, "--from-code", "${"+env+"}")
-		}
-		for _, d := range m.Train.Data {
-			env := "MLC_DATASET_" + envName(d)
-			need(j, "dataset-"+d, "ref", env)
-			args = append(args, "--from-dataset", "${"+env+"}")
-		}
-	}
 	j.Steps = append(j.Steps,
 		b.mlc("pull-model", "Pull model", pull...),
 		b.signedPush(j, "package", "Package image", args...))
@@ -71,7 +61,7 @@ func (b *builder) dockerfileJob(j *ir.Job, name string, a *App, ref string) *ir.
 		Context:    ctxDir,
 		Dockerfile: path.Join(b.specDir, a.Image.Dockerfile),
 		Ref:        ref,
-		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "evaluate-" + a.Model + "-ref"}},
+		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "model-" + a.Model + "-ref"}},
 		Labels:     map[string]string{"dev.mlc.pipeline": b.spec.Name, "dev.mlc.app": name, "dev.mlc.model": a.Model},
 	}}
 	pull := append([]string{"pull", "${MLC_MODEL}", path.Join(a.Image.Context, "model")}, b.trustArgs()...)
@@ -100,22 +90,18 @@ func (b *builder) deployJob(name string) *ir.Job {
 		need(j, b.lastJobOf(e.After), "", "")
 	}
 	if a != nil {
-		need(j, "evaluate-"+a.Model, "ref", "MLC_MODEL")
+		need(j, "model-"+a.Model, "ref", "MLC_MODEL")
 	}
+	// The model's datasets (the drift reference) move with it, read from
+	// its verified provenance: a run that did not retrain has no dataset jobs.
+	promote := append([]string{"promote", "${MLC_MODEL}", "--to", name, "--with-datasets"}, b.trustArgs()...)
 	j.Steps = append(j.Steps,
 		b.verifyStep("verify-image", "${MLC_APP_IMAGE}"),
 		b.verifyStep("verify-model", "${MLC_MODEL}"),
-		b.mlc("promote-model", "Promote model", "promote", "${MLC_MODEL}", "--to", name),
+		b.mlc("promote-model", "Promote model and its datasets", promote...),
 		b.mlc("promote-image", "Promote image", "promote", "${MLC_APP_IMAGE}", "--to", name))
-	if m, ok := b.spec.Models[modelOf(a)]; ok {
-		for _, d := range m.Train.Data {
-			env := "MLC_DATASET_" + envName(d)
-			need(j, "dataset-"+d, "ref", env)
-			j.Steps = append(j.Steps, b.mlc("promote-"+d, "Promote dataset "+d, "promote", "${"+env+"}", "--to", name))
-		}
-	}
 	if g := e.GitOps; g != nil {
-		j.Steps = append(j.Steps, b.gitopsStep(j, name, a, g))
+		j.Steps = append(j.Steps, b.gitopsStep(j, name, g))
 	}
 	if d := e.Deploy; d != nil {
 		j.Image = d.Image
@@ -127,7 +113,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 		st := b.script("deploy", "Deploy", d.Run, d.Dir, env, nil)
 		st.Env = append(st.Env,
 			ir.EnvVar{Name: "MLC_APP_IMAGE", FromInput: "package-" + e.App + "-ref"},
-			ir.EnvVar{Name: "MLC_MODEL", FromInput: "evaluate-" + modelOf(a) + "-ref"})
+			ir.EnvVar{Name: "MLC_MODEL", FromInput: "model-" + modelOf(a) + "-ref"})
 		sortEnv(st.Env)
 		j.Steps = append(j.Steps, withSecrets(j, st, d.Secrets...))
 	}
@@ -136,20 +122,11 @@ func (b *builder) deployJob(name string) *ir.Job {
 
 // gitopsStep deploys by commit: mlc deploy verifies the image and writes
 // its digest, with the model's lineage, into the environment repository.
-func (b *builder) gitopsStep(j *ir.Job, env string, a *App, g *spec.GitOps) ir.Step {
+func (b *builder) gitopsStep(j *ir.Job, env string, g *spec.GitOps) ir.Step {
 	// The step runs in the spec directory; the tags select the same files
 	// (the environment may be declared in a tagged one).
+	// mlc deploy reads the model's datasets and code from its provenance.
 	args := append(b.withTags([]string{"deploy", env, "."}), "--image", "${MLC_APP_IMAGE}", "--model", "${MLC_MODEL}")
-	if m, ok := b.spec.Models[modelOf(a)]; ok {
-		for _, d := range m.Train.Data {
-			args = append(args, "--dataset", "${MLC_DATASET_"+envName(d)+"}")
-		}
-		if c := m.Train.Code; c != "" {
-			env := "MLC_CODE_" + envName(c)
-			need(j, "code-"+c, "ref", env)
-			args = append(args, "--code", "${"+env+"}")
-		}
-	}
 	st := b.mlc("gitops", "Deploy by commit", append(args, b.trustArgs()...)...)
 	if g.TokenSecret != "" && !g.Local() {
 		st = withSecrets(j, st, g.TokenSecret)

@@ -42,6 +42,7 @@ func checkArgRefs(p *ir.Pipeline, b *builder) Errors {
 	for _, w := range p.Workflows {
 		for _, j := range w.Jobs {
 			allowed := engineEnv(b.spec.src.engines)
+			allowed["MLC_BASE"] = j.History
 			for _, e := range j.Env {
 				allowed[e.Name] = true
 			}

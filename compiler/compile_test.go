@@ -154,7 +154,7 @@ func TestCreditRiskGraph(t *testing.T) {
 		jobs[j.ID] = j
 		order = append(order, j.ID)
 	}
-	want := "version,code-trainer,dataset-credit,train-scorer,evaluate-scorer,package-api,deploy-staging,smoke-staging,deploy-production,smoke-production"
+	want := "version,code-trainer,dataset-credit,train-scorer,evaluate-scorer,model-scorer,package-api,deploy-staging,smoke-staging,deploy-production,smoke-production"
 	if strings.Join(order, ",") != want {
 		t.Errorf("job order\n got %s\nwant %s", strings.Join(order, ","), want)
 	}
@@ -447,7 +447,7 @@ func TestAppPackaging(t *testing.T) {
 	last := j.Steps[len(j.Steps)-1]
 	want := "package a ${MLC_REGISTRY}/p-app-a:${MLC_REVISION} --base scratch --context svc --model-dir .mlc/work/model/m --workdir /app --user 65532 " +
 		"--platform linux/arm64 --cmd python --cmd app.py --env A=1 --env B=2 --port 8080 --label dev.mlc.pipeline=p " +
-		"--from-model ${MLC_MODEL} --from-dataset ${MLC_DATASET_D} --version ${MLC_VERSION} --channel ${MLC_CHANNEL} --sign --key env://COSIGN_PRIVATE_KEY"
+		"--from-model ${MLC_MODEL} --version ${MLC_VERSION} --channel ${MLC_CHANNEL} --sign --key env://COSIGN_PRIVATE_KEY"
 	if got := strings.Join(last.Args, " "); last.Kind != ir.StepMLC || got != want {
 		t.Errorf("package step %s:\n got %s\nwant %s", last.Kind, got, want)
 	}

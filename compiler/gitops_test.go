@@ -49,7 +49,7 @@ environments: production: gitops: {repo: "https://github.com/acme/envs.git", fil
 	}
 	st := job.Steps[i]
 	args := strings.Join(st.Args, " ")
-	for _, want := range []string{"deploy production . ", "--image ${MLC_APP_IMAGE}", "--model ${MLC_MODEL}", "--dataset ${MLC_DATASET_CREDIT}", "--code ${MLC_CODE_TRAINER}", "--key"} {
+	for _, want := range []string{"deploy production . ", "--image ${MLC_APP_IMAGE}", "--model ${MLC_MODEL}", "--key"} {
 		if !strings.Contains(args, want) {
 			t.Errorf("mlc %s: missing %q", args, want)
 		}
@@ -152,5 +152,86 @@ func TestVersionJob(t *testing.T) {
 	}
 	if with != 2 {
 		t.Errorf("%d workflows read the version, want 2 (delivery and batch)", with)
+	}
+}
+
+// TestChangeGates: on push, each delivery job runs when mlc affected says
+// the change reaches its stage; the model job picks this run's model or
+// production's whatever was skipped; without a push trigger nothing is
+// gated (no run has a base).
+func TestChangeGates(t *testing.T) {
+	p, err := Compile("../examples/credit-risk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var delivery *ir.Workflow
+	for _, w := range p.Workflows {
+		if strings.HasSuffix(w.Name, "-delivery") {
+			delivery = w
+		}
+	}
+	want := map[string]string{
+		"dataset-credit": "models_scorer", "code-trainer": "models_scorer", "train-scorer": "models_scorer", "evaluate-scorer": "models_scorer",
+		"package-api": "apps_api", "deploy-staging": "environments_staging", "smoke-staging": "environments_staging",
+		"deploy-production": "environments_production", "smoke-production": "environments_production",
+		"version": "", "model-scorer": "",
+	}
+	for _, j := range delivery.Jobs {
+		w, ok := want[j.ID]
+		if !ok {
+			t.Errorf("unexpected job %s", j.ID)
+			continue
+		}
+		got := ""
+		if c := j.Condition.WhenOutput; c != nil && c.Job == "version" && c.Equals == "true" {
+			got = c.Output
+		}
+		if got != w {
+			t.Errorf("%s gated on %q, want %q", j.ID, got, w)
+		}
+		if j.ID == "model-scorer" {
+			args := strings.Join(j.Steps[0].Args, " ")
+			if !j.Condition.DespiteSkipped || !strings.HasPrefix(args, "verify ${MLC_REGISTRY}/credit-risk-model-scorer:${MLC_REVISION} --else ${MLC_REGISTRY}/credit-risk-model-scorer:production --key") {
+				t.Errorf("model job: despite skipped %v, mlc %s", j.Condition.DespiteSkipped, args)
+			}
+		}
+		if j.ID == "version" {
+			if last := j.Steps[len(j.Steps)-1]; strings.Join(last.Args, " ") != "affected . --base ${MLC_BASE} --all-if-no-base" {
+				t.Errorf("version job's last step: mlc %s", strings.Join(last.Args, " "))
+			}
+		}
+	}
+	for _, j := range delivery.Jobs {
+		for _, in := range j.Inputs {
+			if in.Job == "evaluate-scorer" || in.Job == "dataset-credit" || in.Job == "code-trainer" {
+				if j.ID != "train-scorer" && j.ID != "evaluate-scorer" {
+					t.Errorf("%s reads %s of %s, which a change may skip", j.ID, in.Output, in.Job)
+				}
+			}
+		}
+	}
+
+	dir := filepath.Join(t.TempDir(), "ml")
+	if err := os.CopyFS(dir, os.DirFS("../examples/credit-risk")); err != nil {
+		t.Fatal(err)
+	}
+	src, _ := os.ReadFile(filepath.Join(dir, "pipeline.cue"))
+	noPush := strings.Replace(string(src), `push: {branches: ["main"], tags: ["v*"]} `, "", 1)
+	if noPush == string(src) {
+		t.Fatal("the example's push trigger moved; update the test")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pipeline.cue"), []byte(noPush), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err = Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range p.Workflows {
+		for _, j := range w.Jobs {
+			if c := j.Condition.WhenOutput; c != nil && c.Job == "version" {
+				t.Errorf("%s/%s gated on changes without a push trigger", w.Name, j.ID)
+			}
+		}
 	}
 }

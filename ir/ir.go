@@ -130,9 +130,11 @@ type Job struct {
 	// checkout (user code); targets check out the repository for it.
 	Workspace bool
 	// History: the checkout holds the commit's whole history and the
-	// repository's tags, which mlc version reads, and MLC_BRANCH names the
-	// branch the run builds where the engine knows it (a Kubernetes run's
-	// revision parameter; GitHub's own variables say it there).
+	// repository's tags, which mlc version and mlc affected read;
+	// MLC_BRANCH names the branch the run builds where the engine knows it
+	// (a Kubernetes run's revision parameter; GitHub's own variables say
+	// it there), and MLC_BASE the commit a pushed change went on (GitHub's
+	// event.before; a Kubernetes run's base parameter), empty when none.
 	History bool
 }
 
@@ -263,6 +265,10 @@ type Condition struct {
 	// WhenOutput: run only when the given output of a needed job equals Equals
 	// (e.g. retrain only when drift was detected).
 	WhenOutput *OutputEquals
+	// DespiteSkipped: run also when jobs it needs were skipped by their
+	// conditions (a change that did not reach them), though never when
+	// one failed; otherwise a skipped need skips the job too.
+	DespiteSkipped bool
 }
 
 // OutputEquals compares a needed job's output to a value.

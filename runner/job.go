@@ -24,7 +24,7 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 		<-r.done[n] // every job closes its channel, whatever its outcome
 	}
 	for _, n := range j.Needs {
-		if st := r.journal.job(n).Status; !st.ok() {
+		if st := r.journal.job(n).Status; !st.ok() && !(j.Condition.DespiteSkipped && st == StatusSkipped && !r.failedUpstream(n)) {
 			if st == StatusCancelled || ctx.Err() != nil {
 				r.settle(j.ID, StatusCancelled, interrupted)
 			} else {
@@ -73,6 +73,17 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 		return
 	}
 	r.execute(ctx, j, inputs, digest)
+}
+
+// failedUpstream reports whether job id, or a job it (transitively)
+// needs, failed: a job skipped for that reason stops even a job that runs
+// despite skipped needs, as GitHub's failure() does.
+func (r *run) failedUpstream(id string) bool {
+	if r.journal.job(id).Status == StatusFailed {
+		return true
+	}
+	i := slices.IndexFunc(r.wf.Jobs, func(j *ir.Job) bool { return j.ID == id })
+	return i >= 0 && slices.ContainsFunc(r.wf.Jobs[i].Needs, r.failedUpstream)
 }
 
 // condition evaluates the job's run condition for a local run, which is

@@ -49,6 +49,9 @@ type Options struct {
 	// Offline makes mlc fetch read Fixtures instead of the network.
 	Offline  bool
 	Fixtures string
+	// Base is the commit the change goes on (MLC_BASE): a change-aware
+	// workflow runs only the stages the change from it reaches; "": all.
+	Base string
 	// Resume is the ID of an earlier run to continue.
 	Resume string
 	// Out receives progress lines and the summary.

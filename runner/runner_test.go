@@ -388,6 +388,36 @@ func TestConditionsAndContinueOnError(t *testing.T) {
 	}
 }
 
+// TestDespiteSkippedNeeds: a job that runs despite skipped needs runs
+// after one skipped by its condition (and its dependants skipped with
+// it), never after a failure upstream of a skipped need.
+func TestDespiteSkippedNeeds(t *testing.T) {
+	changes := script("changes", `echo model=false >> "$MLC_OUTPUT"`)
+	changes.Outputs = []ir.Output{outputFrom("run", "model")}
+	train := script("train", "touch trained", "changes")
+	train.Condition.WhenOutput = &ir.OutputEquals{Job: "changes", Output: "model", Equals: "true"}
+	evaluate := script("evaluate", "touch evaluated", "train")
+	pick := script("pick", "touch picked", "evaluate")
+	pick.Condition.DespiteSkipped = true
+	h := newHarness(t, changes, train, evaluate, pick)
+	rec, err := h.run(context.Background(), h.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]Status{"train": StatusSkipped, "evaluate": StatusSkipped, "pick": StatusSucceeded} {
+		if jr := job(t, rec, id); jr.Status != want {
+			t.Errorf("%s: %s (%s), want %s", id, jr.Status, jr.Reason, want)
+		}
+	}
+
+	broken := script("train", "exit 1")
+	h = newHarness(t, broken, script("evaluate", "touch evaluated", "train"), pick)
+	rec, _ = h.run(context.Background(), h.options())
+	if jr := job(t, rec, "pick"); jr.Status != StatusSkipped {
+		t.Errorf("pick after a failed train: %s, want skipped", jr.Status)
+	}
+}
+
 func TestJobsForOtherBranchesAreSkipped(t *testing.T) {
 	release := script("release", "touch released")
 	release.Condition.OnlyBranches = []string{"release"}

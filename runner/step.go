@@ -130,6 +130,7 @@ func (r *run) stepEnv(j *ir.Job, st ir.Step, vals values, outFile string) (*env,
 // runtimeEnv are the variables every step of a local run gets.
 func (r *run) runtimeEnv() map[string]string {
 	vars := map[string]string{
+		"MLC_BASE":       r.opts.Base,
 		"MLC_RUN_ID":     r.journal.rec.ID,
 		"MLC_REVISION":   r.revision,
 		"MLC_REGISTRY":   r.store, // forced: nothing needs a registry server

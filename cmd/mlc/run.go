@@ -75,6 +75,7 @@ not set in the environment).`,
 	f.IntVar(&opts.Jobs, "jobs", 2, "jobs run at once")
 	f.StringArrayVar(&opts.Approve, "approve", nil, "approve deployments to this environment in advance (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read s3, gcs and http datasets from --fixtures instead of the network")
+	f.StringVar(&opts.Base, "base", "", "the commit the change goes on: the delivery runs only the stages the change from it reaches, reusing the production model when it does not retrain (default: every stage)")
 	f.StringVar(&opts.Fixtures, "fixtures", "", "directory of fixture data for --offline (docs/adapters.md)")
 	f.StringVar(&opts.Resume, "resume", "", "continue run ID: reuse its jobs whose inputs and outputs are unchanged")
 	f.BoolVar(&opts.NoChain, "no-chain", false, "do not run the workflows a trigger step starts (the monitor's retraining) once the run ends")

@@ -65,6 +65,7 @@ const (
 	paramRevision = "revision" // commit to build, MLC_REVISION
 	paramBranch   = "branch"   // branch the run is for, declared when a job is restricted to branches
 	paramRepo     = "repo"     // git URL checked out for jobs with a workspace
+	paramBase     = "base"     // commit a pushed change went on, for mlc affected; empty: every stage runs
 )
 
 func labels(p *ir.Pipeline) map[string]string {

@@ -86,6 +86,9 @@ func (r *workflowRenderer) parameters() []parameter {
 	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
 		params = append(params, parameter{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"})
 	}
+	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return j.History }) {
+		params = append(params, parameter{Name: paramBase, Value: ptr(""), Description: "commit the pushed change went on (a push event's before), so that only the stages it reaches run; empty: every stage runs"})
+	}
 	repo := parameter{Name: paramRepo, Value: ptr(r.p.Repository), Description: "git URL of the repository, checked out for jobs that need the workspace (the spec's repository)"}
 	if r.p.Repository == "" {
 		// Argo submits a template only when every parameter has a value, so
@@ -133,7 +136,11 @@ func (r *workflowRenderer) job(job *ir.Job) ([]dagTask, error) {
 		when = append(when, fmt.Sprintf("'{{tasks.%s.outputs.parameters.%s}}' == '%s'", approval.Name, approveParam, approveValue))
 	}
 	r.templates = append(r.templates, tmpls...)
-	task := dagTask{Name: job.ID, Template: job.ID, Depends: depends(needs), When: strings.Join(when, " && ")}
+	dep := depends(needs)
+	if job.Condition.DespiteSkipped {
+		dep = dependsDespiteSkipped(needs)
+	}
+	task := dagTask{Name: job.ID, Template: job.ID, Depends: dep, When: strings.Join(when, " && ")}
 	for _, in := range job.Inputs {
 		if task.Arguments == nil {
 			task.Arguments = &arguments{}
@@ -210,6 +217,16 @@ func depends(needs []string) string {
 	parts := make([]string, len(needs))
 	for i, n := range needs {
 		parts[i] = n + ".Succeeded"
+	}
+	return strings.Join(parts, " && ")
+}
+
+// dependsDespiteSkipped also runs after a task skipped by its when (or
+// omitted, because one it depends on was), never after a failed one.
+func dependsDespiteSkipped(needs []string) string {
+	parts := make([]string, len(needs))
+	for i, n := range needs {
+		parts[i] = "(" + n + ".Succeeded || " + n + ".Skipped || " + n + ".Omitted)"
 	}
 	return strings.Join(parts, " && ")
 }

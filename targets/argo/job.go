@@ -216,7 +216,7 @@ func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[st
 }
 
 // reserved env vars are set by the target itself.
-var reserved = map[string]bool{"MLC_REVISION": true, "MLC_BRANCH": true, "MLC_OUTPUT": true, "MLC_SCRIPT": true, "DOCKER_CONFIG": true, "BUILDKITD_FLAGS": true}
+var reserved = map[string]bool{"MLC_REVISION": true, "MLC_BRANCH": true, "MLC_BASE": true, "MLC_OUTPUT": true, "MLC_SCRIPT": true, "DOCKER_CONFIG": true, "BUILDKITD_FLAGS": true}
 
 // stepEnv is a step container's environment: the revision and its output
 // file, the job's env and inputs, the step's env (which wins over the
@@ -236,6 +236,7 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 		// The revision parameter before it was resolved: a branch, HEAD or
 		// a commit, the last two of which mlc version takes for no branch.
 		set(kube.EnvVar{Name: "MLC_BRANCH", Value: revisionParam})
+		set(kube.EnvVar{Name: "MLC_BASE", Value: "{{workflow.parameters." + paramBase + "}}"})
 	}
 	set(kube.EnvVar{Name: "MLC_OUTPUT", Value: stepOutputFile(s.ID)})
 	for _, e := range job.Env {

@@ -190,6 +190,12 @@ func condition(c ir.Condition) string {
 	if o := c.WhenOutput; o != nil {
 		parts = append(parts, fmt.Sprintf("needs.%s.outputs.%s == %s", o.Job, o.Output, exprString(o.Equals)))
 	}
+	if c.DespiteSkipped {
+		// A status function replaces the implicit success(), which a
+		// skipped need fails; failure() still stops it after a failed one.
+		parts = append([]string{"!cancelled() && !failure()"}, parts...)
+		return "${{ " + strings.Join(parts, " && ") + " }}"
+	}
 	return strings.Join(parts, " && ")
 }
 
@@ -213,6 +219,10 @@ func permissions(j *ir.Job) *yamlout.Map {
 func jobEnv(j *ir.Job) *yamlout.Map {
 	env := yamlout.NewMap()
 	names := map[string]string{"MLC_REVISION": "${{ github.sha }}"}
+	if j.History {
+		// Empty but on pushes; all zeros for a new branch or tag.
+		names["MLC_BASE"] = "${{ github.event.before }}"
+	}
 	for _, e := range j.Env {
 		names[e.Name] = e.Value
 	}

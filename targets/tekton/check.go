@@ -117,7 +117,7 @@ func (c *checker) job(at string, j *ir.Job) {
 	c.text(at+" image", j.Image)
 	c.text(at+" environment", j.Environment)
 	c.env(at, j.Env)
-	names := map[string]bool{"MLC_REVISION": true, "MLC_BRANCH": true}
+	names := map[string]bool{"MLC_REVISION": true, "MLC_BRANCH": true, "MLC_BASE": true}
 	if j.Workspace {
 		for _, e := range trustCheckout {
 			names[e.Name] = true

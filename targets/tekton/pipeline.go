@@ -27,6 +27,7 @@ const (
 	paramBranch   = "branch"
 	paramRepo     = "repo"
 	paramRevision = "revision"
+	paramBase     = "base"
 )
 
 func approvalTaskName(j *ir.Job) string { return j.ID + approvalSuffix }
@@ -58,7 +59,8 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 			needs = first
 		}
 		if j.Approval != nil {
-			spec.Tasks = append(spec.Tasks, r.approvalTask(j, needs, whens[j.ID]))
+			// A copy: the job's own list grows (and is sorted in place) below.
+			spec.Tasks = append(spec.Tasks, r.approvalTask(j, needs, slices.Clone(whens[j.ID])))
 			needs = append(slices.Clone(j.Needs), approvalTaskName(j))
 			// Jobs needing this one inherit the decision, so they are
 			// skipped too when it is refused.
@@ -102,6 +104,9 @@ func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
 		params = append(params, repo)
 	}
 	params = append(params, paramSpec{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)})
+	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.History }) {
+		params = append(params, paramSpec{Name: paramBase, Type: "string", Description: "Commit the pushed change went on (a push event's before), so that only the stages it reaches run; empty: every stage runs.", Default: ptr("")})
+	}
 	return params
 }
 
@@ -117,7 +122,8 @@ func defaultBranch(w *ir.Workflow) string {
 // jobWhen is the job's own condition plus those of every job it needs. A
 // GitHub job is skipped when a job it needs was skipped; a Tekton task is
 // not (only its when expressions guard it), so conditions are inherited to
-// keep the same behaviour on both engines.
+// keep the same behaviour on both engines, except by a job that runs
+// despite skipped needs (ir.Condition.DespiteSkipped).
 func (r *renderer) jobWhen(j *ir.Job, known map[string][]whenExpression) []whenExpression {
 	var out []whenExpression
 	if len(j.Condition.OnlyBranches) > 0 {
@@ -127,7 +133,9 @@ func (r *renderer) jobWhen(j *ir.Job, known map[string][]whenExpression) []whenE
 		out = append(out, whenExpression{Input: resultRef(w.Job, w.Output), Operator: "in", Values: []string{w.Equals}})
 	}
 	for _, need := range j.Needs {
-		out = append(out, known[need]...)
+		if !j.Condition.DespiteSkipped {
+			out = append(out, known[need]...)
+		}
 	}
 	slices.SortFunc(out, compareWhen)
 	return slices.CompactFunc(out, func(a, b whenExpression) bool { return compareWhen(a, b) == 0 })
@@ -172,8 +180,8 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression, 
 	if j.History {
 		// The revision parameter before it was resolved: a branch, or a
 		// commit, which mlc version takes for no branch.
-		ts.Params = append(ts.Params, paramSpec{Name: "MLC_BRANCH", Type: "string"})
-		env = append(env, kube.EnvVar{Name: "MLC_BRANCH", Value: "$(params.MLC_BRANCH)"})
+		ts.Params = append(ts.Params, paramSpec{Name: "MLC_BRANCH", Type: "string"}, paramSpec{Name: "MLC_BASE", Type: "string"})
+		env = append(env, kube.EnvVar{Name: "MLC_BRANCH", Value: "$(params.MLC_BRANCH)"}, kube.EnvVar{Name: "MLC_BASE", Value: "$(params.MLC_BASE)"})
 	}
 	t := pipelineTask{
 		Name:        j.ID,
@@ -186,7 +194,7 @@ func (r *renderer) jobTask(j *ir.Job, runAfter []string, when []whenExpression, 
 		Params:      []param{{Name: "MLC_REVISION", Value: revision}},
 	}
 	if j.History {
-		t.Params = append(t.Params, param{Name: "MLC_BRANCH", Value: "$(params." + paramRevision + ")"})
+		t.Params = append(t.Params, param{Name: "MLC_BRANCH", Value: "$(params." + paramRevision + ")"}, param{Name: "MLC_BASE", Value: "$(params." + paramBase + ")"})
 	}
 	for _, in := range j.Inputs {
 		ts.Params = append(ts.Params, paramSpec{Name: in.Env, Type: "string", Description: "Output " + in.Output + " of " + in.Job + "."})

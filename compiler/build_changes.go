@@ -1,0 +1,101 @@
+package compiler
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/mlc-project/mlc/ir"
+)
+
+// Change-aware delivery: the version job also runs mlc affected against
+// the commit a push went on, and each job runs only when the change
+// reaches its stage. A change under an app's context rebuilds and
+// redeploys the app with the model production runs; one under a
+// trainer's code or a dataset's preparation retrains; one to the spec
+// runs everything, as does a run with nothing to compare with (a
+// schedule, by hand, a new branch): docs/gitops.md.
+
+// gateByChanges gives each job of the delivery workflow w the condition
+// that its stage is affected. Datasets and code used by one model run
+// with that model; those several models share always run.
+func (b *builder) gateByChanges(w *ir.Workflow) {
+	if b.spec.Triggers == nil || b.spec.Triggers.Push == nil {
+		return // no push, no base: every run runs everything
+	}
+	for _, j := range w.Jobs {
+		stage := b.stageOf(j)
+		if stage == "" {
+			continue
+		}
+		need(j, versionJobID, "", "")
+		j.Condition.WhenOutput = &ir.OutputEquals{Job: versionJobID, Output: stageOutput(stage), Equals: "true"}
+	}
+}
+
+// stageOf is the mlc affected stage whose verdict gates job j, or "".
+func (b *builder) stageOf(j *ir.Job) string {
+	origin := b.origin[j.ID]
+	if len(origin) < 2 || j.Stage == ir.StageRegister {
+		return "" // the model job picks this run's model or production's
+	}
+	section, name := origin[0], origin[1]
+	switch section {
+	case "datasets", "code":
+		var users []string
+		for _, m := range slices.Sorted(maps.Keys(b.spec.Models)) {
+			t := b.spec.Models[m].Train
+			if slices.Contains(t.Data, name) && section == "datasets" || t.Code == name && section == "code" {
+				users = append(users, m)
+			}
+		}
+		if len(users) != 1 {
+			return ""
+		}
+		return "models." + users[0]
+	case "models", "apps", "environments":
+		return section + "." + name
+	}
+	return ""
+}
+
+// stageOutput is the output mlc affected writes for stage.
+func stageOutput(stage string) string { return strings.ReplaceAll(stage, ".", "_") }
+
+// changesStep adds mlc affected to the version job of w when jobs of w
+// are gated on its verdicts, with an output for each verdict they read.
+func (b *builder) changesStep(w *ir.Workflow, j *ir.Job) {
+	outputs := map[string]bool{}
+	for _, job := range w.Jobs {
+		if c := job.Condition.WhenOutput; c != nil && c.Job == versionJobID {
+			outputs[c.Output] = true
+		}
+	}
+	if len(outputs) == 0 {
+		return
+	}
+	j.Name = "Version and changes"
+	j.Steps = append(j.Steps, b.mlc("affected", "Stages the change reaches",
+		b.withTags([]string{"affected", ".", "--base", "${MLC_BASE}", "--all-if-no-base"})...))
+	for _, o := range slices.Sorted(maps.Keys(outputs)) {
+		j.Outputs = append(j.Outputs, ir.Output{Name: o, Kind: ir.ArtifactValue, FromStep: "affected"})
+	}
+	slices.SortFunc(j.Outputs, func(a, c ir.Output) int { return strings.Compare(a.Name, c.Name) })
+}
+
+// modelJob picks the model this run deploys: the one it registered, or,
+// when the change did not retrain (its jobs were skipped), the one in
+// production, verified either way.
+func (b *builder) modelJob(name string) *ir.Job {
+	j := b.job("model-"+name, "Model "+name+" for this run", ir.StageRegister, "models", name)
+	j.Condition.DespiteSkipped = true
+	b.useRegistry(j, false)
+	need(j, "evaluate-"+name, "", "")
+	args := []string{"verify", b.ref("model", name, "${MLC_REVISION}")}
+	if env, ok := b.spec.finalEnvironment(name); ok {
+		args = append(args, "--else", b.ref("model", name, env))
+	}
+	j.Steps = []ir.Step{b.mlc("verify", "Verify the model", append(args, b.trustArgs()...)...)}
+	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "verify"}}
+	return j
+}
