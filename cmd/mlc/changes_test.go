@@ -68,15 +68,18 @@ func TestRunChangeAware(t *testing.T) {
 	}
 	registered := job(full, "evaluate-scorer").Outputs["ref"]
 
-	app := filepath.Join(spec, "service", "app.py")
-	src, err := os.ReadFile(app)
-	if err != nil {
-		t.Fatal(err)
+	change := func(file, msg string) {
+		t.Helper()
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, append(src, []byte("\n# "+msg+"\n")...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		commitAll(t, wt, msg)
 	}
-	if err := os.WriteFile(app, append(src, []byte("\n# a change to the service only\n")...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, wt, "change the service")
+	change(filepath.Join(spec, "service", "app.py"), "a change to the service only")
 
 	service := mlcRun("--base", first.Hash().String())
 	for _, id := range []string{"dataset-credit", "code-trainer", "train-scorer", "evaluate-scorer"} {
@@ -98,15 +101,7 @@ func TestRunChangeAware(t *testing.T) {
 
 	// A change to the training code retrains, and deploys the new model.
 	second, _ := repo.Head()
-	trainer := filepath.Join(spec, "train", "train.py")
-	src, err = os.ReadFile(trainer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(trainer, append(src, []byte("\n# a change to the trainer\n")...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, wt, "change the trainer")
+	change(filepath.Join(spec, "train", "train.py"), "a change to the trainer")
 	retrain := mlcRun("--base", second.Hash().String())
 	for _, id := range []string{"dataset-credit", "code-trainer", "train-scorer", "evaluate-scorer", "model-scorer", "package-api", "deploy-production"} {
 		if st := job(retrain, id).Status; st != runner.StatusSucceeded {

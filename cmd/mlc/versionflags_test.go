@@ -64,8 +64,8 @@ func TestPushVersion(t *testing.T) {
 	}
 }
 
-// layoutTags are the tags of an OCI layout, sorted.
-func layoutTags(t *testing.T, dir string) []string {
+// layoutIndex reads an OCI layout's index.json.
+func layoutIndex(t *testing.T, dir string) v1.Index {
 	t.Helper()
 	var index v1.Index
 	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
@@ -75,8 +75,14 @@ func layoutTags(t *testing.T, dir string) []string {
 	if err := json.Unmarshal(b, &index); err != nil {
 		t.Fatal(err)
 	}
+	return index
+}
+
+// layoutTags are the tags of an OCI layout, sorted.
+func layoutTags(t *testing.T, dir string) []string {
+	t.Helper()
 	var tags []string
-	for _, m := range index.Manifests {
+	for _, m := range layoutIndex(t, dir).Manifests {
 		if name := m.Annotations[v1.AnnotationRefName]; name != "" && !strings.Contains(name, "sha256-") {
 			tags = append(tags, name)
 		}
@@ -88,15 +94,7 @@ func layoutTags(t *testing.T, dir string) []string {
 // manifestAnnotations reads the annotations of the manifest tag names.
 func manifestAnnotations(t *testing.T, dir, tag string) map[string]string {
 	t.Helper()
-	var index v1.Index
-	b, err := os.ReadFile(filepath.Join(dir, "index.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &index); err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range index.Manifests {
+	for _, d := range layoutIndex(t, dir).Manifests {
 		if d.Annotations[v1.AnnotationRefName] == tag {
 			b, err := os.ReadFile(filepath.Join(dir, "blobs", "sha256", d.Digest.Encoded()))
 			if err != nil {
@@ -127,13 +125,9 @@ func TestPackageVersion(t *testing.T) {
 	if tags := layoutTags(t, storeDir); !slices.Equal(tags, []string{"abc1234", "v2.0.0"}) {
 		t.Errorf("tags %v, want the commit's and v2.0.0", tags)
 	}
-	var index v1.Index
-	b, _ := os.ReadFile(filepath.Join(storeDir, "index.json"))
-	if err := json.Unmarshal(b, &index); err != nil {
-		t.Fatal(err)
-	}
+	index := layoutIndex(t, storeDir)
 	var m v1.Manifest
-	b, _ = os.ReadFile(filepath.Join(storeDir, "blobs", "sha256", index.Manifests[0].Digest.Encoded()))
+	b, _ := os.ReadFile(filepath.Join(storeDir, "blobs", "sha256", index.Manifests[0].Digest.Encoded()))
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
