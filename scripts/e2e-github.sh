@@ -160,7 +160,13 @@ act_run() {
 	mkdir -p "$work/events"
 	case "$event" in
 	pull_request) echo '{"number": 1, "pull_request": {"number": 1, "head": {"ref": "feature"}, "base": {"ref": "main"}}}' ;;
-	push) echo '{"ref": "refs/heads/main"}' ;;
+	push)
+		# E2E_BEFORE: the commit the push went on (GitHub's event.before).
+		if [[ -n ${E2E_BEFORE:-} ]]; then
+			printf '{"ref": "refs/heads/main", "before": "%s"}\n' "$E2E_BEFORE"
+		else
+			echo '{"ref": "refs/heads/main"}'
+		fi ;;
 	schedule) echo '{"schedule": "e2e"}' ;;
 	workflow_dispatch) echo '{"inputs": {}}' ;;
 	esac >"$eventfile"
@@ -217,6 +223,25 @@ for spec in $E2E_SPECS; do
 			fi ;;
 		esac
 	done
+
+	# Change-aware delivery: a change under service/ only, pushed on top of
+	# what ran above, rebuilds and redeploys the app with the model
+	# production runs, and trains nothing. The repository is put back
+	# afterwards: the report checks the other runs at their commit.
+	delivery=$repo/.github/workflows/$name-delivery.yml
+	if [[ -d $repo/$spec/service ]] && grep -q '^  push:' "$delivery"; then
+		before=$(git -C "$repo" rev-parse HEAD)
+		model_repo=e2e/$name-model-$(sed -n 's/.*--else .*-model-\([a-z0-9-]*\):.*/\1/p' "$delivery" | head -n1)
+		curl -fsSI -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$registry_addr/v2/$model_repo/manifests/production" |
+			tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p' >"$work/service.production"
+		echo "# e2e: a change to the service only" >>"$repo/$spec/service/app.py"
+		git -C "$repo" commit -qam "e2e: change the service only"
+		git -C "$repo" push -q "$work/server/acme/$name.git" HEAD:main
+		git -C "$repo" rev-parse HEAD >"$work/service.revision"
+		echo "$model_repo" >"$work/service.model"
+		E2E_BEFORE=$before act_run "$repo" "$name-delivery.yml" push "$work/secrets.env" "$work/logs/$name.service.json"
+		git -C "$repo" reset -q --hard "$before"
+	fi
 done
 
 python3 scripts/e2e/github_report.py "$work" "$registry_addr" | tee "$work/report.md"
