@@ -121,7 +121,10 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 		w.Jobs = append(w.Jobs, b.codeJob(name, true))
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
-		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name), b.modelJob(name))
+		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name))
+		if b.deploysModel(name) {
+			w.Jobs = append(w.Jobs, b.modelJob(name))
+		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
 		w.Jobs = append(w.Jobs, b.packageJob(name))

@@ -53,10 +53,31 @@ func (b *builder) stageOf(j *ir.Job) string {
 			return ""
 		}
 		return "models." + users[0]
-	case "models", "apps", "environments":
+	case "models":
+		if !b.deploysModel(name) {
+			return "" // no production model to reuse: it always trains
+		}
+		return section + "." + name
+	case "apps", "environments":
 		return section + "." + name
 	}
 	return ""
+}
+
+// modelSource is the job whose "ref" is the model a run packages: the
+// model job, or, for a model no environment runs, its evaluation.
+func (b *builder) modelSource(name string) string {
+	if b.deploysModel(name) {
+		return "model-" + name
+	}
+	return "evaluate-" + name
+}
+
+// deploysModel: an app packages the model and an environment runs it, so
+// there is a model in production a run that does not retrain can reuse.
+func (b *builder) deploysModel(name string) bool {
+	_, ok := b.spec.finalEnvironment(name)
+	return ok
 }
 
 // stageOutput is the output mlc affected writes for stage.
@@ -91,10 +112,8 @@ func (b *builder) modelJob(name string) *ir.Job {
 	j.Condition.DespiteSkipped = true
 	b.useRegistry(j, false)
 	need(j, "evaluate-"+name, "", "")
-	args := []string{"verify", b.ref("model", name, "${MLC_REVISION}")}
-	if env, ok := b.spec.finalEnvironment(name); ok {
-		args = append(args, "--else", b.ref("model", name, env))
-	}
+	env, _ := b.spec.finalEnvironment(name)
+	args := []string{"verify", b.ref("model", name, "${MLC_REVISION}"), "--else", b.ref("model", name, env)}
 	j.Steps = []ir.Step{b.mlc("verify", "Verify the model", append(args, b.trustArgs()...)...)}
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "verify"}}
 	return j

@@ -17,7 +17,7 @@ func (b *builder) packageJob(name string) *ir.Job {
 	a := b.spec.Apps[name]
 	j := b.job("package-"+name, "Package "+name, ir.StagePackage, "apps", name)
 	b.useRegistry(j, true)
-	need(j, "model-"+a.Model, "ref", "MLC_MODEL")
+	need(j, b.modelSource(a.Model), "ref", "MLC_MODEL")
 	ref := b.ref("app", name, "${MLC_REVISION}")
 	if a.Image.Dockerfile != "" {
 		return b.dockerfileJob(j, name, a, ref)
@@ -61,7 +61,7 @@ func (b *builder) dockerfileJob(j *ir.Job, name string, a *App, ref string) *ir.
 		Context:    ctxDir,
 		Dockerfile: path.Join(b.specDir, a.Image.Dockerfile),
 		Ref:        ref,
-		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: "model-" + a.Model + "-ref"}},
+		Args:       []ir.EnvVar{{Name: "MLC_MODEL", FromInput: b.modelSource(a.Model) + "-ref"}},
 		Labels:     map[string]string{"dev.mlc.pipeline": b.spec.Name, "dev.mlc.app": name, "dev.mlc.model": a.Model},
 	}}
 	pull := append([]string{"pull", "${MLC_MODEL}", path.Join(a.Image.Context, "model")}, b.trustArgs()...)
@@ -90,7 +90,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 		need(j, b.lastJobOf(e.After), "", "")
 	}
 	if a != nil {
-		need(j, "model-"+a.Model, "ref", "MLC_MODEL")
+		need(j, b.modelSource(a.Model), "ref", "MLC_MODEL")
 	}
 	// The model's datasets (the drift reference) move with it, read from
 	// its verified provenance: a run that did not retrain has no dataset jobs.
@@ -113,7 +113,7 @@ func (b *builder) deployJob(name string) *ir.Job {
 		st := b.script("deploy", "Deploy", d.Run, d.Dir, env, nil)
 		st.Env = append(st.Env,
 			ir.EnvVar{Name: "MLC_APP_IMAGE", FromInput: "package-" + e.App + "-ref"},
-			ir.EnvVar{Name: "MLC_MODEL", FromInput: "model-" + modelOf(a) + "-ref"})
+			ir.EnvVar{Name: "MLC_MODEL", FromInput: b.modelSource(modelOf(a)) + "-ref"})
 		sortEnv(st.Env)
 		j.Steps = append(j.Steps, withSecrets(j, st, d.Secrets...))
 	}

@@ -235,3 +235,25 @@ func TestChangeGates(t *testing.T) {
 		}
 	}
 }
+
+// TestAppStageHasItsDeployments: a change to how an environment deploys
+// its app reaches the app, whose image the deployment needs.
+func TestAppStageHasItsDeployments(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ml")
+	if err := os.CopyFS(dir, os.DirFS("../examples/credit-risk")); err != nil {
+		t.Fatal(err)
+	}
+	extra := "package pipeline\n\nenvironments: staging: deploy: dir: \"deploy/staging\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "deploydir.cue"), []byte(extra), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range s.Stages("ml") {
+		if st.Name == "apps.api" && !slices.Contains(st.Paths, "ml/deploy/staging") {
+			t.Errorf("apps.api paths %v lack its deployment's dir", st.Paths)
+		}
+	}
+}

@@ -66,6 +66,13 @@ func (s *Spec) Stages(root string) []gitops.Stage {
 		if a.Batch != nil {
 			ps = append(ps, a.Batch.Dir)
 		}
+		// A change to how the app is deployed redeploys it: a deployment
+		// needs the app's image, built again from the model in production.
+		for _, env := range sorted(s.Environments) {
+			if e := s.Environments[env]; e.App == name && e.Deploy != nil {
+				ps = append(ps, e.Deploy.Dir)
+			}
+		}
 		out = append(out, gitops.Stage{Name: "apps." + name, Paths: dirs(ps...), After: []string{"models." + a.Model}})
 	}
 	for _, name := range sorted(s.Environments) {

@@ -119,7 +119,9 @@ func Run(ctx context.Context, opts Options) (*Record, error) {
 			break
 		}
 		next := opts
-		next.Workflow, next.Resume, next.ChainedFrom = wf, "", rec.ID
+		// A started run is no push: it has no base, and runs every stage
+		// (a retraining must train).
+		next.Workflow, next.Resume, next.ChainedFrom, next.Base = wf, "", rec.ID, ""
 		fmt.Fprintf(opts.Out, "\n== run %s started workflow %s: running it now (--no-chain stops this)\n\n", rec.ID, wf)
 		chained, cerr := runOnce(ctx, next)
 		if chained != nil {

@@ -546,13 +546,14 @@ func TestOneRunAtATimePerSpecDirectory(t *testing.T) {
 
 func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 	for _, noChain := range []bool{false, true} {
-		h := newHarness(t, script("train", "echo trained >> trained.log"))
+		// The retraining it starts has no base, so it runs every stage.
+		h := newHarness(t, script("train", `echo "trained, base [$MLC_BASE]" >> trained.log`))
 		monitor := &ir.Workflow{Name: "t-monitor", Jobs: []*ir.Job{
 			{ID: "retrain", Name: "retrain", Steps: []ir.Step{{ID: "trigger", Kind: ir.StepTrigger, Trigger: "t-delivery"}}},
 		}}
 		h.p.Workflows = append(h.p.Workflows, monitor)
 		opts := h.options()
-		opts.Workflow, opts.NoChain = "monitor", noChain
+		opts.Workflow, opts.NoChain, opts.Base = "monitor", noChain, "abc1234"
 		rec, err := h.run(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
@@ -566,6 +567,9 @@ func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 		}
 		if statErr != nil || !slices.Equal(rec.Triggered, []string{"t-delivery"}) {
 			t.Fatalf("the triggered delivery did not run: %v, triggered %v", statErr, rec.Triggered)
+		}
+		if got := h.read("trained.log"); got != "trained, base []" {
+			t.Errorf("the triggered delivery ran with %q, want no base", got)
 		}
 		if !strings.Contains(h.out.String(), "chain: t-monitor run "+rec.ID+" succeeded → t-delivery run ") {
 			t.Errorf("the summary does not show both runs:\n%s", h.out.String())

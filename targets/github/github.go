@@ -84,8 +84,9 @@ func workflow(p *ir.Pipeline, w *ir.Workflow) (*yamlout.Map, error) {
 	doc.Set("permissions", yamlout.NewMap().Set("contents", "read"))
 	doc.Set("concurrency", yamlout.NewMap().Set("group", w.Concurrency).Set("cancel-in-progress", w.CancelInProgress))
 	jobs := yamlout.NewMap()
+	sk := skipsOf(w)
 	for _, j := range w.Jobs {
-		jm, err := job(p, w, j)
+		jm, err := job(p, w, j, sk)
 		if err != nil {
 			return nil, err
 		}
@@ -123,11 +124,11 @@ func triggers(t ir.Triggers) *yamlout.Map {
 	return on
 }
 
-func job(p *ir.Pipeline, w *ir.Workflow, j *ir.Job) (*yamlout.Map, error) {
+func job(p *ir.Pipeline, w *ir.Workflow, j *ir.Job, sk skips) (*yamlout.Map, error) {
 	m := yamlout.NewMap().Set("name", j.Name)
 	m.Set("runs-on", runsOn(p, j))
 	m.Set("needs", yamlout.Flow(yamlout.Node(j.Needs)))
-	if cond := condition(j.Condition); cond != "" {
+	if cond := condition(j, sk); cond != "" {
 		m.Set("if", cond)
 	}
 	if j.Environment != "" {
@@ -176,10 +177,40 @@ func runsOn(p *ir.Pipeline, j *ir.Job) *yaml.Node {
 	return yamlout.Flow(yamlout.Node(labels))
 }
 
+// skips says, for each job of w, whether a condition may skip it (its
+// own, or a skipped need's, unless it runs despite skipped needs), and
+// whether a job upstream of it may be skipped.
+type skips struct{ skippable, shadowed map[string]bool }
+
+func skipsOf(w *ir.Workflow) skips {
+	s := skips{map[string]bool{}, map[string]bool{}}
+	for _, j := range w.Jobs { // needs come first
+		c := j.Condition
+		s.shadowed[j.ID] = slices.ContainsFunc(j.Needs, func(n string) bool { return s.skippable[n] || s.shadowed[n] })
+		s.skippable[j.ID] = len(c.OnlyBranches) > 0 || c.WhenOutput != nil ||
+			!c.DespiteSkipped && slices.ContainsFunc(j.Needs, func(n string) bool { return s.skippable[n] })
+	}
+	return s
+}
+
 // condition is the job's if: expression. Values from the spec are quoted
 // as expression string literals.
-func condition(c ir.Condition) string {
+//
+// GitHub's implicit success() is false when any job upstream, not only a
+// need, was skipped, so a job after a skipped one would never run, even
+// through a job that ran: such a job states the rule itself, with status
+// functions and its needs' results.
+func condition(j *ir.Job, s skips) string {
+	c := j.Condition
 	var parts []string
+	if s.shadowed[j.ID] {
+		c.DespiteSkipped = true // the status functions below
+		for _, n := range j.Needs {
+			if s.skippable[n] && !j.Condition.DespiteSkipped {
+				parts = append(parts, fmt.Sprintf("needs.%s.result == 'success'", n))
+			}
+		}
+	}
 	if len(c.OnlyBranches) > 0 {
 		var refs []string
 		for _, b := range c.OnlyBranches {
