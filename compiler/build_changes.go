@@ -23,6 +23,13 @@ func (b *builder) gateByChanges(w *ir.Workflow) {
 	if b.spec.Triggers == nil || b.spec.Triggers.Push == nil {
 		return // no push, no base: every run runs everything
 	}
+	// A push that touches no stage's paths starts nothing at all.
+	var paths []string
+	for _, st := range b.spec.Stages(b.specDir) {
+		paths = append(paths, st.Paths...)
+	}
+	slices.Sort(paths)
+	w.Triggers.Push.Paths = slices.Compact(paths)
 	for _, j := range w.Jobs {
 		stage := b.stageOf(j)
 		if stage == "" {

@@ -76,6 +76,10 @@ type BranchFilter struct {
 	// Tags also start a push trigger when a matching tag is pushed (a
 	// release: its artifacts are tagged with the version).
 	Tags []string
+	// Paths, for a push: the workflow starts only when the change touches
+	// one of these files or directories (relative to the repository root),
+	// the paths of the stages it can run.
+	Paths []string
 }
 
 // Schedule is a named cron trigger.

@@ -106,6 +106,10 @@ func triggers(t ir.Triggers) *yamlout.Map {
 		if len(t.Push.Tags) > 0 {
 			push.Set("tags", t.Push.Tags)
 		}
+		if len(t.Push.Paths) > 0 {
+			// GitHub does not filter tag pushes by path.
+			push.Set("paths", pathPatterns(t.Push.Paths))
+		}
 		on.Set("push", push)
 	}
 	if t.PullRequest != nil {
@@ -228,6 +232,19 @@ func condition(j *ir.Job, s skips) string {
 		return "${{ " + strings.Join(parts, " && ") + " }}"
 	}
 	return strings.Join(parts, " && ")
+}
+
+// pathPatterns are GitHub filter patterns matching each path and, for a
+// directory, everything under it; the pattern characters a path may hold
+// are escaped, so a path matches only itself.
+func pathPatterns(paths []string) []string {
+	esc := strings.NewReplacer(`\`, `\\`, "*", `\*`, "?", `\?`, "+", `\+`, "[", `\[`, "]", `\]`, "!", `\!`)
+	var out []string
+	for _, p := range paths {
+		p = esc.Replace(p)
+		out = append(out, p, p+"/**")
+	}
+	return out
 }
 
 // exprString quotes s as a GitHub expression string literal.

@@ -248,3 +248,13 @@ func TestStepEnvFromAnEarlierStep(t *testing.T) {
 		t.Errorf("sign step:\n%s", out)
 	}
 }
+
+// TestPathPatterns: a path filter matches the path and what is under it,
+// and a path's own pattern characters match only themselves.
+func TestPathPatterns(t *testing.T) {
+	got := pathPatterns([]string{"ml/service", "ml/data[v2]*!"})
+	want := []string{"ml/service", "ml/service/**", `ml/data\[v2\]\*\!`, `ml/data\[v2\]\*\!/**`}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
