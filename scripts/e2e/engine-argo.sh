@@ -22,6 +22,7 @@ spec:
         value: "$git_url"
       - name: revision
         value: "$(revision_of "$revision")"
+$(base=$(base_of "$revision") && [[ -n $base ]] && printf '      - name: base\n        value: "%s"\n' "$base")
 EOF
 	)
 	log "argo: workflow $wf"

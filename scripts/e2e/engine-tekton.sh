@@ -9,7 +9,7 @@
 # as SKIPPED says (the on-failure finally task is always expected skipped).
 tekton_run() {
 	local ns=$1 pipeline=$2 revision=$3 decision=$4 skipped=$5 run status start=$SECONDS
-	run=$(awk -v repo="$git_url" -v rev="$(revision_of "$revision")" '
+	run=$(awk -v repo="$git_url" -v rev="$(revision_of "$revision")" -v base="$(base_of "$revision")" '
 		{ print }
 		/^spec:$/ && !done {
 			print "  params:"
@@ -17,6 +17,10 @@ tekton_run() {
 			print "      value: \"" repo "\""
 			print "    - name: revision"
 			print "      value: \"" rev "\""
+			if (base != "") {
+				print "    - name: base"
+				print "      value: \"" base "\""
+			}
 			done = 1
 		}' "$out/runs/$pipeline.yaml" | kubectl -n "$ns" create -o jsonpath='{.metadata.name}' -f -)
 	log "tekton: pipelinerun $run"

@@ -3,7 +3,11 @@
 #
 # plan SPEC_DIR prints one run a line: WORKFLOW REVISION DECISION SKIPPED [TRIGGERS]
 #   WORKFLOW  the compiled workflow, after the pipeline name (ci, delivery, batch, monitor)
-#   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches
+#   REVISION  main, or pr: the commit of refs/pull/1/head, which no branch reaches,
+#             or next: the same commit as a branch; REV/BASE also sets the run's
+#             base parameter, as a push of REV on top of BASE does: the
+#             change-aware delivery runs only what the change reaches (from
+#             main, next changes nothing)
 #   DECISION  approve or reject for every approval the run waits for, - for none
 #   SKIPPED   comma-separated jobs that must be skipped, - for none; every other
 #             job must succeed (the on-failure handler must not run)
@@ -24,6 +28,9 @@ plan() {
 		echo "ci pr - -"
 		echo "delivery main approve -"
 		echo "delivery main reject deploy-production,smoke-production"
+		# Nothing changed: no data, training, packaging or deployment; the
+		# model job still picks the model production runs.
+		echo "delivery next/main - dataset-credit,code-trainer,train-scorer,evaluate-scorer,package-api,deploy-staging,smoke-staging,deploy-production-approval,deploy-production,smoke-production"
 		echo "batch main - -"
 		echo "monitor main - - delivery"
 		;;

@@ -105,6 +105,8 @@ serve_checkout() {
 	git clone -q --bare "$src" "$bare"
 	git -C "$bare" update-ref refs/heads/main "$(git -C "$src" rev-parse HEAD~1)"
 	git -C "$bare" update-ref refs/pull/1/head "$(git -C "$src" rev-parse HEAD)"
+	# The same commit as a branch: a push on top of main that changes nothing.
+	git -C "$bare" update-ref refs/heads/next "$(git -C "$src" rev-parse HEAD)"
 	git -C "$bare" config uploadpack.allowAnySHA1InWant true
 	stop_pid git-daemon
 	setsid nsenter --net="/run/netns/${MLC_E2E_NETNS:-mlc-e2e}" git daemon --reuseaddr --export-all \
@@ -123,10 +125,17 @@ serve_checkout() {
 # revision_of REVISION: what a run is started with (plans.sh).
 # shellcheck disable=SC2317 # called from the engine files
 revision_of() {
-	case $1 in
+	case ${1%%/*} in
 	pr) git -C "$E2E_DIR/git/mlc.git" rev-parse refs/pull/1/head ;;
-	*) echo "$1" ;;
+	*) echo "${1%%/*}" ;;
 	esac
+}
+
+# base_of REVISION: the base commit a REV/BASE revision names, else nothing.
+# shellcheck disable=SC2317 # called from the engine files
+base_of() {
+	[[ $1 == */* ]] && git -C "$E2E_DIR/git/mlc.git" rev-parse "${1#*/}"
+	return 0
 }
 
 # serve_webhook: an alert receiver on the node address that answers every
@@ -391,7 +400,8 @@ for spec in "${specs[@]}"; do
 		since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 		if ! "${target}_run" "$ns" "$pipeline-$workflow" "$revision" "$decision" "$skipped"; then
 			failed=1
-		elif ! verify "$spec" "$workflow" "$revision"; then
+		# A run with a base that changes nothing publishes nothing to verify.
+		elif [[ $revision != */* ]] && ! verify "$spec" "$workflow" "$revision"; then
 			failed=1
 		elif [[ $workflow == delivery && $decision != reject && -n $(app_envs "$spec") ]] && ! deployed "$spec" "$workflow"; then
 			failed=1
