@@ -30,8 +30,19 @@ func (b *builder) gateByChanges(w *ir.Workflow) {
 	}
 	slices.Sort(paths)
 	w.Triggers.Push.Paths = slices.Compact(paths)
+	// The models using each dataset and code, once.
+	users := map[string][]string{}
+	for _, m := range slices.Sorted(maps.Keys(b.spec.Models)) {
+		t := b.spec.Models[m].Train
+		for _, d := range t.Data {
+			users["datasets."+d] = append(users["datasets."+d], m)
+		}
+		if t.Code != "" {
+			users["code."+t.Code] = append(users["code."+t.Code], m)
+		}
+	}
 	for _, j := range w.Jobs {
-		stage := b.stageOf(j)
+		stage := b.stageOf(j, users)
 		if stage == "" {
 			continue
 		}
@@ -40,8 +51,9 @@ func (b *builder) gateByChanges(w *ir.Workflow) {
 	}
 }
 
-// stageOf is the mlc affected stage whose verdict gates job j, or "".
-func (b *builder) stageOf(j *ir.Job) string {
+// stageOf is the mlc affected stage whose verdict gates job j, or "";
+// users are the models using each dataset and code stage.
+func (b *builder) stageOf(j *ir.Job, users map[string][]string) string {
 	origin := b.origin[j.ID]
 	if len(origin) < 2 || j.Stage == ir.StageRegister {
 		return "" // the model job picks this run's model or production's
@@ -49,17 +61,10 @@ func (b *builder) stageOf(j *ir.Job) string {
 	section, name := origin[0], origin[1]
 	switch section {
 	case "datasets", "code":
-		var users []string
-		for _, m := range slices.Sorted(maps.Keys(b.spec.Models)) {
-			t := b.spec.Models[m].Train
-			if slices.Contains(t.Data, name) && section == "datasets" || t.Code == name && section == "code" {
-				users = append(users, m)
-			}
+		if u := users[section+"."+name]; len(u) == 1 {
+			return "models." + u[0]
 		}
-		if len(users) != 1 {
-			return ""
-		}
-		return "models." + users[0]
+		return ""
 	case "models":
 		if !b.deploysModel(name) {
 			return "" // no production model to reuse: it always trains

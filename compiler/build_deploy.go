@@ -164,19 +164,23 @@ func (b *builder) lastJobOf(env string) string {
 // that deploys model: the one whose tags are "production" for baselines and
 // drift references.
 func (s *Spec) finalEnvironment(model string) (string, bool) {
-	promoted := map[string]bool{}
-	for _, e := range s.Environments {
-		if e.After != "" {
-			promoted[e.After] = true
+	if s.finals == nil {
+		s.finals = map[string]string{}
+		promoted := map[string]bool{}
+		for _, e := range s.Environments {
+			if e.After != "" {
+				promoted[e.After] = true
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
+			e := s.Environments[name]
+			if m := modelOf(s.Apps[e.App]); !promoted[name] && s.finals[m] == "" {
+				s.finals[m] = name // the first, by name
+			}
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
-		e := s.Environments[name]
-		if !promoted[name] && modelOf(s.Apps[e.App]) == model {
-			return name, true
-		}
-	}
-	return "", false
+	env, ok := s.finals[model]
+	return env, ok
 }
 
 func modelOf(a *App) string {

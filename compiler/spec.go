@@ -26,6 +26,9 @@ type Spec struct {
 	Git          spec.Git                `json:"git"`
 
 	src source // where it came from, for positions
+	// finals maps a model to the last environment of the chain deploying
+	// it, computed once (finalEnvironment).
+	finals map[string]string
 }
 
 type MLCPin struct {
