@@ -178,12 +178,8 @@ func (b *builder) ciWorkflow() *ir.Workflow {
 // root (the step runs in the spec directory).
 func (b *builder) generatedJob() *ir.Job {
 	j := b.job("generated", "Generated files up to date", ir.StageCodeCI, "git", "generated")
-	root := strings.Repeat("../", strings.Count(b.specDir, "/")+1)
-	if b.specDir == "." {
-		root = ""
-	}
 	for _, t := range slices.Sorted(slices.Values(b.spec.Git.Generated)) {
-		args := b.withTags([]string{"compile", ".", "--target", t, "--out", root + b.spec.Git.Dirs[t], "--check"})
+		args := b.withTags([]string{"compile", ".", "--target", t, "--out", relPath(b.specDir, b.spec.Git.Dirs[t]), "--check"})
 		j.Steps = append(j.Steps, b.mlc("check-"+t, "Check the committed "+t+" files", args...))
 	}
 	return j

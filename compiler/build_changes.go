@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mlc-project/mlc/gitops"
 	"github.com/mlc-project/mlc/ir"
 )
 
@@ -47,7 +48,7 @@ func (b *builder) gateByChanges(w *ir.Workflow) {
 			continue
 		}
 		need(j, versionJobID, "", "")
-		j.Condition.WhenOutput = &ir.OutputEquals{Job: versionJobID, Output: stageOutput(stage), Equals: "true"}
+		j.Condition.WhenOutput = &ir.OutputEquals{Job: versionJobID, Output: gitops.OutputKey(stage), Equals: "true"}
 	}
 }
 
@@ -91,9 +92,6 @@ func (b *builder) deploysModel(name string) bool {
 	_, ok := b.spec.finalEnvironment(name)
 	return ok
 }
-
-// stageOutput is the output mlc affected writes for stage.
-func stageOutput(stage string) string { return strings.ReplaceAll(stage, ".", "_") }
 
 // changesStep adds mlc affected to the version job of w when jobs of w
 // are gated on its verdicts, with an output for each verdict they read.

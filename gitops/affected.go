@@ -35,6 +35,10 @@ type Reason struct {
 	NoBase string `json:"no_base,omitempty"`
 }
 
+// OutputKey is the step output mlc affected writes a stage's verdict to,
+// and the jobs it gates read: models.scorer → models_scorer.
+func OutputKey(stage string) string { return strings.ReplaceAll(stage, ".", "_") }
+
 // Everything is every stage affected, for a change that cannot be
 // compared with a base (why says so): running all is the safe answer.
 func Everything(stages []Stage, why string) []Effect {

@@ -79,11 +79,24 @@ func (r *run) runJob(ctx context.Context, j *ir.Job) {
 // needs, failed: a job skipped for that reason stops even a job that runs
 // despite skipped needs, as GitHub's failure() does.
 func (r *run) failedUpstream(id string) bool {
-	if r.journal.job(id).Status == StatusFailed {
-		return true
+	needs := map[string][]string{}
+	for _, j := range r.wf.Jobs {
+		needs[j.ID] = j.Needs
 	}
-	i := slices.IndexFunc(r.wf.Jobs, func(j *ir.Job) bool { return j.ID == id })
-	return i >= 0 && slices.ContainsFunc(r.wf.Jobs[i].Needs, r.failedUpstream)
+	seen := map[string]bool{}
+	for todo := []string{id}; len(todo) > 0; {
+		n := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if seen[n] {
+			continue // a job reached twice is walked once
+		}
+		seen[n] = true
+		if r.journal.job(n).Status == StatusFailed {
+			return true
+		}
+		todo = append(todo, needs[n]...)
+	}
+	return false
 }
 
 // condition evaluates the job's run condition for a local run, which is

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -80,7 +79,7 @@ become underscores: models_scorer) for the jobs after it to test.`,
 			}
 			var kv []string
 			for _, e := range effects {
-				kv = append(kv, strings.ReplaceAll(e.Stage, ".", "_"), strconv.FormatBool(e.Affected))
+				kv = append(kv, gitops.OutputKey(e.Stage), strconv.FormatBool(e.Affected))
 			}
 			if err := writeOutputs(kv...); err != nil {
 				return failed(err)

@@ -207,10 +207,9 @@ func skipsOf(w *ir.Workflow) skips {
 func condition(j *ir.Job, s skips) string {
 	c := j.Condition
 	var parts []string
-	if s.shadowed[j.ID] {
-		c.DespiteSkipped = true // the status functions below
+	if s.shadowed[j.ID] && !c.DespiteSkipped {
 		for _, n := range j.Needs {
-			if s.skippable[n] && !j.Condition.DespiteSkipped {
+			if s.skippable[n] {
 				parts = append(parts, fmt.Sprintf("needs.%s.result == 'success'", n))
 			}
 		}
@@ -225,7 +224,7 @@ func condition(j *ir.Job, s skips) string {
 	if o := c.WhenOutput; o != nil {
 		parts = append(parts, fmt.Sprintf("needs.%s.outputs.%s == %s", o.Job, o.Output, exprString(o.Equals)))
 	}
-	if c.DespiteSkipped {
+	if c.DespiteSkipped || s.shadowed[j.ID] {
 		// A status function replaces the implicit success(), which a
 		// skipped need fails; failure() still stops it after a failed one.
 		parts = append([]string{"!cancelled() && !failure()"}, parts...)
