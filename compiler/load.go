@@ -136,12 +136,16 @@ func buildFiles(inst *cuebuild.Instance) []string {
 // a local OCI layout, which only `mlc run` can share between jobs.
 const DefaultRegistry = "oci:.mlc/store"
 
-// decode fills spec from v in one pass. The dataset column schemas are
+// decode fills spec from v in one pass (fastDecode; cue's decoder when
+// that fails, for its errors). The dataset column schemas are
 // constraints, not data: Dataset has no field for them, so Decode skips
 // them, and HasSchema records their presence.
 func decode(v cue.Value, spec *Spec) error {
-	if err := v.Decode(spec); err != nil {
-		return err
+	if !fastDecode(v, spec) {
+		*spec = Spec{src: spec.src}
+		if err := v.Decode(spec); err != nil {
+			return err
+		}
 	}
 	if spec.Registry == "" {
 		spec.Registry = DefaultRegistry

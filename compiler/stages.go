@@ -60,22 +60,25 @@ func (s *Spec) Stages(root string) []gitops.Stage {
 		}
 		out = append(out, st)
 	}
+	// A change to how an app is deployed redeploys it: a deployment needs
+	// the app's image, built again from the model in production.
+	envs := sorted(s.Environments)
+	deployDirs := map[string][]string{}
+	for _, env := range envs {
+		if e := s.Environments[env]; e.Deploy != nil {
+			deployDirs[e.App] = append(deployDirs[e.App], e.Deploy.Dir)
+		}
+	}
 	for _, name := range sorted(s.Apps) {
 		a := s.Apps[name]
 		ps := []string{a.Image.Context, a.Image.Dockerfile}
 		if a.Batch != nil {
 			ps = append(ps, a.Batch.Dir)
 		}
-		// A change to how the app is deployed redeploys it: a deployment
-		// needs the app's image, built again from the model in production.
-		for _, env := range sorted(s.Environments) {
-			if e := s.Environments[env]; e.App == name && e.Deploy != nil {
-				ps = append(ps, e.Deploy.Dir)
-			}
-		}
+		ps = append(ps, deployDirs[name]...)
 		out = append(out, gitops.Stage{Name: "apps." + name, Paths: dirs(ps...), After: []string{"models." + a.Model}})
 	}
-	for _, name := range sorted(s.Environments) {
+	for _, name := range envs {
 		e := s.Environments[name]
 		st := gitops.Stage{Name: "environments." + name, After: []string{"apps." + e.App}}
 		if e.Deploy != nil {

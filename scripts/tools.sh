@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the pinned tools (cosign, oras, registry, crane, act, cyclonedx-gomod) from the Go module
+# Build the pinned tools (cosign, oras, registry, crane, act, cyclonedx-gomod, cue) from the Go module
 # proxy, once, into a version-keyed cache, and print one absolute path per
 # requested tool. Builds run outside the repository so go.mod is untouched.
 #
@@ -21,6 +21,7 @@ pkg_of() {
 	act) echo github.com/nektos/act@v0.2.89 ;;
 	crane) echo github.com/google/go-containerregistry/cmd/crane@v0.22.1 ;;
 	cyclonedx-gomod) echo github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0 ;;
+	cue) echo cuelang.org/go/cmd/cue@v0.17.1 ;;
 	*) return 1 ;;
 	esac
 }
@@ -28,7 +29,7 @@ pkg_of() {
 build() {
 	local name=$1 pkg version dir gobin
 	if ! pkg=$(pkg_of "$name"); then
-		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act crane cyclonedx-gomod)" >&2
+		echo "tools.sh: unknown tool '$name' (known: cosign oras registry act crane cyclonedx-gomod cue)" >&2
 		return 2
 	fi
 	version=${pkg##*@}
@@ -53,7 +54,7 @@ build() {
 }
 
 if [[ $# -eq 0 ]]; then
-	echo "usage: scripts/tools.sh NAME... (cosign oras registry act crane cyclonedx-gomod)" >&2
+	echo "usage: scripts/tools.sh NAME... (cosign oras registry act crane cyclonedx-gomod cue)" >&2
 	exit 2
 fi
 for name in "$@"; do
