@@ -3,6 +3,7 @@ package drift
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,8 +12,9 @@ import (
 	"github.com/mlc-project/mlc/gate/table"
 )
 
-// benchRows rows of 20 columns like scripts/bench-drift.sh's (decimals with
-// 2 to 4 digits, integers, flags, text); shift moves half of them.
+// writeBenchCSV writes rows like scripts/bench-drift.sh's: 16 numeric
+// columns of 4-decimal values (many ties) and 4 categorical columns of 4
+// levels; shift moves 6 numeric columns and reverses 2 categorical ones.
 func writeBenchCSV(b *testing.B, path string, rows int, seed uint64, shift float64) {
 	f, err := os.Create(path)
 	if err != nil {
@@ -21,17 +23,30 @@ func writeBenchCSV(b *testing.B, path string, rows int, seed uint64, shift float
 	defer f.Close()
 	w := bufio.NewWriter(f)
 	rng := rand.New(rand.NewPCG(seed, 0))
-	for i := range 10 {
+	for i := range 16 {
 		fmt.Fprintf(w, "x%d,", i)
 	}
-	fmt.Fprintln(w, "age,visits,score,items,churn,promo,plan,region,device,city")
-	plans, devices, cities := []string{"free", "basic", "pro"}, []string{"ios", "android", "web", "tv"}, []string{"Zürich", "São Paulo", "東京", "Paris", "Lagos"}
+	fmt.Fprintln(w, "c0,c1,c2,c3")
+	levels := []string{"bronze", "silver", "gold", "platinum"}
 	for range rows {
-		for i := range 10 {
-			fmt.Fprintf(w, "%.*f,", 2+i%3, 10*float64(i)+shift*float64(i%2)+rng.NormFloat64()*float64(1+i))
+		for i := range 16 {
+			s := 0.0
+			if i < 6 {
+				s = shift
+			}
+			fmt.Fprintf(w, "%.4f,", float64(i)+0.4*s+rng.NormFloat64()*float64(1+i%4))
 		}
-		fmt.Fprintf(w, "%d,%d,%d,%d,%d,%d,%s,r%02d,%s,%s\n", 18+rng.IntN(72), rng.IntN(10), 300+rng.IntN(550), rng.IntN(40),
-			rng.IntN(5)/4, rng.IntN(2), plans[rng.IntN(3)], rng.IntN(50), devices[rng.IntN(4)], cities[rng.IntN(5)])
+		for i := range 4 {
+			l := min(int(-math.Log(1-rng.Float64())*2), 3) // skewed over the levels
+			if i < 2 && shift != 0 {
+				l = 3 - l
+			}
+			sep := ","
+			if i == 3 {
+				sep = "\n"
+			}
+			fmt.Fprintf(w, "%s%s", levels[l], sep)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)

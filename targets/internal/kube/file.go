@@ -2,6 +2,7 @@ package kube
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,26 +25,30 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := yamlout.EncodeValues(header, objects...)
-	if err != nil || len(data) <= MaxObjectBytes {
-		return data, err // no object can be larger than the file
-	}
-	for _, o := range objects {
+	var out strings.Builder
+	out.WriteString(header)
+	for i, o := range objects {
 		doc, err := Document(o)
 		if err != nil {
 			return nil, err
 		}
 		if len(doc) > MaxObjectBytes {
+			// kind and metadata come before spec: read only them.
+			head, _, _ := strings.Cut(doc, "\nspec:")
 			var meta struct {
 				Kind     string
 				Metadata struct{ Name string }
 			}
-			_ = yaml.Unmarshal([]byte(doc), &meta)
+			_ = yaml.Unmarshal([]byte(head), &meta)
 			return nil, fmt.Errorf("the %s %s would be %d KiB, more than the %d KiB Kubernetes stores in one object (etcd's request limit): split the spec into several pipelines (fewer models, datasets or environments each): %w",
 				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10, targets.ErrTooLarge)
 		}
+		if i > 0 {
+			out.WriteString("---\n")
+		}
+		out.WriteString(doc)
 	}
-	return data, nil
+	return []byte(out.String()), nil
 }
 
 // Document is one object as YAML, for a manifest another object carries
