@@ -24,7 +24,40 @@ func EncodeValue(v any) ([]byte, error) {
 	return EncodeValues("", v)
 }
 
-func emitDocument(b *bytes.Buffer, n *yaml.Node) error {
+// emitter is the output of one encoding, with the multi-line strings it
+// wrote: generated files repeat the same scripts in every job (mlc's
+// install, the checkout), and each is checked and indented once.
+type emitter struct {
+	bytes.Buffer
+	literals map[literalKey]string // "" when the string is not literal-safe
+}
+
+type literalKey struct {
+	s      string
+	indent int
+}
+
+// literal writes s as a literal block if it can be one, and reports
+// whether it could.
+func (b *emitter) literal(s string, indent int) bool {
+	k := literalKey{s, indent}
+	out, ok := b.literals[k]
+	if !ok {
+		if literalSafe(s) {
+			var lb bytes.Buffer
+			literal(&lb, s, indent)
+			out = lb.String()
+		}
+		if b.literals == nil {
+			b.literals = map[literalKey]string{}
+		}
+		b.literals[k] = out
+	}
+	b.WriteString(out)
+	return out != ""
+}
+
+func emitDocument(b *emitter, n *yaml.Node) error {
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) != 1 {
 			return fmt.Errorf("yamlout: document with %d roots", len(n.Content))
@@ -61,7 +94,7 @@ func spaces(n int) string {
 
 // emitBlock writes a non-empty block collection whose first line starts at
 // the current position, each line indented by indent spaces.
-func emitBlock(b *bytes.Buffer, n *yaml.Node, indent int) error {
+func emitBlock(b *emitter, n *yaml.Node, indent int) error {
 	pad := spaces(indent)
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -98,7 +131,7 @@ func emitBlock(b *bytes.Buffer, n *yaml.Node, indent int) error {
 // emitValue writes what follows "key:" or "-": a scalar or flow collection
 // on the same line, or a block collection on the next lines (a sequence
 // item's mapping or sequence starts on the dash's line, as yaml.v3 writes it).
-func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
+func emitValue(b *emitter, v *yaml.Node, indent int, inSeq bool) error {
 	switch {
 	case v.Kind == yaml.ScalarNode:
 		b.WriteByte(' ')
@@ -122,7 +155,7 @@ func emitValue(b *bytes.Buffer, v *yaml.Node, indent int, inSeq bool) error {
 	return nil
 }
 
-func emitFlow(b *bytes.Buffer, n *yaml.Node) error {
+func emitFlow(b *emitter, n *yaml.Node) error {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		emitScalarFlow(b, n)
@@ -156,7 +189,7 @@ func emitFlow(b *bytes.Buffer, n *yaml.Node) error {
 	return nil
 }
 
-func emitScalarFlow(b *bytes.Buffer, n *yaml.Node) {
+func emitScalarFlow(b *emitter, n *yaml.Node) {
 	if n.Tag == "!!str" || n.Tag == "" {
 		if !plainSafe(n.Value, true) {
 			doubleQuote(b, n.Value)
@@ -168,15 +201,14 @@ func emitScalarFlow(b *bytes.Buffer, n *yaml.Node) {
 
 // emitScalar writes a scalar in block context; multi-line strings as a
 // literal block indented by indent.
-func emitScalar(b *bytes.Buffer, n *yaml.Node, indent int, isKey bool) {
+func emitScalar(b *emitter, n *yaml.Node, indent int, isKey bool) {
 	if n.Tag != "!!str" && n.Tag != "" {
 		b.WriteString(n.Value) // bools and ints are written as they are
 		return
 	}
 	s := n.Value
 	switch {
-	case !isKey && strings.Contains(s, "\n") && literalSafe(s):
-		literal(b, s, indent)
+	case !isKey && strings.Contains(s, "\n") && b.literal(s, indent):
 	case n.Style&yaml.DoubleQuotedStyle == 0 && plainSafe(s, false):
 		b.WriteString(s)
 	default:
@@ -267,7 +299,7 @@ func printable(r rune) bool {
 	return r != utf8.RuneError && r != '\uFEFF' && unicode.IsPrint(r)
 }
 
-func doubleQuote(b *bytes.Buffer, s string) {
+func doubleQuote(b *emitter, s string) {
 	b.WriteByte('"')
 	for _, r := range s {
 		switch r {

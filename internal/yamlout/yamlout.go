@@ -5,7 +5,6 @@
 package yamlout
 
 import (
-	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,7 +82,7 @@ func Node(value any) *yaml.Node {
 func Str(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	switch {
-	case bytes.ContainsRune([]byte(s), '\n'):
+	case strings.Contains(s, "\n"):
 		n.Style = yaml.LiteralStyle
 	case yaml11Special[s] || looksNumeric(s):
 		n.Style = yaml.DoubleQuotedStyle
@@ -156,7 +155,7 @@ func EncodeValues(header string, docs ...any) ([]byte, error) {
 }
 
 func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
-	var buf bytes.Buffer
+	var buf emitter
 	buf.WriteString(header)
 	for i, d := range docs {
 		if i > 0 {
