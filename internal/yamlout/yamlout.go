@@ -167,3 +167,55 @@ func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Writer writes a stream piece by piece, as Encode would write it whole, so
+// a renderer can build, write and drop one part of a large document at a
+// time (GitHub's jobs): the document never lives in memory as one tree.
+type Writer struct {
+	e    emitter
+	docs int
+}
+
+// NewWriter starts a stream with the header comment lines.
+func NewWriter(header string) *Writer {
+	w := &Writer{}
+	w.e.WriteString(header)
+	return w
+}
+
+// Document starts a document whose top-level mapping begins with m's
+// entries; Key and Entry add more.
+func (w *Writer) Document(m *Map) error {
+	if w.docs > 0 {
+		w.e.WriteString("---\n")
+	}
+	w.docs++
+	if m.Len() == 0 {
+		return nil
+	}
+	return emitBlock(&w.e, m.node, 0)
+}
+
+// Key writes "key:" at indent, opening a block mapping whose entries
+// follow as Entry calls at indent+2; it must get at least one.
+func (w *Writer) Key(indent int, key string) {
+	w.e.WriteString(spaces(indent))
+	emitScalar(&w.e, Str(key), indent, true)
+	w.e.WriteString(":\n")
+}
+
+// Entry writes "key: value" at indent, value as Map.Set takes it (nil
+// values and empty lists are skipped).
+func (w *Writer) Entry(indent int, key string, value any) error {
+	n := Node(value)
+	if n == nil {
+		return nil
+	}
+	w.e.WriteString(spaces(indent))
+	emitScalar(&w.e, Str(key), indent, true)
+	w.e.WriteByte(':')
+	return emitValue(&w.e, n, indent+2, false)
+}
+
+// Bytes is the stream written so far.
+func (w *Writer) Bytes() []byte { return w.e.Bytes() }

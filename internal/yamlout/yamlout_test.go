@@ -25,3 +25,36 @@ func TestEncodeKeepsOrderAndRoundTrips(t *testing.T) {
 		t.Fatalf("round trip lost values: %v", back)
 	}
 }
+
+// A document written piece by piece is the one Encode writes whole.
+func TestWriterWritesWhatEncodeWrites(t *testing.T) {
+	job := func(i int) *Map {
+		return NewMap().Set("name", "job "+string(rune('a'+i))).Set("needs", Flow(Node([]string{"x", "y"}))).
+			Set("steps", []*Map{NewMap().Set("run", "echo one\necho two\n"), NewMap().Set("run", "echo one\necho two\n")})
+	}
+	head := func() *Map { return NewMap().Set("name", "w").Set("on", NewMap().Set("push", NewMap())) }
+	jobs := NewMap()
+	for i := range 3 {
+		jobs.Set(string(rune('a'+i)), job(i))
+	}
+	want, err := Encode("# h\n", head().Set("jobs", jobs), NewMap().Set("second", "doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := NewWriter("# h\n")
+	if err := w.Document(head()); err != nil {
+		t.Fatal(err)
+	}
+	w.Key(0, "jobs")
+	for i := range 3 {
+		if err := w.Entry(2, string(rune('a'+i)), job(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Document(NewMap().Set("second", "doc")); err != nil {
+		t.Fatal(err)
+	}
+	if string(w.Bytes()) != string(want) {
+		t.Fatalf("got\n%s\nwant\n%s", w.Bytes(), want)
+	}
+}

@@ -57,11 +57,7 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	}
 	files := make([]targets.File, 0, len(p.Workflows)+1)
 	for _, w := range p.Workflows {
-		doc, err := workflow(p, w)
-		if err != nil {
-			return nil, err
-		}
-		data, err := yamlout.Encode(header, doc)
+		data, err := workflow(p, w, header)
 		if err != nil {
 			return nil, err
 		}
@@ -78,25 +74,37 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	return files, nil
 }
 
-func workflow(p *ir.Pipeline, w *ir.Workflow) (*yamlout.Map, error) {
+// workflow is the workflow file. Jobs are built and written one at a time,
+// so a workflow of thousands of jobs never lives in memory as one tree.
+func workflow(p *ir.Pipeline, w *ir.Workflow, header string) ([]byte, error) {
 	doc := yamlout.NewMap().Set("name", w.Name)
 	doc.Set("on", triggers(w.Triggers))
 	doc.Set("permissions", yamlout.NewMap().Set("contents", "read"))
 	doc.Set("concurrency", yamlout.NewMap().Set("group", w.Concurrency).Set("cancel-in-progress", w.CancelInProgress))
-	jobs := yamlout.NewMap()
+	out := yamlout.NewWriter(header)
+	if err := out.Document(doc); err != nil {
+		return nil, err
+	}
+	if len(w.Jobs) == 0 && len(w.OnFailure) == 0 {
+		return nil, fmt.Errorf("github: workflow %s has no jobs", w.Name)
+	}
+	out.Key(0, "jobs")
 	sk := skipsOf(w)
 	for _, j := range w.Jobs {
 		jm, err := job(p, w, j, sk)
+		if err == nil {
+			err = out.Entry(2, j.ID, jm)
+		}
 		if err != nil {
 			return nil, err
 		}
-		jobs.Set(j.ID, jm)
 	}
 	if len(w.OnFailure) > 0 {
-		jobs.Set("alert", alertJob(p, w))
+		if err := out.Entry(2, "alert", alertJob(p, w)); err != nil {
+			return nil, err
+		}
 	}
-	doc.Set("jobs", jobs)
-	return doc, nil
+	return out.Bytes(), nil
 }
 
 func triggers(t ir.Triggers) *yamlout.Map {

@@ -62,15 +62,20 @@ git clean -q -ffdx
 `
 
 func checkout(history bool) *yamlout.Map {
-	script := strings.NewReplacer("<fetch>", "--depth=1 --no-tags", "<commit>", "FETCH_HEAD").Replace(checkoutScript)
+	script := checkoutShallow
 	if history {
-		// With --tags, FETCH_HEAD lists the tags too: check out the commit by name.
-		script = strings.NewReplacer("<fetch>", "--tags", "<commit>", `"$GITHUB_SHA"`).Replace(checkoutScript)
+		script = checkoutHistory
 	}
 	return yamlout.NewMap().Set("name", "Check out").
 		Set("env", yamlout.NewMap().Set("GH_TOKEN", "${{ github.token }}")).
 		Set("run", script)
 }
+
+var (
+	checkoutShallow = strings.NewReplacer("<fetch>", "--depth=1 --no-tags", "<commit>", "FETCH_HEAD").Replace(checkoutScript)
+	// With --tags, FETCH_HEAD lists the tags too: check out the commit by name.
+	checkoutHistory = strings.NewReplacer("<fetch>", "--tags", "<commit>", `"$GITHUB_SHA"`).Replace(checkoutScript)
+)
 
 // registryLogin logs docker (and so mlc, through the docker config) in to
 // GitHub Packages with the job's token; the job's permissions bound it.
