@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/mlc-project/mlc/ir"
 )
@@ -54,6 +55,9 @@ func checkArgRefs(p *ir.Pipeline, b *builder) Errors {
 					continue
 				}
 				for _, a := range st.Args {
+					if !strings.Contains(a, "${") {
+						continue // the regexp costs more than the look
+					}
 					for _, m := range argRef.FindAllStringSubmatch(a, -1) {
 						if !allowed[m[1]] && !slices.ContainsFunc(st.Env, func(e ir.EnvVar) bool { return e.Name == m[1] }) {
 							errs = append(errs, b.errAt(j.ID, fmt.Sprintf("job %s, step %s: the argument %q would expand ${%s} in the step's shell", j.ID, st.ID, a, m[1]),

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -148,26 +149,40 @@ func sortJobs(w *ir.Workflow) {
 			dependants[n] = append(dependants[n], j.ID)
 		}
 	}
-	var ready []string
+	// The smallest ready ID first, from a heap: a sorted slice cost a copy
+	// per insertion, quadratic with thousands of jobs ready at once.
+	ready := &idHeap{}
 	for id, d := range indeg {
 		if d == 0 {
-			ready = append(ready, id)
+			*ready = append(*ready, id)
 		}
 	}
-	sort.Strings(ready)
+	heap.Init(ready)
 	sorted := make([]*ir.Job, 0, len(w.Jobs))
-	for len(ready) > 0 {
-		id := ready[0]
-		ready = ready[1:]
+	for ready.Len() > 0 {
+		id := heap.Pop(ready).(string)
 		sorted = append(sorted, byID[id])
 		for _, d := range dependants[id] {
 			if indeg[d]--; indeg[d] == 0 {
-				i := sort.SearchStrings(ready, d)
-				ready = append(ready[:i], append([]string{d}, ready[i:]...)...)
+				heap.Push(ready, d)
 			}
 		}
 	}
 	w.Jobs = sorted
+}
+
+// idHeap is a min-heap of job IDs (container/heap).
+type idHeap []string
+
+func (h idHeap) Len() int           { return len(h) }
+func (h idHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h idHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *idHeap) Push(x any)        { *h = append(*h, x.(string)) }
+func (h *idHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // cyclePath shows a cycle; a long one by its ends, so a 5,000-job cycle
