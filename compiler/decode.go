@@ -20,17 +20,23 @@ func fastDecode(v cue.Value, x any) bool {
 
 func decodeInto(x reflect.Value, v cue.Value) bool {
 	v, _ = v.Default()
-	if err := v.Err(); err != nil {
-		return false
-	}
+	// Kind is BottomKind for a value that is not concrete (or an error):
+	// one call where Err, IsNull and IsConcrete would each set up an
+	// evaluation context.
+	kind := v.Kind()
 	switch x.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
-		if v.IsNull() || !v.IsConcrete() {
+		if kind == cue.BottomKind {
+			if err := v.Err(); err != nil && !cue.IsIncomplete(err) {
+				return false
+			}
+		}
+		if kind == cue.BottomKind || kind == cue.NullKind {
 			x.SetZero()
 			return true
 		}
 	default:
-		if !v.IsConcrete() {
+		if kind == cue.BottomKind {
 			return false
 		}
 	}
