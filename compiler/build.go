@@ -32,6 +32,7 @@ type builder struct {
 	spec    *Spec
 	specDir string              // spec directory relative to the repository root
 	origin  map[string][]string // job ID → spec path it was expanded from
+	scored  map[string]bool     // datasets only scored in batch (scoredOnly)
 }
 
 // build expands the spec into the target-neutral pipeline.

@@ -59,20 +59,21 @@ func (b *builder) batchApps() []string {
 // scoredOnly reports whether dataset is only scored in batch, never
 // trained on: delivery does not version it.
 func (b *builder) scoredOnly(dataset string) bool {
-	for _, m := range b.spec.Models {
-		if slices.Contains(m.Train.Data, dataset) {
-			return false
+	if b.scored == nil { // once: a loop over every model per dataset is quadratic
+		b.scored = map[string]bool{}
+		for _, name := range b.batchApps() {
+			b.scored[b.spec.Apps[name].Batch.Data] = true
+		}
+		for _, m := range b.spec.Models {
+			for _, d := range m.Train.Data {
+				delete(b.scored, d)
+			}
+		}
+		if mon := b.spec.Monitor; mon != nil {
+			delete(b.scored, mon.Drift.Reference)
 		}
 	}
-	if mon := b.spec.Monitor; mon != nil && mon.Drift.Reference == dataset {
-		return false
-	}
-	for _, name := range b.batchApps() {
-		if b.spec.Apps[name].Batch.Data == dataset {
-			return true
-		}
-	}
-	return false
+	return b.scored[dataset]
 }
 
 // productionModelJob resolves the model the app's final environment runs

@@ -12,7 +12,7 @@ import (
 func checkReferences(s *Spec) Errors {
 	var errs Errors
 	ref := func(kind string, known []string, name string, path ...string) {
-		if !slices.Contains(known, name) {
+		if _, ok := slices.BinarySearch(known, name); !ok { // known is sorted
 			errs = append(errs, unknown(s, kind, name, known, path...))
 		}
 	}
