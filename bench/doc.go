@@ -1,4 +1,4 @@
-// Package bench holds the benchmarks that back mlc's speed targets: compile
-// time for large generated pipelines, per target. `make bench-compile` runs
-// them; figures go in the closing notes of the issues that set targets.
+// Package bench holds the in-process compile benchmark, on the scale spec
+// of package scalespec, for profiling (docs/bench.md). `make bench-compile`
+// measures mlc compile as a process against cue eval of the same file.
 package bench
