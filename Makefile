@@ -86,7 +86,7 @@ e2e-github:
 bench:
 	bash scripts/apt-install.sh time python3-pandas python3-scipy curl
 	LIMITS=0 bash scripts/bench-compile.sh
-	bash scripts/bench-artifacts.sh
+	LIMITS=0 bash scripts/bench-artifacts.sh
 	bash scripts/bench-gates.sh
 	LIMITS=0 bash scripts/bench-drift.sh
 
