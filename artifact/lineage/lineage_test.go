@@ -264,3 +264,25 @@ func TestParseRejectsURIWithoutItsDigest(t *testing.T) {
 		t.Fatalf("parse = %v, want an error about the uri", err)
 	}
 }
+
+func TestBuilderOf(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	b, inv := BuilderOf(env(nil), "v1.2.3")
+	if b != "https://github.com/mlc-project/mlc@v1.2.3" || inv != "" {
+		t.Errorf("outside CI: %q %q", b, inv)
+	}
+	b, inv = BuilderOf(env(map[string]string{
+		"GITHUB_WORKFLOW_REF": "acme/ml/.github/workflows/delivery.yml@refs/heads/main",
+		"GITHUB_REPOSITORY":   "acme/ml", "GITHUB_RUN_ID": "42", "GITHUB_RUN_ATTEMPT": "2",
+	}), "v1.2.3")
+	if b != "https://github.com/acme/ml/.github/workflows/delivery.yml@refs/heads/main" ||
+		inv != "https://github.com/acme/ml/actions/runs/42/attempts/2" {
+		t.Errorf("in GitHub Actions: %q %q", b, inv)
+	}
+	b, inv = BuilderOf(env(map[string]string{"GITHUB_SERVER_URL": "https://ghe.example", "GITHUB_WORKFLOW_REF": "a/b/w.yml@x"}), "v1")
+	if b != "https://ghe.example/a/b/w.yml@x" || inv != "" {
+		t.Errorf("without a run id: %q %q", b, inv)
+	}
+}

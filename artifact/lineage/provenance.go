@@ -44,6 +44,21 @@ type Provenance struct {
 	Invocation string
 }
 
+// BuilderOf identifies what is running, for Provenance.Builder and
+// Invocation: the GitHub Actions workflow and its run when getenv has
+// them, else mlc at version.
+func BuilderOf(getenv func(string) string, version string) (builder, invocation string) {
+	server := cmp.Or(getenv("GITHUB_SERVER_URL"), "https://github.com")
+	if wf := getenv("GITHUB_WORKFLOW_REF"); wf != "" {
+		builder = server + "/" + wf
+		if repo, run := getenv("GITHUB_REPOSITORY"), getenv("GITHUB_RUN_ID"); repo != "" && run != "" {
+			invocation = server + "/" + repo + "/actions/runs/" + run + "/attempts/" + cmp.Or(getenv("GITHUB_RUN_ATTEMPT"), "1")
+		}
+		return builder, invocation
+	}
+	return "https://github.com/mlc-project/mlc@" + version, ""
+}
+
 type externalParameters struct {
 	Parameters map[string]string `json:"parameters,omitempty"`
 }

@@ -62,7 +62,7 @@ The pushed reference by digest is printed and written as "ref" and
 	opts := addStoreFlags(cmd.Flags())
 	cmd.Flags().StringVar(&metricsFile, "metrics", "", "JSON file of metrics stored as dev.mlc.metric.<name> annotations")
 	cmd.Flags().StringVar(&cacheDir, "cache-dir", cmp.Or(os.Getenv("MLC_CACHE_DIR"), artifact.DefaultCacheDir), "digest cache directory (\"\" disables it)")
-	lf := addLineageFlags(cmd)
+	lf := addLineageFlags(cmd, opts)
 	var alsoTags []string
 	cmd.Flags().StringArrayVar(&alsoTags, "tag", nil, "also point TAG at the pushed digest, once it is signed (a channel such as beta; repeatable)")
 	vf := addVersionFlags(cmd.Flags())

@@ -56,7 +56,7 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 	fs.StringArrayVar(&o.Ports, "port", nil, "port the app listens on, PORT[/tcp|udp] (repeatable)")
 	fs.StringArrayVar(&labels, "label", nil, "NAME=value label (repeatable)")
 	fs.StringVar(&o.CacheDir, "cache-dir", cmp.Or(os.Getenv("MLC_CACHE_DIR"), artifact.DefaultCacheDir), "digest cache directory (\"\" disables it)")
-	lf := addLineageFlags(cmd)
+	lf := addLineageFlags(cmd, opts)
 	vf := addVersionFlags(fs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ref, err := parseRef(args[1])

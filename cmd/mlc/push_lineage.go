@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +26,7 @@ import (
 // PreRunE), so a wrong password or an unknown input pushes nothing.
 type lineageFlags struct {
 	cmd      *cobra.Command
+	store    *artifact.Options // the command's registry flags (addStoreFlags)
 	sign     bool
 	models   []string
 	datasets []string
@@ -39,8 +39,8 @@ type lineageFlags struct {
 	signer *sign.Signer
 }
 
-func addLineageFlags(cmd *cobra.Command) *lineageFlags {
-	f := &lineageFlags{cmd: cmd}
+func addLineageFlags(cmd *cobra.Command, store *artifact.Options) *lineageFlags {
+	f := &lineageFlags{cmd: cmd, store: store}
 	fs := cmd.Flags()
 	fs.BoolVar(&f.sign, "sign", false, "sign the pushed manifest by its digest (as mlc sign does), with --key or keylessly")
 	fs.StringArrayVar(&f.models, "from-model", nil, "model the artifact was made from (REF; repeatable); attaches a signed provenance")
@@ -78,7 +78,7 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := f.storeOptions()
+	opts := *f.store
 	var inputs []lineage.Input
 	for _, in := range []struct {
 		role string
@@ -95,7 +95,7 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 	if f.signer, err = f.signing.signer(ctx); err != nil {
 		return err
 	}
-	builder, invocation := buildContext()
+	builder, invocation := lineage.BuilderOf(os.Getenv, version.Version)
 	f.prov = lineage.Provenance{Inputs: inputs, Params: params, Builder: builder, Invocation: invocation}
 	return nil
 }
@@ -107,7 +107,7 @@ func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 		return nil
 	}
 	defer f.signer.Close()
-	st, _, digest, err := resolveArtifact(ctx, subject, f.storeOptions())
+	st, _, digest, err := resolveArtifact(ctx, subject, *f.store)
 	if err != nil {
 		return err
 	}
@@ -142,18 +142,6 @@ func prefixError(err error, context string) error {
 	return fmt.Errorf("%s: %w", context, err)
 }
 
-// storeOptions are the registry flags of the push command this hook is on.
-func (f *lineageFlags) storeOptions() artifact.Options {
-	opts := artifact.DefaultOptions()
-	if v, err := f.cmd.Flags().GetBool("plain-http"); err == nil {
-		opts.PlainHTTP = v
-	}
-	if v, err := f.cmd.Flags().GetBool("insecure"); err == nil {
-		opts.Insecure = v
-	}
-	return opts
-}
-
 // parseParams reads k=v pairs; a repeated key is a mistake, not an override.
 func parseParams(kvs []string) (map[string]string, error) {
 	params := map[string]string{}
@@ -168,20 +156,6 @@ func parseParams(kvs []string) (map[string]string, error) {
 		params[k] = v
 	}
 	return params, nil
-}
-
-// buildContext identifies what ran the push: the GitHub Actions workflow
-// and run when there is one, else this mlc.
-func buildContext() (builder, invocation string) {
-	server := cmp.Or(os.Getenv("GITHUB_SERVER_URL"), "https://github.com")
-	if wf := os.Getenv("GITHUB_WORKFLOW_REF"); wf != "" {
-		builder = server + "/" + wf
-		if repo, run := os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_RUN_ID"); repo != "" && run != "" {
-			invocation = server + "/" + repo + "/actions/runs/" + run + "/attempts/" + cmp.Or(os.Getenv("GITHUB_RUN_ATTEMPT"), "1")
-		}
-		return builder, invocation
-	}
-	return "https://github.com/mlc-project/mlc@" + version.Version, ""
 }
 
 func describeInputs(inputs []lineage.Input) string {
