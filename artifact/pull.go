@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
@@ -197,33 +196,20 @@ func layerPath(l v1.Descriptor) string {
 	return l.Annotations[AnnotationTitle]
 }
 
-// layerAttempts is how often a layer download cut off by the network is
-// started again; the registry client already retries failed requests.
-const layerAttempts = 3
-
 // fetchLayers downloads the layers in parallel into the extractor's
 // staging directory, verifying each blob, and returns the bytes read.
 func fetchLayers(ctx context.Context, store Store, layers []v1.Descriptor, x *extractor, opts Options) (int64, error) {
 	var total atomic.Int64
-	delay := cmp.Or(opts.RetryDelay, time.Second)
+	backoff := remote.Backoff(opts.RetryDelay)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(jobs(opts))
 	for _, l := range layers {
 		g.Go(func() error {
-			var err error
-			for attempt := 1; ; attempt++ {
-				err = fetchLayer(ctx, store, l, x, &total)
-				// A download cut off in the network is worth another
-				// attempt; a digest mismatch or a refused path is not.
-				if err == nil || attempt == layerAttempts || !remote.ConnectionBroken(err) {
-					break
-				}
-				select {
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-time.After(delay << (2 * (attempt - 1))):
-				}
-			}
+			// A download cut off in the network is worth another attempt;
+			// a digest mismatch or a refused path is not.
+			err := remote.Retry(ctx, backoff, remote.ConnectionBroken, func() error {
+				return fetchLayer(ctx, store, l, x, &total)
+			})
 			if err != nil {
 				return fmt.Errorf("layer %s (%s): %w", l.Digest, l.Annotations[AnnotationTitle], err)
 			}

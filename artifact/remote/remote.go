@@ -7,6 +7,7 @@ package remote
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -73,15 +74,11 @@ func New(repository string, opts Options) (*Store, error) {
 	if !opts.PlainHTTP {
 		base = httpsOnly{base}
 	}
-	delay := opts.RetryDelay
-	if delay == 0 {
-		delay = time.Second
-	}
 	s := &Store{
 		repo:    repo,
 		opts:    opts,
 		base:    base,
-		backof:  ggcr.Backoff{Duration: delay, Factor: 3, Jitter: 0.1, Steps: 4},
+		backof:  Backoff(opts.RetryDelay),
 		clients: map[string]*http.Client{},
 	}
 	// Neither contacts the registry; each call passes its own context.
@@ -314,4 +311,31 @@ func describe(err error, what string) error {
 		return notfound.Errorf("%s not found: %w", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Backoff is mlc's one retry policy for registry traffic, from a first
+// delay (default one second): go-containerregistry's requests, mlc's own
+// uploads and a pull's layer downloads all wait it out.
+func Backoff(delay time.Duration) ggcr.Backoff {
+	return ggcr.Backoff{Duration: cmp.Or(delay, time.Second), Factor: 3, Jitter: 0.1, Steps: 4}
+}
+
+// Retry runs try until it succeeds, fails in a way retryable refuses,
+// the backoff's steps are spent or ctx ends; it returns try's last error.
+func Retry(ctx context.Context, b ggcr.Backoff, retryable func(error) bool, try func() error) error {
+	delay := b.Duration
+	for step := 1; ; step++ {
+		err := try()
+		if err == nil || step >= b.Steps || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+		delay = time.Duration(float64(delay) * b.Factor)
+	}
 }

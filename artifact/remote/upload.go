@@ -252,21 +252,7 @@ func withDigest(loc *url.URL, d v1.Hash) *url.URL {
 // retry runs try until it succeeds, fails for good, or the backoff's
 // steps are spent.
 func (s *Store) retry(ctx context.Context, try func() error) error {
-	delay := s.backof.Duration
-	for step := 1; ; step++ {
-		err := try()
-		if err == nil || step >= s.backof.Steps || !transient(err) || ctx.Err() != nil {
-			return err
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		}
-		delay = time.Duration(float64(delay) * s.backof.Factor)
-	}
+	return Retry(ctx, s.backof, transient, try)
 }
 
 // transient reports whether err may pass on a retry: a retryable status,
