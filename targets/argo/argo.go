@@ -68,17 +68,13 @@ const (
 	paramBase     = "base"     // commit a pushed change went on, for mlc affected; empty: every stage runs
 )
 
-func labels(p *ir.Pipeline) map[string]string {
-	return map[string]string{"app.kubernetes.io/managed-by": "mlc", "mlc.dev/pipeline": p.Name}
-}
-
 func renderWorkflow(p *ir.Pipeline, wf *ir.Workflow) ([]any, error) {
 	r := newWorkflowRenderer(p, wf)
 	spec, err := r.templateSpec()
 	if err != nil {
 		return nil, err
 	}
-	meta := kube.ObjectMeta{Name: wf.Name, Labels: labels(p), Annotations: triggerAnnotations(wf)}
+	meta := kube.ObjectMeta{Name: wf.Name, Labels: kube.Labels(p.Name), Annotations: triggerAnnotations(wf)}
 	docs := r.rbac()
 	docs = append(docs, workflowTemplate{APIVersion: argoAPI, Kind: "WorkflowTemplate", Metadata: meta, Spec: spec})
 	for _, s := range wf.Triggers.Schedules {
@@ -138,7 +134,7 @@ func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, erro
 	return cronWorkflow{
 		APIVersion: argoAPI,
 		Kind:       "CronWorkflow",
-		Metadata:   kube.ObjectMeta{Name: name, Labels: labels(p)},
+		Metadata:   kube.ObjectMeta{Name: name, Labels: kube.Labels(p.Name)},
 		Spec: cronWorkflowSpec{
 			Schedules:         []string{s.Cron},
 			Timezone:          "UTC",
@@ -157,12 +153,12 @@ func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, erro
 // only, and the tokenless account the step containers run as: user code
 // gets no API token, so it cannot start a Workflow under another account.
 func (r *workflowRenderer) rbac() []any {
-	meta := kube.ObjectMeta{Name: r.wf.Name, Labels: labels(r.p)}
+	meta := kube.ObjectMeta{Name: r.wf.Name, Labels: kube.Labels(r.p.Name)}
 	rules := []kube.PolicyRule{{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflowtaskresults"}, Verbs: []string{"create", "patch"}}}
 	if r.createsWorkflows {
 		rules = append(rules, kube.PolicyRule{APIGroups: []string{"argoproj.io"}, Resources: []string{"workflows"}, Verbs: []string{"create"}})
 	}
-	steps := kube.ObjectMeta{Name: stepsAccount(r.wf.Name), Labels: labels(r.p)}
+	steps := kube.ObjectMeta{Name: stepsAccount(r.wf.Name), Labels: kube.Labels(r.p.Name)}
 	return append(kube.Account(meta, rules...), kube.TokenSecret(meta), kube.Tokenless(steps))
 }
 

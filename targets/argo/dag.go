@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
 // workflowRenderer turns one IR workflow into a WorkflowTemplate spec.
@@ -78,13 +79,9 @@ func (r *workflowRenderer) templateSpec() (workflowSpec, error) {
 
 // parameters are the fixed workflow parameters and the manual inputs.
 func (r *workflowRenderer) parameters() []parameter {
-	branch := ""
-	if t := r.wf.Triggers.Push; t != nil && len(t.Branches) > 0 {
-		branch = t.Branches[0]
-	}
-	params := []parameter{{Name: paramRevision, Value: ptr("HEAD"), Description: "git commit or ref to build; resolved once per run to the commit every job checks out (MLC_REVISION)"}}
+	params := []parameter{{Name: paramRevision, Value: ptr(kube.DefaultRevision(r.wf)), Description: "git commit or ref to build; resolved once per run to the commit every job checks out (MLC_REVISION)"}}
 	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
-		params = append(params, parameter{Name: paramBranch, Value: ptr(branch), Description: "branch the run is for; branch-restricted jobs check it"})
+		params = append(params, parameter{Name: paramBranch, Value: ptr(kube.DefaultBranch(r.wf)), Description: "branch the run is for; branch-restricted jobs check it"})
 	}
 	if slices.ContainsFunc(r.wf.Jobs, func(j *ir.Job) bool { return j.History }) {
 		params = append(params, parameter{Name: paramBase, Value: ptr(""), Description: "commit the pushed change went on (a push event's before), so that only the stages it reaches run; empty: every stage runs"})

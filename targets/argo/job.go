@@ -120,7 +120,7 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 		inputEnv[in.Name] = in.Env
 		inputs = append(inputs, parameter{Name: in.Name})
 	}
-	holder, err := resourceHolder(job)
+	holder, err := kube.ResourceHolder(job)
 	if err != nil {
 		return template{}, err
 	}
@@ -134,7 +134,7 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 			c.Dependencies = []string{job.Steps[i-1].ID}
 		}
 		if i == holder {
-			c.Resources = podResources(job.Resources)
+			c.Resources = kube.Resources(job.Resources)
 		}
 		containers = append(containers, c)
 	}
@@ -295,31 +295,6 @@ func userEnv(job *ir.Job, e ir.EnvVar) (kube.EnvVar, error) {
 	return kube.EnvVar{Name: e.Name, Value: "{{inputs.parameters." + e.FromInput + "}}"}, nil
 }
 
-// resourceHolder picks the container that carries the job's resources. A
-// container set starts all its containers at once and Kubernetes reserves
-// the sum of their requests, but the steps run one after the other: so one
-// container asks for everything (the GPU step, else the first user script,
-// else the first step) and the others ask for nothing.
-func resourceHolder(job *ir.Job) (int, error) {
-	holder := -1
-	for i, s := range job.Steps {
-		if !s.GPU {
-			continue
-		}
-		if holder >= 0 {
-			return 0, fmt.Errorf("steps %s and %s both need the GPUs; argo runs a job's steps as containers of one pod, which would reserve the GPUs once per step: merge them or split the job", job.Steps[holder].ID, s.ID)
-		}
-		holder = i
-	}
-	if holder >= 0 {
-		return holder, nil
-	}
-	if i := slices.IndexFunc(job.Steps, func(s ir.Step) bool { return s.Kind == ir.StepScript }); i >= 0 {
-		return i, nil
-	}
-	return 0, nil
-}
-
 // applyLimits maps retries and the timeout (rounded up to whole seconds).
 func applyLimits(t *template, job *ir.Job) {
 	if job.Retries > 0 {
@@ -348,33 +323,6 @@ func jobOutputs(job *ir.Job) ([]parameter, error) {
 	return params, nil
 }
 
-// podResources are a job's requests (what the scheduler reserves), its
-// memory limit and, for GPUs, the device-plugin limit.
-func podResources(res ir.Resources) *kube.ResourceRequirements {
-	req, lim := map[string]string{}, map[string]string{}
-	if res.CPU != "" {
-		req["cpu"] = res.CPU
-	}
-	if res.Memory != "" {
-		req["memory"] = res.Memory
-		lim["memory"] = res.Memory
-	}
-	if res.GPU > 0 {
-		lim[kube.GPUResource] = fmt.Sprint(res.GPU)
-	}
-	if len(req) == 0 && len(lim) == 0 {
-		return nil
-	}
-	rs := &kube.ResourceRequirements{}
-	if len(req) > 0 {
-		rs.Requests = req
-	}
-	if len(lim) > 0 {
-		rs.Limits = lim
-	}
-	return rs
-}
-
 // triggerTemplate creates a Workflow from another WorkflowTemplate of the
 // pipeline, passing on the revision and repository; the started workflow
 // keeps its own default branch, so its branch-restricted jobs run as on a
@@ -392,7 +340,7 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 	manifest, err := kube.Document(workflow{
 		APIVersion: argoAPI,
 		Kind:       "Workflow",
-		Metadata:   kube.ObjectMeta{GenerateName: target + "-", Labels: labels(r.p)},
+		Metadata:   kube.ObjectMeta{GenerateName: target + "-", Labels: kube.Labels(r.p.Name)},
 		Spec: workflowSpec{
 			WorkflowTemplateRef: &templateRef{Name: target},
 			Arguments: &arguments{Parameters: []parameter{

@@ -177,7 +177,7 @@ func (c *checker) job(at string, j *ir.Job) {
 			c.fail("%s step %q runs a script but the job has no image", at, s.ID)
 		}
 	}
-	if _, err := gpuStep(j); err != nil {
+	if _, err := kube.ResourceHolder(j); err != nil {
 		c.fail("%s: %v", at, err)
 	}
 	if err := kube.CheckSecrets(j); err != nil {

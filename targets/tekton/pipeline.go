@@ -89,10 +89,9 @@ func (r *renderer) pipeline(w *ir.Workflow) (object, error) {
 }
 
 func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
-	branch := defaultBranch(w)
 	var params []paramSpec
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return len(j.Condition.OnlyBranches) > 0 }) {
-		params = append(params, paramSpec{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(branch)})
+		params = append(params, paramSpec{Name: paramBranch, Type: "string", Description: "Branch the run builds; conditions on branches test it.", Default: ptr(kube.DefaultBranch(w))})
 	}
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.Workspace }) {
 		repo := paramSpec{Name: paramRepo, Type: "string", Description: "Git URL of the repository tasks clone (the spec's repository)."}
@@ -103,20 +102,11 @@ func (r *renderer) pipelineParams(w *ir.Workflow) []paramSpec {
 		}
 		params = append(params, repo)
 	}
-	params = append(params, paramSpec{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(branch)})
+	params = append(params, paramSpec{Name: paramRevision, Type: "string", Description: "Commit (or branch) to check out; jobs see it as MLC_REVISION.", Default: ptr(kube.DefaultRevision(w))})
 	if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return j.History }) {
 		params = append(params, paramSpec{Name: paramBase, Type: "string", Description: "Commit the pushed change went on (a push event's before), so that only the stages it reaches run; empty: every stage runs.", Default: ptr("")})
 	}
 	return params
-}
-
-// defaultBranch is what scheduled and manual runs build: the first branch
-// pushes are built for, else main.
-func defaultBranch(w *ir.Workflow) string {
-	if p := w.Triggers.Push; p != nil && len(p.Branches) > 0 {
-		return p.Branches[0]
-	}
-	return "main"
 }
 
 // jobWhen is the job's own condition plus those of every job it needs. A

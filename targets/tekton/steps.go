@@ -2,7 +2,6 @@ package tekton
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"path"
 	"slices"
@@ -35,14 +34,14 @@ func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 	if j.Workspace {
 		steps = append(steps, checkoutStep(r.p, j.History))
 	}
-	main, _ := gpuStep(j)
+	main, _ := kube.ResourceHolder(j)
 	for i, s := range j.Steps {
 		st, vol, err := r.userStep(j, s)
 		if err != nil {
 			return nil, nil, err
 		}
 		if i == main {
-			st.ComputeResources = computeResources(j.Resources)
+			st.ComputeResources = kube.Resources(j.Resources)
 		}
 		steps = append(steps, st)
 		if vol != nil {
@@ -53,53 +52,6 @@ func (r *renderer) jobSteps(j *ir.Job) ([]step, []kube.Volume, error) {
 		steps = append(steps, r.outputsStep(j))
 	}
 	return steps, volumes, nil
-}
-
-// gpuStep picks the step that receives the job's resources. Kubernetes
-// adds up the requests of all containers of a pod although Tekton runs
-// steps one after another, and gives each container its own GPUs, so the
-// resources go to one step: the one marked GPU, else the first script or
-// image build, else the first step.
-func gpuStep(j *ir.Job) (int, error) {
-	var marked []int
-	first := -1
-	for i, s := range j.Steps {
-		if s.GPU {
-			marked = append(marked, i)
-		}
-		if first < 0 && (s.Kind == ir.StepScript || s.Kind == ir.StepBuildImage) {
-			first = i
-		}
-	}
-	switch {
-	case len(marked) > 1:
-		return -1, errors.New("more than one step needs the GPUs; tekton runs steps as containers of one pod and Kubernetes would give each its own GPUs: put the GPU work in one step")
-	case len(marked) == 1:
-		return marked[0], nil
-	case first >= 0:
-		return first, nil
-	}
-	return 0, nil
-}
-
-func computeResources(res ir.Resources) *kube.ResourceRequirements {
-	var out kube.ResourceRequirements
-	if res.CPU != "" || res.Memory != "" {
-		out.Requests = map[string]string{}
-	}
-	if res.CPU != "" {
-		out.Requests["cpu"] = res.CPU
-	}
-	if res.Memory != "" {
-		out.Requests["memory"] = res.Memory
-	}
-	if res.GPU > 0 {
-		out.Limits = map[string]string{kube.GPUResource: fmt.Sprint(res.GPU)}
-	}
-	if out.Requests == nil && out.Limits == nil {
-		return nil
-	}
-	return &out
 }
 
 // checkoutStep clones the repository named by the task parameter

@@ -105,8 +105,5 @@ func allSteps(w *ir.Workflow) []ir.Step {
 }
 
 func (r *renderer) meta(name string) kube.ObjectMeta {
-	return kube.ObjectMeta{Name: name, Labels: map[string]string{
-		"app.kubernetes.io/managed-by": "mlc",
-		"app.kubernetes.io/part-of":    r.p.Name,
-	}}
+	return kube.ObjectMeta{Name: name, Labels: kube.Labels(r.p.Name)}
 }

@@ -153,7 +153,7 @@ func TestRejectsTektonSubstitution(t *testing.T) {
 
 func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 	for want, edit := range map[string]func(p *ir.Pipeline){
-		"more than one step needs the GPUs": func(p *ir.Pipeline) {
+		"both need the GPUs": func(p *ir.Pipeline) {
 			j := p.Workflows[0].Jobs[0]
 			j.Resources.GPU = 1
 			j.Steps = append(j.Steps, ir.Step{ID: "b", Kind: ir.StepScript, Script: "true", GPU: true})
