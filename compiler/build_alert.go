@@ -11,6 +11,7 @@ import (
 const (
 	alertFailure = "failure"
 	alertDrift   = "drift"
+	alertQuality = "quality"
 )
 
 // alertSteps notify the spec's alert channels, when it has any. The

@@ -69,7 +69,7 @@ func (b *builder) scoredOnly(dataset string) bool {
 				delete(b.scored, d)
 			}
 		}
-		if mon := b.spec.Monitor; mon != nil {
+		if mon := b.spec.Monitor; mon != nil && mon.Drift != nil {
 			delete(b.scored, mon.Drift.Reference)
 		}
 	}

@@ -40,8 +40,11 @@ func checkReferences(s *Spec) Errors {
 			ref("environment", envs, e.After, "environments", name, "after")
 		}
 	}
-	if s.Monitor != nil {
-		ref("dataset", datasets, s.Monitor.Drift.Reference, "monitor", "drift", "reference")
+	if m := s.Monitor; m != nil && m.Drift != nil {
+		ref("dataset", datasets, m.Drift.Reference, "monitor", "drift", "reference")
+	}
+	if m := s.Monitor; m != nil && m.Quality != nil {
+		ref("model", models, m.Quality.Model, "monitor", "quality", "model")
 	}
 	for _, name := range steps {
 		for _, after := range s.Steps[name].After {

@@ -16,8 +16,13 @@ func checkSources(s *Spec) Errors {
 			errs = append(errs, e)
 		}
 	}
-	if s.Monitor != nil {
-		if e := checkSource(s, s.Monitor.Drift.Current, "monitor", "drift", "current"); e != nil {
+	if m := s.Monitor; m != nil && m.Drift != nil {
+		if e := checkSource(s, m.Drift.Current, "monitor", "drift", "current"); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if m := s.Monitor; m != nil && m.Quality != nil {
+		if e := checkSource(s, m.Quality.Data, "monitor", "quality", "data"); e != nil {
 			errs = append(errs, e)
 		}
 	}

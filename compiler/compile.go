@@ -18,7 +18,7 @@ type specCheck func(*Spec) Errors
 type graphCheck func(*ir.Pipeline, *builder) Errors
 
 var (
-	specChecks  = []specCheck{checkSources, checkAlert, checkReferences, checkSecrets, checkStrings, checkKeyless, checkPullRequestSecrets, checkBatch, checkInstall, checkGenerated}
+	specChecks  = []specCheck{checkSources, checkAlert, checkReferences, checkSecrets, checkStrings, checkKeyless, checkPullRequestSecrets, checkBatch, checkMonitor, checkInstall, checkGenerated}
 	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable, checkArgRefs}
 )
 

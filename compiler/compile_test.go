@@ -3,6 +3,7 @@ package compiler
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -211,8 +212,83 @@ func TestCreditRiskGraph(t *testing.T) {
 		score.Steps[len(score.Steps)-2].ID != "check" || score.Steps[0].Args[1] != "${MLC_MODEL}" {
 		t.Errorf("score steps: %v; push %s", score.Steps, args)
 	}
-	if m := p.Workflows[3]; m.Jobs[1].Condition.WhenOutput == nil || m.Jobs[1].Steps[len(m.Jobs[1].Steps)-1].Kind != ir.StepTrigger {
-		t.Errorf("retrain job is not conditional on drift: %+v", m.Jobs[1])
+	monitor := map[string]*ir.Job{}
+	for _, j := range p.Workflows[3].Jobs {
+		monitor[j.ID] = j
+	}
+	if r := monitor["retrain"]; r == nil || *r.Condition.WhenOutput != (ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}) || r.Steps[len(r.Steps)-1].Kind != ir.StepTrigger {
+		t.Errorf("retrain job is not conditional on drift: %+v", r)
+	}
+	if d := monitor["drift"]; d == nil || !slices.Contains(d.Steps[len(d.Steps)-1].Args, "--no-fail") {
+		t.Errorf("drift check that retrains fails its job: %+v", d)
+	}
+	// on_quality alert: the quality check fails its job, in parallel with
+	// the drift check, against the production model by its verified digest.
+	q := monitor["quality"]
+	if q == nil || len(q.Needs) != 0 || q.Condition.WhenOutput != nil || q.Image != "python:3.12-slim" {
+		t.Fatalf("quality job: %+v", q)
+	}
+	var steps []string
+	for _, st := range q.Steps {
+		steps = append(steps, st.ID+": "+strings.Join(st.Args, " ")+st.Script)
+	}
+	wantSteps := []string{
+		"fetch: fetch monitor.quality.data --spec . --out .mlc/work/monitor/labelled",
+		"pull-model: pull ${MLC_REGISTRY}/credit-risk-model-scorer:production .mlc/work/model/scorer --key cosign.pub",
+		"score: python quality.py",
+		"gates: check metrics .mlc/work/monitor/quality/metrics.json --gate accuracy>=0.80 --gate auc>=0.75 --baseline ${MLC_REGISTRY}/credit-risk-model-scorer:production --key cosign.pub --no-regression accuracy:0.05",
+	}
+	if !slices.Equal(steps, wantSteps) || q.Outputs[0] != (ir.Output{Name: "passed", Kind: ir.ArtifactValue, FromStep: "gates"}) {
+		t.Errorf("quality steps:\n%s\nwant\n%s", strings.Join(steps, "\n"), strings.Join(wantSteps, "\n"))
+	}
+	if !slices.Equal(q.Steps[0].Secrets, []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}) || len(q.Steps[1].Secrets)+len(q.Steps[2].Secrets) != 0 {
+		t.Errorf("secrets reach only the fetch: %v %v %v", q.Steps[0].Secrets, q.Steps[1].Secrets, q.Steps[2].Secrets)
+	}
+}
+
+// TestQualityRetrains: when drift and quality both retrain, quality is
+// checked only without drift, so one monitor run starts one delivery; the
+// quality check's own gates default to the model's evaluate gates.
+func TestQualityRetrains(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `apps: a: {model: "m", image: context: "svc"}
+environments: prod: app: "a"
+monitor: {
+	schedule: "0 * * * *"
+	drift: {reference: "d", current: local: path: "live"}
+	on_drift: "retrain"
+	quality: {model: "m", data: local: path: "outcomes", run: "python quality.py"}
+	on_quality: "retrain"
+}
+`})
+	p, err := CompileWith(dir, Options{Engines: allEngines()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs := map[string]*ir.Job{}
+	var mon *ir.Workflow
+	for _, w := range p.Workflows {
+		if strings.HasSuffix(w.Name, "-monitor") {
+			mon = w
+		}
+	}
+	for _, j := range mon.Jobs {
+		jobs[j.ID] = j
+	}
+	q, r := jobs["quality"], jobs["retrain-quality"]
+	if q == nil || r == nil || jobs["retrain"] == nil {
+		t.Fatalf("monitor jobs: %v", slices.Collect(maps.Keys(jobs)))
+	}
+	if *q.Condition.WhenOutput != (ir.OutputEquals{Job: "drift", Output: "drift", Equals: "false"}) {
+		t.Errorf("quality runs whatever drift says: %+v", q.Condition)
+	}
+	if *r.Condition.WhenOutput != (ir.OutputEquals{Job: "quality", Output: "passed", Equals: "false"}) || r.Steps[len(r.Steps)-1].Trigger != "p-delivery" {
+		t.Errorf("retrain-quality: %+v", r)
+	}
+	if gates := q.Steps[len(q.Steps)-1].Args; !slices.Contains(gates, "accuracy>=0.9") || !slices.Contains(gates, "--no-fail") {
+		t.Errorf("quality gates: %v", gates)
+	}
+	if !strings.Contains(mon.Description, "drift and model quality") {
+		t.Errorf("description %q", mon.Description)
 	}
 }
 

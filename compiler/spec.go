@@ -226,10 +226,24 @@ type Environment struct {
 }
 
 type Monitor struct {
-	Schedule string   `json:"schedule"`
-	Drift    Drift    `json:"drift"`
-	OnDrift  string   `json:"on_drift"`
-	Secrets  []string `json:"secrets,omitempty"`
+	Schedule  string   `json:"schedule"`
+	Drift     *Drift   `json:"drift,omitempty"`
+	OnDrift   string   `json:"on_drift"`
+	Quality   *Quality `json:"quality,omitempty"`
+	OnQuality string   `json:"on_quality"`
+	Secrets   []string `json:"secrets,omitempty"`
+}
+
+// Quality is monitor.quality: the production model scored on labelled
+// production data, its metrics gated.
+type Quality struct {
+	Model        string            `json:"model"`
+	Data         Source            `json:"data"`
+	Image        string            `json:"image,omitempty"`
+	Run          string            `json:"run"`
+	Gates        map[string]string `json:"gates,omitempty"`
+	NoRegression []string          `json:"no_regression,omitempty"`
+	Tolerance    float64           `json:"tolerance"`
 }
 
 type Drift struct {

@@ -177,9 +177,6 @@ type Step struct {
 	Build *ImageBuild
 	// Trigger is the workflow name StepTrigger starts.
 	Trigger string
-	// ContinueOnError lets the job go on when this step fails; the step's
-	// outcome is then only visible through its outputs (e.g. drift=true).
-	ContinueOnError bool
 }
 
 // TokenSecret is the secret a step lists to call the repository's API

@@ -212,9 +212,6 @@ func (r *run) attempt(ctx context.Context, j *ir.Job, inputs map[string]string, 
 		case errors.Is(jobCtx.Err(), context.DeadlineExceeded):
 			sr.Status, res.status = StatusFailed, StatusFailed
 			res.reason = fmt.Sprintf("step %s: timed out (job timeout %s)", st.ID, j.Timeout)
-		case err != nil && st.ContinueOnError:
-			sr.Status = StatusFailed
-			fmt.Fprintf(log, "(step %s failed: %v; the job goes on: continue-on-error)\n", st.ID, err)
 		case err != nil:
 			sr.Status, res.status = StatusFailed, StatusFailed
 			res.reason = fmt.Sprintf("step %s: %v", st.ID, err)

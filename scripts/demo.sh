@@ -13,9 +13,10 @@
 #   3. the batch workflow: the day's applicants scored with the model
 #      production runs (its signature verified), the predictions checked
 #      and versioned as a signed dataset naming that model and the data.
-#   4. the monitor workflow on a shifted sample of production data: drift
-#      is detected and the retraining delivery run it starts follows at
-#      once: a new model through the same gates to staging, production
+#   4. the monitor workflow on a shifted sample of production data and on
+#      the outcomes of earlier applications: the production model still
+#      passes its quality gates on the outcomes, drift is detected, and the
+#      retraining delivery run it starts follows at once: a new model through the same gates to staging, production
 #      waiting for a person's approval again.
 #
 # MLC_BIN names an mlc binary to use; by default this script builds one.
@@ -91,7 +92,7 @@ banner "2/4 approve production: resume run $run_id with --approve production"
 banner "3/4 batch prediction with the production model"
 "$mlc" run "$spec" "${flags[@]}" --workflow batch </dev/null
 
-banner "4/4 monitor: production data has shifted, retraining follows"
+banner "4/4 monitor: the model still passes on the outcomes, but production data has shifted: retraining follows"
 set +e
 "$mlc" run "$spec" "${flags[@]}" --workflow monitor </dev/null
 code=$?

@@ -70,6 +70,33 @@ func TestCheckCommandsExitCodes(t *testing.T) {
 	}
 }
 
+// TestCheckNoFail: with --no-fail a failed gate exits 0 and says so only
+// in the step outputs (what a retrain job reads); bad input still fails,
+// so a broken check never passes for a calm one.
+func TestCheckNoFail(t *testing.T) {
+	t.Setenv("GITHUB_STEP_SUMMARY", "")
+	t.Setenv("GITHUB_OUTPUT", "")
+	candidate := filepath.Join(checkTestdata, "metrics_candidate.json")
+	for _, tc := range []struct {
+		gate   string
+		want   int
+		output string
+	}{
+		{"accuracy>=0.9", exitOK, "passed=true\n"},
+		{"accuracy>=0.95", exitOK, "passed=false\n"},
+		{"recall>=0.9", exitBadInput, ""},
+	} {
+		out := filepath.Join(t.TempDir(), "output")
+		t.Setenv("MLC_OUTPUT", out)
+		if got := run([]string{"check", "metrics", candidate, "--gate", tc.gate, "--no-fail"}); got != tc.want {
+			t.Errorf("%s --no-fail: exit %d, want %d", tc.gate, got, tc.want)
+		}
+		if b, _ := os.ReadFile(out); string(b) != tc.output {
+			t.Errorf("%s --no-fail: outputs %q, want %q", tc.gate, b, tc.output)
+		}
+	}
+}
+
 func TestCheckWritesMarkdownAndStepSummary(t *testing.T) {
 	dir := t.TempDir()
 	summary := filepath.Join(dir, "summary.md")

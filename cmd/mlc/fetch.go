@@ -3,12 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"os/signal"
-	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -16,10 +13,6 @@ import (
 	"github.com/mlc-project/mlc/adapter"
 	"github.com/mlc-project/mlc/compiler"
 )
-
-// monitorSource is the fetch argument compiled monitor workflows use for
-// the production data the drift check compares.
-const monitorSource = "monitor.drift.current"
 
 func newFetchCmd() *cobra.Command {
 	var specDir, out, fixtures string
@@ -30,7 +23,8 @@ func newFetchCmd() *cobra.Command {
 		Use:   "fetch DATASET --out DIR",
 		Short: "Download a dataset's raw files through its source adapter",
 		Long: `Fetch reads datasets.DATASET.source from the spec (or monitor.drift.current
-for the monitor's production data) and downloads its files into DIR with
+for the monitor's production data, monitor.quality.data for its labelled
+production data) and downloads its files into DIR with
 the adapter it names: s3, gcs, http, git, oci or local.
 
 Files are written to a staging directory and DIR appears only when every
@@ -62,7 +56,7 @@ local run starts.`,
 		if err != nil {
 			return badInput(err)
 		}
-		src, err := sourceOf(spec, name)
+		src, err := spec.FetchSource(name)
 		if err != nil {
 			return badInput(err)
 		}
@@ -93,21 +87,4 @@ local run starts.`,
 		return writeOutputs("path", out)
 	}
 	return cmd
-}
-
-// sourceOf returns the source a fetch argument names: a dataset's source,
-// or the monitor's current data.
-func sourceOf(spec *compiler.Spec, name string) (adapter.Source, error) {
-	if name == monitorSource {
-		if spec.Monitor == nil {
-			return adapter.Source{}, fmt.Errorf("the spec has no %s; add a monitor block or fetch a dataset by name", monitorSource)
-		}
-		return spec.Monitor.Drift.Current, nil
-	}
-	d, ok := spec.Datasets[name]
-	if !ok {
-		return adapter.Source{}, fmt.Errorf("no dataset %q in the spec; it has: %s", name,
-			strings.Join(slices.Sorted(maps.Keys(spec.Datasets)), ", "))
-	}
-	return d.Source, nil
 }

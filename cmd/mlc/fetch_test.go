@@ -72,6 +72,11 @@ func TestFetchCommandMonitorSource(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(out, "rows.csv")); string(b) != "a\n1\n" {
 		t.Errorf("rows.csv = %q", b)
 	}
+	// The spec's monitor checks drift only: no labelled data to fetch.
+	code, msg := runCommand(t, newFetchCmd(), "monitor.quality.data", "--spec", spec, "--out", filepath.Join(t.TempDir(), "labelled"))
+	if code != exitBadInput || !strings.Contains(msg, "the spec has no monitor.quality.data") {
+		t.Errorf("monitor.quality.data without monitor.quality: exit %d %q", code, msg)
+	}
 }
 
 func TestFetchCommandOfflineFixtures(t *testing.T) {

@@ -92,7 +92,8 @@ func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 
 // Report renders the result for the reader.
 func (r *Result) Report() *report.Report {
-	rep := &report.Report{Check: "metrics", Passed: r.Passed(), Notices: r.Notices, Details: r}
+	rep := &report.Report{Check: "metrics", Passed: r.Passed(), Notices: r.Notices, Details: r,
+		Outputs: []report.Output{{Key: "passed", Value: strconv.FormatBool(r.Passed())}}}
 	var failures []string
 	if len(r.Gates) > 0 {
 		t := report.Table{Title: "Gates", Columns: []string{"gate", "value", "result"}}

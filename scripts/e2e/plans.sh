@@ -44,6 +44,7 @@ s3_seeds() {
 		echo "acme-raw/credit/2026 fixtures/credit"
 		echo "acme-live/credit fixtures/monitor.drift.current"
 		echo "acme-live/applicants fixtures/applicants"
+		echo "acme-live/outcomes fixtures/monitor.quality.data"
 		;;
 	esac
 }

@@ -66,7 +66,7 @@ func delivery() *ir.Workflow {
 							{Name: "LR", Value: "0.1 $(not expanded) 'q'"},
 						},
 					},
-					{ID: "report", Kind: ir.StepScript, Script: "python report.py || exit 3", ContinueOnError: true},
+					{ID: "report", Kind: ir.StepScript, Script: "python report.py || exit 3"},
 					{ID: "push", Kind: ir.StepMLC, Args: []string{"push", "model", "models/credit risk/out", "${MLC_REGISTRY}/models/credit:${MLC_REVISION}", "--param", "note=it's $HOME"}},
 				},
 				Inputs:    []ir.Input{{Name: "dataset-credit", Job: "dataset-credit", Output: "ref", Env: "MLC_DATASET_CREDIT"}},
@@ -121,7 +121,7 @@ func monitor() *ir.Workflow {
 			{
 				ID: "drift", Stage: ir.StageMonitor,
 				Steps: []ir.Step{{
-					ID: "check", Kind: ir.StepMLC, ContinueOnError: true,
+					ID: "check", Kind: ir.StepMLC,
 					Args: []string{"check", "drift", "--reference", "s3://acme/ref", "--current", "s3://acme/current", "--threshold", "0.2"},
 				}},
 				Outputs: []ir.Output{{Name: "drift", Kind: ir.ArtifactValue, FromStep: "check"}},

@@ -32,8 +32,7 @@ func jobOutputFile(name string) string    { return mlcDir + "/output-" + name }
 
 // stepScript is the command of a step's container: function definitions
 // and the env taken from earlier steps' outputs (prelude), then one command
-// list, so a failing cd stops the step even inside the subshell
-// continue-on-error wraps it in (where sh -e does not apply).
+// list, so a failing cd stops the step.
 func stepScript(s ir.Step, workspace bool, inputEnv map[string]string, prelude string) (string, error) {
 	var cmd string
 	switch s.Kind {
@@ -57,9 +56,6 @@ func stepScript(s ir.Step, workspace bool, inputEnv map[string]string, prelude s
 			// No checkout: the directory only gives the step a place to work.
 			cmd = "mkdir -p " + dir + " && " + cmd
 		}
-	}
-	if s.ContinueOnError {
-		cmd = "(" + cmd + ") || echo \"mlc: step " + s.ID + " failed; continuing (continue-on-error)\" >&2"
 	}
 	return kube.Literal(prelude + cmd + "\n"), nil
 }

@@ -117,9 +117,6 @@ func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
 		return nil, fmt.Errorf("github: job %s step %s: unknown step kind %q", j.ID, st.ID, st.Kind)
 	}
 	m := yamlout.NewMap().Set("id", st.ID).Set("name", st.Name)
-	if st.ContinueOnError {
-		m.Set("continue-on-error", true)
-	}
 	// Without a checkout there is no directory to enter: bash could not start.
 	if j.Workspace && st.Dir != "" && st.Dir != "." {
 		m.Set("working-directory", st.Dir)

@@ -81,7 +81,7 @@ func deliveryFixture() *ir.Workflow {
 					{ID: "pull", Name: "Pull", Kind: ir.StepMLC, Args: []string{"pull", "${MLC_DATASET_TX}", ".mlc/data/tx"}},
 					{ID: "fit", Name: "Fit", Kind: ir.StepScript, Dir: "train", GPU: true, Script: "python train.py --data ../.mlc/data/tx\necho trained=yes >> \"$MLC_OUTPUT\"\n",
 						Env: []ir.EnvVar{{Name: "DATASET", FromInput: "dataset-tx-ref"}, {Name: "EPOCHS", Value: "10"}}},
-					{ID: "report", Name: "Report", Kind: ir.StepScript, Script: "python report.py", ContinueOnError: true},
+					{ID: "report", Name: "Report", Kind: ir.StepScript, Script: "python report.py"},
 					{ID: "push", Name: "Push model", Kind: ir.StepMLC, Args: []string{"push", "model", ".mlc/model", "${MLC_REGISTRY}/fraud-model:candidate-${MLC_REVISION}", "--param", "note=it's fine"}},
 				},
 			},
@@ -138,7 +138,7 @@ func monitorFixture() *ir.Workflow {
 				ID: "drift", Name: "Drift", Stage: ir.StageMonitor, Workspace: true,
 				Outputs: []ir.Output{{Name: "drift", Kind: ir.ArtifactValue, FromStep: "drift"}},
 				Steps: []ir.Step{{
-					ID: "drift", Name: "Drift", Kind: ir.StepMLC, ContinueOnError: true,
+					ID: "drift", Name: "Drift", Kind: ir.StepMLC,
 					Args: []string{"check", "drift", "--reference", "ref.csv", "--current", "cur.csv"},
 				}},
 			},

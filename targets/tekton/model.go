@@ -111,7 +111,6 @@ type step struct {
 	ComputeResources *kube.ResourceRequirements `yaml:"computeResources,omitempty"`
 	VolumeMounts     []kube.VolumeMount         `yaml:"volumeMounts,omitempty"`
 	SecurityContext  *kube.SecurityContext      `yaml:"securityContext,omitempty"`
-	OnError          string                     `yaml:"onError,omitempty"`
 }
 
 // Tekton PipelineRun.

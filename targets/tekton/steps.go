@@ -115,9 +115,6 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 	for _, name := range s.Secrets {
 		st.Env = append(st.Env, kube.SecretEnv(r.p.Name, name))
 	}
-	if s.ContinueOnError {
-		st.OnError = "continue"
-	}
 	var vol *kube.Volume
 	switch s.Kind {
 	case ir.StepMLC:

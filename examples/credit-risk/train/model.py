@@ -80,6 +80,25 @@ def auc(labels, scores):
     return (rank_sum - pos * (pos + 1) / 2) / (pos * neg)
 
 
+def evaluate(fitted, rows):
+    """Accuracy and AUC of fitted on labelled rows, and its predictions."""
+    scores = [score(fitted, r) for r in rows]
+    labels = [int(r["label"]) for r in rows]
+    predictions = [1 if s >= 0.5 else 0 for s in scores]
+    metrics = {
+        "accuracy": round(sum(p == y for p, y in zip(predictions, labels)) / len(labels), 4),
+        "auc": round(auc(labels, scores), 4),
+    }
+    return metrics, predictions
+
+
+def write_metrics(metrics, path):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(metrics, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
 def save(model, model_dir):
     os.makedirs(model_dir, exist_ok=True)
     with open(os.path.join(model_dir, "model.json"), "w") as f:

@@ -9,7 +9,7 @@ import (
 )
 
 // ValueFn prints the value of the last line "$2=..." of the step output
-// file $1 (nothing when the step wrote none, e.g. after continue-on-error).
+// file $1 (nothing when the step wrote none).
 // Kubernetes steps are containers of one pod, so one step reads another's
 // outputs from its file on a shared volume, as data: never evaluated.
 const ValueFn = `mlc_value() {
