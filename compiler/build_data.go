@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
@@ -90,5 +91,6 @@ func (b *builder) codeJob(name string, publish bool) *ir.Job {
 	return j
 }
 
-// num formats a threshold the way a person would write it.
-func num(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%g", f), ".0") }
+// num formats a threshold for an mlc argument: exact, in as few digits as
+// read back the same (reports show statistics with report.Num instead).
+func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

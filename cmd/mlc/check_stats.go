@@ -123,7 +123,7 @@ func fairnessReport(res *fairness.Result, l fairness.Limits) *report.Report {
 			t.Columns = append(t.Columns, "true positive rate", "false positive rate")
 		}
 		for _, g := range a.Groups {
-			row := []string{g.Value, strconv.Itoa(g.Rows), num(g.Weight), num(g.SelectionRate)}
+			row := []string{g.Value, strconv.Itoa(g.Rows), report.Num(g.Weight), report.Num(g.SelectionRate)}
 			if res.Mode == "predictions" {
 				row = append(row, optNum(g.TruePositive), optNum(g.FalsePositive))
 			}
@@ -238,7 +238,7 @@ func driftReport(res *drift.Result) *report.Report {
 		Check:  "drift",
 		Passed: !res.Drift,
 		Summary: fmt.Sprintf("%d of %d columns drifted (share %s, threshold %s): %s",
-			res.DriftedColumns, len(res.Columns), num(res.DriftedShare), num(res.DriftShare), verdict),
+			res.DriftedColumns, len(res.Columns), report.Num(res.DriftedShare), report.Num(res.DriftShare), verdict),
 		Outputs: []report.Output{
 			{Key: "drift", Value: strconv.FormatBool(res.Drift)},
 			{Key: "drifted_share", Value: strconv.FormatFloat(res.DriftedShare, 'g', -1, 64)},
@@ -250,7 +250,7 @@ func driftReport(res *drift.Result) *report.Report {
 	}
 	t := report.Table{Title: "Columns", Columns: []string{"column", "type", "method", "score", "threshold", "drifted", "reference", "current"}}
 	for _, c := range res.Columns {
-		t.Rows = append(t.Rows, []string{c.Column, c.Type, string(c.Method), num(c.Score), num(c.Threshold),
+		t.Rows = append(t.Rows, []string{c.Column, c.Type, string(c.Method), report.Num(c.Score), report.Num(c.Threshold),
 			strconv.FormatBool(c.Drifted), values(c.Reference, c.ReferenceMissing), values(c.Current, c.CurrentMissing)})
 	}
 	rep.Tables = []report.Table{t}
@@ -270,16 +270,15 @@ func limit(op string, v *float64) string {
 	if v == nil {
 		return ""
 	}
-	return op + " " + num(*v)
+	return op + " " + report.Num(*v)
 }
 
 // num formats a figure for people: four significant digits.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 // optNum is num, or "undefined" for a figure that does not exist.
 func optNum(v *float64) string {
 	if v == nil {
 		return "undefined"
 	}
-	return num(*v)
+	return report.Num(*v)
 }

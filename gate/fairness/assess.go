@@ -5,6 +5,8 @@ import (
 	"maps"
 	"math"
 	"slices"
+
+	"github.com/mlc-project/mlc/gate/report"
 )
 
 // assess turns one protected column's tallies into figures and checks them
@@ -83,12 +85,12 @@ func (a *Attribute) privileged(tallies map[string]*tally, group string) error {
 func (a *Attribute) check(l Limits) {
 	over := func(name string, v *float64, limit *float64) {
 		if v != nil && limit != nil && *v > *limit {
-			a.Failures = append(a.Failures, fmt.Sprintf("%s %.4g > %g", name, *v, *limit))
+			a.Failures = append(a.Failures, name+" "+report.Num(*v)+" > "+report.Num(*limit))
 		}
 	}
 	under := func(name string, v *float64, limit *float64) {
 		if v != nil && limit != nil && *v < *limit {
-			a.Failures = append(a.Failures, fmt.Sprintf("%s %.4g < %g", name, *v, *limit))
+			a.Failures = append(a.Failures, name+" "+report.Num(*v)+" < "+report.Num(*limit))
 		}
 	}
 	over("demographic parity difference", &a.ParityDifference, l.MaxParityDifference)

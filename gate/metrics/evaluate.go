@@ -88,8 +88,6 @@ func Evaluate(cur Metrics, gates []Gate, baseline Metrics, baselineName string, 
 	return res, nil
 }
 
-func num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
-
 // Report renders the result for the reader.
 func (r *Result) Report() *report.Report {
 	rep := &report.Report{Check: "metrics", Passed: r.Passed(), Notices: r.Notices, Details: r,
@@ -98,9 +96,9 @@ func (r *Result) Report() *report.Report {
 	if len(r.Gates) > 0 {
 		t := report.Table{Title: "Gates", Columns: []string{"gate", "value", "result"}}
 		for _, g := range r.Gates {
-			t.Rows = append(t.Rows, []string{g.Gate, num(g.Value), verdict(g.Passed)})
+			t.Rows = append(t.Rows, []string{g.Gate, report.Num(g.Value), verdict(g.Passed)})
 			if !g.Passed {
-				failures = append(failures, fmt.Sprintf("%s is %s, gate %s", g.Metric, num(g.Value), g.Gate))
+				failures = append(failures, fmt.Sprintf("%s is %s, gate %s", g.Metric, report.Num(g.Value), g.Gate))
 			}
 		}
 		rep.Tables = append(rep.Tables, t)
@@ -110,11 +108,11 @@ func (r *Result) Report() *report.Report {
 		for _, n := range r.Regressions {
 			base := "none"
 			if n.Baseline != nil {
-				base = num(*n.Baseline)
+				base = report.Num(*n.Baseline)
 			}
-			t.Rows = append(t.Rows, []string{n.Metric, num(n.Value), base, num(n.Tolerance), verdict(n.Passed)})
+			t.Rows = append(t.Rows, []string{n.Metric, report.Num(n.Value), base, report.Num(n.Tolerance), verdict(n.Passed)})
 			if !n.Passed {
-				failures = append(failures, fmt.Sprintf("%s regressed to %s from %s (tolerance %s)", n.Metric, num(n.Value), base, num(n.Tolerance)))
+				failures = append(failures, fmt.Sprintf("%s regressed to %s from %s (tolerance %s)", n.Metric, report.Num(n.Value), base, report.Num(n.Tolerance)))
 			}
 		}
 		rep.Tables = append(rep.Tables, t)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -209,3 +210,8 @@ func sameFile(a, b string) bool {
 	ib, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(ia, ib)
 }
+
+// Num is how a report shows a statistic or a threshold: six significant
+// digits, so a value just under a gate never prints as the gate itself.
+// Step outputs and arguments carry exact values instead.
+func Num(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }

@@ -139,7 +139,7 @@ func Check(t *table.Reader, s *Spec, opt Options) (*Result, error) {
 	if res.Rows > 0 {
 		for i, n := range nulls {
 			if share := float64(n) / float64(res.Rows); share > s.MaxNullShare {
-				res.add(Violation{Column: cols[i], Rule: RuleNullShare, Value: strconv.FormatFloat(share, 'g', 4, 64),
+				res.add(Violation{Column: cols[i], Rule: RuleNullShare, Value: report.Num(share),
 					Want: "<= " + strconv.FormatFloat(s.MaxNullShare, 'g', -1, 64)})
 			}
 		}
