@@ -45,18 +45,18 @@ func specDir(args []string) string {
 	return "."
 }
 
-// engines declares the targets named (every one for none) to the compiler.
-func engines(names ...string) ([]ir.Engine, error) {
+// selectTargets are the targets named, every one for none.
+func selectTargets(names ...string) ([]targets.Target, error) {
 	if len(names) == 0 {
 		names = targetNames()
 	}
-	var out []ir.Engine
+	var out []targets.Target
 	for _, name := range names {
 		t, ok := renderers[name]
 		if !ok {
 			return nil, badInput(fmt.Errorf("unknown target %q: use one of %s", name, strings.Join(targetNames(), ", ")))
 		}
-		out = append(out, t.Engine())
+		out = append(out, t)
 	}
 	return out, nil
 }
@@ -158,16 +158,30 @@ func newVetCmd() *cobra.Command {
 		Short: "Check pipeline.cue without writing anything",
 		Long: `vet loads and checks the spec in dir: schema, references, secrets, sources and
 the job graph, for every engine (each --target instead, when given): what
-one of them would evaluate (${{, $(, {{) or cannot do is an error.`,
+one of them would evaluate (${{, $(, {{) or cannot do is an error. It
+renders every target in memory, so it refuses exactly what compile would.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			es, err := engines(names...)
+			ts, err := selectTargets(names...)
 			if err != nil {
 				return err
+			}
+			es := make([]ir.Engine, len(ts))
+			for i, t := range ts {
+				es[i] = t.Engine()
 			}
 			p, err := compileSpec(specDir(args), tags, es)
 			if err != nil {
 				return err
+			}
+			var errs []error
+			for _, t := range ts {
+				if _, err := t.Render(p); err != nil {
+					errs = append(errs, err)
+				}
+			}
+			if err := errors.Join(errs...); err != nil {
+				return badInput(err)
 			}
 			jobs := 0
 			for _, w := range p.Workflows {
@@ -230,7 +244,7 @@ func newInitCmd() *cobra.Command {
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s; check it with `mlc vet` and compile it with `mlc compile`\n", path)
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s; try it with `mlc run`, then set its registry, check it with `mlc vet` and compile it with `mlc compile`\n", path)
 			return nil
 		},
 	}

@@ -79,14 +79,51 @@ func TestInitVetCompile(t *testing.T) {
 	if code := run([]string{"init", dir}); code != exitBadInput {
 		t.Fatalf("second init overwrote the spec: exit %d", code)
 	}
-	if code := run([]string{"vet", dir}); code != exitOK {
-		t.Fatalf("vet of the starter exit %d", code)
+	// The starter's registry is the local store, which GitHub jobs could
+	// not share: vet refuses what compile --target github would.
+	if code := run([]string{"vet", dir}); code != exitBadInput {
+		t.Fatalf("vet of the starter (local registry) exit %d, want %d", code, exitBadInput)
+	}
+	if code := run([]string{"vet", dir, "--target", "tekton", "--target", "argo"}); code != exitOK {
+		t.Fatalf("vet of the starter for tekton and argo exit %d", code)
 	}
 	if code := run([]string{"graph", dir, "--format", "dot"}); code != exitOK {
 		t.Fatalf("graph exit %d", code)
 	}
-	// The starter's registry is the local store: GitHub jobs could not share it.
 	if code := run([]string{"compile", dir, "--target", "github", "--out", filepath.Join(dir, "wf")}); code != exitBadInput {
 		t.Fatalf("compile of the starter (local registry) for github exit %d, want %d", code, exitBadInput)
+	}
+}
+
+// TestVetRefusesWhatCompileRefuses: a spec only the Kubernetes renderers
+// refuse (a CronJob name over 52 characters) fails vet, with each
+// target's refusal, and passes vet for GitHub alone.
+func TestVetRefusesWhatCompileRefuses(t *testing.T) {
+	dir := t.TempDir()
+	spec := `package pipeline
+
+name:     "credit-risk-scoring-platform-europe"
+registry: "ghcr.io/acme/ml"
+triggers: schedule: "weekly-retrain-of-everything": "0 3 * * 1"
+datasets: d: source: local: path: "data"
+models: m: {
+	train: {data: ["d"], image: "python:3.12-slim", run: "python train.py"}
+	evaluate: {run: "python eval.py", gates: accuracy: ">= 0.9"}
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "pipeline.cue"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, msg := runCommand(t, newVetCmd(), dir)
+	if code != exitBadInput || !strings.Contains(msg, "argo: ") || !strings.Contains(msg, "tekton: ") || !strings.Contains(msg, "longer than the 52 characters") {
+		t.Errorf("vet: exit %d %q; want both Kubernetes targets' refusals", code, msg)
+	}
+	for _, target := range []string{"argo", "tekton"} {
+		if code := run([]string{"compile", dir, "--target", target, "--out", t.TempDir()}); code != exitBadInput {
+			t.Errorf("compile --target %s: exit %d, want %d", target, code, exitBadInput)
+		}
+	}
+	if code, msg := runCommand(t, newVetCmd(), dir, "--target", "github"); code != exitOK {
+		t.Errorf("vet --target github: exit %d %q", code, msg)
 	}
 }
