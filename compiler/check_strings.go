@@ -25,7 +25,7 @@ func checkStrings(s *Spec) Errors {
 	holds := func(str string) bool {
 		return reservedIn(str, reserved) != nil || strings.IndexFunc(str, ir.Invisible) >= 0
 	}
-	if !anyString(reflect.ValueOf(s).Elem(), holds) {
+	if !ir.AnyString(reflect.ValueOf(s).Elem(), holds) {
 		return nil
 	}
 	var errs Errors
@@ -61,35 +61,4 @@ func reservedIn(s string, reserved []ir.Reserved) *ir.Reserved {
 		}
 	}
 	return nil
-}
-
-// anyString reports whether any exported string reachable from v satisfies
-// f, map keys included.
-func anyString(v reflect.Value, f func(string) bool) bool {
-	switch v.Kind() {
-	case reflect.String:
-		return f(v.String())
-	case reflect.Pointer, reflect.Interface:
-		return !v.IsNil() && anyString(v.Elem(), f)
-	case reflect.Struct:
-		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() && anyString(v.Field(i), f) {
-				return true
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := 0; i < v.Len(); i++ {
-			if anyString(v.Index(i), f) {
-				return true
-			}
-		}
-	case reflect.Map:
-		it := v.MapRange()
-		for it.Next() {
-			if anyString(it.Key(), f) || anyString(it.Value(), f) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -1,6 +1,9 @@
 package ir
 
-import "unicode"
+import (
+	"reflect"
+	"unicode"
+)
 
 // Engine is what a target declares of its engine to the compiler, which
 // checks the spec against it (compiler.Options.Engines).
@@ -49,3 +52,34 @@ func Invisible(r rune) bool {
 // disguise the comment (the header every generated file starts with names
 // the spec's directory and files).
 func UnsafeInComment(r rune) bool { return r == '\n' || r == '\t' || Invisible(r) }
+
+// AnyString reports whether any exported string reachable from v satisfies
+// f, map keys included: the cheap scan before a walk that names where.
+func AnyString(v reflect.Value, f func(string) bool) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return f(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && AnyString(v.Elem(), f)
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() && AnyString(v.Field(i), f) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if AnyString(v.Index(i), f) {
+				return true
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if AnyString(it.Key(), f) || AnyString(it.Value(), f) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -33,8 +33,8 @@ func (Target) Engine() ir.Engine {
 // Render returns one <workflow>.yaml per workflow, sorted by path (the IR
 // keeps workflows sorted by name).
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := checkTemplating(p); err != nil {
-		return nil, fmt.Errorf("argo: %w", err)
+	if err := checkPipeline(p); err != nil {
+		return nil, err
 	}
 	files := make([]targets.File, 0, len(p.Workflows))
 	for _, wf := range p.Workflows {
@@ -123,10 +123,7 @@ func branchList(f *ir.BranchFilter) string {
 // cronFor starts the workflow's template on a schedule. CronWorkflow names
 // get a timestamp suffix per run, hence Argo's 52-character limit.
 func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, error) {
-	name := wf.Name + "-" + s.Name
-	if len(name) > 52 {
-		return cronWorkflow{}, fmt.Errorf("schedule %s: CronWorkflow name %q is longer than the 52 characters argo allows; shorten the workflow or schedule name", s.Name, name)
-	}
+	name := wf.Name + "-" + s.Name // at most 52 characters (checkPipeline)
 	policy := "Allow"
 	if wf.CancelInProgress {
 		policy = "Replace"

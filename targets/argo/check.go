@@ -1,6 +1,7 @@
 package argo
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -9,67 +10,137 @@ import (
 	"strings"
 
 	"github.com/mlc-project/mlc/ir"
+	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
-// checkTemplating rejects any string of the pipeline that holds "{{": Argo
-// substitutes {{...}} everywhere in a template (scripts, env values,
-// arguments), so such a value would be rewritten or fail at run time instead
-// of reaching the step verbatim. The error names the field by its path.
-func checkTemplating(p *ir.Pipeline) error {
-	path, s, found := findString(reflect.ValueOf(p), func(s string) bool { return strings.Contains(s, "{{") })
-	if !found {
-		return nil
-	}
-	return fmt.Errorf("pipeline%s: %q contains \"{{\", which argo would treat as a template expression; remove it or pass the text through a file", strings.Join(path, ""), s)
+// checker collects every problem found before rendering, each with the
+// field it came from, so the user fixes them all in one pass.
+type checker struct{ errs []error }
+
+func (c *checker) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("argo: "+format, args...))
 }
 
-// findString looks for a string reachable from v that matches, and returns
-// it with its path, such as .workflows[delivery].jobs[train].steps[fit].script
-// (slice elements named by their ID or Name field when they have one). The
-// path is built only for the string found: the walk visits every string of
-// the pipeline.
-func findString(v reflect.Value, match func(string) bool) (path []string, s string, found bool) {
-	within := func(segment string, v reflect.Value) bool {
-		if p, str, ok := findString(v, match); ok {
-			path, s, found = append([]string{segment}, p...), str, true
-		}
-		return found
+func (c *checker) add(at string, err error) {
+	if err != nil {
+		c.fail("%s: %w", at, err)
 	}
+}
+
+// checkPipeline validates, before anything is rendered, every name and
+// value Argo would refuse or misread.
+func checkPipeline(p *ir.Pipeline) error {
+	c := &checker{}
+	c.templating(p)
+	for _, wf := range p.Workflows {
+		at := "workflow " + wf.Name
+		for _, s := range wf.Triggers.Schedules {
+			// CronWorkflow names get a timestamp suffix per run.
+			if name := wf.Name + "-" + s.Name; len(name) > 52 {
+				c.fail("%s: schedule %s: CronWorkflow name %q is longer than the 52 characters argo allows; shorten the workflow or schedule name", at, s.Name, name)
+			}
+		}
+		for _, j := range wf.Jobs {
+			c.job(at+": job "+j.ID, j)
+		}
+		for _, s := range wf.OnFailure {
+			c.add(at+": on failure", checkContainerName(s.ID))
+			c.env(at+": on failure: step "+s.ID, s.Env)
+		}
+	}
+	return errors.Join(c.errs...)
+}
+
+func (c *checker) job(at string, j *ir.Job) {
+	for _, in := range j.Inputs {
+		c.add(at+": input", checkName("input", in.Name))
+		c.add(at+": input "+in.Name, checkEnvName(in.Env))
+	}
+	for _, o := range j.Outputs {
+		c.add(at, checkName("output", o.Name))
+	}
+	for _, b := range j.Condition.OnlyBranches {
+		c.add(at, checkQuotable("branch", b))
+	}
+	if w := j.Condition.WhenOutput; w != nil {
+		c.add(at, checkQuotable("condition value", w.Equals))
+	}
+	if a := j.Approval; a != nil && a.Required > 1 {
+		c.fail("%s: approval: required approvals %d > 1 is not supported by argo (a suspend node is resumed once); use 1", at, a.Required)
+	}
+	c.env(at, j.Env)
+	for _, s := range j.Steps {
+		c.add(at, checkContainerName(s.ID))
+		c.env(at+": step "+s.ID, s.Env)
+		for _, name := range s.Secrets {
+			c.add(at+": step "+s.ID+": secret", checkEnvName(name))
+		}
+	}
+	if _, err := kube.ResourceHolder(j); err != nil {
+		c.add(at, err)
+	}
+	c.add(at, kube.CheckSecrets(j))
+}
+
+func (c *checker) env(at string, env []ir.EnvVar) {
+	for _, e := range env {
+		if e.FromStep != "" {
+			continue // set by the step's script from another step's output
+		}
+		c.add(at, checkEnvName(e.Name))
+		if reserved[e.Name] {
+			c.fail("%s: env var %s is set by mlc on argo; rename it", at, e.Name)
+		}
+	}
+}
+
+// templating rejects every string of the pipeline that holds "{{": Argo
+// substitutes {{...}} everywhere in a template (scripts, env values,
+// arguments), so such a value would be rewritten or fail at run time
+// instead of reaching the step verbatim. Each is named by its path, such
+// as .workflows[delivery].jobs[train].steps[fit].script (slice elements
+// by their ID or Name field when they have one). The compiler refuses
+// them in the spec first, with positions; this guards what it generates.
+func (c *checker) templating(p *ir.Pipeline) {
+	if !ir.AnyString(reflect.ValueOf(p), func(s string) bool { return strings.Contains(s, "{{") }) {
+		return
+	}
+	walkStrings(reflect.ValueOf(p), "pipeline", func(path, s string) {
+		if strings.Contains(s, "{{") {
+			c.fail("%s: %q contains \"{{\", which argo would treat as a template expression; remove it or pass the text through a file", path, s)
+		}
+	})
+}
+
+// walkStrings calls visit with every exported string reachable from v,
+// map keys included, and its path.
+func walkStrings(v reflect.Value, path string, visit func(path, s string)) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			return findString(v.Elem(), match)
+			walkStrings(v.Elem(), path, visit)
 		}
 	case reflect.String:
-		if match(v.String()) {
-			return nil, v.String(), true
-		}
+		visit(path, v.String())
 	case reflect.Struct:
 		t := v.Type()
 		for i := range t.NumField() {
-			if within("."+lowerFirst(t.Field(i).Name), v.Field(i)) {
-				return
+			if t.Field(i).IsExported() {
+				walkStrings(v.Field(i), path+"."+lowerFirst(t.Field(i).Name), visit)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			if within("["+elementKey(v.Index(i), i)+"]", v.Index(i)) {
-				return
-			}
+			walkStrings(v.Index(i), path+"["+elementKey(v.Index(i), i)+"]", visit)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {
-			if match(k.String()) {
-				return []string{"[" + k.String() + "] (key)"}, k.String(), true
-			}
-			if within("["+k.String()+"]", v.MapIndex(k)) {
-				return
-			}
+			visit(path+"["+k.String()+"] (key)", k.String())
+			walkStrings(v.MapIndex(k), path+"["+k.String()+"]", visit)
 		}
 	}
-	return nil, "", false
 }
 
 func elementKey(v reflect.Value, i int) string {

@@ -160,9 +160,6 @@ func (r *workflowRenderer) link(job *ir.Job) error {
 	}
 	r.jobs[job.ID] = job
 	for _, in := range job.Inputs {
-		if err := checkName("input", in.Name); err != nil {
-			return err
-		}
 		if err := r.readable(job, in.Job, in.Output); err != nil {
 			return fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -236,17 +233,11 @@ func (r *workflowRenderer) conditions(job *ir.Job) ([]string, error) {
 	if len(c.OnlyBranches) > 0 {
 		alts := make([]string, len(c.OnlyBranches))
 		for i, b := range c.OnlyBranches {
-			if err := checkQuotable("branch", b); err != nil {
-				return nil, err
-			}
 			alts[i] = fmt.Sprintf("'{{workflow.parameters.%s}}' == '%s'", paramBranch, b)
 		}
 		when = append(when, "("+strings.Join(alts, " || ")+")")
 	}
 	if w := c.WhenOutput; w != nil {
-		if err := checkQuotable("condition value", w.Equals); err != nil {
-			return nil, err
-		}
 		when = append(when, fmt.Sprintf("'{{tasks.%s.outputs.parameters.%s}}' == '%s'", w.Job, w.Output, w.Equals))
 	}
 	return when, nil
@@ -269,9 +260,6 @@ func (r *workflowRenderer) approvalTemplate(job *ir.Job) (template, error) {
 	name := job.ID + approvalSuffix
 	if err := r.claim(name, "the approval of job "+job.ID); err != nil {
 		return template{}, err
-	}
-	if a.Required > 1 {
-		return template{}, fmt.Errorf("approval: required approvals %d > 1 is not supported by argo (a suspend node is resumed once); use 1", a.Required)
 	}
 	desc := "Approve job " + job.ID
 	if a.Environment != "" {

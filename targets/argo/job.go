@@ -26,9 +26,6 @@ func (r *workflowRenderer) jobTemplates(job *ir.Job) ([]template, error) {
 	if len(job.Steps) == 0 {
 		return nil, fmt.Errorf("has no steps")
 	}
-	if err := kube.CheckSecrets(job); err != nil {
-		return nil, err
-	}
 	parts := splitAtTriggers(job.Steps)
 	if len(parts) == 1 {
 		t, err := r.partTemplate(job.ID, job)
@@ -120,10 +117,7 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 		inputEnv[in.Name] = in.Env
 		inputs = append(inputs, parameter{Name: in.Name})
 	}
-	holder, err := kube.ResourceHolder(job)
-	if err != nil {
-		return template{}, err
-	}
+	holder, _ := kube.ResourceHolder(job) // checkPipeline reported an error
 	var containers []container
 	for i, s := range job.Steps {
 		c, err := r.stepContainer(job, s, inputEnv)
@@ -178,9 +172,6 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 
 // stepContainer is one step's container.
 func (r *workflowRenderer) stepContainer(job *ir.Job, s ir.Step, inputEnv map[string]string) (container, error) {
-	if err := checkContainerName(s.ID); err != nil {
-		return container{}, err
-	}
 	fromSteps, err := kube.StepOutputEnv(job, s, stepOutputFile)
 	if err != nil {
 		return container{}, err
@@ -247,9 +238,6 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 		set(v)
 	}
 	for _, in := range job.Inputs {
-		if err := checkEnvName(in.Env); err != nil {
-			return nil, fmt.Errorf("input %s: %w", in.Name, err)
-		}
 		set(kube.EnvVar{Name: in.Env, Value: "{{inputs.parameters." + in.Name + "}}"})
 	}
 	for _, e := range s.Env {
@@ -266,9 +254,6 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 		set(e)
 	}
 	for _, name := range s.Secrets {
-		if err := checkEnvName(name); err != nil {
-			return nil, fmt.Errorf("secret: %w", err)
-		}
 		if slices.ContainsFunc(env, func(x kube.EnvVar) bool { return x.Name == name }) {
 			return nil, fmt.Errorf("secret %s has the name of an env var of the step; rename one", name)
 		}
@@ -280,12 +265,6 @@ func (r *workflowRenderer) stepEnv(job *ir.Job, s ir.Step, extra []kube.EnvVar) 
 // userEnv is a job or step env var: a literal (escaped for the kubelet) or
 // the value of one of the job's inputs.
 func userEnv(job *ir.Job, e ir.EnvVar) (kube.EnvVar, error) {
-	if err := checkEnvName(e.Name); err != nil {
-		return kube.EnvVar{}, err
-	}
-	if reserved[e.Name] {
-		return kube.EnvVar{}, fmt.Errorf("env var %s is set by mlc on argo; rename it", e.Name)
-	}
 	if e.FromInput == "" {
 		return kube.EnvVar{Name: e.Name, Value: kube.Literal(e.Value)}, nil
 	}
@@ -309,9 +288,6 @@ func applyLimits(t *template, job *ir.Job) {
 func jobOutputs(job *ir.Job) ([]parameter, error) {
 	var params []parameter
 	for _, o := range job.Outputs {
-		if err := checkName("output", o.Name); err != nil {
-			return nil, err
-		}
 		if !slices.ContainsFunc(job.Steps, func(s ir.Step) bool { return s.ID == o.FromStep }) {
 			return nil, fmt.Errorf("output %s: no step %q in the job", o.Name, o.FromStep)
 		}

@@ -134,6 +134,22 @@ func TestUnsupported(t *testing.T) {
 	}
 }
 
+// TestReportsEveryProblem: every problem is reported at once, before
+// anything is rendered, so fixing one never reveals the next.
+func TestReportsEveryProblem(t *testing.T) {
+	p := fixture()
+	p.Workflows[0].Jobs[0].Steps[0].ID = "main"
+	p.Workflows[0].Jobs[1].Env[0].Name = "MLC_OUTPUT"
+	p.Workflows[0].Jobs[1].Steps[1].Script = "echo {{x}}"
+	p.Workflows[0].Jobs[3].Condition.OnlyBranches = []string{"it's"}
+	_, err := Target{}.Render(p)
+	for _, want := range []string{`step id "main"`, "MLC_OUTPUT is set by mlc on argo", `contains "{{"`, "when-expressions cannot hold '"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to say %s too", err, want)
+		}
+	}
+}
+
 // stepContainers renders the fixture's job and returns its containers.
 func stepContainers(t *testing.T, p *ir.Pipeline, wf, job int) []container {
 	t.Helper()

@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -23,14 +24,13 @@ var (
 	imageRef = regexp.MustCompile(`^[A-Za-z0-9._/:@${}-]+$`)
 )
 
-// checker collects the first problem found while walking the IR, with the
-// spec field it came from, so Render can stop before writing anything.
-type checker struct{ err error }
+// checker collects every problem found while walking the IR, each with
+// the spec field it came from, so Render stops before writing anything and
+// the user fixes them all in one pass.
+type checker struct{ errs []error }
 
 func (c *checker) fail(format string, args ...any) {
-	if c.err == nil {
-		c.err = fmt.Errorf("tekton: "+format, args...)
-	}
+	c.errs = append(c.errs, fmt.Errorf("tekton: "+format, args...))
 }
 
 // text rejects a user string Tekton would rewrite: Tekton substitutes
@@ -72,7 +72,7 @@ func checkPipeline(p *ir.Pipeline) error {
 	for _, w := range p.Workflows {
 		c.workflow(w)
 	}
-	return c.err
+	return errors.Join(c.errs...)
 }
 
 func (c *checker) workflow(w *ir.Workflow) {

@@ -1,6 +1,7 @@
 package tekton
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,7 +93,7 @@ func TestTasksRunWithoutAToken(t *testing.T) {
 	}
 	c := &checker{}
 	c.job("x", &ir.Job{ID: "x", Steps: []ir.Step{{ID: "s", Kind: ir.StepScript, Script: "true"}, {ID: "t", Kind: ir.StepTrigger, Trigger: "w"}}})
-	if c.err == nil || !strings.Contains(c.err.Error(), "runs user code") {
-		t.Errorf("a trigger beside user code: %v", c.err)
+	if err := errors.Join(c.errs...); err == nil || !strings.Contains(err.Error(), "runs user code") {
+		t.Errorf("a trigger beside user code: %v", err)
 	}
 }

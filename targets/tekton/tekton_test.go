@@ -188,6 +188,20 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 	}
 }
 
+// TestReportsEveryProblem: every problem is reported at once, so fixing
+// one never reveals the next.
+func TestReportsEveryProblem(t *testing.T) {
+	p := scriptPipeline("true")
+	j := p.Workflows[0].Jobs[0]
+	j.ID, j.Resources.Memory, j.Steps[0].Script = "Job_1", "lots", "echo $(whoami)"
+	_, err := Target{}.Render(p)
+	for _, want := range []string{"not a valid Kubernetes name", "not a valid Kubernetes quantity", `contains "$("`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to say %q too", err, want)
+		}
+	}
+}
+
 func TestConditionsAreInherited(t *testing.T) {
 	files, err := Target{}.Render(fixture())
 	if err != nil {
