@@ -106,7 +106,7 @@ func (b *builder) scoreJob(app string) *ir.Job {
 		b.mlc("pull-data", "Pull data", "pull", "${"+dataEnv+"}", dataDir(bt.Data)),
 		withSecrets(j, b.script("score", "Score", bt.Run, bt.Dir, bt.Env, map[string]string{
 			"MLC_DATA": dataDir(bt.Data), "MLC_MODEL_DIR": modelDir(a.Model), "MLC_PREDICTIONS": out}), bt.Secrets...))
-	if bt.Checked {
+	if bt.Predictions != nil {
 		j.Steps = append(j.Steps, b.mlc("check", "Check predictions",
 			b.withSpec([]string{"check", "schema", out}, "--at", BatchPredictionsPath(app))...))
 	}

@@ -154,8 +154,8 @@ func decode(v cue.Value, spec *Spec) error {
 		d.HasSchema = v.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name), cue.Str("schema"))).Exists()
 	}
 	for name, a := range spec.Apps {
-		if a.Batch != nil {
-			a.Batch.Checked = v.LookupPath(cue.ParsePath(BatchPredictionsPath(name))).Exists()
+		if a.Batch != nil && a.Batch.Predictions != nil {
+			a.Batch.Predictions.HasSchema = v.LookupPath(cue.ParsePath(BatchPredictionsPath(name) + ".schema")).Exists()
 		}
 	}
 	return nil
@@ -267,23 +267,33 @@ func BatchPredictionsPath(app string) string {
 	return cue.MakePath(cue.Str("apps"), cue.Str(app), cue.Str("batch"), cue.Str("predictions")).String()
 }
 
-// Table is the table checks (#Table) at path, e.g. BatchPredictionsPath.
-func (s *Spec) Table(path string) (cue.Value, error) {
-	v := s.src.value.LookupPath(cue.ParsePath(path))
-	if !v.Exists() {
-		return cue.Value{}, fmt.Errorf("%s is not in the spec", path)
+// DatasetTable is the table checks of datasets.NAME, decoded with the
+// spec, and the CUE value of its column schema, whose constraints the
+// schema gate compiles (not set when the dataset declares none).
+func (s *Spec) DatasetTable(name string) (Table, cue.Value, error) {
+	d, ok := s.Datasets[name]
+	if !ok {
+		return Table{}, cue.Value{}, &Error{Msg: fmt.Sprintf("no dataset %q in the spec", name), Hint: "datasets: " + strings.Join(slices.Sorted(maps.Keys(s.Datasets)), ", ")}
 	}
-	return v, nil
+	return d.Table, s.columns(cue.MakePath(cue.Str("datasets"), cue.Str(name), cue.Str("schema")), d.HasSchema), nil
 }
 
-// Dataset returns the datasets.NAME value, column schema included, for the
-// gates that check data against it.
-func (s *Spec) Dataset(name string) (cue.Value, error) {
-	v := s.src.value.LookupPath(cue.MakePath(cue.Str("datasets"), cue.Str(name)))
-	if !v.Exists() {
-		return cue.Value{}, &Error{Msg: fmt.Sprintf("no dataset %q in the spec", name), Hint: "datasets: " + strings.Join(slices.Sorted(maps.Keys(s.Datasets)), ", ")}
+// TableAt is DatasetTable for the other tables the spec checks, by their
+// path: an app's batch predictions (BatchPredictionsPath).
+func (s *Spec) TableAt(path string) (Table, cue.Value, error) {
+	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
+		if b := s.Apps[name].Batch; b != nil && b.Predictions != nil && BatchPredictionsPath(name) == path {
+			return *b.Predictions, s.columns(cue.ParsePath(path+".schema"), b.Predictions.HasSchema), nil
+		}
 	}
-	return v, nil
+	return Table{}, cue.Value{}, &Error{Msg: fmt.Sprintf("%s is not a table the spec checks", path), Hint: "tables are datasets.NAME (--dataset) and apps.NAME.batch.predictions"}
+}
+
+func (s *Spec) columns(path cue.Path, declared bool) cue.Value {
+	if !declared {
+		return cue.Value{}
+	}
+	return s.src.value.LookupPath(path)
 }
 
 // Value is the validated spec as CUE, defaults filled.

@@ -90,6 +90,7 @@ type (
 	OCISource   = spec.OCISource
 	LocalSource = spec.LocalSource
 	Alert       = spec.Alert
+	Table       = spec.Table
 )
 
 type Script struct {
@@ -110,21 +111,12 @@ type Resources struct {
 // Dataset omits the column schema: it is a CUE constraint, not data, and
 // is read as a cue.Value by Spec.Dataset.
 type Dataset struct {
-	Source       Source           `json:"source"`
-	Format       string           `json:"format,omitempty"`
-	Rows         *RowLimits       `json:"rows,omitempty"`
-	MaxNullShare *float64         `json:"max_null_share,omitempty"`
-	ExtraColumns bool             `json:"extra_columns"`
-	Secrets      []string         `json:"secrets,omitempty"`
-	Prepare      *Script          `json:"prepare,omitempty"`
-	Fairness     *DatasetFairness `json:"fairness,omitempty"`
-	Compliance   *Compliance      `json:"compliance,omitempty"`
-	HasSchema    bool             `json:"-"`
-}
-
-type RowLimits struct {
-	Min *int64 `json:"min,omitempty"`
-	Max *int64 `json:"max,omitempty"`
+	Table
+	Source     Source           `json:"source"`
+	Secrets    []string         `json:"secrets,omitempty"`
+	Prepare    *Script          `json:"prepare,omitempty"`
+	Fairness   *DatasetFairness `json:"fairness,omitempty"`
+	Compliance *Compliance      `json:"compliance,omitempty"`
 }
 
 type DatasetFairness struct {
@@ -207,9 +199,8 @@ type Batch struct {
 	Dir      string            `json:"dir,omitempty"`
 	Env      map[string]string `json:"env,omitempty"`
 	Secrets  []string          `json:"secrets,omitempty"`
-	// Checked reports predictions checks to run (mlc check schema reads
-	// them from the spec at run time).
-	Checked bool `json:"-"`
+	// Predictions are checked before they are versioned.
+	Predictions *Table `json:"predictions,omitempty"`
 }
 
 type Environment struct {

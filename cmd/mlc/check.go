@@ -97,23 +97,21 @@ required and unexpected columns, rows.min/max and max_null_share.`,
 			if (dataset == "") == (at == "") {
 				return badInput(errors.New("check schema: give --dataset NAME or --at PATH"))
 			}
-			var ds cue.Value
-			what := "dataset " + dataset
+			what, tbl, columns := "dataset "+dataset, compiler.Table{}, cue.Value{}
 			if at != "" {
 				what = at
-				ds, err = spec.Table(at)
+				tbl, columns, err = spec.TableAt(at)
 			} else {
-				ds, err = spec.Dataset(dataset)
+				tbl, columns, err = spec.DatasetTable(dataset)
 			}
 			if err != nil {
 				return badInput(err)
 			}
-			s, err := schema.FromDataset(ds)
+			s, err := schema.New(tbl, columns)
 			if err != nil {
 				return badInput(fmt.Errorf("%s: %w", what, err))
 			}
-			format, _ := ds.LookupPath(cue.ParsePath("format")).String()
-			t, err := openTable(cmd, args[0], table.Format(format))
+			t, err := openTable(cmd, args[0], table.Format(tbl.Format))
 			if err != nil {
 				return err
 			}

@@ -2,8 +2,8 @@
 // pipeline.cue: every cell against its column's CUE constraint, required and
 // unexpected columns, the row count and each column's share of nulls.
 //
-// It takes the dataset as a cue.Value (datasets.NAME) and never parses CUE
-// itself. Common constraints (kinds, numeric bounds, literal enums, =~ and
+// It takes the table's checks as the pipeline spec decoded them and its
+// column schema as a cue.Value, and never parses CUE itself. Common constraints (kinds, numeric bounds, literal enums, =~ and
 // !~ patterns, null) are compiled to Go checks; anything else is decided by
 // CUE unification, value by value.
 package schema
@@ -12,6 +12,8 @@ import (
 	"fmt"
 
 	"cuelang.org/go/cue"
+
+	"github.com/mlc-project/mlc/spec"
 )
 
 // Spec is what the dataset declares about its table.
@@ -31,58 +33,31 @@ type Column struct {
 	Constraint *Constraint
 }
 
-// FromDataset reads a Spec from the value of datasets.NAME.
-func FromDataset(ds cue.Value) (*Spec, error) {
-	if err := ds.Err(); err != nil {
-		return nil, err
+// New is the Spec of a table: its checks t, decoded and range-checked
+// with the pipeline spec, and its column schema, a CUE struct whose
+// fields' constraints the gate compiles (not set when it declares none).
+func New(t spec.Table, columns cue.Value) (*Spec, error) {
+	s := &Spec{MaxNullShare: 1, ExtraColumns: t.ExtraColumns}
+	if t.Rows != nil {
+		s.RowsMin, s.RowsMax = t.Rows.Min, t.Rows.Max
 	}
-	s := &Spec{MaxNullShare: 1}
-	if sch := ds.LookupPath(cue.ParsePath("schema")); sch.Exists() {
-		s.HasSchema = true
-		it, err := sch.Fields(cue.Optional(true))
-		if err != nil {
-			return nil, fmt.Errorf("schema: %w", err)
-		}
-		for it.Next() {
-			s.Columns = append(s.Columns, Column{
-				Name:       it.Selector().Unquoted(),
-				Optional:   it.Selector().ConstraintType() == cue.OptionalConstraint,
-				Constraint: NewConstraint(it.Value()),
-			})
-		}
+	if t.MaxNullShare != nil {
+		s.MaxNullShare = *t.MaxNullShare
 	}
-	var err error
-	if s.RowsMin, err = optionalInt(ds, "rows.min"); err != nil {
-		return nil, err
+	if !columns.Exists() {
+		return s, nil
 	}
-	if s.RowsMax, err = optionalInt(ds, "rows.max"); err != nil {
-		return nil, err
+	s.HasSchema = true
+	it, err := columns.Fields(cue.Optional(true))
+	if err != nil {
+		return nil, fmt.Errorf("schema: %w", err)
 	}
-	if v := ds.LookupPath(cue.ParsePath("max_null_share")); v.Exists() {
-		if s.MaxNullShare, err = v.Float64(); err != nil {
-			return nil, fmt.Errorf("max_null_share: %w", err)
-		}
-		if s.MaxNullShare < 0 || s.MaxNullShare > 1 {
-			return nil, fmt.Errorf("max_null_share: %v is not between 0 and 1", s.MaxNullShare)
-		}
-	}
-	if v := ds.LookupPath(cue.ParsePath("extra_columns")); v.Exists() {
-		v, _ = v.Default()
-		if s.ExtraColumns, err = v.Bool(); err != nil {
-			return nil, fmt.Errorf("extra_columns: %w", err)
-		}
+	for it.Next() {
+		s.Columns = append(s.Columns, Column{
+			Name:       it.Selector().Unquoted(),
+			Optional:   it.Selector().ConstraintType() == cue.OptionalConstraint,
+			Constraint: NewConstraint(it.Value()),
+		})
 	}
 	return s, nil
-}
-
-func optionalInt(ds cue.Value, path string) (*int64, error) {
-	v := ds.LookupPath(cue.ParsePath(path))
-	if !v.Exists() {
-		return nil, nil
-	}
-	i, err := v.Int64()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &i, nil
 }
