@@ -56,23 +56,15 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	paths["MLC_METRICS"], paths["MLC_PREDICTIONS"] = metrics, predictions
 	j.Steps = append(j.Steps, withSecrets(j, b.script("evaluate", "Evaluate", e.Run, m.Train.Dir, copyEnv(m.Train.Env), paths), m.Train.Secrets...))
 
-	gate := []string{"check", "metrics", metrics}
-	for _, metric := range slices.Sorted(maps.Keys(e.Gates)) {
-		gate = append(gate, "--gate", metric+strings.Join(strings.Fields(e.Gates[metric]), ""))
+	var baseline string
+	if env, ok := b.spec.finalEnvironment(name); ok {
+		baseline = b.ref("model", name, env)
 	}
-	if len(e.NoRegression) > 0 {
-		if env, ok := b.spec.finalEnvironment(name); ok {
-			gate = append(gate, "--baseline", b.ref("model", name, env))
-			gate = append(gate, b.trustArgs()...)
-			if e.FirstRelease {
-				gate = append(gate, "--first-release")
-			}
-		}
-		for _, metric := range e.NoRegression {
-			gate = append(gate, "--no-regression", metric+":"+num(e.Tolerance))
-		}
+	var firstRelease []string
+	if e.FirstRelease {
+		firstRelease = []string{"--first-release"}
 	}
-	if len(gate) > 3 {
+	if gate := b.metricsCheck(metrics, e.MetricGates, baseline, firstRelease...); len(gate) > 3 {
 		j.Steps = append(j.Steps, b.mlc("gates", "Metric gates", gate...))
 	}
 	if f := e.Fairness; f != nil {
@@ -98,6 +90,26 @@ func (b *builder) evaluateJob(name string) *ir.Job {
 	j.Steps = append(j.Steps, b.signedPush(j, "register", "Register model", push...))
 	j.Outputs = []ir.Output{{Name: "ref", Kind: ir.ArtifactModel, FromStep: "register"}}
 	return j
+}
+
+// metricsCheck is mlc check metrics of file against g: its thresholds, and
+// its no_regression metrics against baseline, the model in production
+// (extra: flags after it, such as --first-release).
+func (b *builder) metricsCheck(file string, g MetricGates, baseline string, extra ...string) []string {
+	args := []string{"check", "metrics", file}
+	for _, metric := range slices.Sorted(maps.Keys(g.Gates)) {
+		args = append(args, "--gate", metric+strings.Join(strings.Fields(g.Gates[metric]), ""))
+	}
+	if len(g.NoRegression) == 0 {
+		return args
+	}
+	if baseline != "" {
+		args = append(append(append(args, "--baseline", baseline), b.trustArgs()...), extra...)
+	}
+	for _, metric := range g.NoRegression {
+		args = append(args, "--no-regression", metric+":"+num(g.Tolerance))
+	}
+	return args
 }
 
 // pullInputs makes j need the code and dataset jobs, pulls each dataset

@@ -137,18 +137,7 @@ func (b *builder) qualityJob(mon *Monitor) *ir.Job {
 		b.mlc("pull-model", "Pull production model", append([]string{"pull", production, modelDir(q.Model)}, b.trustArgs()...)...),
 		withSecrets(j, b.script("score", "Score labelled data", q.Run, m.Train.Dir, copyEnv(m.Train.Env), map[string]string{
 			"MLC_DATA": labelled, "MLC_MODEL_DIR": modelDir(q.Model), "MLC_METRICS": metrics}), m.Train.Secrets...))
-	gate := []string{"check", "metrics", metrics}
-	names, gates := b.spec.qualityGates()
-	for _, metric := range names {
-		gate = append(gate, "--gate", metric+strings.Join(strings.Fields(gates[metric]), ""))
-	}
-	if len(q.NoRegression) > 0 {
-		gate = append(gate, "--baseline", production)
-		gate = append(gate, b.trustArgs()...)
-		for _, metric := range q.NoRegression {
-			gate = append(gate, "--no-regression", metric+":"+num(q.Tolerance))
-		}
-	}
+	gate := b.metricsCheck(metrics, b.spec.qualityGates(), production)
 	if mon.OnQuality == "retrain" {
 		gate = append(gate, "--no-fail") // passed=false starts the retrain job
 	}

@@ -1,10 +1,6 @@
 package compiler
 
-import (
-	"fmt"
-	"maps"
-	"slices"
-)
+import "fmt"
 
 // checkMonitor: a monitor checks something, and its quality check has a
 // model in production to score and something to gate it on.
@@ -39,13 +35,12 @@ func checkMonitor(s *Spec) Errors {
 	return errs
 }
 
-// qualityGates are the quality check's gates, else its model's evaluate
-// gates, in metric order.
-func (s *Spec) qualityGates() (metrics []string, gates map[string]string) {
-	q := s.Monitor.Quality
-	gates = q.Gates
-	if len(gates) == 0 {
-		gates = s.Models[q.Model].Evaluate.Gates
+// qualityGates are the quality check's gates, its thresholds defaulting
+// to its model's evaluate gates.
+func (s *Spec) qualityGates() MetricGates {
+	g := s.Monitor.Quality.MetricGates
+	if len(g.Gates) == 0 {
+		g.Gates = s.Models[s.Monitor.Quality.Model].Evaluate.Gates
 	}
-	return slices.Sorted(maps.Keys(gates)), gates
+	return g
 }

@@ -155,13 +155,19 @@ type Train struct {
 }
 
 type Evaluate struct {
-	Image        string            `json:"image,omitempty"`
-	Run          string            `json:"run"`
+	MetricGates
+	Image        string         `json:"image,omitempty"`
+	Run          string         `json:"run"`
+	FirstRelease bool           `json:"first_release"`
+	Fairness     *ModelFairness `json:"fairness,omitempty"`
+}
+
+// MetricGates are what mlc check metrics applies: thresholds, and metrics
+// that must not fall more than Tolerance below the model in production.
+type MetricGates struct {
 	Gates        map[string]string `json:"gates,omitempty"`
 	NoRegression []string          `json:"no_regression,omitempty"`
 	Tolerance    float64           `json:"tolerance"`
-	FirstRelease bool              `json:"first_release"`
-	Fairness     *ModelFairness    `json:"fairness,omitempty"`
 }
 
 type ModelFairness struct {
@@ -228,13 +234,11 @@ type Monitor struct {
 // Quality is monitor.quality: the production model scored on labelled
 // production data, its metrics gated.
 type Quality struct {
-	Model        string            `json:"model"`
-	Data         Source            `json:"data"`
-	Image        string            `json:"image,omitempty"`
-	Run          string            `json:"run"`
-	Gates        map[string]string `json:"gates,omitempty"`
-	NoRegression []string          `json:"no_regression,omitempty"`
-	Tolerance    float64           `json:"tolerance"`
+	MetricGates
+	Model string `json:"model"`
+	Data  Source `json:"data"`
+	Image string `json:"image,omitempty"`
+	Run   string `json:"run"`
 }
 
 type Drift struct {
