@@ -246,11 +246,17 @@ func (b *builder) ref(kind, name, tag string) string {
 }
 
 // useRegistry gives the job the registry env var and the permission to
-// push to it.
+// read it, or to push to it.
 func (b *builder) useRegistry(j *ir.Job, write bool) {
 	j.Env = setEnv(j.Env, "MLC_REGISTRY", b.spec.Registry)
-	if write && strings.HasPrefix(b.spec.Registry, "ghcr.io/") {
-		j.Permissions = addPermission(j.Permissions, "packages", "write")
+	if strings.HasPrefix(b.spec.Registry, "ghcr.io/") {
+		// The job's token reads and writes GitHub's registry; a workflow
+		// that declares permissions gives none it does not name.
+		access := "read"
+		if write {
+			access = "write"
+		}
+		j.Permissions = addPermission(j.Permissions, "packages", access)
 	}
 }
 
