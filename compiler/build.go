@@ -32,12 +32,20 @@ type builder struct {
 	spec    *Spec
 	specDir string              // spec directory relative to the repository root
 	origin  map[string][]string // job ID → spec path it was expanded from
-	scored  map[string]bool     // datasets only scored in batch (scoredOnly)
+	// schedules maps workflow name + "/" + schedule name to its spec path.
+	schedules map[string][]string
+	scored    map[string]bool // datasets only scored in batch (scoredOnly)
+}
+
+// schedule adds a schedule to w, expanded from the spec path origin.
+func (b *builder) schedule(w *ir.Workflow, name, cron string, origin ...string) {
+	w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: name, Cron: cron})
+	b.schedules[w.Name+"/"+name] = origin
 }
 
 // build expands the spec into the target-neutral pipeline.
 func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
-	b := &builder{spec: s, specDir: specDir, origin: map[string][]string{}}
+	b := &builder{spec: s, specDir: specDir, origin: map[string][]string{}, schedules: map[string][]string{}}
 	p := &ir.Pipeline{
 		Name:       s.Name,
 		SpecDir:    specDir,
@@ -107,7 +115,7 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 			w.Triggers.Push = &ir.BranchFilter{Branches: t.Push.Branches, Tags: t.Push.Tags}
 		}
 		for _, name := range slices.Sorted(maps.Keys(t.Schedule)) {
-			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: name, Cron: t.Schedule[name]})
+			b.schedule(w, name, t.Schedule[name], "triggers", "schedule", name)
 		}
 		w.Triggers.Manual = t.Manual
 	} else {

@@ -28,7 +28,7 @@ func (b *builder) batchWorkflow() *ir.Workflow {
 	for _, name := range apps {
 		bt := b.spec.Apps[name].Batch
 		if bt.Schedule != "" {
-			w.Triggers.Schedules = append(w.Triggers.Schedules, ir.Schedule{Name: "batch-" + name, Cron: bt.Schedule})
+			b.schedule(w, "batch-"+name, bt.Schedule, "apps", name, "batch", "schedule")
 		}
 		if !slices.Contains(data, bt.Data) {
 			data = append(data, bt.Data)

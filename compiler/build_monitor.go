@@ -29,9 +29,10 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 	w := &ir.Workflow{
 		Name:        b.workflowName(workflowMonitor),
 		Description: b.spec.Name + ": " + strings.Join(what, " and ") + " monitoring",
-		Triggers:    ir.Triggers{Schedules: []ir.Schedule{{Name: "monitor", Cron: mon.Schedule}}, Manual: true},
+		Triggers:    ir.Triggers{Manual: true},
 		Concurrency: b.workflowName(workflowMonitor),
 	}
+	b.schedule(w, "monitor", mon.Schedule, "monitor", "schedule")
 	driftRetrains, qualityRetrains := mon.Drift != nil && mon.OnDrift == "retrain", mon.Quality != nil && mon.OnQuality == "retrain"
 	if dr := mon.Drift; dr != nil {
 		w.Jobs = append(w.Jobs, b.driftJob(mon))

@@ -19,7 +19,7 @@ type graphCheck func(*ir.Pipeline, *builder) Errors
 
 var (
 	specChecks  = []specCheck{checkSources, checkAlert, checkReferences, checkSecrets, checkStrings, checkKeyless, checkPullRequestSecrets, checkBatch, checkMonitor, checkInstall, checkGenerated}
-	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable, checkArgRefs}
+	graphChecks = []graphCheck{checkDuplicates, checkNeeds, checkCycles, checkReachable, checkArgRefs, checkScheduleNames}
 )
 
 // Compile loads the spec in dir and compiles it.

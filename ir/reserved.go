@@ -23,6 +23,9 @@ type Engine struct {
 	// MLCImage: the engine runs mlc steps in Pipeline.MLCImage (a
 	// container), not an mlc installed on the runner.
 	MLCImage bool
+	// MaxScheduleName is the longest "<workflow>-<schedule>" the engine
+	// names a schedule's object by (a Kubernetes CronJob: 52), 0 for any.
+	MaxScheduleName int
 }
 
 // Reserved is text an engine evaluates wherever it appears in the files

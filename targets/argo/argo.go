@@ -26,7 +26,7 @@ func (Target) DefaultDir() string { return "argo" }
 // Engine: Argo substitutes {{...}} everywhere in a template: scripts,
 // env values and arguments.
 func (Target) Engine() ir.Engine {
-	return ir.Engine{Name: "argo", MLCImage: true, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
+	return ir.Engine{Name: "argo", MLCImage: true, MaxScheduleName: 52, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
 		Hint: "remove it, or read the text from a file the step is given"}}}
 }
 
