@@ -26,7 +26,7 @@ func (Target) DefaultDir() string { return "argo" }
 // Engine: Argo substitutes {{...}} everywhere in a template: scripts,
 // env values and arguments.
 func (Target) Engine() ir.Engine {
-	return ir.Engine{Name: "argo", MLCImage: true, MaxScheduleName: 52, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
+	return ir.Engine{Name: "argo", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
 		Hint: "remove it, or read the text from a file the step is given"}}}
 }
 
@@ -121,9 +121,9 @@ func branchList(f *ir.BranchFilter) string {
 }
 
 // cronFor starts the workflow's template on a schedule. CronWorkflow names
-// get a timestamp suffix per run, hence Argo's 52-character limit.
+// get a timestamp suffix per run, hence kube.MaxScheduleName.
 func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, error) {
-	name := wf.Name + "-" + s.Name // at most 52 characters (checkPipeline)
+	name := wf.Name + "-" + s.Name // at most kube.MaxScheduleName (checkPipeline)
 	policy := "Allow"
 	if wf.CancelInProgress {
 		policy = "Replace"

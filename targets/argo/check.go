@@ -35,9 +35,8 @@ func checkPipeline(p *ir.Pipeline) error {
 	for _, wf := range p.Workflows {
 		at := "workflow " + wf.Name
 		for _, s := range wf.Triggers.Schedules {
-			// CronWorkflow names get a timestamp suffix per run.
-			if name := wf.Name + "-" + s.Name; len(name) > 52 {
-				c.fail("%s: schedule %s: CronWorkflow name %q is longer than the 52 characters argo allows; shorten the workflow or schedule name", at, s.Name, name)
+			if name := wf.Name + "-" + s.Name; len(name) > kube.MaxScheduleName {
+				c.fail("%s: schedule %s: CronWorkflow name %q is longer than the %d characters argo allows; shorten the workflow or schedule name", at, s.Name, name, kube.MaxScheduleName)
 			}
 		}
 		for _, j := range wf.Jobs {
@@ -76,9 +75,8 @@ func (c *checker) job(at string, j *ir.Job) {
 			c.add(at+": step "+s.ID+": secret", checkEnvName(name))
 		}
 	}
-	if _, err := kube.ResourceHolder(j); err != nil {
-		c.add(at, err)
-	}
+	_, err := kube.ResourceHolder(j)
+	c.add(at, err)
 	c.add(at, kube.CheckSecrets(j))
 }
 

@@ -80,8 +80,7 @@ func (c *checker) workflow(w *ir.Workflow) {
 	// "-run" and "-starter" objects are derived from the workflow name.
 	c.dns(at+" name", w.Name, 63-len("-starter"))
 	for _, s := range w.Triggers.Schedules {
-		// CronJob names are limited to 52 characters.
-		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, 52)
+		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, kube.MaxScheduleName)
 	}
 	if w.Concurrency != "" {
 		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at+" concurrency group", w.Concurrency)

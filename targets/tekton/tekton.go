@@ -24,7 +24,7 @@ func (Target) DefaultDir() string { return "tekton" }
 // Engine: Tekton substitutes $(...) in every step field, parameter and
 // when-expression, and Kubernetes expands $(VAR) in commands and args.
 func (Target) Engine() ir.Engine {
-	return ir.Engine{Name: "tekton", MLCImage: true, MaxScheduleName: 52, Reserved: []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
+	return ir.Engine{Name: "tekton", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Reserved: []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
 		Hint: "use ${NAME} for variables or backticks for command substitution"}}}
 }
 

@@ -13,6 +13,11 @@ func Labels(pipeline string) map[string]string {
 	return map[string]string{"app.kubernetes.io/managed-by": "mlc", "app.kubernetes.io/part-of": pipeline}
 }
 
+// MaxScheduleName is the longest name of a scheduled object: Kubernetes
+// CronJobs (Tekton's schedules) and Argo's CronWorkflows both append a
+// timestamp suffix to theirs within the 63 characters of a name.
+const MaxScheduleName = 52
+
 // ResourceHolder picks the step whose container carries the job's
 // resources. Both engines run a job's steps as containers of one pod, and
 // Kubernetes adds up the requests of a pod's containers and gives each its
