@@ -18,8 +18,7 @@ func checkMonitor(s *Spec) Errors {
 	if q == nil {
 		return errs
 	}
-	model, ok := s.Models[q.Model]
-	if !ok {
+	if _, ok := s.Models[q.Model]; !ok {
 		return errs // checkReferences reports it
 	}
 	if _, ok := s.finalEnvironment(q.Model); !ok {
@@ -27,7 +26,7 @@ func checkMonitor(s *Spec) Errors {
 			Msg:  fmt.Sprintf("the quality check scores the model in production, but no environment deploys model %s", q.Model),
 			Hint: "add an environment whose app packages " + q.Model})
 	}
-	if len(q.Gates) == 0 && len(model.Evaluate.Gates) == 0 && len(q.NoRegression) == 0 {
+	if g := s.qualityGates(); len(g.Gates) == 0 && len(g.NoRegression) == 0 {
 		errs = append(errs, &Error{Pos: s.pos("monitor", "quality"), Path: "monitor.quality",
 			Msg:  "the quality check gates nothing: it sets no gates or no_regression, and models." + q.Model + ".evaluate has no gates",
 			Hint: `add gates: {accuracy: ">= 0.85"} or no_regression: ["accuracy"]`})
