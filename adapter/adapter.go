@@ -10,25 +10,22 @@
 package adapter
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/mlc-project/mlc/spec"
 )
 
 // Source is datasets.NAME.source (or monitor.drift.current) of
-// pipeline.cue, as the compiler decodes it: exactly one field is set. The
-// compiler owns the spec's shape; these aliases keep one definition.
-type (
-	Source      = spec.Source
-	S3Source    = spec.S3Source    // every object under Prefix of Bucket; Endpoint for S3-compatible servers
-	GCSSource   = spec.GCSSource   // every object under Prefix of Bucket
-	HTTPSource  = spec.HTTPSource  // one URL; SHA256 (hex) verified when set
-	GitSource   = spec.GitSource   // Path (whole tree when empty) at Ref of Repo
-	OCISource   = spec.OCISource   // an mlc dataset artifact
-	LocalSource = spec.LocalSource // a file or directory relative to the spec directory
-)
+// pipeline.cue, as the compiler decodes it: the one adapter set and its
+// fields.
+type Source = spec.Source
 
 // Fetcher writes a source's files into dst, an existing directory.
 type Fetcher interface {
@@ -56,59 +53,79 @@ type SpecError struct {
 
 func (e *SpecError) Error() string { return fmt.Sprintf("dataset %q: %s", e.Dataset, e.Msg) }
 
-// New checks that exactly one adapter is set with its required fields and
-// returns its Fetcher.
-func New(src Source, opts Options) (Fetcher, error) {
-	if msg := src.ExactlyOne(); msg != "" {
-		return nil, opts.invalid("source: %s; %s", msg, spec.ExactlyOneHint)
-	}
-	if err := checkSource(src, opts); err != nil {
-		return nil, err
-	}
-	if opts.Offline && (src.S3 != nil || src.GCS != nil || src.HTTP != nil) {
-		return newFixtureFetcher(src, opts)
-	}
-	switch {
-	case src.S3 != nil:
-		return &s3Fetcher{src: *src.S3, parallel: opts.parallel()}, nil
-	case src.GCS != nil:
-		return &gcsFetcher{src: *src.GCS, parallel: opts.parallel()}, nil
-	case src.HTTP != nil:
-		return newHTTPFetcher(*src.HTTP), nil
-	case src.Git != nil:
-		return newGitFetcher(*src.Git, opts)
-	case src.OCI != nil:
-		return newOCIFetcher(*src.OCI, opts)
-	default:
-		return newLocalFetcher(*src.Local, opts)
+// An adapter makes the Fetcher of one kind of source from its fields.
+type adapter func(fields map[string]any, opts Options) (Fetcher, error)
+
+// adapters by the name #Source gives them; each adapter's file registers
+// itself.
+var adapters = map[string]adapter{}
+
+// register adds the adapter name, whose fields decode (as JSON does) into
+// T and whose make checks them and returns its Fetcher.
+func register[T any](name string, make func(T, Options) (Fetcher, error)) {
+	adapters[name] = func(fields map[string]any, opts Options) (Fetcher, error) {
+		var src T
+		if err := decodeFields(fields, &src); err != nil {
+			return nil, opts.invalid("source.%s: %v; write it as docs/adapters.md shows", name, err)
+		}
+		return make(src, opts)
 	}
 }
 
-// checkSource validates the required fields of the one adapter that is
-// set.
-func checkSource(s Source, opts Options) error {
-	switch {
-	case s.S3 != nil && s.S3.Bucket == "":
-		return opts.invalid("source.s3.bucket is empty; name the bucket to list")
-	case s.S3 != nil && s.S3.Endpoint != "":
-		return opts.checkURL("source.s3.endpoint", s.S3.Endpoint)
-	case s.GCS != nil && s.GCS.Bucket == "":
-		return opts.invalid("source.gcs.bucket is empty; name the bucket to list")
-	case s.GCS != nil && s.GCS.Endpoint != "":
-		return opts.checkURL("source.gcs.endpoint", s.GCS.Endpoint)
-	case s.HTTP != nil:
-		if err := opts.checkURL("source.http.url", s.HTTP.URL); err != nil {
-			return err
-		}
-		if h := s.HTTP.SHA256; h != "" && !spec.IsSHA256Hex(h) {
-			return opts.invalid("source.http.sha256 %q is not 64 lower-case hex digits; give the sha256 of the file (sha256sum FILE)", h)
-		}
-	case s.Git != nil && s.Git.Repo == "":
-		return opts.invalid("source.git.repo is empty; give a clone URL or a path to a local repository")
-	case s.OCI != nil && s.OCI.Ref == "":
-		return opts.invalid("source.oci.ref is empty; give an artifact reference such as ghcr.io/acme/ml/credit:v1")
-	case s.Local != nil && s.Local.Path == "":
-		return opts.invalid("source.local.path is empty; give a file or directory relative to the spec directory")
+func decodeFields(fields map[string]any, into any) error {
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	return d.Decode(into)
+}
+
+// Kinds are the adapters mlc has, sorted.
+func Kinds() []string { return slices.Sorted(maps.Keys(adapters)) }
+
+// A networked fetcher is replaced offline by a fixture directory holding
+// what it would fetch; standsInFor names that location without
+// credentials.
+type networked interface {
+	Fetcher
+	standsInFor() string
+}
+
+// New checks that exactly one adapter is set with valid fields and returns
+// its Fetcher.
+func New(src Source, opts Options) (Fetcher, error) {
+	if msg := src.ExactlyOne(); msg != "" {
+		return nil, opts.invalid("source: %s; set exactly one of %s", msg, strings.Join(Kinds(), ", "))
+	}
+	kind := src.Kinds()[0]
+	make, ok := adapters[kind]
+	if !ok {
+		return nil, opts.invalid("source.%s: no such adapter; use one of %s", kind, strings.Join(Kinds(), ", "))
+	}
+	f, err := make(src[kind], opts)
+	if n, ok := f.(networked); ok && err == nil && opts.Offline {
+		return newFixtureFetcher(n, kind, opts)
+	}
+	return f, err
+}
+
+// required refuses an empty required field, saying what to give instead.
+func (o Options) required(field, value, what string) error {
+	if value == "" {
+		return o.invalid("%s is empty; %s", field, what)
+	}
+	return nil
+}
+
+// checkBucket checks the fields s3 and gcs share.
+func (o Options) checkBucket(kind, bucket, endpoint string) error {
+	if err := o.required("source."+kind+".bucket", bucket, "name the bucket to list"); err != nil {
+		return err
+	}
+	if endpoint != "" {
+		return o.checkURL("source."+kind+".endpoint", endpoint)
 	}
 	return nil
 }

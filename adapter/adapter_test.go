@@ -2,8 +2,14 @@ package adapter
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+
+	"github.com/mlc-project/mlc/schema"
 )
 
 func TestNewRejectsBadSources(t *testing.T) {
@@ -14,21 +20,21 @@ func TestNewRejectsBadSources(t *testing.T) {
 		want string
 	}{
 		{"none", Source{}, "no source adapter set"},
-		{"two", Source{S3: &S3Source{Bucket: "b"}, HTTP: &HTTPSource{URL: "https://x/y"}}, "2 source adapters set (s3, http)"},
-		{"s3 bucket", Source{S3: &S3Source{}}, "source.s3.bucket is empty"},
-		{"s3 endpoint", Source{S3: &S3Source{Bucket: "b", Endpoint: "minio:9000"}}, "source.s3.endpoint"},
-		{"gcs bucket", Source{GCS: &GCSSource{}}, "source.gcs.bucket is empty"},
-		{"http url", Source{HTTP: &HTTPSource{URL: "ftp://x/y"}}, "source.http.url"},
-		{"http sha", Source{HTTP: &HTTPSource{URL: "https://x/y", SHA256: "abc"}}, "not 64 lower-case hex digits"},
+		{"two", Source{"s3": {"bucket": "b"}, "http": {"url": "https://x/y"}}, "2 source adapters set (http, s3)"},
+		{"s3 bucket", sourceOf("s3", S3Source{}), "source.s3.bucket is empty"},
+		{"s3 endpoint", sourceOf("s3", S3Source{Bucket: "b", Endpoint: "minio:9000"}), "source.s3.endpoint"},
+		{"gcs bucket", sourceOf("gcs", GCSSource{}), "source.gcs.bucket is empty"},
+		{"http url", sourceOf("http", HTTPSource{URL: "ftp://x/y"}), "source.http.url"},
+		{"http sha", sourceOf("http", HTTPSource{URL: "https://x/y", SHA256: "abc"}), "not 64 lower-case hex digits"},
 		// The schema's rule, so what vet accepts is what fetch accepts.
-		{"http sha upper case", Source{HTTP: &HTTPSource{URL: "https://x/y", SHA256: strings.Repeat("AB", 32)}}, "not 64 lower-case hex digits"},
-		{"git repo", Source{Git: &GitSource{}}, "source.git.repo is empty"},
-		{"git path", Source{Git: &GitSource{Repo: "/r", Path: "../etc"}}, "source.git.path"},
-		{"oci ref", Source{OCI: &OCISource{}}, "source.oci.ref is empty"},
-		{"local path", Source{Local: &LocalSource{}}, "source.local.path is empty"},
-		{"local escape", Source{Local: &LocalSource{Path: "../secrets"}}, "leaves the spec directory"},
-		{"offline git", Source{Git: &GitSource{Repo: "https://github.com/acme/data"}}, "needs the network"},
-		{"offline no fixtures", Source{S3: &S3Source{Bucket: "b"}}, "pass --fixtures"},
+		{"http sha upper case", sourceOf("http", HTTPSource{URL: "https://x/y", SHA256: strings.Repeat("AB", 32)}), "not 64 lower-case hex digits"},
+		{"git repo", sourceOf("git", GitSource{}), "source.git.repo is empty"},
+		{"git path", sourceOf("git", GitSource{Repo: "/r", Path: "../etc"}), "source.git.path"},
+		{"oci ref", sourceOf("oci", OCISource{}), "source.oci.ref is empty"},
+		{"local path", sourceOf("local", LocalSource{}), "source.local.path is empty"},
+		{"local escape", sourceOf("local", LocalSource{Path: "../secrets"}), "leaves the spec directory"},
+		{"offline git", sourceOf("git", GitSource{Repo: "https://github.com/acme/data"}), "needs the network"},
+		{"offline no fixtures", sourceOf("s3", S3Source{Bucket: "b"}), "pass --fixtures"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := opts
@@ -40,5 +46,23 @@ func TestNewRejectsBadSources(t *testing.T) {
 			}
 			assertErrContains(t, err, `dataset "credit"`, tc.want)
 		})
+	}
+}
+
+// Every adapter the schema's #Source offers is registered, and no other:
+// the schema field and the adapter's file are the two halves of one.
+func TestSchemaSourcesAreAdapters(t *testing.T) {
+	v := cuecontext.New().CompileBytes(schema.Source, cue.Filename(schema.Filename)).LookupPath(cue.ParsePath("#Source"))
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for it.Next() {
+		names = append(names, it.Selector().Unquoted())
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, Kinds()) {
+		t.Errorf("#Source offers %v, the adapter package registers %v", names, Kinds())
 	}
 }

@@ -24,7 +24,7 @@ func BenchmarkFetchLocal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	f, err := New(Source{Local: &LocalSource{Path: "."}}, Options{SpecDir: spec})
+	f, err := New(sourceOf("local", LocalSource{Path: "."}), Options{SpecDir: spec})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func BenchmarkFetchS3(b *testing.B) {
 		objects[fmt.Sprintf("bench/part-%02d.csv", i)] = data
 	}
 	srv := newS3Server(b, false, objects)
-	f, err := New(Source{S3: &S3Source{Bucket: "raw", Prefix: "bench/", Endpoint: srv.URL}}, Options{})
+	f, err := New(sourceOf("s3", S3Source{Bucket: "raw", Prefix: "bench/", Endpoint: srv.URL}), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

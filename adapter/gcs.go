@@ -20,6 +20,24 @@ type gcsFetcher struct {
 	parallel int
 }
 
+// GCSSource is every object under Prefix of Bucket.
+type GCSSource struct {
+	Bucket   string `json:"bucket"`
+	Prefix   string `json:"prefix"`
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+func init() { register("gcs", newGCSFetcher) }
+
+func newGCSFetcher(src GCSSource, opts Options) (Fetcher, error) {
+	if err := opts.checkBucket("gcs", src.Bucket, src.Endpoint); err != nil {
+		return nil, err
+	}
+	return &gcsFetcher{src: src, parallel: opts.parallel()}, nil
+}
+
+func (f *gcsFetcher) standsInFor() string { return "gs://" + f.src.Bucket + "/" + f.src.Prefix }
+
 func (f *gcsFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 	client, err := storage.NewClient(ctx, f.clientOptions()...)
 	if err != nil {

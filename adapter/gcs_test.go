@@ -38,7 +38,7 @@ func newGCSServer(t *testing.T, objects map[string]string, wrap ...func(http.Han
 func TestGCSFetchesEveryObjectUnderThePrefixThroughTheEmulatorVariable(t *testing.T) {
 	srv := newGCSServer(t, s3Objects)
 	t.Setenv("STORAGE_EMULATOR_HOST", srv)
-	dst, m := mustFetch(t, Source{GCS: &GCSSource{Bucket: "raw", Prefix: "credit/2026/"}}, Options{})
+	dst, m := mustFetch(t, sourceOf("gcs", GCSSource{Bucket: "raw", Prefix: "credit/2026/"}), Options{})
 	assertTree(t, dst, map[string]string{"part-0.csv": "a,b\n1,2\n", "sub/part-1.csv": "a,b\n3,4\n"})
 	if m.Source != "gs://raw/credit/2026/" || len(m.Files) != 2 {
 		t.Errorf("manifest %+v", m)
@@ -48,16 +48,16 @@ func TestGCSFetchesEveryObjectUnderThePrefixThroughTheEmulatorVariable(t *testin
 func TestGCSEndpointField(t *testing.T) {
 	srv := newGCSServer(t, s3Objects)
 	t.Setenv("STORAGE_EMULATOR_HOST", "")
-	dst, _ := mustFetch(t, Source{GCS: &GCSSource{Bucket: "raw", Prefix: "other/", Endpoint: srv + "/storage/v1/"}}, Options{})
+	dst, _ := mustFetch(t, sourceOf("gcs", GCSSource{Bucket: "raw", Prefix: "other/", Endpoint: srv + "/storage/v1/"}), Options{})
 	assertTree(t, dst, map[string]string{"x.csv": "not under the prefix"})
 }
 
 func TestGCSMissingBucketEmptyPrefixAndEscapingNames(t *testing.T) {
 	srv := newGCSServer(t, map[string]string{"data/ok.csv": "ok", "data/../../evil": "x"})
 	t.Setenv("STORAGE_EMULATOR_HOST", srv)
-	assertErrContains(t, fetchErr(t, Source{GCS: &GCSSource{Bucket: "nope"}}, Options{}), "gs://nope/", "list")
-	assertErrContains(t, fetchErr(t, Source{GCS: &GCSSource{Bucket: "raw", Prefix: "missing/"}}, Options{}), "no objects under this prefix")
-	assertErrContains(t, fetchErr(t, Source{GCS: &GCSSource{Bucket: "raw", Prefix: "data/"}}, Options{Parallel: 1}),
+	assertErrContains(t, fetchErr(t, sourceOf("gcs", GCSSource{Bucket: "nope"}), Options{}), "gs://nope/", "list")
+	assertErrContains(t, fetchErr(t, sourceOf("gcs", GCSSource{Bucket: "raw", Prefix: "missing/"}), Options{}), "no objects under this prefix")
+	assertErrContains(t, fetchErr(t, sourceOf("gcs", GCSSource{Bucket: "raw", Prefix: "data/"}), Options{Parallel: 1}),
 		"gs://raw/data/../../evil", "outside the output directory")
 }
 
@@ -75,7 +75,7 @@ func TestGCSRetriesAServerError(t *testing.T) {
 	}
 	srv := newGCSServer(t, s3Objects, failFirstRead)
 	t.Setenv("STORAGE_EMULATOR_HOST", srv)
-	dst, _ := mustFetch(t, Source{GCS: &GCSSource{Bucket: "raw", Prefix: "other/"}}, Options{})
+	dst, _ := mustFetch(t, sourceOf("gcs", GCSSource{Bucket: "raw", Prefix: "other/"}), Options{})
 	assertTree(t, dst, map[string]string{"x.csv": "not under the prefix"})
 	if failed.Load() < 2 {
 		t.Errorf("%d reads, want a failed one and its retry", failed.Load())

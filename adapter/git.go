@@ -35,7 +35,19 @@ const (
 	envGitUsername = "MLC_GIT_USERNAME" // default x-access-token (GitHub); GitLab accepts any
 )
 
+// GitSource is Path (the whole tree when empty) at Ref of Repo.
+type GitSource struct {
+	Repo string `json:"repo"`
+	Ref  string `json:"ref"`
+	Path string `json:"path"`
+}
+
+func init() { register("git", newGitFetcher) }
+
 func newGitFetcher(src GitSource, opts Options) (Fetcher, error) {
+	if err := opts.required("source.git.repo", src.Repo, "give a clone URL or a path to a local repository"); err != nil {
+		return nil, err
+	}
 	repo := src.Repo
 	switch {
 	case !isLocalRepo(repo) && opts.Offline:

@@ -73,7 +73,7 @@ func TestGitFetchesPathAtRef(t *testing.T) {
 		{first, v1},
 	} {
 		t.Run("ref="+tc.ref, func(t *testing.T) {
-			dst, m := mustFetch(t, Source{Git: &GitSource{Repo: "file://" + repo, Ref: tc.ref, Path: "data/"}}, Options{})
+			dst, m := mustFetch(t, sourceOf("git", GitSource{Repo: "file://" + repo, Ref: tc.ref, Path: "data/"}), Options{})
 			assertTree(t, dst, tc.want)
 			if !strings.Contains(m.Source, "@"+cmp.Or(tc.ref, "HEAD")+":data/ (commit ") {
 				t.Errorf("manifest source %q", m.Source)
@@ -89,20 +89,20 @@ func TestGitWholeTreeSkipsSymlinksAndSingleFile(t *testing.T) {
 	repo, _ := newGitRepo(t)
 	// A relative repo path is resolved against the spec directory.
 	specDir, rel := filepath.Split(repo)
-	dst, _ := mustFetch(t, Source{Git: &GitSource{Repo: rel}}, Options{SpecDir: specDir, Offline: true})
+	dst, _ := mustFetch(t, sourceOf("git", GitSource{Repo: rel}), Options{SpecDir: specDir, Offline: true})
 	assertTree(t, dst, map[string]string{"README.md": "readme\n", "data/a.csv": "v2\n", "data/nested/b.csv": "b\n"})
 
-	dst, _ = mustFetch(t, Source{Git: &GitSource{Repo: repo, Path: "data/nested/b.csv"}}, Options{})
+	dst, _ = mustFetch(t, sourceOf("git", GitSource{Repo: repo, Path: "data/nested/b.csv"}), Options{})
 	assertTree(t, dst, map[string]string{"b.csv": "b\n"})
 }
 
 func TestGitMissingRefAndPath(t *testing.T) {
 	repo, _ := newGitRepo(t)
-	assertErrContains(t, fetchErr(t, Source{Git: &GitSource{Repo: repo, Ref: "nope"}}, Options{}),
+	assertErrContains(t, fetchErr(t, sourceOf("git", GitSource{Repo: repo, Ref: "nope"}), Options{}),
 		`ref "nope" is neither a branch nor a tag`)
-	assertErrContains(t, fetchErr(t, Source{Git: &GitSource{Repo: repo, Path: "missing"}}, Options{}),
+	assertErrContains(t, fetchErr(t, sourceOf("git", GitSource{Repo: repo, Path: "missing"}), Options{}),
 		`path "missing" is not in the repository`)
-	assertErrContains(t, fetchErr(t, Source{Git: &GitSource{Repo: filepath.Join(repo, "absent")}}, Options{}),
+	assertErrContains(t, fetchErr(t, sourceOf("git", GitSource{Repo: filepath.Join(repo, "absent")}), Options{}),
 		"git "+filepath.Join(repo, "absent"))
 }
 
@@ -134,12 +134,12 @@ func serveGitHTTPS(t *testing.T, root, token string) string {
 func TestGitPrivateHTTPSRepoWithToken(t *testing.T) {
 	repo, _ := newGitRepo(t)
 	url := serveGitHTTPS(t, filepath.Dir(repo), "s3cret") + "/" + filepath.Base(repo)
-	src := Source{Git: &GitSource{Repo: url, Ref: "v1", Path: "data/nested"}}
+	src := sourceOf("git", GitSource{Repo: url, Ref: "v1", Path: "data/nested"})
 
 	t.Setenv("MLC_GIT_TOKEN", "")
 	assertErrContains(t, fetchErr(t, src, Options{}), "authentication required")
 
-	inURL := Source{Git: &GitSource{Repo: strings.Replace(url, "https://", "https://u:wrong@", 1)}}
+	inURL := sourceOf("git", GitSource{Repo: strings.Replace(url, "https://", "https://u:wrong@", 1)})
 	if err := fetchErr(t, inURL, Options{}); strings.Contains(err.Error(), "wrong") {
 		t.Errorf("error %v shows the password in the repo URL", err)
 	}

@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -81,4 +82,18 @@ func assertErrContains(t *testing.T, err error, parts ...string) {
 			t.Errorf("error %q does not contain %q", err, p)
 		}
 	}
+}
+
+// sourceOf is the Source the compiler decodes for the adapter kind with
+// fields (one of the adapters' source types).
+func sourceOf(kind string, fields any) Source {
+	b, err := json.Marshal(fields)
+	if err != nil {
+		panic(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err)
+	}
+	return Source{kind: m}
 }

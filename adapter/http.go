@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"time"
 )
 
@@ -19,6 +20,34 @@ type httpFetcher struct {
 	attempts int
 	backoff  time.Duration // before the second attempt; doubles after each
 }
+
+// HTTPSource is one URL; SHA256 (hex) is verified when set.
+type HTTPSource struct {
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+func init() { register("http", newHTTPSource) }
+
+func newHTTPSource(src HTTPSource, opts Options) (Fetcher, error) {
+	if err := opts.checkURL("source.http.url", src.URL); err != nil {
+		return nil, err
+	}
+	if h := src.SHA256; h != "" && !isSHA256Hex(h) {
+		return nil, opts.invalid("source.http.sha256 %q is not 64 lower-case hex digits; give the sha256 of the file (sha256sum FILE)", h)
+	}
+	return newHTTPFetcher(src), nil
+}
+
+// isSHA256Hex is the schema's rule for source.http.sha256: 64 lower-case
+// hex digits, as sha256sum prints them.
+func isSHA256Hex(s string) bool {
+	return len(s) == 64 && strings.Trim(s, "0123456789abcdef") == ""
+}
+
+func (f *httpFetcher) standsInFor() string { return redactedURL(f.src.URL) }
+
+func (f *httpFetcher) file() (name, sha256 string) { return httpFileName(f.src), f.src.SHA256 }
 
 func newHTTPFetcher(src HTTPSource) *httpFetcher {
 	transport := http.DefaultTransport.(*http.Transport).Clone()

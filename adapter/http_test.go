@@ -37,7 +37,7 @@ func serveFlaky(t *testing.T, failures int32, status int) (*httptest.Server, *at
 // fetchHTTP runs the http adapter without real backoff delays.
 func fetchHTTP(t *testing.T, src HTTPSource) (string, *Manifest, error) {
 	t.Helper()
-	if _, err := New(Source{HTTP: &src}, Options{}); err != nil {
+	if _, err := New(sourceOf("http", src), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	f := newHTTPFetcher(src)

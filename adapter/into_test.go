@@ -22,7 +22,7 @@ func (failingFetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) 
 
 func TestFetchIntoWritesTheManifestAndReplacesAPreviousFetch(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "raw", "credit")
-	f, err := New(Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
+	f, err := New(sourceOf("local", LocalSource{Path: "credit"}), Options{SpecDir: fixtures})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestFetchIntoFailureLeavesThePreviousFetchUntouched(t *testing.T) {
 func TestFetchIntoRefusesDirectoriesItDidNotWrite(t *testing.T) {
 	out := t.TempDir()
 	os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
-	f, _ := New(Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
+	f, _ := New(sourceOf("local", LocalSource{Path: "credit"}), Options{SpecDir: fixtures})
 	_, err := FetchInto(context.Background(), f, out)
 	assertErrContains(t, err, "not empty and was not written by mlc fetch")
 	_, err = FetchInto(context.Background(), f, ".")

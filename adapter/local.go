@@ -26,7 +26,17 @@ type treeFetcher struct {
 	want map[string]string // relative path → expected sha256
 }
 
+// LocalSource is a file or directory relative to the spec directory.
+type LocalSource struct {
+	Path string `json:"path"`
+}
+
+func init() { register("local", newLocalFetcher) }
+
 func newLocalFetcher(src LocalSource, opts Options) (Fetcher, error) {
+	if err := opts.required("source.local.path", src.Path, "give a file or directory relative to the spec directory"); err != nil {
+		return nil, err
+	}
 	p := filepath.Clean(src.Path)
 	if filepath.IsAbs(p) {
 		f := &treeFetcher{base: filepath.Dir(p), rel: filepath.Base(p), source: p}

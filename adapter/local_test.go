@@ -18,12 +18,12 @@ var creditFixture = map[string]string{
 }
 
 func TestLocalCopiesADirectoryOrAFileRelativeToTheSpec(t *testing.T) {
-	dst, m := mustFetch(t, Source{Local: &LocalSource{Path: "credit"}}, Options{SpecDir: fixtures})
+	dst, m := mustFetch(t, sourceOf("local", LocalSource{Path: "credit"}), Options{SpecDir: fixtures})
 	assertTree(t, dst, creditFixture)
 	if m.Source != "credit" || len(m.Files) != 2 || m.Files[0].Size != int64(len(creditFixture["part-0.csv"])) {
 		t.Errorf("manifest %+v", m)
 	}
-	dst, _ = mustFetch(t, Source{Local: &LocalSource{Path: "credit/part-1.csv"}}, Options{SpecDir: fixtures})
+	dst, _ = mustFetch(t, sourceOf("local", LocalSource{Path: "credit/part-1.csv"}), Options{SpecDir: fixtures})
 	assertTree(t, dst, map[string]string{"part-1.csv": creditFixture["part-1.csv"]})
 }
 
@@ -32,7 +32,7 @@ func TestLocalAbsolutePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, _ := mustFetch(t, Source{Local: &LocalSource{Path: abs}}, Options{SpecDir: t.TempDir()})
+	dst, _ := mustFetch(t, sourceOf("local", LocalSource{Path: abs}), Options{SpecDir: t.TempDir()})
 	assertTree(t, dst, map[string]string{"credit/part-0.csv": creditFixture["part-0.csv"],
 		"credit/part-1.csv": creditFixture["part-1.csv"], "census/adult.csv": adultCSV})
 }
@@ -46,7 +46,7 @@ func TestLocalSymlinksCannotLeaveTheSpecDirectory(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(spec, "data", "leak")); err != nil {
 		t.Fatal(err)
 	}
-	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec}), "leak", "leading out")
+	assertErrContains(t, fetchErr(t, sourceOf("local", LocalSource{Path: "data"}), Options{SpecDir: spec}), "leak", "leading out")
 }
 
 // A link may not lead out of the directory being copied, even into the
@@ -60,23 +60,23 @@ func TestLocalSymlinksCannotLeaveTheCopiedTree(t *testing.T) {
 	if err := os.Symlink("sub/ok.csv", filepath.Join(spec, "data", "alias.csv")); err != nil {
 		t.Fatal(err)
 	}
-	dst, _ := mustFetch(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec})
+	dst, _ := mustFetch(t, sourceOf("local", LocalSource{Path: "data"}), Options{SpecDir: spec})
 	assertTree(t, dst, map[string]string{"sub/ok.csv": "ok", "alias.csv": "ok"})
 	os.Symlink("../pipeline.cue", filepath.Join(spec, "data", "up"))
-	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "data"}}, Options{SpecDir: spec}), "up is a symbolic link leading out")
-	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: filepath.Join(spec, "data")}}, Options{SpecDir: t.TempDir()}), "up is a symbolic link leading out")
+	assertErrContains(t, fetchErr(t, sourceOf("local", LocalSource{Path: "data"}), Options{SpecDir: spec}), "up is a symbolic link leading out")
+	assertErrContains(t, fetchErr(t, sourceOf("local", LocalSource{Path: filepath.Join(spec, "data")}), Options{SpecDir: t.TempDir()}), "up is a symbolic link leading out")
 }
 
 func TestLocalMissingPath(t *testing.T) {
-	assertErrContains(t, fetchErr(t, Source{Local: &LocalSource{Path: "nope"}}, Options{SpecDir: fixtures}),
+	assertErrContains(t, fetchErr(t, sourceOf("local", LocalSource{Path: "nope"}), Options{SpecDir: fixtures}),
 		filepath.Join(fixtures, "nope"), "no such file")
 }
 
 func TestOfflineFixturesStandInForNetworkSources(t *testing.T) {
 	offline := Options{Dataset: "credit", Offline: true, Fixtures: fixtures}
 	for _, src := range []Source{
-		{S3: &S3Source{Bucket: "acme-raw", Prefix: "credit/2026/"}},
-		{GCS: &GCSSource{Bucket: "acme-raw"}},
+		sourceOf("s3", S3Source{Bucket: "acme-raw", Prefix: "credit/2026/"}),
+		sourceOf("gcs", GCSSource{Bucket: "acme-raw"}),
 	} {
 		dst, m := mustFetch(t, src, offline)
 		assertTree(t, dst, creditFixture)
@@ -86,19 +86,19 @@ func TestOfflineFixturesStandInForNetworkSources(t *testing.T) {
 	}
 	census := Options{Dataset: "census", Offline: true, Fixtures: fixtures}
 	const adultSHA = "219f62b9d1594f478af0e89f85dcc2145d660f98feb79d72439a56d13a3d8417"
-	dst, _ := mustFetch(t, Source{HTTP: &HTTPSource{URL: "https://example.org/adult.csv", SHA256: adultSHA}}, census)
+	dst, _ := mustFetch(t, sourceOf("http", HTTPSource{URL: "https://example.org/adult.csv", SHA256: adultSHA}), census)
 	assertTree(t, dst, map[string]string{"adult.csv": adultCSV})
 }
 
 func TestOfflineFixtureErrors(t *testing.T) {
 	census := Options{Dataset: "census", Offline: true, Fixtures: fixtures}
-	_, err := New(Source{HTTP: &HTTPSource{URL: "https://example.org/other.csv"}}, census)
+	_, err := New(sourceOf("http", HTTPSource{URL: "https://example.org/other.csv"}), census)
 	assertErrContains(t, err, "other.csv is missing", "https://example.org/other.csv")
-	_, err = New(Source{S3: &S3Source{Bucket: "b"}}, Options{Dataset: "absent", Offline: true, Fixtures: fixtures})
+	_, err = New(sourceOf("s3", S3Source{Bucket: "b"}), Options{Dataset: "absent", Offline: true, Fixtures: fixtures})
 	assertErrContains(t, err, "absent does not exist")
 
 	wrong := HTTPSource{URL: "https://example.org/adult.csv", SHA256: httpBodySHA()}
-	f, err := New(Source{HTTP: &wrong}, census)
+	f, err := New(sourceOf("http", wrong), census)
 	if err != nil {
 		t.Fatal(err)
 	}

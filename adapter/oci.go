@@ -16,7 +16,17 @@ type ociFetcher struct {
 	ref artifact.Ref
 }
 
+// OCISource is an mlc dataset artifact.
+type OCISource struct {
+	Ref string `json:"ref"`
+}
+
+func init() { register("oci", newOCIFetcher) }
+
 func newOCIFetcher(src OCISource, opts Options) (Fetcher, error) {
+	if err := opts.required("source.oci.ref", src.Ref, "give an artifact reference such as ghcr.io/acme/ml/credit:v1"); err != nil {
+		return nil, err
+	}
 	ref, err := artifact.ParseRef(src.Ref)
 	if err != nil {
 		return nil, opts.invalid("source.oci.ref: %v", err)

@@ -18,7 +18,7 @@ func TestOCIPullsADatasetArtifactFromALayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, m := mustFetch(t, Source{OCI: &OCISource{Ref: ref.String()}}, Options{})
+	dst, m := mustFetch(t, sourceOf("oci", OCISource{Ref: ref.String()}), Options{})
 	assertTree(t, dst, creditFixture)
 	if m.Source != pushed.Ref.String() || len(m.Files) != 2 || m.Files[1].Size != int64(len(creditFixture["part-1.csv"])) {
 		t.Errorf("manifest %+v, pushed %s", m, pushed.Ref)
@@ -27,7 +27,7 @@ func TestOCIPullsADatasetArtifactFromALayout(t *testing.T) {
 
 func TestOCIMissingTagAndBadRef(t *testing.T) {
 	ref := "oci:" + filepath.Join(t.TempDir(), "store") + ":absent"
-	assertErrContains(t, fetchErr(t, Source{OCI: &OCISource{Ref: ref}}, Options{}), "absent")
-	_, err := New(Source{OCI: &OCISource{Ref: "UPPER/Case:x"}}, Options{Dataset: "credit"})
+	assertErrContains(t, fetchErr(t, sourceOf("oci", OCISource{Ref: ref}), Options{}), "absent")
+	_, err := New(sourceOf("oci", OCISource{Ref: "UPPER/Case:x"}), Options{Dataset: "credit"})
 	assertErrContains(t, err, `dataset "credit"`, "source.oci.ref")
 }

@@ -19,6 +19,26 @@ type s3Fetcher struct {
 	parallel int
 }
 
+// S3Source is every object under Prefix of Bucket; Endpoint for
+// S3-compatible servers.
+type S3Source struct {
+	Bucket   string `json:"bucket"`
+	Prefix   string `json:"prefix"`
+	Region   string `json:"region,omitempty"`
+	Endpoint string `json:"endpoint,omitempty"`
+}
+
+func init() { register("s3", newS3Fetcher) }
+
+func newS3Fetcher(src S3Source, opts Options) (Fetcher, error) {
+	if err := opts.checkBucket("s3", src.Bucket, src.Endpoint); err != nil {
+		return nil, err
+	}
+	return &s3Fetcher{src: src, parallel: opts.parallel()}, nil
+}
+
+func (f *s3Fetcher) standsInFor() string { return "s3://" + f.src.Bucket + "/" + f.src.Prefix }
+
 func (f *s3Fetcher) Fetch(ctx context.Context, dst string) (*Manifest, error) {
 	client, err := f.client(ctx)
 	if err != nil {

@@ -61,7 +61,7 @@ var s3Objects = map[string]string{
 
 func TestS3FetchesEveryObjectUnderThePrefix(t *testing.T) {
 	srv := newS3Server(t, false, s3Objects)
-	dst, m := mustFetch(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}}, Options{Parallel: 2})
+	dst, m := mustFetch(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}), Options{Parallel: 2})
 	assertTree(t, dst, map[string]string{"part-0.csv": "a,b\n1,2\n", "sub/part-1.csv": "a,b\n3,4\n"})
 	if m.Source != "s3://raw/credit/2026/" || len(m.Files) != 2 || m.Files[1].Path != "sub/part-1.csv" || m.Files[1].Size != 8 {
 		t.Errorf("manifest %+v", m)
@@ -70,9 +70,9 @@ func TestS3FetchesEveryObjectUnderThePrefix(t *testing.T) {
 
 func TestS3MissingBucketAndEmptyPrefix(t *testing.T) {
 	srv := newS3Server(t, false, s3Objects)
-	err := fetchErr(t, Source{S3: &S3Source{Bucket: "nope", Endpoint: srv.URL}}, Options{})
+	err := fetchErr(t, sourceOf("s3", S3Source{Bucket: "nope", Endpoint: srv.URL}), Options{})
 	assertErrContains(t, err, "s3://nope/", "NoSuchBucket")
-	err = fetchErr(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "missing/", Endpoint: srv.URL}}, Options{})
+	err = fetchErr(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "missing/", Endpoint: srv.URL}), Options{})
 	assertErrContains(t, err, "s3://raw/missing/", "no objects under this prefix")
 }
 
@@ -95,20 +95,20 @@ func failObjectGets(path string, n int32, status int, code string) func(http.Han
 
 func TestS3RetriesAServerError(t *testing.T) {
 	srv := newS3Server(t, false, s3Objects, failObjectGets("/raw/credit/2026/part-0.csv", 1, http.StatusInternalServerError, "InternalError"))
-	dst, _ := mustFetch(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}}, Options{})
+	dst, _ := mustFetch(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}), Options{})
 	assertTree(t, dst, map[string]string{"part-0.csv": "a,b\n1,2\n", "sub/part-1.csv": "a,b\n3,4\n"})
 }
 
 // An object listed but gone by the time it is downloaded fails the fetch.
 func TestS3ObjectDeletedAfterListing(t *testing.T) {
 	srv := newS3Server(t, false, s3Objects, failObjectGets("/raw/credit/2026/part-0.csv", 100, http.StatusNotFound, "NoSuchKey"))
-	err := fetchErr(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}}, Options{})
+	err := fetchErr(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "credit/2026/", Endpoint: srv.URL}), Options{})
 	assertErrContains(t, err, "s3://raw/credit/2026/part-0.csv", "NoSuchKey")
 }
 
 func TestS3RefusesKeysThatEscapeTheOutputDirectory(t *testing.T) {
 	srv := newS3Server(t, false, map[string]string{"data/ok.csv": "ok", "data/../../evil": "x"})
-	err := fetchErr(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "data/", Endpoint: srv.URL}}, Options{Parallel: 1})
+	err := fetchErr(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "data/", Endpoint: srv.URL}), Options{Parallel: 1})
 	assertErrContains(t, err, "s3://raw/data/../../evil", "outside the output directory")
 }
 
@@ -119,7 +119,7 @@ func TestS3WithAWSCABundleSetToTheSystemBundle(t *testing.T) {
 	}
 	srv := newS3Server(t, false, s3Objects)
 	t.Setenv("AWS_CA_BUNDLE", system)
-	dst, _ := mustFetch(t, Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/part-0", Endpoint: srv.URL}}, Options{})
+	dst, _ := mustFetch(t, sourceOf("s3", S3Source{Bucket: "raw", Prefix: "credit/2026/part-0", Endpoint: srv.URL}), Options{})
 	assertTree(t, dst, map[string]string{"part-0.csv": "a,b\n1,2\n"})
 }
 
@@ -127,7 +127,7 @@ func TestS3WithAWSCABundleSetToTheSystemBundle(t *testing.T) {
 // AWS_CA_BUNDLE names it: the bundle is loaded, not ignored.
 func TestS3TrustsTheCertificatesInAWSCABundle(t *testing.T) {
 	srv := newS3Server(t, true, s3Objects)
-	src := Source{S3: &S3Source{Bucket: "raw", Prefix: "credit/2026/part-0", Endpoint: srv.URL}}
+	src := sourceOf("s3", S3Source{Bucket: "raw", Prefix: "credit/2026/part-0", Endpoint: srv.URL})
 
 	assertErrContains(t, fetchErr(t, src, Options{}), "certificate")
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mlc-project/mlc/spec"
+	"cuelang.org/go/cue"
 )
 
 // checkSources: every data source sets exactly one adapter.
@@ -34,5 +34,22 @@ func checkSource(s *Spec, src Source, path ...string) *Error {
 	if msg == "" {
 		return nil
 	}
-	return &Error{Pos: s.pos(path...), Path: strings.Join(path, "."), Msg: msg, Hint: spec.ExactlyOneHint}
+	return &Error{Pos: s.pos(path...), Path: strings.Join(path, "."), Msg: msg,
+		Hint: "set exactly one of " + strings.Join(s.adapters(path...), ", ")}
+}
+
+// adapters are the source adapters the schema offers at path, sorted:
+// its #Source's fields, so the hint names every adapter mlc has.
+func (s *Spec) adapters(path ...string) []string {
+	sel := make([]cue.Selector, len(path))
+	for i, p := range path {
+		sel[i] = cue.Str(p)
+	}
+	var names []string
+	it, err := s.src.value.LookupPath(cue.MakePath(sel...)).Fields(cue.Optional(true))
+	for err == nil && it.Next() {
+		names = append(names, it.Selector().Unquoted())
+	}
+	slices.Sort(names)
+	return names
 }

@@ -79,18 +79,12 @@ type BranchFilter struct {
 	Tags     []string `json:"tags,omitempty"`
 }
 
-// Source and its adapters, and Alert, are the leaf package spec's: the
-// adapters and notify take them without importing the compiler.
+// Source, Alert and Table are the leaf package spec's: the adapters,
+// notify and the gates take them without importing the compiler.
 type (
-	Source      = spec.Source
-	S3Source    = spec.S3Source
-	GCSSource   = spec.GCSSource
-	HTTPSource  = spec.HTTPSource
-	GitSource   = spec.GitSource
-	OCISource   = spec.OCISource
-	LocalSource = spec.LocalSource
-	Alert       = spec.Alert
-	Table       = spec.Table
+	Source = spec.Source
+	Alert  = spec.Alert
+	Table  = spec.Table
 )
 
 type Script struct {

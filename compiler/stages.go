@@ -35,8 +35,8 @@ func (s *Spec) Stages(root string) []gitops.Stage {
 	for _, name := range sorted(s.Datasets) {
 		d := s.Datasets[name]
 		var ps []string
-		if d.Source.Local != nil {
-			ps = append(ps, d.Source.Local.Path)
+		if p, ok := d.Source.LocalPath(); ok {
+			ps = append(ps, p)
 		}
 		if d.Prepare != nil {
 			ps = append(ps, d.Prepare.Dir)

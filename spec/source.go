@@ -3,72 +3,29 @@
 // adapters and gates take them.
 package spec
 
-// Source is a data acquisition adapter; exactly one field is set.
-type Source struct {
-	S3    *S3Source    `json:"s3,omitempty"`
-	GCS   *GCSSource   `json:"gcs,omitempty"`
-	HTTP  *HTTPSource  `json:"http,omitempty"`
-	Git   *GitSource   `json:"git,omitempty"`
-	OCI   *OCISource   `json:"oci,omitempty"`
-	Local *LocalSource `json:"local,omitempty"`
-}
+import (
+	"maps"
+	"slices"
+)
 
-type S3Source struct {
-	Bucket   string `json:"bucket"`
-	Prefix   string `json:"prefix"`
-	Region   string `json:"region,omitempty"`
-	Endpoint string `json:"endpoint,omitempty"`
-}
+// Source is a data acquisition adapter as pipeline.cue writes it: the
+// adapter's name (s3, gcs, http, git, oci, local) and its fields. The
+// schema's #Source says which adapters exist and what each takes; the
+// adapter package decodes the fields of the one that is set, so adding an
+// adapter changes no type here.
+type Source map[string]map[string]any
 
-type GCSSource struct {
-	Bucket   string `json:"bucket"`
-	Prefix   string `json:"prefix"`
-	Endpoint string `json:"endpoint,omitempty"`
-}
-
-type HTTPSource struct {
-	URL    string `json:"url"`
-	SHA256 string `json:"sha256,omitempty"`
-}
-
-type GitSource struct {
-	Repo string `json:"repo"`
-	Ref  string `json:"ref"`
-	Path string `json:"path"`
-}
-
-type OCISource struct {
-	Ref string `json:"ref"`
-}
-
-type LocalSource struct {
-	Path string `json:"path"`
-}
-
-// Kinds are the adapters s sets, in the schema's order; a valid source
-// sets exactly one.
-func (s Source) Kinds() []string {
-	return setKinds([]kind{{"s3", s.S3 != nil}, {"gcs", s.GCS != nil}, {"http", s.HTTP != nil},
-		{"git", s.Git != nil}, {"oci", s.OCI != nil}, {"local", s.Local != nil}})
-}
+// Kinds are the adapters s sets, sorted; a valid source sets exactly one.
+func (s Source) Kinds() []string { return slices.Sorted(maps.Keys(s)) }
 
 // ExactlyOne explains a source that does not set exactly one adapter, or
 // is "" when it does.
 func (s Source) ExactlyOne() string { return exactlyOne("source adapter", s.Kinds()) }
 
-// ExactlyOneHint is what to do about it.
-const ExactlyOneHint = "set exactly one of s3, gcs, http, git, oci, local"
-
-// IsSHA256Hex is the schema's rule for source.http.sha256: 64 lower-case
-// hex digits, as sha256sum prints them.
-func IsSHA256Hex(s string) bool {
-	if len(s) != 64 {
-		return false
-	}
-	for _, c := range s {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
+// LocalPath is the path of a local source, relative to the spec directory
+// (or absolute), and whether s is one: changes under it change the
+// dataset.
+func (s Source) LocalPath() (string, bool) {
+	p, ok := s["local"]["path"].(string)
+	return p, ok
 }
