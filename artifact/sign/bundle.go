@@ -119,11 +119,7 @@ func SignBundle(ctx context.Context, st artifact.Store, digest v1.Hash, s *Signe
 			return Outcome{Where: "Sigstore bundle referrer", AlreadySigned: true}, nil
 		}
 	}
-	stmt, err := json.Marshal(map[string]any{
-		"_type":         "https://in-toto.io/Statement/v1",
-		"subject":       []Subject{{Digest: map[string]string{digest.Algorithm: digest.Hex}}},
-		"predicateType": ctypes.CosignSignPredicateType,
-	})
+	stmt, err := NewStatement(Subject{Digest: map[string]string{digest.Algorithm: digest.Hex}}, ctypes.CosignSignPredicateType, nil)
 	if err != nil {
 		return Outcome{}, err
 	}
