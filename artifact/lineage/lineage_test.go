@@ -254,6 +254,42 @@ func TestTraceFailures(t *testing.T) {
 	})
 }
 
+// TestStatementBytes pins the statement to the byte: a signature over it
+// must be found again by the next build (see sign.TestNewStatementBytes).
+func TestStatementBytes(t *testing.T) {
+	hash := func(c string) v1.Hash { return v1.Hash{Algorithm: "sha256", Hex: strings.Repeat(c, 64)} }
+	p := Provenance{
+		Inputs: []Input{
+			{Role: "dataset", Location: "ghcr.io/acme/data", Digest: hash("1")},
+			{Role: "code", Location: "oci:/src", Digest: hash("2")},
+		},
+		Params:     map[string]string{"lr": "0.01", "epochs": "10"},
+		Builder:    "https://github.com/acme/ml/.github/workflows/train.yml@refs/heads/main",
+		Invocation: "https://github.com/acme/ml/actions/runs/42/attempts/1",
+	}
+	want := `{"_type":"https://in-toto.io/Statement/v1",` +
+		`"subject":[{"name":"ghcr.io/acme/model","digest":{"sha256":"` + hash("3").Hex + `"}}],` +
+		`"predicateType":"https://slsa.dev/provenance/v1",` +
+		`"predicate":{"buildDefinition":{"buildType":"https://github.com/mlc-project/mlc/lineage/train/v1",` +
+		`"externalParameters":{"parameters":{"epochs":"10","lr":"0.01"}},"resolvedDependencies":[` +
+		`{"digest":{"sha256":"` + hash("2").Hex + `"},"name":"code","uri":"oci:/src@` + hash("2").String() + `"},` +
+		`{"digest":{"sha256":"` + hash("1").Hex + `"},"name":"dataset","uri":"ghcr.io/acme/data@` + hash("1").String() + `"}]},` +
+		`"runDetails":{"builder":{"id":"https://github.com/acme/ml/.github/workflows/train.yml@refs/heads/main"},` +
+		`"metadata":{"invocationID":"https://github.com/acme/ml/actions/runs/42/attempts/1"}}}}`
+	for range 50 {
+		got, err := Statement("ghcr.io/acme/model", hash("3"), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Fatalf("Statement =\n%s\nwant\n%s", got, want)
+		}
+	}
+	if _, err := Statement("ghcr.io/acme/model", hash("3"), Provenance{}); err == nil || !strings.Contains(err.Error(), "builder") {
+		t.Fatalf("Statement without a builder = %v, want an error", err)
+	}
+}
+
 func TestParseRejectsURIWithoutItsDigest(t *testing.T) {
 	stmt := sign.Statement{PredicateType: PredicateType, Predicate: json.RawMessage(`{
 		"buildDefinition": {"buildType": "x", "externalParameters": {},

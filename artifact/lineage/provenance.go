@@ -21,8 +21,6 @@ const PredicateType = slsa.PredicateSLSAProvenance
 // BuildType names what mlc attests: training a model from inputs.
 const BuildType = "https://github.com/mlc-project/mlc/lineage/train/v1"
 
-const statementType = "https://in-toto.io/Statement/v1"
-
 // Input is an artifact something was made from, addressed by digest.
 type Input struct {
 	Role     string  // "model", "dataset" or "code"
@@ -84,28 +82,18 @@ func Statement(location string, digest v1.Hash, p Provenance) ([]byte, error) {
 			Digest: map[string]string{in.Digest.Algorithm: in.Digest.Hex},
 		})
 	}
-	st := struct {
-		Type          string                   `json:"_type"`
-		Subject       []sign.Subject           `json:"subject"`
-		PredicateType string                   `json:"predicateType"`
-		Predicate     slsa.ProvenancePredicate `json:"predicate"`
-	}{
-		Type:          statementType,
-		Subject:       []sign.Subject{{Name: location, Digest: map[string]string{digest.Algorithm: digest.Hex}}},
-		PredicateType: PredicateType,
-		Predicate: slsa.ProvenancePredicate{
-			BuildDefinition: slsa.ProvenanceBuildDefinition{
-				BuildType:            BuildType,
-				ExternalParameters:   externalParameters{Parameters: p.Params},
-				ResolvedDependencies: deps,
-			},
-			RunDetails: slsa.ProvenanceRunDetails{
-				Builder:       slsa.Builder{ID: p.Builder},
-				BuildMetadata: slsa.BuildMetadata{InvocationID: p.Invocation},
-			},
+	subject := sign.Subject{Name: location, Digest: map[string]string{digest.Algorithm: digest.Hex}}
+	return sign.NewStatement(subject, PredicateType, slsa.ProvenancePredicate{
+		BuildDefinition: slsa.ProvenanceBuildDefinition{
+			BuildType:            BuildType,
+			ExternalParameters:   externalParameters{Parameters: p.Params},
+			ResolvedDependencies: deps,
 		},
-	}
-	return json.Marshal(st)
+		RunDetails: slsa.ProvenanceRunDetails{
+			Builder:       slsa.Builder{ID: p.Builder},
+			BuildMetadata: slsa.BuildMetadata{InvocationID: p.Invocation},
+		},
+	})
 }
 
 // parse reads back a verified statement written by Statement (or by any
