@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"strings"
@@ -128,13 +127,21 @@ func (b *builder) qualityJob(mon *Monitor) *ir.Job {
 	q := mon.Quality
 	m := b.spec.Models[q.Model]
 	j := b.job("quality", "Model quality check", ir.StageMonitor, "monitor", "quality")
-	j.Image = cmp.Or(q.Image, m.Evaluate.Image, m.Train.Image)
+	j.Image = b.spec.qualityImage()
 	b.useRegistry(j, false)
 	env, _ := b.spec.finalEnvironment(q.Model) // checkMonitor made sure there is one
 	production := b.ref("model", q.Model, env)
 	labelled, metrics := monitorDir+"/labelled", monitorDir+"/quality/metrics.json"
 	j.Steps = append(j.Steps,
-		withSecrets(j, b.mlc("fetch", "Acquire labelled production data", b.withSpec([]string{"fetch", MonitorLabelled}, "--out", labelled)...), mon.Secrets...),
+		withSecrets(j, b.mlc("fetch", "Acquire labelled production data", b.withSpec([]string{"fetch", MonitorLabelled}, "--out", labelled)...), mon.Secrets...))
+	if q.Prepare != "" {
+		p := b.spec.Datasets[q.Prepare].Prepare
+		prepared := monitorDir + "/labelled-prepared"
+		j.Steps = append(j.Steps, b.script("prepare", "Prepare as "+q.Prepare+" is", p.Run, p.Dir, p.Env,
+			map[string]string{"MLC_DATA": labelled, "MLC_PREPARED": prepared}))
+		labelled = prepared
+	}
+	j.Steps = append(j.Steps,
 		b.mlc("pull-model", "Pull production model", append([]string{"pull", production, modelDir(q.Model)}, b.trustArgs()...)...),
 		withSecrets(j, b.script("score", "Score labelled data", q.Run, m.Train.Dir, copyEnv(m.Train.Env), map[string]string{
 			"MLC_DATA": labelled, "MLC_MODEL_DIR": modelDir(q.Model), "MLC_METRICS": metrics}), m.Train.Secrets...))

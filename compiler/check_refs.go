@@ -45,6 +45,9 @@ func checkReferences(s *Spec) Errors {
 	}
 	if m := s.Monitor; m != nil && m.Quality != nil {
 		ref("model", models, m.Quality.Model, "monitor", "quality", "model")
+		if p := m.Quality.Prepare; p != "" {
+			ref("dataset", datasets, p, "monitor", "quality", "prepare")
+		}
 	}
 	for _, name := range steps {
 		for _, after := range s.Steps[name].After {

@@ -229,10 +229,11 @@ type Monitor struct {
 // production data, its metrics gated.
 type Quality struct {
 	MetricGates
-	Model string `json:"model"`
-	Data  Source `json:"data"`
-	Image string `json:"image,omitempty"`
-	Run   string `json:"run"`
+	Model   string `json:"model"`
+	Data    Source `json:"data"`
+	Prepare string `json:"prepare,omitempty"`
+	Image   string `json:"image,omitempty"`
+	Run     string `json:"run"`
 }
 
 type Drift struct {

@@ -1,9 +1,9 @@
 """Scores labelled production data with the model in production.
 
-Reads the applications in $MLC_DATA whose outcome is now known (raw, as
-production logs them), derives the debt-to-income ratio as data/prep.py
-does, and writes the model's accuracy and AUC on them to $MLC_METRICS for
-the monitor's quality gates.
+Reads the applications in $MLC_DATA whose outcome is now known, prepared
+by data/prep.py as the training data was (monitor.quality.prepare), and
+writes the model's accuracy and AUC on them to $MLC_METRICS for the
+monitor's quality gates.
 """
 
 import os
@@ -13,9 +13,6 @@ import model
 
 def main():
     rows = model.load_rows(os.environ["MLC_DATA"])
-    for r in rows:
-        income, debt = float(r["income"]), float(r["debt"])
-        r["debt_to_income"] = round(debt / income, 6) if income > 0 else 0.0
     fitted = model.load(os.environ["MLC_MODEL_DIR"])
     metrics, _ = model.evaluate(fitted, rows)
     model.write_metrics(metrics, os.environ["MLC_METRICS"])
