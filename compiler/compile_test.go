@@ -234,6 +234,7 @@ func TestCreditRiskGraph(t *testing.T) {
 	}
 	wantSteps := []string{
 		"fetch: fetch monitor.quality.data --spec . --out .mlc/work/monitor/labelled",
+		"prepare: python prep.py",
 		"pull-model: pull ${MLC_REGISTRY}/credit-risk-model-scorer:production .mlc/work/model/scorer --key cosign.pub",
 		"score: python quality.py",
 		"gates: check metrics .mlc/work/monitor/quality/metrics.json --gate accuracy>=0.80 --gate auc>=0.75 --baseline ${MLC_REGISTRY}/credit-risk-model-scorer:production --key cosign.pub --no-regression accuracy:0.05",
