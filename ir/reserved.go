@@ -26,6 +26,11 @@ type Engine struct {
 	// MaxScheduleName is the longest "<workflow>-<schedule>" the engine
 	// names a schedule's object by (a Kubernetes CronJob: 52), 0 for any.
 	MaxScheduleName int
+	// Check finds what only the renderer can see in a compiled pipeline
+	// (names derived from job IDs, a registry its jobs cannot share),
+	// every problem, where it is. The compiler reports them at the spec's
+	// positions; Render refuses the same (Refuse). Nil: nothing to check.
+	Check func(*Pipeline) []Problem
 }
 
 // Reserved is text an engine evaluates wherever it appears in the files
