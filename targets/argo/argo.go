@@ -26,14 +26,14 @@ func (Target) DefaultDir() string { return "argo" }
 // Engine: Argo substitutes {{...}} everywhere in a template: scripts,
 // env values and arguments.
 func (Target) Engine() ir.Engine {
-	return ir.Engine{Name: "argo", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
+	return ir.Engine{Name: "argo", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Check: check, Reserved: []ir.Reserved{{Seq: "{{", Engine: "Argo template expression",
 		Hint: "remove it, or read the text from a file the step is given"}}}
 }
 
 // Render returns one <workflow>.yaml per workflow, sorted by path (the IR
 // keeps workflows sorted by name).
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := checkPipeline(p); err != nil {
+	if err := ir.Refuse(check(p)); err != nil {
 		return nil, err
 	}
 	files := make([]targets.File, 0, len(p.Workflows))
@@ -123,7 +123,7 @@ func branchList(f *ir.BranchFilter) string {
 // cronFor starts the workflow's template on a schedule. CronWorkflow names
 // get a timestamp suffix per run, hence kube.MaxScheduleName.
 func cronFor(p *ir.Pipeline, wf *ir.Workflow, s ir.Schedule) (cronWorkflow, error) {
-	name := wf.Name + "-" + s.Name // at most kube.MaxScheduleName (checkPipeline)
+	name := wf.Name + "-" + s.Name // at most kube.MaxScheduleName (check)
 	policy := "Allow"
 	if wf.CancelInProgress {
 		policy = "Replace"

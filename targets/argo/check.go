@@ -1,7 +1,6 @@
 package argo
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -13,12 +12,15 @@ import (
 	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
-// checker collects every problem found before rendering, each with the
-// field it came from, so the user fixes them all in one pass.
-type checker struct{ errs []error }
+// checker collects every problem found before rendering, each where it is
+// (at) and naming the field, so the user fixes them all in one pass.
+type checker struct {
+	at       ir.Where
+	problems []ir.Problem
+}
 
 func (c *checker) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("argo: "+format, args...))
+	c.problems = append(c.problems, ir.Problem{Where: c.at, Msg: fmt.Sprintf("argo: "+format, args...)})
 }
 
 func (c *checker) add(at string, err error) {
@@ -27,27 +29,30 @@ func (c *checker) add(at string, err error) {
 	}
 }
 
-// checkPipeline validates, before anything is rendered, every name and
-// value Argo would refuse or misread.
-func checkPipeline(p *ir.Pipeline) error {
+// check finds, before anything is rendered, every name and value Argo
+// would refuse or misread (ir.Engine.Check).
+func check(p *ir.Pipeline) []ir.Problem {
 	c := &checker{}
 	c.templating(p)
 	for _, wf := range p.Workflows {
 		at := "workflow " + wf.Name
 		for _, s := range wf.Triggers.Schedules {
+			c.at = ir.Where{Workflow: wf.Name, Schedule: s.Name}
 			if name := wf.Name + "-" + s.Name; len(name) > kube.MaxScheduleName {
 				c.fail("%s: schedule %s: CronWorkflow name %q is longer than the %d characters argo allows; shorten the workflow or schedule name", at, s.Name, name, kube.MaxScheduleName)
 			}
 		}
 		for _, j := range wf.Jobs {
+			c.at = ir.Where{Workflow: wf.Name, Job: j.ID}
 			c.job(at+": job "+j.ID, j)
 		}
+		c.at = ir.Where{Workflow: wf.Name, Field: "OnFailure"}
 		for _, s := range wf.OnFailure {
 			c.add(at+": on failure", checkContainerName(s.ID))
 			c.env(at+": on failure: step "+s.ID, s.Env)
 		}
 	}
-	return errors.Join(c.errs...)
+	return c.problems
 }
 
 func (c *checker) job(at string, j *ir.Job) {
@@ -103,40 +108,53 @@ func (c *checker) templating(p *ir.Pipeline) {
 	if !ir.AnyString(reflect.ValueOf(p), func(s string) bool { return strings.Contains(s, "{{") }) {
 		return
 	}
-	walkStrings(reflect.ValueOf(p), "pipeline", func(path, s string) {
+	walkStrings(reflect.ValueOf(p), "pipeline", ir.Where{}, func(at ir.Where, path, s string) {
 		if strings.Contains(s, "{{") {
+			c.at = at
 			c.fail("%s: %q contains \"{{\", which argo would treat as a template expression; remove it or pass the text through a file", path, s)
 		}
 	})
 }
 
 // walkStrings calls visit with every exported string reachable from v,
-// map keys included, and its path.
-func walkStrings(v reflect.Value, path string, visit func(path, s string)) {
+// map keys included, its path, and the part of the pipeline it is in.
+func walkStrings(v reflect.Value, path string, at ir.Where, visit func(at ir.Where, path, s string)) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			walkStrings(v.Elem(), path, visit)
+			walkStrings(v.Elem(), path, at, visit)
 		}
 	case reflect.String:
-		visit(path, v.String())
+		visit(at, path, v.String())
 	case reflect.Struct:
 		t := v.Type()
+		switch x := v.Interface().(type) {
+		case ir.Workflow:
+			at = ir.Where{Workflow: x.Name}
+		case ir.Job:
+			at.Job, at.Field = x.ID, ""
+		case ir.Schedule:
+			at.Schedule, at.Field = x.Name, ""
+		}
 		for i := range t.NumField() {
 			if t.Field(i).IsExported() {
-				walkStrings(v.Field(i), path+"."+lowerFirst(t.Field(i).Name), visit)
+				fieldAt := at
+				if at.Job == "" && at.Schedule == "" {
+					fieldAt.Field = t.Field(i).Name // a field of the pipeline or the workflow
+				}
+				walkStrings(v.Field(i), path+"."+lowerFirst(t.Field(i).Name), fieldAt, visit)
 			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
-			walkStrings(v.Index(i), path+"["+elementKey(v.Index(i), i)+"]", visit)
+			walkStrings(v.Index(i), path+"["+elementKey(v.Index(i), i)+"]", at, visit)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) })
 		for _, k := range keys {
-			visit(path+"["+k.String()+"] (key)", k.String())
-			walkStrings(v.MapIndex(k), path+"["+k.String()+"]", visit)
+			visit(at, path+"["+k.String()+"] (key)", k.String())
+			walkStrings(v.MapIndex(k), path+"["+k.String()+"]", at, visit)
 		}
 	}
 }

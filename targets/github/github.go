@@ -42,13 +42,14 @@ func (Target) Engine() ir.Engine {
 		Keyless:  true,
 		Issuer:   "https://token.actions.githubusercontent.com",
 		Identity: "${GITHUB_SERVER_URL}/${GITHUB_WORKFLOW_REF}",
+		Check:    check,
 	}
 }
 
 // Render returns one workflow file per IR workflow, and the actionlint
 // configuration for the self-hosted runners they use.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := oneMachineOnly(p); err != nil {
+	if err := ir.Refuse(check(p)); err != nil {
 		return nil, err
 	}
 	header, err := targets.Header(p)

@@ -10,24 +10,30 @@ import (
 	"github.com/mlc-project/mlc/targets"
 )
 
-// oneMachineOnly refuses what works only when every job runs on the same
-// machine, as under `mlc run`: each GitHub Actions job has a runner of its
-// own, so a local OCI layout or a deployment directory one job writes is
-// not there for the next.
-func oneMachineOnly(p *ir.Pipeline) error {
+// check refuses what works only when every job runs on the same machine,
+// as under `mlc run`: each GitHub Actions job has a runner of its own, so
+// a local OCI layout or a deployment directory one job writes is not there
+// for the next.
+func check(p *ir.Pipeline) []ir.Problem {
+	var ps []ir.Problem
 	if strings.HasPrefix(p.Registry, "oci:") {
-		return fmt.Errorf("%s: registry %q is a directory on one machine, but each GitHub Actions job runs on its own runner, so no job would find what the jobs before it pushed\n\tset registry: in the spec to an OCI registry, e.g. \"ghcr.io/OWNER/REPO\" (`mlc run` keeps its local store)", p.Source, p.Registry)
+		ps = append(ps, ir.Problem{Where: ir.Where{Field: "Registry"},
+			Msg: fmt.Sprintf("github: registry %q is a directory on one machine, but each GitHub Actions job runs on its own runner, so no job would find what the jobs before it pushed\n\tset registry: in the spec to an OCI registry, e.g. \"ghcr.io/OWNER/REPO\" (`mlc run` keeps its local store)", p.Registry)})
 	}
 	for _, w := range p.Workflows {
+		seen := map[string]bool{} // environments refused, once each
 		for _, j := range w.Jobs {
 			for _, st := range j.Steps {
-				if url := envValue(st.Env, "MLC_URL"); strings.HasPrefix(url, "file:") {
-					return fmt.Errorf("%s: environments.%s.url %q deploys into a directory of the machine the job runs on, but GitHub Actions runs deploy and smoke-test jobs on separate runners; only `mlc run` shares a work tree (and MLC_SPEC_DIR) between jobs\n\tcompile for github without the tag that selects this deployment (-t local), or run it with `mlc run`", p.Source, j.Environment, url)
+				env := envValue(st.Env, "MLC_ENVIRONMENT") // deploy and smoke steps name it
+				if url := envValue(st.Env, "MLC_URL"); strings.HasPrefix(url, "file:") && !seen[env] {
+					seen[env] = true
+					ps = append(ps, ir.Problem{Where: ir.Where{Workflow: w.Name, Job: j.ID},
+						Msg: fmt.Sprintf("github: environments.%s.url %q deploys into a directory of the machine the job runs on, but GitHub Actions runs deploy and smoke-test jobs on separate runners; only `mlc run` shares a work tree (and MLC_SPEC_DIR) between jobs\n\tcompile for github without the tag that selects this deployment (-t local), or run it with `mlc run`", env, url)})
 				}
 			}
 		}
 	}
-	return nil
+	return ps
 }
 
 // actionlintConfig declares the labels of the self-hosted runners the

@@ -1,7 +1,6 @@
 package tekton
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -24,13 +23,16 @@ var (
 	imageRef = regexp.MustCompile(`^[A-Za-z0-9._/:@${}-]+$`)
 )
 
-// checker collects every problem found while walking the IR, each with
-// the spec field it came from, so Render stops before writing anything and
-// the user fixes them all in one pass.
-type checker struct{ errs []error }
+// checker collects every problem found while walking the IR, each where
+// it is (at) and naming the field, so Render stops before writing anything
+// and the user fixes them all in one pass.
+type checker struct {
+	at       ir.Where
+	problems []ir.Problem
+}
 
 func (c *checker) fail(format string, args ...any) {
-	c.errs = append(c.errs, fmt.Errorf("tekton: "+format, args...))
+	c.problems = append(c.problems, ir.Problem{Where: c.at, Msg: fmt.Sprintf("tekton: "+format, args...)})
 }
 
 // text rejects a user string Tekton would rewrite: Tekton substitutes
@@ -56,35 +58,43 @@ func (c *checker) dns(field, s string, max int) {
 	}
 }
 
-// checkPipeline validates every name mlc derives objects from and every
-// user string that reaches a Tekton manifest.
-func checkPipeline(p *ir.Pipeline) error {
+// check finds every name mlc derives objects from and every user string
+// that reaches a Tekton manifest that Tekton would refuse or rewrite
+// (ir.Engine.Check).
+func check(p *ir.Pipeline) []ir.Problem {
 	c := &checker{}
+	c.at.Field = "Name"
 	c.dns("pipeline name", p.Name, 63)
+	c.at.Field = "MLCImage"
 	c.text("pipeline mlcImage", p.MLCImage)
-	c.text("pipeline repository", p.Repository)
-	for _, h := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
-		c.text("pipeline helper image", h)
-	}
 	if p.MLCImage == "" {
 		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
+	}
+	c.at.Field = "Repository"
+	c.text("pipeline repository", p.Repository)
+	c.at.Field = "Helpers"
+	for _, h := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
+		c.text("pipeline helper image", h)
 	}
 	for _, w := range p.Workflows {
 		c.workflow(w)
 	}
-	return errors.Join(c.errs...)
+	return c.problems
 }
 
 func (c *checker) workflow(w *ir.Workflow) {
 	at := fmt.Sprintf("workflow %q", w.Name)
+	c.at = ir.Where{Workflow: w.Name}
 	// "-run" and "-starter" objects are derived from the workflow name.
 	c.dns(at+" name", w.Name, 63-len("-starter"))
-	for _, s := range w.Triggers.Schedules {
-		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, kube.MaxScheduleName)
-	}
 	if w.Concurrency != "" {
 		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at+" concurrency group", w.Concurrency)
 	}
+	for _, s := range w.Triggers.Schedules {
+		c.at = ir.Where{Workflow: w.Name, Schedule: s.Name}
+		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, kube.MaxScheduleName)
+	}
+	c.at = ir.Where{Workflow: w.Name, Field: "OnFailure"}
 	for _, s := range w.OnFailure {
 		c.step(fmt.Sprintf("%s onFailure", at), s)
 	}
@@ -93,6 +103,7 @@ func (c *checker) workflow(w *ir.Workflow) {
 		ids[j.ID] = true
 	}
 	for _, j := range w.Jobs {
+		c.at = ir.Where{Workflow: w.Name, Job: j.ID}
 		c.job(at, j)
 		if j.Approval != nil && ids[approvalTaskName(j)] {
 			c.fail("%s job %q: its approval task would be named %q, like another job", at, j.ID, approvalTaskName(j))

@@ -24,7 +24,7 @@ func (Target) DefaultDir() string { return "tekton" }
 // Engine: Tekton substitutes $(...) in every step field, parameter and
 // when-expression, and Kubernetes expands $(VAR) in commands and args.
 func (Target) Engine() ir.Engine {
-	return ir.Engine{Name: "tekton", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Reserved: []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
+	return ir.Engine{Name: "tekton", MLCImage: true, MaxScheduleName: kube.MaxScheduleName, Check: check, Reserved: []ir.Reserved{{Seq: "$(", Engine: "Tekton variable substitution",
 		Hint: "use ${NAME} for variables or backticks for command substitution"}}}
 }
 
@@ -39,7 +39,7 @@ type renderer struct {
 // (apply it) and runs/<workflow>.yaml (create it, with the run's params, to
 // start a run). Files are sorted by path.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := checkPipeline(p); err != nil {
+	if err := ir.Refuse(check(p)); err != nil {
 		return nil, err
 	}
 	r := &renderer{p: p, workflows: map[string]bool{}}
