@@ -42,6 +42,7 @@ func check(p *ir.Pipeline) []ir.Problem {
 				c.fail("%s: schedule %s: CronWorkflow name %q is longer than the %d characters argo allows; shorten the workflow or schedule name", at, s.Name, name, kube.MaxScheduleName)
 			}
 		}
+		c.names(at, wf)
 		for _, j := range wf.Jobs {
 			c.at = ir.Where{Workflow: wf.Name, Job: j.ID}
 			c.job(at+": job "+j.ID, j)
@@ -53,6 +54,31 @@ func check(p *ir.Pipeline) []ir.Problem {
 		}
 	}
 	return c.problems
+}
+
+// names refuses a job whose template name another template of the
+// workflow needs: one mlc adds (the graph, the revision, the exit handler)
+// or another job's approval. Rendering claims each name once (claim); a
+// spec can make these collide, so they are refused here, at the job.
+func (c *checker) names(at string, wf *ir.Workflow) {
+	taken := map[string]string{dagTemplate: "the workflow graph"}
+	if needsCheckout(wf) {
+		taken[revisionTask] = "the revision of the run"
+	}
+	if len(wf.OnFailure) > 0 {
+		taken[exitTemplate], taken[failureTemplate] = "the on-failure handler", "the on-failure handler"
+	}
+	for _, j := range wf.Jobs {
+		if j.Approval != nil {
+			taken[j.ID+approvalSuffix] = "the approval of job " + j.ID
+		}
+	}
+	for _, j := range wf.Jobs {
+		if owner, ok := taken[j.ID]; ok {
+			c.at = ir.Where{Workflow: wf.Name, Job: j.ID}
+			c.fail("%s: job %s and %s both need the argo template name %q; rename the job", at, j.ID, owner, j.ID)
+		}
+	}
 }
 
 func (c *checker) job(at string, j *ir.Job) {
