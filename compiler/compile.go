@@ -34,8 +34,9 @@ func CompileWith(dir string, opts Options) (*ir.Pipeline, error) {
 	return s.Compile()
 }
 
-// Compile checks the spec, expands it into the IR and checks the graph.
-// On error the result is nil and the error is Errors.
+// Compile checks the spec, expands it into the IR, checks the graph and
+// then what each engine compiled for checks before rendering. On error
+// the result is nil and the error is Errors.
 func (s *Spec) Compile() (*ir.Pipeline, error) {
 	var errs Errors
 	for _, c := range specChecks {
@@ -58,6 +59,9 @@ func (s *Spec) Compile() (*ir.Pipeline, error) {
 	}
 	for _, w := range p.Workflows {
 		sortJobs(w)
+	}
+	if err := checkEngines(p, b).err(); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

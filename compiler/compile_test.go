@@ -251,7 +251,8 @@ func TestCreditRiskGraph(t *testing.T) {
 // checked only without drift, so one monitor run starts one delivery; the
 // quality check's own gates default to the model's evaluate gates.
 func TestQualityRetrains(t *testing.T) {
-	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `apps: a: {model: "m", image: context: "svc"}
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `registry: "registry.example/ml"
+apps: a: {model: "m", image: context: "svc"}
 environments: prod: app: "a"
 monitor: {
 	schedule: "0 * * * *"
@@ -294,7 +295,8 @@ monitor: {
 }
 
 func TestKeylessSigning(t *testing.T) {
-	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `signing: keyless: true
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `registry: "registry.example/ml"
+signing: keyless: true
 apps: a: {model: "m", image: context: "svc"}
 environments: prod: app: "a"
 `})

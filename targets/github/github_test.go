@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -218,6 +219,15 @@ func TestRefusesOneMachineSpecs(t *testing.T) {
 	for _, want := range []string{`github: registry "oci:.mlc/store"`, `environments.staging.url`, `environments.production.url`} {
 		if _, err := (Target{}).Render(p); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("default registry: error %v, want one naming %s", err, want)
+		}
+	}
+	// Compiled for github, each is refused at the spec position of the
+	// environment it came from.
+	_, err = compiler.CompileWith(dir, compiler.Options{Tags: []string{"local"}, Engines: []ir.Engine{Target{}.Engine()}})
+	for _, env := range []string{"staging", "production"} {
+		at := regexp.MustCompile(`(?m)^\S+\.cue:\d+:\d+: environments\.` + env + `: github: environments\.` + env + `\.url "file:`)
+		if err == nil || !at.MatchString(err.Error()) {
+			t.Errorf("compiled for github: %v, want environments.%s.url refused at its position", err, env)
 		}
 	}
 }
