@@ -127,3 +127,50 @@ models: m: {
 		t.Errorf("vet --target github: exit %d %q", code, msg)
 	}
 }
+
+// TestRendererRefusalsAtPositions: what only a target's renderer can see
+// (a registry GitHub's runners could not share, a job named like another's
+// approval task) is refused at the spec position it came from, by compile
+// for that target alone and by vet for every target.
+func TestRendererRefusalsAtPositions(t *testing.T) {
+	env := "apps: a: {model: \"m\", image: context: \"svc\"}\nenvironments: {\n\tprod: {app: \"a\", approval: true}\n\t\"prod-approval\": {app: \"a\"}\n}\n"
+	for name, c := range map[string]struct {
+		spec string
+		want map[string]string // target → its refusal; none: it compiles
+	}{
+		"local registry": {strings.Replace(validSpec, `"ghcr.io/acme/p"`, `"oci:.mlc/store"`, 1),
+			map[string]string{"github": `pipeline.cue:4:1: registry: github: registry "oci:.mlc/store" is a directory on one machine`}},
+		"approval task name": {validSpec + env, map[string]string{
+			"tekton": `pipeline.cue:12:2: environments.prod: tekton: workflow "p-delivery" job "deploy-prod": its approval task would be named "deploy-prod-approval"`,
+			"argo":   `pipeline.cue:13:2: environments.prod-approval: argo: workflow p-delivery: job deploy-prod-approval and the approval of job deploy-prod both need the argo template name`,
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := specDirWith(t, c.spec)
+			code, msg := runCommand(t, newVetCmd(), dir)
+			if code != exitBadInput {
+				t.Errorf("vet: exit %d, want %d", code, exitBadInput)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("vet: %s\nwant it to say %s", msg, want)
+				}
+			}
+			for _, target := range targetNames() {
+				code, msg := runCommand(t, newCompileCmd(), dir, "--target", target, "--out", t.TempDir())
+				want, refused := c.want[target]
+				switch {
+				case !refused && code != exitOK:
+					t.Errorf("compile --target %s: exit %d %s", target, code, msg)
+				case refused && (code != exitBadInput || !strings.Contains(msg, want)):
+					t.Errorf("compile --target %s: exit %d %s\nwant %d and %s", target, code, msg, exitBadInput, want)
+				}
+				for other, w := range c.want {
+					if other != target && strings.Contains(msg, w) {
+						t.Errorf("compile --target %s refuses what only %s must: %s", target, other, msg)
+					}
+				}
+			}
+		})
+	}
+}
