@@ -71,10 +71,11 @@ func BenchmarkCompile(b *testing.B) {
 	}
 }
 
-// render renders p for t. From about 100 models on, the Tekton Pipeline and
-// the Argo WorkflowTemplate exceed what Kubernetes stores in one object and
-// are refused once rendered (targets.ErrTooLarge): the refusal costs the
-// whole render, which is what is measured.
+// render renders p for t. From a few dozen models on, the Tekton Pipeline
+// and the Argo WorkflowTemplate exceed what Kubernetes stores in one
+// object, and from about ten the GitHub delivery workflow exceeds the file
+// size GitHub runs; they are refused once rendered (targets.ErrTooLarge):
+// the refusal costs the whole render, which is what is measured.
 func render(t targets.Target, p *ir.Pipeline) ([]targets.File, error) {
 	files, err := t.Render(p)
 	if errors.Is(err, targets.ErrTooLarge) {

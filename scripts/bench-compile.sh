@@ -61,6 +61,8 @@ for n in $models; do
 		if [ "$rc" != 0 ]; then
 			if grep -q 'more than the .* Kubernetes stores in one object' "$tmp/stderr"; then
 				note="refused: an object over etcd's limit (time to the refusal)"
+			elif grep -q 'more than the .* GitHub starts runs of' "$tmp/stderr"; then
+				note="refused: a workflow file over GitHub's 500 KB (time to the refusal)"
 			else
 				cat "$tmp/stderr" >&2
 				echo "bench-compile: mlc compile --target $t failed (exit $rc)" >&2

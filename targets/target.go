@@ -9,7 +9,8 @@ import (
 )
 
 // ErrTooLarge is wrapped by a Render error for an object the engine could
-// not store (Kubernetes objects are limited by etcd's request size).
+// not store or run (Kubernetes objects are limited by etcd's request size,
+// GitHub workflow files to 500 KB).
 var ErrTooLarge = errors.New("object too large for the engine")
 
 // File is one generated file, with a slash-separated path relative to the

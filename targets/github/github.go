@@ -6,6 +6,7 @@
 package github
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -46,6 +47,11 @@ func (Target) Engine() ir.Engine {
 	}
 }
 
+// MaxWorkflowBytes is the largest workflow file GitHub runs: a larger one
+// "will not start runs" (GitHub's Actions limits, "Workflow file size:
+// 500 KB per file"); read as 500,000 bytes, the stricter of its meanings.
+const MaxWorkflowBytes = 500_000
+
 // Render returns one workflow file per IR workflow, and the actionlint
 // configuration for the self-hosted runners they use.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
@@ -57,12 +63,20 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 		return nil, err
 	}
 	files := make([]targets.File, 0, len(p.Workflows)+1)
+	var tooLarge []error
 	for _, w := range p.Workflows {
 		data, err := workflow(p, w, header)
 		if err != nil {
 			return nil, err
 		}
+		if len(data) > MaxWorkflowBytes {
+			tooLarge = append(tooLarge, fmt.Errorf("github: workflow %s would be %d KB, more than the %d KB GitHub starts runs of: split the spec into several pipelines (fewer models, datasets or environments each): %w",
+				w.Name, len(data)/1000, MaxWorkflowBytes/1000, targets.ErrTooLarge))
+		}
 		files = append(files, targets.File{Path: w.Name + ".yml", Data: data})
+	}
+	if len(tooLarge) > 0 {
+		return nil, errors.Join(tooLarge...)
 	}
 	lint, err := actionlintConfig(p, header)
 	if err != nil {

@@ -2,6 +2,7 @@ package github
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
@@ -267,5 +268,43 @@ func TestPathPatterns(t *testing.T) {
 	want := []string{"ml/service", "ml/service/**", `ml/data\[v2\]\*\!`, `ml/data\[v2\]\*\!/**`}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// A workflow file GitHub would not start is refused, every one of them,
+// and nothing is written; one just under the limit renders.
+func TestRefusesWorkflowsGitHubWouldNotRun(t *testing.T) {
+	pipeline := func(lines int, workflows ...string) *ir.Pipeline {
+		p := &ir.Pipeline{Name: "p", Source: "pipeline.cue", Registry: "ghcr.io/acme/ml"}
+		for _, name := range workflows {
+			p.Workflows = append(p.Workflows, &ir.Workflow{Name: name, Triggers: ir.Triggers{Manual: true}, Jobs: []*ir.Job{{
+				ID: "big", Name: "Big", Image: "python:3.12-slim",
+				Steps: []ir.Step{{ID: "run", Name: "Run", Kind: ir.StepScript, Script: strings.Repeat("echo x\n", lines)}},
+			}}})
+		}
+		return p
+	}
+	size := func(lines int) int {
+		files, err := Target{}.Render(pipeline(lines, "p-delivery"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(files[0].Data)
+	}
+	// The script's bytes appear more than once (env and run): find how
+	// many lines fill a file to just under the limit.
+	perLine := size(1001) - size(1)
+	under := (MaxWorkflowBytes - size(1) - 1000) * 1000 / perLine
+	if got := size(under); got > MaxWorkflowBytes || got < MaxWorkflowBytes-5000 {
+		t.Fatalf("calibration: %d lines give %d bytes", under, got)
+	}
+	_, err := Target{}.Render(pipeline(under+under/50, "p-delivery", "p-ci"))
+	if !errors.Is(err, targets.ErrTooLarge) {
+		t.Fatalf("Render = %v, want ErrTooLarge", err)
+	}
+	for _, want := range []string{"workflow p-delivery would be", "workflow p-ci would be", "more than the 500 KB GitHub starts runs of"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
 	}
 }
