@@ -17,9 +17,13 @@ func checkEngines(p *ir.Pipeline, b *builder) Errors {
 		if e.Check == nil {
 			continue
 		}
-		for _, pr := range e.Check(p) {
+		problems := e.Check(p)
+		for _, pr := range problems {
 			path := b.originOf(pr.Where)
 			errs = append(errs, &Error{Pos: b.spec.pos(path...), Path: strings.Join(path, "."), Msg: pr.Msg})
+		}
+		if len(problems) == 0 {
+			p.Checked = append(p.Checked, e.Name) // Render need not check again
 		}
 	}
 	return errs

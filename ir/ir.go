@@ -26,6 +26,9 @@ type Pipeline struct {
 	Repository string // git URL Kubernetes engines clone the source from ("" when not given)
 	Runners    Runners
 	Workflows  []*Workflow // sorted by Name
+	// Checked names the engines whose Engine.Check the compiler ran on
+	// this pipeline, finding nothing; their Render does not run it again.
+	Checked []string
 }
 
 // HelperImages override the images container engines add next to mlc's

@@ -1,6 +1,9 @@
 package ir
 
-import "errors"
+import (
+	"errors"
+	"slices"
+)
 
 // Where is a part of a compiled pipeline: one of its jobs (Workflow and
 // Job), one of a workflow's schedules (Workflow and Schedule), a field of
@@ -25,8 +28,18 @@ type Problem struct {
 
 func (p Problem) Error() string { return p.Msg }
 
-// Refuse is the error Render returns for the problems its check found,
-// every one, or nil when there are none.
+// Verify is what Render runs first: the engine's Check, every problem as
+// one error, unless the compiler already ran it on p and it found nothing
+// (p.Checked): a large pipeline is not walked twice.
+func (e Engine) Verify(p *Pipeline) error {
+	if e.Check == nil || slices.Contains(p.Checked, e.Name) {
+		return nil
+	}
+	return Refuse(e.Check(p))
+}
+
+// Refuse is the error for problems a check found, every one, or nil when
+// there are none.
 func Refuse(ps []Problem) error {
 	errs := make([]error, len(ps))
 	for i, p := range ps {

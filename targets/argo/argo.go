@@ -33,7 +33,7 @@ func (Target) Engine() ir.Engine {
 // Render returns one <workflow>.yaml per workflow, sorted by path (the IR
 // keeps workflows sorted by name).
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := ir.Refuse(check(p)); err != nil {
+	if err := (Target{}).Engine().Verify(p); err != nil {
 		return nil, err
 	}
 	files := make([]targets.File, 0, len(p.Workflows))

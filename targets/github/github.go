@@ -55,7 +55,7 @@ const MaxWorkflowBytes = 500_000
 // Render returns one workflow file per IR workflow, and the actionlint
 // configuration for the self-hosted runners they use.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := ir.Refuse(check(p)); err != nil {
+	if err := (Target{}).Engine().Verify(p); err != nil {
 		return nil, err
 	}
 	header, err := targets.Header(p)

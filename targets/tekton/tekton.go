@@ -39,7 +39,7 @@ type renderer struct {
 // (apply it) and runs/<workflow>.yaml (create it, with the run's params, to
 // start a run). Files are sorted by path.
 func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
-	if err := ir.Refuse(check(p)); err != nil {
+	if err := (Target{}).Engine().Verify(p); err != nil {
 		return nil, err
 	}
 	r := &renderer{p: p, workflows: map[string]bool{}}
