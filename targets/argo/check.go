@@ -95,6 +95,9 @@ func (c *checker) job(at string, j *ir.Job) {
 	if w := j.Condition.WhenOutput; w != nil {
 		c.add(at, checkQuotable("condition value", w.Equals))
 	}
+	for _, msg := range kube.CheckResources(j.Resources) {
+		c.fail("%s: %s", at, msg)
+	}
 	if a := j.Approval; a != nil && a.Required > 1 {
 		c.fail("%s: approval: required approvals %d > 1 is not supported by argo (a suspend node is resumed once); use 1", at, a.Required)
 	}

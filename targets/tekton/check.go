@@ -17,7 +17,6 @@ var (
 	dnsLabel   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	resultName = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`)
 	labelValue = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$`)
-	quantity   = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
 	// imageRef is what the builder accepts as a push destination: an image
 	// reference, possibly with ${NAME} references the shell expands.
 	imageRef = regexp.MustCompile(`^[A-Za-z0-9._/:@${}-]+$`)
@@ -152,10 +151,8 @@ func (c *checker) job(at string, j *ir.Job) {
 	for _, o := range j.Outputs {
 		c.match(resultName, "Tekton result name", at+" output", o.Name)
 	}
-	for _, q := range []struct{ field, value string }{{"cpu", j.Resources.CPU}, {"memory", j.Resources.Memory}} {
-		if q.value != "" {
-			c.match(quantity, "Kubernetes quantity", at+" resources "+q.field, q.value)
-		}
+	for _, msg := range kube.CheckResources(j.Resources) {
+		c.fail("%s %s", at, msg)
 	}
 	c.text(at+" resources gpuType", j.Resources.GPUType)
 	for _, b := range j.Condition.OnlyBranches {

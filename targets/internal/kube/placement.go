@@ -2,6 +2,7 @@ package kube
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/mlc-project/mlc/ir"
 )
@@ -71,6 +72,22 @@ func Resources(res ir.Resources) *ResourceRequirements {
 		return nil
 	}
 	return &rs
+}
+
+// quantity is a Kubernetes resource quantity as the schema allows it
+// (decimal or binary suffix, no exponent): what Resources places.
+var quantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$`)
+
+// CheckResources explains each resource of a job Kubernetes could not
+// read as a quantity; both Kubernetes targets refuse them.
+func CheckResources(res ir.Resources) []string {
+	var bad []string
+	for _, q := range []struct{ field, value string }{{"cpu", res.CPU}, {"memory", res.Memory}} {
+		if q.value != "" && !quantity.MatchString(q.value) {
+			bad = append(bad, fmt.Sprintf("resources %s %q is not a valid Kubernetes quantity", q.field, q.value))
+		}
+	}
+	return bad
 }
 
 // DefaultBranch is the branch scheduled and manual runs are for: the first

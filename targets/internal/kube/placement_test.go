@@ -61,3 +61,17 @@ func TestDefaultRevision(t *testing.T) {
 		t.Errorf("no push trigger: branch %q revision %q, want none and the repository's HEAD", b, r)
 	}
 }
+
+// Both Kubernetes targets refuse a resource Kubernetes could not read,
+// naming each; what the schema allows passes.
+func TestCheckResources(t *testing.T) {
+	for _, ok := range []ir.Resources{{}, {CPU: "2", Memory: "32Gi"}, {CPU: "0.5", Memory: "1.5G"}, {CPU: "500m", Memory: "512k"}} {
+		if bad := CheckResources(ok); len(bad) != 0 {
+			t.Errorf("%+v refused: %v", ok, bad)
+		}
+	}
+	bad := CheckResources(ir.Resources{CPU: "-1", Memory: "512K"})
+	if len(bad) != 2 || !strings.Contains(bad[0], `cpu "-1"`) || !strings.Contains(bad[1], `memory "512K"`) {
+		t.Errorf("CheckResources = %q, want cpu and memory refused", bad)
+	}
+}
