@@ -96,6 +96,9 @@ func workflow(p *ir.Pipeline, w *ir.Workflow, header string) ([]byte, error) {
 	doc.Set("on", triggers(w.Triggers))
 	doc.Set("permissions", yamlout.NewMap().Set("contents", "read"))
 	doc.Set("concurrency", yamlout.NewMap().Set("group", w.Concurrency).Set("cancel-in-progress", w.CancelInProgress))
+	if len(w.OnFailure) > 0 || slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return usesMLC(j.Steps) }) {
+		doc.Set("env", installEnv(p))
+	}
 	out := yamlout.NewWriter(header)
 	if err := out.Document(doc); err != nil {
 		return nil, err

@@ -10,17 +10,28 @@ import (
 // so nothing but the runner, git, Go and mlc runs with the job's token.
 const mlcModule = "github.com/mlc-project/mlc/cmd/mlc"
 
-// installMLC installs the very mlc version that generated the workflow:
-// the release archive for the runner, verified, or built from source with
-// the runner's Go (Go 1.21+ fetches the toolchain mlc's go.mod asks for).
-func installMLC(p *ir.Pipeline) []*yamlout.Map {
-	env := yamlout.NewMap().Set("MLC_VERSION", p.MLCVersion)
-	run := "go install " + mlcModule + "@\"$MLC_VERSION\"\necho \"$(go env GOPATH)/bin\" >> \"$GITHUB_PATH\"\n"
+// installEnv is the workflow's env that installs the very mlc version that
+// generated it: the release archive for the runner, verified, or built
+// from source with the runner's Go (Go 1.21+ fetches the toolchain mlc's
+// go.mod asks for). The script is written once per workflow, not once per
+// job: it was two fifths of a large workflow, and GitHub starts no
+// workflow file over 500 KB.
+func installEnv(p *ir.Pipeline) *yamlout.Map {
+	env := yamlout.NewMap().Set("MLC_INSTALL_VERSION", p.MLCVersion)
+	run := "go install " + mlcModule + "@\"$MLC_INSTALL_VERSION\"\necho \"$(go env GOPATH)/bin\" >> \"$GITHUB_PATH\"\n"
 	if !p.MLCInstall.FromSource {
 		env.Set("MLC_RELEASE_URL", p.MLCInstall.URL).Set("MLC_RELEASE_KEY", p.MLCInstall.PublicKey)
 		run = installRelease
 	}
-	return []*yamlout.Map{yamlout.NewMap().Set("name", "Install mlc "+p.MLCVersion).Set("env", env).Set("run", run)}
+	return env.Set("MLC_INSTALL", run)
+}
+
+// installRun is a job's step that runs the workflow's install script
+// (installEnv); bash -e, so no check in it can be skipped.
+const installRun = `bash -ec "$MLC_INSTALL"`
+
+func installMLC(p *ir.Pipeline) []*yamlout.Map {
+	return []*yamlout.Map{yamlout.NewMap().Set("name", "Install mlc "+p.MLCVersion).Set("run", installRun)}
 }
 
 // installRelease downloads the release archive for the runner, checks the
@@ -36,14 +47,14 @@ const installRelease = `case "$RUNNER_OS/$RUNNER_ARCH" in
   macOS/ARM64) platform=darwin_arm64 ;;
   *) echo "::error::mlc has no release for $RUNNER_OS/$RUNNER_ARCH: set mlc.install.from to source"; exit 1 ;;
 esac
-dir="$RUNNER_TEMP/mlc-$MLC_VERSION-$platform"
+dir="$RUNNER_TEMP/mlc-$MLC_INSTALL_VERSION-$platform"
 rm -rf "$dir"
 mkdir -p "$dir"
 cd "$dir"
-sums="mlc_${MLC_VERSION}_checksums.txt"
-archive="mlc_${MLC_VERSION}_${platform}.tar.gz"
+sums="mlc_${MLC_INSTALL_VERSION}_checksums.txt"
+archive="mlc_${MLC_INSTALL_VERSION}_${platform}.tar.gz"
 for f in "$sums" "$sums.sig" "$archive"; do
-  curl -fsSL --retry 3 -o "$f" "$MLC_RELEASE_URL/$MLC_VERSION/$f"
+  curl -fsSL --retry 3 -o "$f" "$MLC_RELEASE_URL/$MLC_INSTALL_VERSION/$f"
 done
 printf '%s\n' "$MLC_RELEASE_KEY" > release.pub
 openssl base64 -d -A -in "$sums.sig" -out sums.sig.der

@@ -60,9 +60,10 @@ func publicPEM(t *testing.T, key *ecdsa.PrivateKey) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }
 
-// runInstall runs the generated install step as GitHub would (bash -e)
-// against a loopback server holding files; it returns the output and the
-// directory the step added to the job's PATH.
+// runInstall runs the generated install step as GitHub would (its run
+// line with the workflow's env; the job's MLC_VERSION is the build's
+// version, not mlc's) against a loopback server holding files; it returns
+// the output and the directory the step added to the job's PATH.
 func runInstall(t *testing.T, files map[string][]byte, key, arch string) (string, string, error) {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -76,9 +77,9 @@ func runInstall(t *testing.T, files map[string][]byte, key, arch string) (string
 	defer srv.Close()
 	tmp := t.TempDir()
 	ghPath := filepath.Join(tmp, "github_path")
-	cmd := exec.Command("bash", "-e", "-c", installRelease)
+	cmd := exec.Command("bash", "-e", "-c", installRun)
 	cmd.Env = append(os.Environ(), "RUNNER_OS=Linux", "RUNNER_ARCH="+arch, "RUNNER_TEMP="+tmp, "GITHUB_PATH="+ghPath,
-		"MLC_VERSION=v1.2.3", "MLC_RELEASE_URL="+srv.URL, "MLC_RELEASE_KEY="+key)
+		"MLC_INSTALL_VERSION=v1.2.3", "MLC_VERSION=v0.4.0-7-gabc", "MLC_RELEASE_URL="+srv.URL, "MLC_RELEASE_KEY="+key, "MLC_INSTALL="+installRelease)
 	out, err := cmd.CombinedOutput()
 	added, _ := os.ReadFile(ghPath)
 	return string(out), strings.TrimSpace(string(added)), err
