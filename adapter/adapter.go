@@ -61,14 +61,14 @@ type adapter func(fields map[string]any, opts Options) (Fetcher, error)
 var adapters = map[string]adapter{}
 
 // register adds the adapter name, whose fields decode (as JSON does) into
-// T and whose make checks them and returns its Fetcher.
-func register[T any](name string, make func(T, Options) (Fetcher, error)) {
+// T and whose newFetcher checks them and returns its Fetcher.
+func register[T any](name string, newFetcher func(T, Options) (Fetcher, error)) {
 	adapters[name] = func(fields map[string]any, opts Options) (Fetcher, error) {
 		var src T
 		if err := decodeFields(fields, &src); err != nil {
 			return nil, opts.invalid("source.%s: %v; write it as docs/adapters.md shows", name, err)
 		}
-		return make(src, opts)
+		return newFetcher(src, opts)
 	}
 }
 
@@ -100,11 +100,11 @@ func New(src Source, opts Options) (Fetcher, error) {
 		return nil, opts.invalid("source: %s; set exactly one of %s", msg, strings.Join(Kinds(), ", "))
 	}
 	kind := src.Kinds()[0]
-	make, ok := adapters[kind]
+	newFetcher, ok := adapters[kind]
 	if !ok {
 		return nil, opts.invalid("source.%s: no such adapter; use one of %s", kind, strings.Join(Kinds(), ", "))
 	}
-	f, err := make(src[kind], opts)
+	f, err := newFetcher(src[kind], opts)
 	if n, ok := f.(networked); ok && err == nil && opts.Offline {
 		return newFixtureFetcher(n, kind, opts)
 	}
