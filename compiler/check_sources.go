@@ -41,12 +41,8 @@ func checkSource(s *Spec, src Source, path ...string) *Error {
 // adapters are the source adapters the schema offers at path, sorted:
 // its #Source's fields, so the hint names every adapter mlc has.
 func (s *Spec) adapters(path ...string) []string {
-	sel := make([]cue.Selector, len(path))
-	for i, p := range path {
-		sel[i] = cue.Str(p)
-	}
 	var names []string
-	it, err := s.src.value.LookupPath(cue.MakePath(sel...)).Fields(cue.Optional(true))
+	it, err := s.src.value.LookupPath(cue.MakePath(labels(path)...)).Fields(cue.Optional(true))
 	for err == nil && it.Next() {
 		names = append(names, it.Selector().Unquoted())
 	}

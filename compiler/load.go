@@ -300,10 +300,13 @@ func (s *Spec) columns(path cue.Path, declared bool) cue.Value {
 func (s *Spec) Value() cue.Value { return s.src.value }
 
 // pos is the position of a spec path in the user's files.
-func (s *Spec) pos(path ...string) token.Pos {
+func (s *Spec) pos(path ...string) token.Pos { return nearestPos(s.src.user, labels(path)) }
+
+// labels are the selectors of a spec path of field names.
+func labels(path []string) []cue.Selector {
 	sel := make([]cue.Selector, len(path))
 	for i, p := range path {
 		sel[i] = cue.Str(p)
 	}
-	return nearestPos(s.src.user, sel)
+	return sel
 }

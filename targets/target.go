@@ -4,6 +4,7 @@ package targets
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/mlc-project/mlc/ir"
 )
@@ -12,6 +13,12 @@ import (
 // not store or run (Kubernetes objects are limited by etcd's request size,
 // GitHub workflow files to 500 KB).
 var ErrTooLarge = errors.New("object too large for the engine")
+
+// TooLarge is the refusal of a generated object the engine would not take
+// by size (what says which and by how much): the spec must be split.
+func TooLarge(what string) error {
+	return fmt.Errorf("%s: split the spec into several pipelines (fewer models, datasets or environments each): %w", what, ErrTooLarge)
+}
 
 // File is one generated file, with a slash-separated path relative to the
 // output directory.

@@ -70,8 +70,8 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 			return nil, err
 		}
 		if len(data) > MaxWorkflowBytes {
-			tooLarge = append(tooLarge, fmt.Errorf("github: workflow %s would be %d KB, more than the %d KB GitHub starts runs of: split the spec into several pipelines (fewer models, datasets or environments each): %w",
-				w.Name, len(data)/1000, MaxWorkflowBytes/1000, targets.ErrTooLarge))
+			tooLarge = append(tooLarge, targets.TooLarge(fmt.Sprintf("github: workflow %s would be %d KB, more than the %d KB GitHub starts runs of",
+				w.Name, len(data)/1000, MaxWorkflowBytes/1000)))
 		}
 		files = append(files, targets.File{Path: w.Name + ".yml", Data: data})
 	}

@@ -40,8 +40,8 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 				Metadata struct{ Name string }
 			}
 			_ = yaml.Unmarshal([]byte(head), &meta)
-			return nil, fmt.Errorf("the %s %s would be %d KiB, more than the %d KiB Kubernetes stores in one object (etcd's request limit): split the spec into several pipelines (fewer models, datasets or environments each): %w",
-				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10, targets.ErrTooLarge)
+			return nil, targets.TooLarge(fmt.Sprintf("the %s %s would be %d KiB, more than the %d KiB Kubernetes stores in one object (etcd's request limit)",
+				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10))
 		}
 		if i > 0 {
 			out.WriteString("---\n")
