@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mlc-project/mlc/gitops"
 	"github.com/mlc-project/mlc/internal/version"
 	"github.com/mlc-project/mlc/ir"
 )
@@ -35,6 +36,11 @@ type builder struct {
 	// schedules maps workflow name + "/" + schedule name to its spec path.
 	schedules map[string][]string
 	scored    map[string]bool // datasets only scored in batch (scoredOnly)
+	// deliveries are the delivery workflows: one, or one per group of a
+	// split spec (deliveryWorkflows), which retraining starts.
+	deliveries []*ir.Workflow
+	groups     []deliveryGroup // a split delivery's groups, sorted by name
+	stages     []gitops.Stage  // the spec's stages (Spec.Stages), once
 }
 
 // schedule adds a schedule to w, expanded from the spec path origin.
@@ -72,10 +78,9 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 			p.Runners.GPU = s.Runners.GPU
 		}
 	}
-	if w := b.ciWorkflow(); w != nil {
-		p.Workflows = append(p.Workflows, w)
-	}
-	p.Workflows = append(p.Workflows, b.deliveryWorkflow())
+	b.deliveries = b.deliveryWorkflows()
+	p.Workflows = append(p.Workflows, b.deliveries...)
+	p.Workflows = append(p.Workflows, b.ciWorkflows()...)
 	for _, w := range []*ir.Workflow{b.monitorWorkflow(), b.batchWorkflow()} {
 		if w != nil {
 			p.Workflows = append(p.Workflows, w)
@@ -100,15 +105,20 @@ func (b *builder) sourceFiles() string {
 
 func (b *builder) workflowName(kind string) string { return b.spec.Name + "-" + kind }
 
-// deliveryWorkflow is the continuous-delivery graph: every dataset (but
-// those only scored in batch), code, model, app and environment, plus
-// custom steps.
-func (b *builder) deliveryWorkflow() *ir.Workflow {
+// deliveryWorkflow is the continuous-delivery workflow named kind (the
+// pipeline's "delivery", or one of a split one's) holding jobs.
+func (b *builder) deliveryWorkflow(kind string, jobs []*ir.Job) *ir.Workflow {
 	s := b.spec
 	w := &ir.Workflow{
-		Name:        b.workflowName(workflowDelivery),
+		Name:        b.workflowName(kind),
 		Description: fmt.Sprintf("%s: data, training, evaluation, packaging and deployment", s.Name),
-		Concurrency: b.workflowName(workflowDelivery),
+		Concurrency: b.workflowName(kind),
+		Jobs:        jobs,
+	}
+	subject := s.Name + " delivery failed"
+	if group, ok := strings.CutPrefix(kind, workflowDelivery+"-"); ok {
+		w.Description = fmt.Sprintf("%s, %s: data, training, evaluation, packaging and deployment", s.Name, group)
+		subject = s.Name + " " + kind + " failed"
 	}
 	if t := s.Triggers; t != nil {
 		if t.Push != nil {
@@ -121,58 +131,84 @@ func (b *builder) deliveryWorkflow() *ir.Workflow {
 	} else {
 		w.Triggers.Manual = true
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
-		if !b.scoredOnly(name) {
-			w.Jobs = append(w.Jobs, b.datasetJob(name, true))
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.Code)) {
-		w.Jobs = append(w.Jobs, b.codeJob(name, true))
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.Models)) {
-		w.Jobs = append(w.Jobs, b.trainJob(name), b.evaluateJob(name))
-		if b.deploysModel(name) {
-			w.Jobs = append(w.Jobs, b.modelJob(name))
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.Apps)) {
-		w.Jobs = append(w.Jobs, b.packageJob(name))
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.Environments)) {
-		w.Jobs = append(w.Jobs, b.deployJob(name))
-		if s.Environments[name].Smoke != "" {
-			w.Jobs = append(w.Jobs, b.smokeJob(name))
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.Steps)) {
-		w.Jobs = append(w.Jobs, b.customJob(name))
-	}
 	b.gateByChanges(w)
-	b.onFailure(w, workflowDelivery, alertFailure, workflowDelivery, s.Name+" delivery failed")
+	b.onFailure(w, kind, alertFailure, kind, subject)
 	return w
 }
 
-// ciWorkflow checks pull requests: data validation and tests, code lint and
-// unit tests. It publishes nothing and needs no write permission.
-func (b *builder) ciWorkflow() *ir.Workflow {
+// deliveryUnits are the spec entries the delivery runs, in its order:
+// every dataset (but those only scored in batch), code, model, app,
+// environment and custom step, as "section.name".
+func (b *builder) deliveryUnits() []string {
 	s := b.spec
-	if s.Triggers == nil || s.Triggers.PullRequest == nil {
-		return nil
+	var units []string
+	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
+		if !b.scoredOnly(name) {
+			units = append(units, "datasets."+name)
+		}
 	}
+	units = appendUnits(units, "code", s.Code)
+	units = appendUnits(units, "models", s.Models)
+	units = appendUnits(units, "apps", s.Apps)
+	units = appendUnits(units, "environments", s.Environments)
+	return appendUnits(units, "steps", s.Steps)
+}
+
+func appendUnits[V any](units []string, section string, m map[string]V) []string {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		units = append(units, section+"."+name)
+	}
+	return units
+}
+
+// unitJobs are the delivery jobs of one spec entry ("models.scorer").
+func (b *builder) unitJobs(unit string) []*ir.Job {
+	section, name, _ := strings.Cut(unit, ".")
+	switch section {
+	case "datasets":
+		return []*ir.Job{b.datasetJob(name, true)}
+	case "code":
+		return []*ir.Job{b.codeJob(name, true)}
+	case "models":
+		if b.deploysModel(name) {
+			return []*ir.Job{b.trainJob(name), b.evaluateJob(name), b.modelJob(name)}
+		}
+		return []*ir.Job{b.trainJob(name), b.evaluateJob(name)}
+	case "apps":
+		return []*ir.Job{b.packageJob(name)}
+	case "environments":
+		if b.spec.Environments[name].Smoke != "" {
+			return []*ir.Job{b.deployJob(name), b.smokeJob(name)}
+		}
+		return []*ir.Job{b.deployJob(name)}
+	case "steps":
+		return []*ir.Job{b.customJob(name)}
+	}
+	return nil
+}
+
+// ciWorkflow checks pull requests: data validation and tests of datasets,
+// lint and unit tests of code, and the generated files' check when
+// generated is set. It publishes nothing and needs no write permission.
+func (b *builder) ciWorkflow(kind string, datasets, code []string, generated bool) *ir.Workflow {
+	s := b.spec
 	w := &ir.Workflow{
-		Name:             b.workflowName(workflowCI),
+		Name:             b.workflowName(kind),
 		Description:      fmt.Sprintf("%s: data tests and code CI for pull requests", s.Name),
 		Triggers:         ir.Triggers{PullRequest: &ir.BranchFilter{Branches: s.Triggers.PullRequest.Branches}},
-		Concurrency:      b.workflowName(workflowCI),
+		Concurrency:      b.workflowName(kind),
 		CancelInProgress: true,
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Datasets)) {
+	if group, ok := strings.CutPrefix(kind, workflowCI+"-"); ok {
+		w.Description = fmt.Sprintf("%s, %s: data tests and code CI for pull requests", s.Name, group)
+	}
+	for _, name := range datasets {
 		w.Jobs = append(w.Jobs, b.datasetJob(name, false))
 	}
-	for _, name := range slices.Sorted(maps.Keys(s.Code)) {
+	for _, name := range code {
 		w.Jobs = append(w.Jobs, b.codeJob(name, false))
 	}
-	if len(s.Git.Generated) > 0 {
+	if generated && len(s.Git.Generated) > 0 {
 		w.Jobs = append(w.Jobs, b.generatedJob())
 	}
 	if len(w.Jobs) == 0 {

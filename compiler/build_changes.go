@@ -18,22 +18,38 @@ import (
 // schedule, by hand, a new branch): docs/gitops.md.
 
 // gateByChanges gives each job of the delivery workflow w the condition
-// that its stage is affected. Datasets and code used by one model run
+// that its stage is affected. Datasets and code used by one model of w run
 // with that model; those several models share always run.
 func (b *builder) gateByChanges(w *ir.Workflow) {
 	if b.spec.Triggers == nil || b.spec.Triggers.Push == nil {
 		return // no push, no base: every run runs everything
 	}
-	// A push that touches no stage's paths starts nothing at all.
+	// A push that touches no stage's paths starts nothing at all; one
+	// workflow of a split delivery starts for its own stages' paths.
+	if b.stages == nil {
+		b.stages = b.spec.Stages(b.specDir)
+	}
+	units := map[string]bool{}
+	for _, j := range w.Jobs {
+		units[unitOf(b.origin[j.ID])] = true
+	}
 	var paths []string
-	for _, st := range b.spec.Stages(b.specDir) {
-		paths = append(paths, st.Paths...)
+	for _, st := range b.stages {
+		if st.All || b.groups == nil || units[st.Name] {
+			paths = append(paths, st.Paths...)
+		}
 	}
 	slices.Sort(paths)
 	w.Triggers.Push.Paths = slices.Compact(paths)
-	// The models using each dataset and code, once.
+	// The models of w using each dataset and code, once: in a split
+	// delivery, a dataset other groups train on too runs with the one
+	// model of its group.
 	users := map[string][]string{}
-	for _, m := range slices.Sorted(maps.Keys(b.spec.Models)) {
+	for _, j := range w.Jobs {
+		if j.Stage != ir.StageTrain {
+			continue
+		}
+		m := b.origin[j.ID][1]
 		t := b.spec.Models[m].Train
 		for _, d := range t.Data {
 			users["datasets."+d] = append(users["datasets."+d], m)

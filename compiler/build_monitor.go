@@ -37,7 +37,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 		w.Jobs = append(w.Jobs, b.driftJob(mon))
 		if driftRetrains {
 			w.Jobs = append(w.Jobs, b.retrainJob("retrain", "on_drift", &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"},
-				alertDrift, dr.Reference, b.spec.Name+": drift detected, retraining"))
+				b.deliveriesWith("dataset-"+dr.Reference), alertDrift, dr.Reference, b.spec.Name+": drift detected, retraining"))
 		}
 	}
 	if q := mon.Quality; q != nil {
@@ -51,7 +51,7 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 		w.Jobs = append(w.Jobs, j)
 		if qualityRetrains {
 			w.Jobs = append(w.Jobs, b.retrainJob("retrain-quality", "on_quality", &ir.OutputEquals{Job: "quality", Output: "passed", Equals: "false"},
-				alertQuality, q.Model, b.spec.Name+": model "+q.Model+" below its quality gates, retraining"))
+				b.deliveriesWith("evaluate-"+q.Model), alertQuality, q.Model, b.spec.Name+": model "+q.Model+" below its quality gates, retraining"))
 		}
 	}
 	// A check that does not retrain reports by failing its job; a retrain
@@ -154,16 +154,23 @@ func (b *builder) qualityJob(mon *Monitor) *ir.Job {
 	return j
 }
 
-// retrainJob starts the delivery workflow when a check's output says so,
+// retrainJob starts the delivery workflows when a check's output says so,
 // after alerting with the check's cause.
-func (b *builder) retrainJob(id, field string, when *ir.OutputEquals, cause, subject, message string) *ir.Job {
+func (b *builder) retrainJob(id, field string, when *ir.OutputEquals, workflows []string, cause, subject, message string) *ir.Job {
 	r := b.job(id, "Retrain", ir.StageRetrain, "monitor", field)
 	r.Workspace = false
 	need(r, when.Job, "", "")
 	r.Condition.WhenOutput = when
 	r.Permissions = addPermission(r.Permissions, "actions", "write")
 	b.alertIn(r, workflowMonitor, cause, subject, message)
-	r.Steps = append(r.Steps, ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: b.workflowName(workflowDelivery)})
+	for _, w := range workflows {
+		st := ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: w}
+		if len(workflows) > 1 {
+			group := strings.TrimPrefix(w, b.workflowName(workflowDelivery)+"-")
+			st.ID, st.Name = "trigger-"+group, "Start delivery of "+group
+		}
+		r.Steps = append(r.Steps, st)
+	}
 	return r
 }
 

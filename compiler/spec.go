@@ -13,6 +13,7 @@ type Spec struct {
 	MLC          *MLCPin                 `json:"mlc,omitempty"`
 	Runners      *Runners                `json:"runners,omitempty"`
 	Triggers     *Triggers               `json:"triggers,omitempty"`
+	Split        string                  `json:"split"`
 	Secrets      []string                `json:"secrets,omitempty"`
 	Datasets     map[string]*Dataset     `json:"datasets,omitempty"`
 	Code         map[string]*Code        `json:"code,omitempty"`

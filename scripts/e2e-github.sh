@@ -204,16 +204,20 @@ for spec in $E2E_SPECS; do
 
 	# In the order a team meets them: batch scores with the model the
 	# delivery put in production.
-	for wf in "$repo"/.github/workflows/*-{ci,delivery,batch,monitor}.yml; do
+	# A split spec (split: "model") has one ci and delivery workflow per
+	# model: $name-delivery-MODEL.yml, logged as kind delivery-MODEL.
+	for wf in "$repo"/.github/workflows/$name-{ci,ci-*,delivery,delivery-*,batch,monitor}.yml; do
 		[[ -f $wf ]] || continue
 		file=$(basename "$wf")
-		case "$file" in
-		*-ci.yml) act_run "$repo" "$file" pull_request "$work/no-secrets.env" "$work/logs/$name.ci.json" ;;
-		*-delivery.yml)
+		kind=${file#"$name"-}
+		kind=${kind%.yml}
+		case "$kind" in
+		ci | ci-*) act_run "$repo" "$file" pull_request "$work/no-secrets.env" "$work/logs/$name.$kind.json" ;;
+		delivery | delivery-*)
 			if grep -q '^  push:' "$wf"; then ev=push; else ev=workflow_dispatch; fi
-			act_run "$repo" "$file" "$ev" "$work/secrets.env" "$work/logs/$name.delivery.json" ;;
-		*-batch.yml) act_run "$repo" "$file" workflow_dispatch "$work/secrets.env" "$work/logs/$name.batch.json" ;;
-		*-monitor.yml)
+			act_run "$repo" "$file" "$ev" "$work/secrets.env" "$work/logs/$name.$kind.json" ;;
+		batch) act_run "$repo" "$file" workflow_dispatch "$work/secrets.env" "$work/logs/$name.batch.json" ;;
+		monitor)
 			act_run "$repo" "$file" schedule "$work/secrets.env" "$work/logs/$name.monitor.json"
 			# The monitor asked (gh workflow run) for a retraining run: start it.
 			if read -r retrain ref <"$E2E_GH_LOG"; then

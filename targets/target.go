@@ -17,7 +17,7 @@ var ErrTooLarge = errors.New("object too large for the engine")
 // TooLarge is the refusal of a generated object the engine would not take
 // by size (what says which and by how much): the spec must be split.
 func TooLarge(what string) error {
-	return fmt.Errorf("%s: split the spec into several pipelines (fewer models, datasets or environments each): %w", what, ErrTooLarge)
+	return fmt.Errorf("%s: set split: \"model\" in the spec for one delivery workflow per model, or split the spec into several pipelines (fewer models, datasets or environments each): %w", what, ErrTooLarge)
 }
 
 // File is one generated file, with a slash-separated path relative to the

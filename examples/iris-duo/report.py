@@ -9,4 +9,4 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 for name in ("garden", "field"):
     rows = sum(sum(1 for _ in open(p)) - 1 for p in glob.glob(os.path.join(HERE, "data", name, "*.csv")))
     print(f"dataset {name}: {rows} rows")
-print("models bayes (garden + field) and centroid (garden) are registered")
+print("model bayes (garden + field) is registered")

@@ -84,12 +84,12 @@ def checks(name, kind, wf):
     """The run's assertions beyond job results: (description, ok)."""
     out = installs(name, kind, wf)
     text = yaml.safe_dump(wf)
-    if kind == "ci":
+    if kind == "ci" or kind.startswith("ci-"):
         out.append(("the pull-request workflow names no signing key", "secrets.COSIGN_" not in text))
         perms = [wf.get("permissions", {})] + [j.get("permissions") or {} for j in wf["jobs"].values()]
         out.append(("the pull-request workflow has no write scope", all(v != "write" for p in perms for v in p.values())))
         out.append(("the pull-request run was given no secrets", os.path.getsize(os.path.join(WORK, "no-secrets.env")) == 0))
-    if kind in ("delivery", "retrain"):
+    if kind in ("delivery", "retrain") or kind.startswith("delivery-"):
         repos = catalog()
         for role in ("dataset", "model"):
             out.append((f"a {role} of {name} is in the registry", any(r.startswith(f"e2e/{name}-{role}-") for r in repos)))

@@ -34,6 +34,11 @@ plan() {
 		echo "batch main - -"
 		echo "monitor main - - delivery"
 		;;
+	# split: one delivery workflow per model.
+	iris-duo)
+		echo "delivery-bayes main - -"
+		echo "delivery-centroid main - -"
+		;;
 	*) echo "delivery main - -" ;;
 	esac
 }
@@ -75,10 +80,13 @@ app_envs() {
 # cosign CLI. REV stands for the commit the run built.
 signed() {
 	case $(basename "$1")/$2 in
-	iris-duo/delivery)
+	iris-duo/delivery-bayes)
 		echo "10.250.0.2:5000/e2e/iris-duo-dataset-garden:REV"
 		echo "10.250.0.2:5000/e2e/iris-duo-dataset-field:REV"
 		echo "10.250.0.2:5000/e2e/iris-duo-model-bayes:REV"
+		;;
+	iris-duo/delivery-centroid)
+		echo "10.250.0.2:5000/e2e/iris-duo-dataset-garden:REV"
 		echo "10.250.0.2:5000/e2e/iris-duo-model-centroid:REV"
 		;;
 	minimal/delivery)
