@@ -163,14 +163,7 @@ func (b *builder) retrainJob(id, field string, when *ir.OutputEquals, workflows 
 	r.Condition.WhenOutput = when
 	r.Permissions = addPermission(r.Permissions, "actions", "write")
 	b.alertIn(r, workflowMonitor, cause, subject, message)
-	for _, w := range workflows {
-		st := ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: w}
-		if len(workflows) > 1 {
-			group := strings.TrimPrefix(w, b.workflowName(workflowDelivery)+"-")
-			st.ID, st.Name = "trigger-"+group, "Start delivery of "+group
-		}
-		r.Steps = append(r.Steps, st)
-	}
+	r.Steps = append(r.Steps, ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Triggers: workflows})
 	return r
 }
 

@@ -283,7 +283,7 @@ monitor: {
 	if *q.Condition.WhenOutput != (ir.OutputEquals{Job: "drift", Output: "drift", Equals: "false"}) {
 		t.Errorf("quality runs whatever drift says: %+v", q.Condition)
 	}
-	if *r.Condition.WhenOutput != (ir.OutputEquals{Job: "quality", Output: "passed", Equals: "false"}) || r.Steps[len(r.Steps)-1].Trigger != "p-delivery" {
+	if *r.Condition.WhenOutput != (ir.OutputEquals{Job: "quality", Output: "passed", Equals: "false"}) || !slices.Equal(r.Steps[len(r.Steps)-1].Triggers, []string{"p-delivery"}) {
 		t.Errorf("retrain-quality: %+v", r)
 	}
 	if gates := q.Steps[len(q.Steps)-1].Args; !slices.Contains(gates, "accuracy>=0.9") || !slices.Contains(gates, "--no-fail") {

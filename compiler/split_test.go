@@ -99,10 +99,10 @@ monitor: {
 	var triggers []string
 	for _, st := range job("p-monitor", "retrain").Steps {
 		if st.Kind == ir.StepTrigger {
-			triggers = append(triggers, st.ID+"="+st.Trigger)
+			triggers = append(triggers, st.Triggers...)
 		}
 	}
-	if want := []string{"trigger-ma=p-delivery-ma", "trigger-mb=p-delivery-mb"}; !slices.Equal(triggers, want) {
+	if want := []string{"p-delivery-ma", "p-delivery-mb"}; !slices.Equal(triggers, want) {
 		t.Errorf("retrain starts %v, want %v", triggers, want)
 	}
 	// Two workflows copy the shared dataset's job, not share it.

@@ -157,8 +157,8 @@ const (
 	// output "ref" is the pushed image by digest. Targets use their engine's
 	// builder (docker buildx on GitHub, a daemonless builder on Kubernetes).
 	StepBuildImage StepKind = "build-image"
-	// StepTrigger starts another workflow of the pipeline (Trigger names it),
-	// e.g. retraining after drift.
+	// StepTrigger starts other workflows of the pipeline (Triggers names
+	// them), e.g. retraining after drift.
 	StepTrigger StepKind = "trigger"
 )
 
@@ -178,8 +178,9 @@ type Step struct {
 	GPU bool
 	// Build is set for StepBuildImage.
 	Build *ImageBuild
-	// Trigger is the workflow name StepTrigger starts.
-	Trigger string
+	// Triggers are the workflows StepTrigger starts, one run each, in
+	// this order: one step however many a monitor retrains.
+	Triggers []string
 }
 
 // TokenSecret is the secret a step lists to call the repository's API

@@ -545,7 +545,7 @@ func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 		// The retraining it starts has no base, so it runs every stage.
 		h := newHarness(t, script("train", `echo "trained, base [$MLC_BASE]" >> trained.log`))
 		monitor := &ir.Workflow{Name: "t-monitor", Jobs: []*ir.Job{
-			{ID: "retrain", Name: "retrain", Steps: []ir.Step{{ID: "trigger", Kind: ir.StepTrigger, Trigger: "t-delivery"}}},
+			{ID: "retrain", Name: "retrain", Steps: []ir.Step{{ID: "trigger", Kind: ir.StepTrigger, Triggers: []string{"t-delivery"}}}},
 		}}
 		h.p.Workflows = append(h.p.Workflows, monitor)
 		opts := h.options()

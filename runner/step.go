@@ -39,7 +39,14 @@ func (r *run) step(ctx context.Context, j *ir.Job, st ir.Step, vals values, log 
 		return failed, err
 	}
 	if st.Kind == ir.StepTrigger {
-		return stepResult{headline: r.trigger(st.Trigger, log)}, nil
+		var msgs []string
+		for _, w := range st.Triggers {
+			msgs = append(msgs, r.trigger(w, log))
+		}
+		if len(msgs) > 1 {
+			return stepResult{headline: fmt.Sprintf("%s, and %d more", msgs[0], len(msgs)-1)}, nil
+		}
+		return stepResult{headline: strings.Join(msgs, "")}, nil
 	}
 	p, err := r.command(st, e)
 	if err != nil {

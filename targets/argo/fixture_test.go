@@ -131,7 +131,7 @@ func monitor() *ir.Workflow {
 				Needs: []string{"drift"},
 				Steps: []ir.Step{
 					{ID: "notify", Kind: ir.StepMLC, Dir: "ml", Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "drift: retraining"}, Secrets: []string{"SLACK_WEBHOOK"}},
-					{ID: "start", Kind: ir.StepTrigger, Trigger: "fixture-delivery"},
+					{ID: "start", Kind: ir.StepTrigger, Triggers: []string{"fixture-delivery"}},
 					{ID: "record", Kind: ir.StepScript, Script: "echo started=yes >> \"$MLC_OUTPUT\""},
 				},
 				Outputs:   []ir.Output{{Name: "started", Kind: ir.ArtifactValue, FromStep: "record"}},

@@ -19,15 +19,16 @@ const (
 
 // jobTemplates renders a job; the first template returned is named like
 // the job. A job without trigger steps is one pod (containerTemplate); a
-// trigger step becomes a resource template, so a job mixing it with other
-// steps becomes a steps template running its parts in order, each part a
-// pod or a resource template of its own.
+// trigger step becomes a resource template that a step runs once per
+// workflow it starts (withItems), so a job with one is a steps template
+// running its parts in order, each part a pod or a resource template of
+// its own.
 func (r *workflowRenderer) jobTemplates(job *ir.Job) ([]template, error) {
 	if len(job.Steps) == 0 {
 		return nil, fmt.Errorf("has no steps")
 	}
 	parts := splitAtTriggers(job.Steps)
-	if len(parts) == 1 {
+	if len(parts) == 1 && parts[0][0].Kind != ir.StepTrigger {
 		t, err := r.partTemplate(job.ID, job)
 		return []template{t}, err
 	}
@@ -70,6 +71,8 @@ func (r *workflowRenderer) sequenceTemplates(job *ir.Job, parts [][]ir.Step) ([]
 		st := step{Name: name, Template: name}
 		if part[0].Kind == ir.StepTrigger {
 			sub.Inputs = nil
+			st.WithItems = part[0].Triggers
+			st.Arguments = &arguments{Parameters: []parameter{{Name: paramWorkflow, Value: ptr("{{item}}")}}}
 		} else if len(passInputs) > 0 {
 			st.Arguments = &arguments{Parameters: passInputs}
 		}
@@ -299,15 +302,25 @@ func jobOutputs(job *ir.Job) ([]parameter, error) {
 	return params, nil
 }
 
+// paramWorkflow is the trigger template's input: the WorkflowTemplate a
+// Workflow is created from.
+const paramWorkflow = "workflow"
+
 // triggerTemplate creates a Workflow from another WorkflowTemplate of the
-// pipeline, passing on the revision and repository; the started workflow
-// keeps its own default branch, so its branch-restricted jobs run as on a
-// scheduled start.
+// pipeline, the one its input names, passing on the revision and
+// repository; the started workflow keeps its own default branch, so its
+// branch-restricted jobs run as on a scheduled start.
 func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, error) {
-	target := job.Steps[0].Trigger
-	if !slices.ContainsFunc(r.p.Workflows, func(w *ir.Workflow) bool { return w.Name == target }) {
-		return template{}, fmt.Errorf("trigger step: %q is not a workflow of this pipeline", target)
+	targets := job.Steps[0].Triggers
+	if len(targets) == 0 {
+		return template{}, fmt.Errorf("trigger step %s starts no workflow", job.Steps[0].ID)
 	}
+	for _, target := range targets {
+		if !slices.ContainsFunc(r.p.Workflows, func(w *ir.Workflow) bool { return w.Name == target }) {
+			return template{}, fmt.Errorf("trigger step: %q is not a workflow of this pipeline", target)
+		}
+	}
+	target := "{{inputs.parameters." + paramWorkflow + "}}"
 	if len(job.Outputs) > 0 || len(job.Inputs) > 0 {
 		return template{}, fmt.Errorf("a trigger job cannot have inputs or outputs on argo (its only step creates a Workflow)")
 	}
@@ -328,7 +341,7 @@ func (r *workflowRenderer) triggerTemplate(name string, job *ir.Job) (template, 
 		return template{}, err
 	}
 	r.createsWorkflows = true
-	t := template{Name: name, Resource: &resource{Action: "create", Manifest: manifest}}
+	t := template{Name: name, Inputs: &templateIO{Parameters: []parameter{{Name: paramWorkflow}}}, Resource: &resource{Action: "create", Manifest: manifest}}
 	applyLimits(&t, job)
 	return t, nil
 }

@@ -163,6 +163,7 @@ type step struct {
 	Template  string     `yaml:"template"`
 	When      string     `yaml:"when,omitempty"`
 	Arguments *arguments `yaml:"arguments,omitempty"`
+	WithItems []string   `yaml:"withItems,omitempty"`
 }
 
 type suspend struct {

@@ -109,7 +109,7 @@ func TestUnsupported(t *testing.T) {
 	}{
 		"quorum":          {func(p *ir.Pipeline) { p.Workflows[0].Jobs[3].Approval.Required = 2 }, "required approvals 2 > 1 is not supported by argo"},
 		"two gpu steps":   {func(p *ir.Pipeline) { p.Workflows[0].Jobs[1].Steps[2].GPU = true }, "steps fit and report both need the GPUs"},
-		"unknown trigger": {func(p *ir.Pipeline) { p.Workflows[1].Jobs[1].Steps[1].Trigger = "nope" }, `"nope" is not a workflow of this pipeline`},
+		"unknown trigger": {func(p *ir.Pipeline) { p.Workflows[1].Jobs[1].Steps[1].Triggers = []string{"nope"} }, `"nope" is not a workflow of this pipeline`},
 		"step named main": {func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].Steps[0].ID = "main" }, `step id "main"`},
 		"quote in branch": {func(p *ir.Pipeline) { p.Workflows[0].Jobs[3].Condition.OnlyBranches = []string{"it's"} }, "when-expressions cannot hold '"},
 		"input not needed": {func(p *ir.Pipeline) {

@@ -111,8 +111,14 @@ func step(p *ir.Pipeline, j *ir.Job, st ir.Step) (*yamlout.Map, error) {
 		run = buildImage(st.Build)
 	case ir.StepTrigger:
 		env["GH_TOKEN"] = "${{ github.token }}"
-		env["MLC_WORKFLOW"] = st.Trigger + ".yml"
-		run = `gh workflow run "$MLC_WORKFLOW" --ref "$GITHUB_REF"`
+		// One workflow file a line: names are #Name-safe (no blanks, no
+		// glob characters), so the loop's word splitting is exact.
+		files := make([]string, len(st.Triggers))
+		for i, w := range st.Triggers {
+			files[i] = w + ".yml"
+		}
+		env["MLC_WORKFLOWS"] = strings.Join(files, "\n")
+		run = `for w in $MLC_WORKFLOWS; do gh workflow run "$w" --ref "$GITHUB_REF"; done`
 	default:
 		return nil, fmt.Errorf("github: job %s step %s: unknown step kind %q", j.ID, st.ID, st.Kind)
 	}

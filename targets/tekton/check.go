@@ -222,7 +222,12 @@ func (c *checker) step(at string, s ir.Step) {
 		c.fail("%s builds an image but has no build settings", at)
 	}
 	if s.Kind == ir.StepTrigger {
-		c.dns(at+" trigger", s.Trigger, 63)
+		if len(s.Triggers) == 0 {
+			c.fail("%s starts no workflow", at)
+		}
+		for _, t := range s.Triggers {
+			c.dns(at+" trigger", t, 63)
+		}
 	}
 }
 

@@ -145,7 +145,7 @@ func monitorFixture() *ir.Workflow {
 			{
 				ID: "retrain", Name: "Retrain", Stage: ir.StageRetrain, Needs: []string{"drift"},
 				Condition: ir.Condition{WhenOutput: &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}},
-				Steps:     []ir.Step{{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Trigger: "fraud-delivery"}},
+				Steps:     []ir.Step{{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Triggers: []string{"fraud-delivery"}}},
 			},
 			{
 				ID: "custom-report", Name: "Custom report", Stage: ir.StageCustom, Needs: []string{"retrain"},

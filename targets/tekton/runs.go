@@ -63,7 +63,7 @@ func taskRunSpec(task string, res ir.Resources, steps []ir.Step) (pipelineTaskRu
 	trs := pipelineTaskRunSpec{PipelineTaskName: task}
 	for _, s := range steps {
 		if s.Kind == ir.StepTrigger {
-			trs.ServiceAccountName = starter(s.Trigger)
+			trs.ServiceAccountName = starter(s.Triggers[0]) // may create any run: kube.Account
 		}
 	}
 	if res.GPU > 0 {

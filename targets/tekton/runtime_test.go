@@ -91,7 +91,7 @@ func TestTasksRunWithoutAToken(t *testing.T) {
 		}
 	}
 	c := &checker{}
-	c.job("x", &ir.Job{ID: "x", Steps: []ir.Step{{ID: "s", Kind: ir.StepScript, Script: "true"}, {ID: "t", Kind: ir.StepTrigger, Trigger: "w"}}})
+	c.job("x", &ir.Job{ID: "x", Steps: []ir.Step{{ID: "s", Kind: ir.StepScript, Script: "true"}, {ID: "t", Kind: ir.StepTrigger, Triggers: []string{"w"}}}})
 	if err := ir.Refuse(c.problems); err == nil || !strings.Contains(err.Error(), "runs user code") {
 		t.Errorf("a trigger beside user code: %v", err)
 	}

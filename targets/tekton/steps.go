@@ -135,13 +135,21 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 		flags, st.SecurityContext = kube.RootlessBuildKit()
 		st.Env = append(st.Env, flags)
 	case ir.StepTrigger:
-		if !r.workflows[s.Trigger] {
-			return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, s.Trigger)
-		}
+		// One kubectl creates a run of each workflow, from its run
+		// template: every workflow's ConfigMap projected into one volume.
 		st.Image = cmp.Or(r.p.Helpers.Kubectl, kubectlImage)
-		st.Command = []string{"/bin/kubectl", "create", "-f", runsMount + "/" + runKeyTrigger}
+		st.Command = []string{"/bin/kubectl", "create"}
+		vol = &kube.Volume{Name: s.ID, Projected: &kube.ProjectedVolume{}}
+		for _, w := range s.Triggers {
+			if !r.workflows[w] {
+				return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, w)
+			}
+			st.Command = append(st.Command, "-f", runsMount+"/"+w+".yaml")
+			vol.Projected.Sources = append(vol.Projected.Sources, kube.VolumeProjection{
+				ConfigMap: &kube.ConfigMapProjection{Name: runsConfigMap(w), Items: []kube.KeyToPath{{Key: runKeyTrigger, Path: w + ".yaml"}}},
+			})
+		}
 		st.VolumeMounts = []kube.VolumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
-		vol = &kube.Volume{Name: s.ID, ConfigMap: &kube.ConfigMapVolume{Name: runsConfigMap(s.Trigger)}}
 	default:
 		return step{}, nil, fmt.Errorf("step %q has kind %q, which tekton cannot render", s.ID, s.Kind)
 	}

@@ -48,7 +48,9 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 		r.workflows[w.Name] = true
 		for _, s := range append(allSteps(w), w.OnFailure...) {
 			if s.Kind == ir.StepTrigger {
-				triggered[s.Trigger] = true
+				for _, t := range s.Triggers {
+					triggered[t] = true
+				}
 			}
 		}
 	}

@@ -163,7 +163,7 @@ func TestRejectsWhatTektonCannotExpress(t *testing.T) {
 			p.Workflows[0].Jobs[0].Approval = &ir.Approval{Required: 2}
 		},
 		"does not define": func(p *ir.Pipeline) {
-			p.Workflows[0].Jobs[0].Steps[0] = ir.Step{ID: "run", Kind: ir.StepTrigger, Trigger: "elsewhere"}
+			p.Workflows[0].Jobs[0].Steps[0] = ir.Step{ID: "run", Kind: ir.StepTrigger, Triggers: []string{"elsewhere"}}
 		},
 		"not a valid Kubernetes name": func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].ID = "Job_1" },
 		"not a valid Kubernetes quantity": func(p *ir.Pipeline) {

@@ -71,6 +71,21 @@ type Volume struct {
 	// DownwardAPI exposes the pod's own metadata as files, which the
 	// kubelet rewrites when the metadata changes.
 	DownwardAPI *DownwardAPIVolume `yaml:"downwardAPI,omitempty"`
+	// Projected puts keys of several ConfigMaps into one directory.
+	Projected *ProjectedVolume `yaml:"projected,omitempty"`
+}
+
+type ProjectedVolume struct {
+	Sources []VolumeProjection `yaml:"sources"`
+}
+
+type VolumeProjection struct {
+	ConfigMap *ConfigMapProjection `yaml:"configMap"`
+}
+
+type ConfigMapProjection struct {
+	Name  string      `yaml:"name"`
+	Items []KeyToPath `yaml:"items"`
 }
 
 type DownwardAPIVolume struct {

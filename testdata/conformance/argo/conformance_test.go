@@ -184,17 +184,44 @@ func checkVolumes(t *testing.T, d document, wt *wfv1.WorkflowTemplate) {
 	}
 }
 
-// checkTriggers validates the Workflows that resource templates create.
+// checkTriggers validates the Workflows that resource templates create:
+// one for each item of every step running the template, its input
+// parameters substituted as Argo does.
 func checkTriggers(t *testing.T, d document, wt *wfv1.WorkflowTemplate, wfts templates) {
 	for _, tmpl := range wt.Spec.Templates {
 		if tmpl.Resource == nil {
 			continue
 		}
-		sub := document{where: d.where + " template " + tmpl.Name + " manifest", raw: []byte(tmpl.Resource.Manifest)}
-		wf := &wfv1.Workflow{}
-		decodeStrict(t, sub, wf)
-		if err := validate.ValidateWorkflow(wfts, noClusterTemplates{}, wf, nil, validate.ValidateOpts{Submit: true}); err != nil {
-			t.Errorf("%s: argo rejects the Workflow it creates: %v", sub.where, err)
+		runs := 0
+		for _, caller := range wt.Spec.Templates {
+			for _, parallel := range caller.Steps {
+				for _, st := range parallel.Steps {
+					if st.Template != tmpl.Name {
+						continue
+					}
+					items := st.WithItems
+					if len(items) == 0 {
+						items = []wfv1.Item{{}}
+					}
+					for _, item := range items {
+						manifest := tmpl.Resource.Manifest
+						for _, p := range st.Arguments.Parameters {
+							value := strings.ReplaceAll(p.Value.String(), "{{item}}", item.GetStrVal())
+							manifest = strings.ReplaceAll(manifest, "{{inputs.parameters."+p.Name+"}}", value)
+						}
+						runs++
+						sub := document{where: fmt.Sprintf("%s template %s manifest (step %s, item %q)", d.where, tmpl.Name, st.Name, item.GetStrVal()), raw: []byte(manifest)}
+						wf := &wfv1.Workflow{}
+						decodeStrict(t, sub, wf)
+						if err := validate.ValidateWorkflow(wfts, noClusterTemplates{}, wf, nil, validate.ValidateOpts{Submit: true}); err != nil {
+							t.Errorf("%s: argo rejects the Workflow it creates: %v", sub.where, err)
+						}
+					}
+				}
+			}
+		}
+		if runs == 0 {
+			t.Errorf("%s: no step runs resource template %s", d.where, tmpl.Name)
 		}
 	}
 }
