@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -103,16 +104,36 @@ type run struct {
 //
 // Workflows a trigger step started (the monitor's retraining) run next,
 // one after the other, as the engines would start them; the error is then
-// the first failure among all the runs.
+// the first failure among all the runs. The delivery of a split spec is
+// each of its delivery workflows, run the same way after the first.
 func Run(ctx context.Context, opts Options) (*Record, error) {
 	lock, err := lockSpecDir(opts.SpecDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
+	split := splitDeliveries(opts)
+	if len(split) > 0 {
+		opts.Workflow = split[0]
+	}
 	rec, err := runOnce(ctx, opts)
 	if rec == nil {
 		return rec, err
+	}
+	for i, wf := range split[min(1, len(split)):] {
+		if ctx.Err() != nil {
+			break
+		}
+		next := opts
+		next.Workflow = wf
+		fmt.Fprintf(opts.Out, "\n== delivery %d of %d: %s\n\n", i+2, len(split), wf)
+		r, rerr := runOnce(ctx, next)
+		if err == nil {
+			err = rerr
+		}
+		if r != nil {
+			rec.Triggered = append(rec.Triggered, r.Triggered...)
+		}
 	}
 	for _, wf := range rec.Triggered {
 		if ctx.Err() != nil {
@@ -334,6 +355,27 @@ func lockSpecDir(specDir string) (*os.File, error) {
 		return nil, fmt.Errorf("locking %s: %w", dir, err)
 	}
 	return f, nil // closing it releases the lock
+}
+
+// splitDeliveries are the delivery workflows of a split spec when opts
+// ask for "delivery" (or nothing) and no workflow has that name: those
+// named <pipeline>-delivery-<group>, sorted.
+func splitDeliveries(opts Options) []string {
+	p := opts.Pipeline
+	if opts.Resume != "" || (opts.Workflow != "" && opts.Workflow != "delivery") || p == nil {
+		return nil
+	}
+	var names []string
+	for _, w := range p.Workflows {
+		if w.Name == p.Name+"-delivery" {
+			return nil
+		}
+		if strings.HasPrefix(w.Name, p.Name+"-delivery-") {
+			names = append(names, w.Name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // selectWorkflow finds the workflow by short ("delivery") or full name.

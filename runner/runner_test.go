@@ -582,3 +582,25 @@ func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitDeliveryRunsEachWorkflow: "delivery" of a split spec is each
+// of its delivery workflows, in order; a failure in one fails the run
+// after the others ran.
+func TestSplitDeliveryRunsEachWorkflow(t *testing.T) {
+	h := newHarness(t)
+	h.p.Workflows = []*ir.Workflow{
+		{Name: "t-delivery-a", Jobs: []*ir.Job{script("train-a", `echo a >> trained.log; exit 1`)}},
+		{Name: "t-delivery-b", Jobs: []*ir.Job{script("train-b", `echo b >> trained.log`)}},
+		{Name: "t-monitor", Jobs: []*ir.Job{script("drift", `echo drift >> trained.log`)}},
+	}
+	rec, err := h.run(context.Background(), h.options())
+	if !errors.Is(err, ErrFailed) || rec == nil || rec.Workflow != "t-delivery-a" {
+		t.Fatalf("run: %v (record %+v), want delivery-a's failure", err, rec)
+	}
+	if got := h.read("trained.log"); got != "a\nb" {
+		t.Errorf("ran %q, want delivery-a then delivery-b", got)
+	}
+	if !strings.Contains(h.out.String(), "== delivery 2 of 2: t-delivery-b") {
+		t.Errorf("the output does not announce the second delivery:\n%s", h.out.String())
+	}
+}
