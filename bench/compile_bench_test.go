@@ -2,7 +2,6 @@ package bench
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/mlc-project/mlc/bench/scalespec"
 	"github.com/mlc-project/mlc/compiler"
-	"github.com/mlc-project/mlc/ir"
 	"github.com/mlc-project/mlc/targets"
 	"github.com/mlc-project/mlc/targets/argo"
 	"github.com/mlc-project/mlc/targets/github"
@@ -44,7 +42,7 @@ func BenchmarkCompile(b *testing.B) {
 		for _, t := range renderers {
 			b.Run(fmt.Sprintf("models=%d/render-%s", n, t.Name()), func(b *testing.B) {
 				for b.Loop() {
-					if _, err := render(t, p); err != nil {
+					if _, err := t.Render(p); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -62,24 +60,11 @@ func BenchmarkCompile(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, t := range renderers {
-					if _, err := render(t, p); err != nil {
+					if _, err := t.Render(p); err != nil {
 						b.Fatal(err)
 					}
 				}
 			}
 		})
 	}
-}
-
-// render renders p for t. From a few dozen models on, the Tekton Pipeline
-// and the Argo WorkflowTemplate exceed what Kubernetes stores in one
-// object, and from about ten the GitHub delivery workflow exceeds the file
-// size GitHub runs; they are refused once rendered (targets.ErrTooLarge):
-// the refusal costs the whole render, which is what is measured.
-func render(t targets.Target, p *ir.Pipeline) ([]targets.File, error) {
-	files, err := t.Render(p)
-	if errors.Is(err, targets.ErrTooLarge) {
-		return nil, nil
-	}
-	return files, err
 }
