@@ -10,9 +10,12 @@ import (
 
 // checkScheduleNames: an engine that names an object after a workflow and
 // its schedule (a Kubernetes CronJob, at most 52 characters) can name
-// every schedule.
+// every schedule. A split spec's schedule names one object per delivery:
+// it is reported once, with the longest name.
 func checkScheduleNames(p *ir.Pipeline, b *builder) Errors {
 	var errs Errors
+	reported := map[string]*Error{} // spec path → its error
+	longest := map[string]int{}     // spec path → the length of its name
 	for _, w := range p.Workflows {
 		for _, s := range w.Triggers.Schedules {
 			name := w.Name + "-" + s.Name
@@ -31,9 +34,22 @@ func checkScheduleNames(p *ir.Pipeline, b *builder) Errors {
 			}
 			slices.Sort(refuse)
 			path := b.schedules[w.Name+"/"+s.Name]
-			errs = append(errs, &Error{Pos: b.spec.pos(path...), Path: strings.Join(path, "."),
+			hint := fmt.Sprintf("shorten the schedule's name or the pipeline's (%q)", b.spec.Name)
+			if len(b.groups) > 0 {
+				hint = fmt.Sprintf("shorten the schedule's name, the pipeline's (%q) or the longest model name (split names a delivery workflow after its first model)", b.spec.Name)
+			}
+			e := &Error{Pos: b.spec.pos(path...), Path: strings.Join(path, "."),
 				Msg:  fmt.Sprintf("%s name this schedule %q, %d characters, and allow %d", strings.Join(refuse, " and "), name, len(name), limit),
-				Hint: fmt.Sprintf("shorten the schedule's name or the pipeline's (%q)", b.spec.Name)})
+				Hint: hint}
+			key := strings.Join(path, ".")
+			if prev, ok := reported[key]; ok {
+				if len(name) > longest[key] {
+					*prev, longest[key] = *e, len(name)
+				}
+				continue
+			}
+			reported[key], longest[key] = e, len(name)
+			errs = append(errs, e)
 		}
 	}
 	return errs
