@@ -16,7 +16,7 @@ func fixture() *ir.Pipeline {
 		MLCImage:   "ghcr.io/mlc-project/mlc:v0.1.0@sha256:1111111111111111111111111111111111111111111111111111111111111111",
 		Registry:   "ghcr.io/acme/ml",
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
-		Workflows:  []*ir.Workflow{delivery(), monitor()},
+		Workflows:  []*ir.Workflow{delivery(), monitor(), rerun()},
 	}
 }
 
@@ -131,7 +131,7 @@ func monitor() *ir.Workflow {
 				Needs: []string{"drift"},
 				Steps: []ir.Step{
 					{ID: "notify", Kind: ir.StepMLC, Dir: "ml", Args: []string{"notify", "--webhook-env", "SLACK_WEBHOOK", "--message", "drift: retraining"}, Secrets: []string{"SLACK_WEBHOOK"}},
-					{ID: "start", Kind: ir.StepTrigger, Triggers: []string{"fixture-delivery"}},
+					{ID: "start", Kind: ir.StepTrigger, Triggers: []string{"fixture-delivery", "fixture-rerun"}},
 					{ID: "record", Kind: ir.StepScript, Script: "echo started=yes >> \"$MLC_OUTPUT\""},
 				},
 				Outputs:   []ir.Output{{Name: "started", Kind: ir.ArtifactValue, FromStep: "record"}},
@@ -140,5 +140,15 @@ func monitor() *ir.Workflow {
 				Condition: ir.Condition{WhenOutput: &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}},
 			},
 		},
+	}
+}
+
+// rerun is a second workflow the monitor starts: one trigger step
+// starting two.
+func rerun() *ir.Workflow {
+	return &ir.Workflow{
+		Name:     "fixture-rerun",
+		Triggers: ir.Triggers{Manual: true},
+		Jobs:     []*ir.Job{{ID: "backfill", Stage: ir.StageCustom, Image: "alpine:3.20", Steps: []ir.Step{{ID: "run", Kind: ir.StepScript, Script: "echo backfilled"}}}},
 	}
 }

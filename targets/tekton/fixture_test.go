@@ -17,7 +17,7 @@ func fixture() *ir.Pipeline {
 		Registry:   "ghcr.io/acme/ml",
 		Repository: "https://github.com/acme/fraud.git",
 		Runners:    ir.Runners{Default: []string{"ubuntu-24.04"}, GPU: []string{"self-hosted", "gpu"}},
-		Workflows:  []*ir.Workflow{deliveryFixture(), monitorFixture()},
+		Workflows:  []*ir.Workflow{deliveryFixture(), monitorFixture(), rerunFixture()},
 	}
 }
 
@@ -145,7 +145,7 @@ func monitorFixture() *ir.Workflow {
 			{
 				ID: "retrain", Name: "Retrain", Stage: ir.StageRetrain, Needs: []string{"drift"},
 				Condition: ir.Condition{WhenOutput: &ir.OutputEquals{Job: "drift", Output: "drift", Equals: "true"}},
-				Steps:     []ir.Step{{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Triggers: []string{"fraud-delivery"}}},
+				Steps:     []ir.Step{{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Triggers: []string{"fraud-delivery", "fraud-rerun"}}},
 			},
 			{
 				ID: "custom-report", Name: "Custom report", Stage: ir.StageCustom, Needs: []string{"retrain"},
@@ -153,5 +153,16 @@ func monitorFixture() *ir.Workflow {
 				Steps: []ir.Step{{ID: "report", Name: "Report", Kind: ir.StepScript, Script: "echo done"}},
 			},
 		},
+	}
+}
+
+// rerunFixture is a second workflow the monitor starts: one trigger
+// step starting two.
+func rerunFixture() *ir.Workflow {
+	return &ir.Workflow{
+		Name:     "fraud-rerun",
+		Triggers: ir.Triggers{Manual: true},
+		Jobs: []*ir.Job{{ID: "backfill", Name: "Backfill", Stage: ir.StageCustom, Image: "alpine:3.20",
+			Steps: []ir.Step{{ID: "run", Name: "Run", Kind: ir.StepScript, Script: "echo backfilled"}}}},
 	}
 }

@@ -64,7 +64,7 @@ func TestRenderIsDeterministicAndSorted(t *testing.T) {
 	if !slices.IsSortedFunc(a, func(x, y targets.File) int { return strings.Compare(x.Path, y.Path) }) {
 		t.Errorf("files not sorted by path: %v", a)
 	}
-	want := []string{"fraud-delivery.yaml", "fraud-monitor.yaml", "runs/fraud-delivery.yaml", "runs/fraud-monitor.yaml"}
+	want := []string{"fraud-delivery.yaml", "fraud-monitor.yaml", "fraud-rerun.yaml", "runs/fraud-delivery.yaml", "runs/fraud-monitor.yaml", "runs/fraud-rerun.yaml"}
 	var got []string
 	for _, f := range a {
 		got = append(got, f.Path)
