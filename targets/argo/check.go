@@ -29,6 +29,10 @@ func (c *checker) add(at string, err error) {
 	}
 }
 
+// maxWorkflowName leaves a generated run name ("-" and five characters)
+// within a Kubernetes label value.
+const maxWorkflowName = 63 - len("-xxxxx")
+
 // check finds, before anything is rendered, every name and value Argo
 // would refuse or misread (ir.Engine.Check).
 func check(p *ir.Pipeline) []ir.Problem {
@@ -36,6 +40,12 @@ func check(p *ir.Pipeline) []ir.Problem {
 	c.templating(p)
 	for _, wf := range p.Workflows {
 		at := "workflow " + wf.Name
+		// A run is named after its WorkflowTemplate plus "-" and five
+		// characters, and the controller labels its pods with that name.
+		if len(wf.Name) > maxWorkflowName {
+			c.at = ir.Where{Workflow: wf.Name}
+			c.fail("%s: the name is %d characters, longer than the %d argo allows (its runs, %s-xxxxx, label their pods, at most 63); shorten the pipeline's name, or with split the model's", at, len(wf.Name), maxWorkflowName, wf.Name)
+		}
 		for _, s := range wf.Triggers.Schedules {
 			c.at = ir.Where{Workflow: wf.Name, Schedule: s.Name}
 			if name := wf.Name + "-" + s.Name; len(name) > kube.MaxScheduleName {

@@ -122,6 +122,9 @@ func TestUnsupported(t *testing.T) {
 		"long cron name": {func(p *ir.Pipeline) {
 			p.Workflows[1].Triggers.Schedules[0].Name = strings.Repeat("x", 40)
 		}, "longer than the 52 characters argo allows"},
+		"long workflow name": {func(p *ir.Pipeline) {
+			p.Workflows[2].Name = "fixture-delivery-" + strings.Repeat("x", 41)
+		}, "is 58 characters, longer than the 57 argo allows"},
 		"reserved env":   {func(p *ir.Pipeline) { p.Workflows[0].Jobs[1].Env[0].Name = "MLC_OUTPUT" }, "MLC_OUTPUT is set by mlc on argo"},
 		"name collision": {func(p *ir.Pipeline) { p.Workflows[0].Jobs[0].ID = "dag" }, `argo template name "dag"`},
 		"bad env name":   {func(p *ir.Pipeline) { p.Workflows[0].Jobs[1].Steps[1].Env[0].Name = "A;B" }, `env var name "A;B"`},
