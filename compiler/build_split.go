@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -123,8 +124,15 @@ func deliveryGroups(jobs []*ir.Job, origin map[string][]string) []deliveryGroup 
 	}
 	var groups []deliveryGroup
 	placed := map[string]bool{}
-	for _, us := range members {
-		g := deliveryGroup{name: groupName(us), units: map[string]bool{}}
+	named := map[string]int{} // group name → groups so named
+	for _, us := range slices.SortedFunc(maps.Values(members), func(a, c []string) int { return strings.Compare(a[0], c[0]) }) {
+		name := groupName(us)
+		// A model named like a group of steps ("step-x"): the later one
+		// by its first entry gets a number.
+		if named[name]++; named[name] > 1 {
+			name = fmt.Sprintf("%s-%d", name, named[name])
+		}
+		g := deliveryGroup{name: name, units: map[string]bool{}}
 		var visit func(string)
 		visit = func(u string) {
 			if g.units[u] {

@@ -110,3 +110,23 @@ monitor: {
 		t.Error("the delivery workflows share one job value")
 	}
 }
+
+// TestSplitGroupNamesAreUnique: a model named like a group of steps alone
+// ("step-<step>") does not share its workflow name.
+func TestSplitGroupNamesAreUnique(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"pipeline.cue": base + `split: "model"
+models: "step-check": models.m
+steps: check: {image: "python:3.12-slim", run: "python check.py", after: ["datasets.d"]}
+`})
+	p, err := Compile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, w := range p.Workflows {
+		names = append(names, w.Name)
+	}
+	if want := []string{"p-delivery-m", "p-delivery-step-check", "p-delivery-step-check-2"}; !slices.Equal(names, want) {
+		t.Errorf("workflows %v, want %v", names, want)
+	}
+}
