@@ -114,6 +114,7 @@ func (b *builder) deliveryWorkflow(kind string, jobs []*ir.Job) *ir.Workflow {
 		Description: fmt.Sprintf("%s: data, training, evaluation, packaging and deployment", s.Name),
 		Concurrency: b.workflowName(kind),
 		Jobs:        jobs,
+		Delivery:    true,
 	}
 	subject := s.Name + " delivery failed"
 	if group, ok := strings.CutPrefix(kind, workflowDelivery+"-"); ok {

@@ -52,8 +52,11 @@ type Runners struct {
 type Workflow struct {
 	Name        string // file/object name, e.g. "credit-risk-delivery"
 	Description string
-	Triggers    Triggers
-	Jobs        []*Job // topologically sorted; ties broken by ID
+	// Delivery marks the delivery workflows: the spec's one, or each
+	// group's of a split spec ("credit-risk-delivery-scorer").
+	Delivery bool
+	Triggers Triggers
+	Jobs     []*Job // topologically sorted; ties broken by ID
 	// Concurrency serialises runs of this workflow: a new run waits for (or
 	// cancels, if CancelInProgress) the one in progress.
 	Concurrency      string

@@ -357,9 +357,8 @@ func lockSpecDir(specDir string) (*os.File, error) {
 	return f, nil // closing it releases the lock
 }
 
-// splitDeliveries are the delivery workflows of a split spec when opts
-// ask for "delivery" (or nothing) and no workflow has that name: those
-// named <pipeline>-delivery-<group>, sorted.
+// splitDeliveries are the delivery workflows of a split spec, sorted,
+// when opts ask for "delivery" (or nothing); nil for a spec with one.
 func splitDeliveries(opts Options) []string {
 	p := opts.Pipeline
 	if opts.Resume != "" || (opts.Workflow != "" && opts.Workflow != "delivery") || p == nil {
@@ -367,12 +366,12 @@ func splitDeliveries(opts Options) []string {
 	}
 	var names []string
 	for _, w := range p.Workflows {
-		if w.Name == p.Name+"-delivery" {
-			return nil
-		}
-		if strings.HasPrefix(w.Name, p.Name+"-delivery-") {
+		if w.Delivery {
 			names = append(names, w.Name)
 		}
+	}
+	if len(names) < 2 {
+		return nil
 	}
 	slices.Sort(names)
 	return names

@@ -589,8 +589,8 @@ func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 func TestSplitDeliveryRunsEachWorkflow(t *testing.T) {
 	h := newHarness(t)
 	h.p.Workflows = []*ir.Workflow{
-		{Name: "t-delivery-a", Jobs: []*ir.Job{script("train-a", `echo a >> trained.log; exit 1`)}},
-		{Name: "t-delivery-b", Jobs: []*ir.Job{script("train-b", `echo b >> trained.log`)}},
+		{Name: "t-delivery-a", Delivery: true, Jobs: []*ir.Job{script("train-a", `echo a >> trained.log; exit 1`)}},
+		{Name: "t-delivery-b", Delivery: true, Jobs: []*ir.Job{script("train-b", `echo b >> trained.log`)}},
 		{Name: "t-monitor", Jobs: []*ir.Job{script("drift", `echo drift >> trained.log`)}},
 	}
 	rec, err := h.run(context.Background(), h.options())
