@@ -230,8 +230,10 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
-	counted := countingReader{VerifyBlob(rc, l.Digest, l.Size), read}
+	ahead := newReadAhead(rc)
+	defer ahead.Close()
+	defer rc.Close() // first: it ends a read the goroutine has under way
+	counted := countingReader{VerifyBlob(ahead, l.Digest, l.Size), read}
 	if isTarLayer(string(l.MediaType), l.Annotations) {
 		// Tar entries are written as they stream; a digest mismatch found
 		// at the end discards the whole staging directory.
