@@ -230,10 +230,14 @@ func fetchLayer(ctx context.Context, store Store, l v1.Descriptor, x *extractor,
 	if err != nil {
 		return err
 	}
-	ahead := newReadAhead(rc)
-	defer ahead.Close()
-	defer rc.Close() // first: it ends a read the goroutine has under way
-	counted := countingReader{VerifyBlob(ahead, l.Digest, l.Size), read}
+	defer rc.Close()
+	var body io.Reader = rc
+	if l.Size > readAheadSize { // a small blob is one read: nothing to overlap
+		ahead := newReadAhead(rc)
+		defer ahead.Close() // its goroutine ends when rc.Close, run next, ends its read
+		body = ahead
+	}
+	counted := countingReader{VerifyBlob(body, l.Digest, l.Size), read}
 	if isTarLayer(string(l.MediaType), l.Annotations) {
 		// Tar entries are written as they stream; a digest mismatch found
 		// at the end discards the whole staging directory.
