@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,13 +36,17 @@ type ImageOptions struct {
 	// Base is the base image reference, Scratch for none. An index gives
 	// an image for each of its platforms (or of Platforms).
 	Base      string
-	Platforms []string // os/arch[/variant]; for Scratch the first, else linux/amd64
+	Platforms []string // os/arch[/variant]; for Scratch each one named, else linux/amd64
 	// Context holds the app's files; its .dockerignore applies. ModelDir
 	// holds the model's, which go into a layer of their own so a new
 	// model does not resend the app and a code change does not resend
 	// the model; a ModelDir inside Context is left out of the app layer.
 	Context  string
 	ModelDir string
+	// PlatformContexts replaces Context for the platforms named
+	// (OS/ARCH[/VARIANT] → directory): files that differ by platform, such
+	// as a static binary on scratch (mlc's own image).
+	PlatformContexts map[string]string
 	// WorkDir is where the app's files go (default /app), ModelPath where
 	// the model's go (default WorkDir/model).
 	WorkDir   string
@@ -79,11 +85,8 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 	}
 	o.WorkDir = path.Clean("/" + cmp.Or(o.WorkDir, "/app"))
 	o.ModelPath = path.Clean("/" + cmp.Or(o.ModelPath, path.Join(o.WorkDir, "model")))
-	appFiles, err := contextFiles(o.Context, o.ModelDir)
-	if err != nil {
-		return ImageResult{}, err
-	}
 	var modelFiles []localFile
+	var err error
 	if o.ModelDir != "" {
 		if modelFiles, err = listFiles(o.ModelDir); err != nil {
 			return ImageResult{}, err
@@ -104,27 +107,31 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 	if err != nil {
 		return ImageResult{}, err
 	}
+	contexts, err := platformContexts(bases, o)
+	if err != nil {
+		return ImageResult{}, err
+	}
 	bp := &blobPusher{store: store, cache: openDigestCache(o.CacheDir)}
-	var added []v1.Descriptor
-	for _, l := range []struct {
-		files  []localFile
-		prefix string
-	}{{appFiles, o.WorkDir}, {modelFiles, o.ModelPath}} {
-		if len(l.files) == 0 {
+	// One app layer per context: platforms sharing it share the layer.
+	appLayers, appFiles := map[string][]v1.Descriptor{}, map[string]int{}
+	for _, dir := range contexts {
+		if _, ok := appLayers[dir]; ok {
 			continue
 		}
-		// Layer entries are relative to the root ("app/x", or "x" for "/").
-		prefix := strings.TrimPrefix(l.prefix, "/")
-		if prefix != "" {
-			prefix += "/"
-		}
-		d, err := bp.pushImageLayer(ctx, l.files, prefix)
+		files, err := contextFiles(dir, o.ModelDir)
 		if err != nil {
 			return ImageResult{}, err
 		}
-		added = append(added, d)
+		if appLayers[dir], err = bp.pushImageLayers(ctx, files, o.WorkDir); err != nil {
+			return ImageResult{}, err
+		}
+		appFiles[dir] = len(files)
 	}
-	res := ImageResult{AppFiles: len(appFiles), ModelFiles: len(modelFiles)}
+	modelLayer, err := bp.pushImageLayers(ctx, modelFiles, o.ModelPath)
+	if err != nil {
+		return ImageResult{}, err
+	}
+	res := ImageResult{AppFiles: appFiles[contexts[0]], ModelFiles: len(modelFiles)}
 	// One image of a plain base is the tagged manifest itself; several
 	// (or one of an index) are stored by digest and tagged as an index.
 	single, tag := len(bases) == 1 && !bases[0].fromIndex, ""
@@ -132,10 +139,11 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 		tag = ref.Tag
 	}
 	var children []v1.Descriptor
-	for _, b := range bases {
+	for i, b := range bases {
 		if err := b.copyLayers(ctx, bp); err != nil {
 			return ImageResult{}, err
 		}
+		added := append(slices.Clip(appLayers[contexts[i]]), modelLayer...)
 		desc, err := bp.putImage(ctx, b, added, o, src, tag)
 		if err != nil {
 			return ImageResult{}, err
@@ -160,6 +168,54 @@ func BuildImage(ctx context.Context, ref Ref, o ImageOptions) (ImageResult, erro
 	}
 	res.Ref, res.Descriptor, res.LayerBytes = ref.WithDigest(desc.Digest), desc, bp.sent.Load()
 	return res, nil
+}
+
+// pushImageLayers uploads files as the layer of the image directory dir,
+// and returns it: none for no files.
+func (bp *blobPusher) pushImageLayers(ctx context.Context, files []localFile, dir string) ([]v1.Descriptor, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	// Layer entries are relative to the root ("app/x", or "x" for "/").
+	prefix := strings.TrimPrefix(dir, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	d, err := bp.pushImageLayer(ctx, files, prefix)
+	if err != nil {
+		return nil, err
+	}
+	return []v1.Descriptor{d}, nil
+}
+
+// platformContexts returns the context directory of each base's image:
+// PlatformContexts' for the platforms it names (each must be built),
+// Context for the others.
+func platformContexts(bases []*baseImage, o ImageOptions) ([]string, error) {
+	dirs := make([]string, len(bases))
+	for i := range dirs {
+		dirs[i] = o.Context
+	}
+	for _, key := range slices.Sorted(maps.Keys(o.PlatformContexts)) {
+		want, err := v1.ParsePlatform(key)
+		if err != nil || want.OS == "" || want.Architecture == "" {
+			return nil, fmt.Errorf("context for platform %q: want OS/ARCH[/VARIANT], such as linux/arm64", key)
+		}
+		found := false
+		for i, b := range bases {
+			if b.platform.Satisfies(*want) {
+				dirs[i], found = o.PlatformContexts[key], true
+			}
+		}
+		if !found {
+			var built []string
+			for _, b := range bases {
+				built = append(built, b.platform.String())
+			}
+			return nil, fmt.Errorf("context for platform %s: no image for it is built (only %s); name it with --platform", key, strings.Join(built, ", "))
+		}
+	}
+	return dirs, nil
 }
 
 // pushImageLayer uploads files as a plain tar whose entries sit under

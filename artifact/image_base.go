@@ -50,12 +50,15 @@ func openBase(ctx context.Context, base string, platforms []string, opts Options
 		want[i] = *pl
 	}
 	if base == "" || base == Scratch {
-		p := v1.Platform{OS: "linux", Architecture: "amd64"}
-		if len(want) > 0 {
-			p = want[0]
+		if len(want) == 0 {
+			want = []v1.Platform{{OS: "linux", Architecture: "amd64"}}
 		}
-		cfg := &v1.ConfigFile{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant, RootFS: v1.RootFS{Type: "layers"}}
-		return []*baseImage{{platform: p, config: cfg}}, nil
+		var out []*baseImage
+		for _, p := range want {
+			cfg := &v1.ConfigFile{OS: p.OS, Architecture: p.Architecture, Variant: p.Variant, RootFS: v1.RootFS{Type: "layers"}}
+			out = append(out, &baseImage{platform: p, config: cfg, fromIndex: len(want) > 1})
+		}
+		return out, nil
 	}
 	ref, err := ParseImageRef(base)
 	if err != nil {

@@ -246,6 +246,72 @@ func TestBuildImageOnScratchPulls(t *testing.T) {
 	}
 }
 
+// A scratch image for several platforms is an index with an image each;
+// a platform's own context (a binary built for it) replaces the shared
+// one in its image only, and the model layer is the same in both.
+func TestBuildImageOnScratchPerPlatform(t *testing.T) {
+	ctx := context.Background()
+	ctxDir, modelDir := appContext(t)
+	arm := t.TempDir()
+	writeTree(t, arm, map[string][]byte{"app.py": []byte("print('arm64')\n")})
+	opts := imageOptions(Scratch, ctxDir, modelDir)
+	opts.Platforms = []string{"linux/amd64", "linux/arm64"}
+	opts.PlatformContexts = map[string]string{"linux/arm64": arm}
+	store := t.TempDir()
+	res, err := BuildImage(ctx, Ref{Layout: store, Tag: "tool"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Platforms, opts.Platforms) || res.Descriptor.MediaType != MediaTypeIndex {
+		t.Fatalf("scratch image for two platforms: %+v", res)
+	}
+	s, err := Open(res.Ref, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _, err := s.Manifest(ctx, res.Descriptor.Digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := v1.ParseIndexManifest(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var models []v1.Hash
+	for i, want := range []string{"print('serving')\n", "print('arm64')\n"} {
+		m := idx.Manifests[i]
+		if m.Platform == nil || m.Platform.String() != opts.Platforms[i] {
+			t.Fatalf("index entry %d is for %v, want %s", i, m.Platform, opts.Platforms[i])
+		}
+		dst := filepath.Join(t.TempDir(), "rootfs")
+		if _, err := Pull(ctx, res.Ref.WithDigest(m.Digest), dst, PullOptions{Options: testOptions()}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dst, "app/app.py")); string(got) != want {
+			t.Errorf("%s: app.py is %q, want %q", m.Platform, got, want)
+		}
+		if _, err := os.Stat(filepath.Join(dst, "app/lib/score.py")); (i == 0) != (err == nil) {
+			t.Errorf("%s: lib/score.py present: %v, want only in the shared context's image", m.Platform, err == nil)
+		}
+		raw, _, err := s.Manifest(ctx, m.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		man, err := v1.ParseManifest(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, man.Layers[len(man.Layers)-1].Digest)
+	}
+	if len(models) != 2 || models[0] != models[1] {
+		t.Errorf("model layers %v, want one layer shared", models)
+	}
+	opts.PlatformContexts = map[string]string{"linux/s390x": arm}
+	if _, err := BuildImage(ctx, Ref{Layout: store, Tag: "bad"}, opts); err == nil || !strings.Contains(err.Error(), "no image for it is built") {
+		t.Errorf("a context for a platform not built: %v", err)
+	}
+}
+
 // Files packaged at the root (a tool image: workdir /) are entries relative
 // to it, as every image's are, and pull back in place.
 func TestBuildImageAtTheRoot(t *testing.T) {

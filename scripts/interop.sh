@@ -262,13 +262,14 @@ assert c["Cmd"] == ["python", "app.py"] and c["WorkingDir"] == "/app" and "8080/
 check "mlc package: crane exports the app and model, reads the labels; cosign verifies; same digest twice" package_image
 
 # make release, twice: the same commit gives the same checksums and image
-# digest; the stock cosign verifies the checksums' signature; the image's
-# shell runs its mlc (as root, in a chroot of the pulled image).
+# digest; the stock cosign verifies the checksums' signature; the image is
+# an index for linux/amd64 and linux/arm64 whose binaries are built for
+# each; the amd64 image's shell runs its mlc (as root, in a chroot).
 release_reproducible() {
 	openssl ecparam -name prime256v1 -genkey -noout -out release.key 2>/dev/null
 	openssl ec -in release.key -pubout -out release.pub 2>/dev/null
 	for d in dist1 dist2; do
-		(cd "$root" && DIST="$tmp/$d" PLATFORMS=linux/amd64 VERSION=v0.0.0-interop RELEASE_KEY="$tmp/release.key" \
+		(cd "$root" && DIST="$tmp/$d" PLATFORMS="linux/amd64 linux/arm64" VERSION=v0.0.0-interop RELEASE_KEY="$tmp/release.key" \
 			bash scripts/release.sh) 2>"$d.log" || { cat "$d.log"; return 1; }
 	done
 	diff dist1/mlc_v0.0.0-interop_checksums.txt dist2/mlc_v0.0.0-interop_checksums.txt
@@ -276,16 +277,41 @@ release_reproducible() {
 	"$cosign" verify-blob --key release.pub --insecure-ignore-tlog=true \
 		--signature dist1/mlc_v0.0.0-interop_checksums.txt.sig dist1/mlc_v0.0.0-interop_checksums.txt
 	(cd dist1 && sha256sum -c mlc_v0.0.0-interop_checksums.txt)
-	"$mlc" pull "oci:dist1/image@$(cat dist1/image.digest)" image-root
-	if [[ $EUID -eq 0 ]]; then
-		[[ "$(chroot image-root /bin/sh -c 'mlc --version')" == "mlc version v0.0.0-interop" ]]
-	fi
+	# One image per platform; each one's mlc and sh are ELF files for its
+	# machine (EM_X86_64 62, EM_AARCH64 183).
+	local platform digest images
+	images=$(python3 - dist1/image "$(cat dist1/image.digest)" <<'PY'
+import json, sys
+layout, digest = sys.argv[1], sys.argv[2]
+index = json.load(open(f"{layout}/blobs/sha256/{digest.split(':')[1]}"))
+platforms = [f"{m['platform']['os']}/{m['platform']['architecture']}" for m in index["manifests"]]
+assert platforms == ["linux/amd64", "linux/arm64"], platforms
+for m, p in zip(index["manifests"], platforms):
+    print(p, m["digest"])
+PY
+	)
+	while read -r platform digest; do
+		rm -rf image-root
+		"$mlc" pull "oci:dist1/image@$digest" image-root
+		python3 - "$platform" image-root/usr/local/bin/mlc image-root/bin/sh <<'PY'
+import struct, sys
+want = {"linux/amd64": 62, "linux/arm64": 183}[sys.argv[1]]
+for path in sys.argv[2:]:
+    head = open(path, "rb").read(20)
+    assert head[:4] == b"\x7fELF", path
+    machine = struct.unpack("<H", head[18:20])[0]
+    assert machine == want, f"{sys.argv[1]}: {path} is for machine {machine}, want {want}"
+PY
+		if [[ $platform == linux/amd64 && $EUID -eq 0 ]]; then
+			[[ "$(chroot image-root /bin/sh -c 'mlc --version')" == "mlc version v0.0.0-interop" ]]
+		fi
+	done <<<"$images"
 	# The shipped binary knows the image's digest: what it compiles runs mlc by it.
 	mkdir released && tar -xzf dist1/mlc_v0.0.0-interop_linux_amd64.tar.gz -C released mlc
 	released/mlc compile "$root/examples/minimal" --target tekton --out released/tekton 2>/dev/null
 	grep -q "image: ghcr.io/mlc-project/mlc:v0.0.0-interop@$(cat dist1/image.digest)$" released/tekton/*.yaml
 }
-check "make release: same checksums and image digest twice; cosign verify-blob accepts the checksums' signature; the image runs mlc; the binary compiles pipelines that run that image by digest" release_reproducible
+check "make release: same checksums and image digest twice; cosign verify-blob accepts the checksums' signature; the image holds amd64 and arm64 binaries and its amd64 one runs; the binary compiles pipelines that run that image by digest" release_reproducible
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -8,7 +8,7 @@
 #   dist/mlc_VERSION_checksums.txt.sig its ECDSA P-256 signature (base64 DER),
 #                                      when RELEASE_KEY names the private key
 #   dist/image/                        OCI layout, tag VERSION: the mlc image
-#                                      (linux/amd64), built by mlc package
+#                                      (linux platforms), built by mlc package
 #   dist/image.digest                  that image's manifest digest
 #
 # VERSION (default: the nearest v* tag, else v0.0.0-dev), PLATFORMS (default:
@@ -33,30 +33,41 @@ rm -rf "$dist"
 mkdir -p "$dist/build"
 sbom_tool=$(bash scripts/tools.sh cyclonedx-gomod)
 
-# The mlc image first: the linux/amd64 binary and a static busybox as
-# /bin/sh (the engines run mlc steps as sh -ec "mlc ..."), CA certificates,
-# nothing else; built by mlc package itself from scratch into an OCI layout.
-# The binaries shipped then carry its digest (version.ImageDigest), so the
-# pipelines they compile run mlc by digest; the image's own binary cannot.
+# The mlc image first, for every linux platform built: the binary and
+# Debian's static busybox for that architecture as /bin/sh (the engines
+# run mlc steps as sh -ec "mlc ..."), CA certificates, nothing else; built
+# by mlc package itself from scratch into an OCI layout, an index of one
+# image per platform. The binaries shipped then carry its digest
+# (version.ImageDigest), so the pipelines they compile run mlc by digest
+# on any node; the image's own binaries cannot.
 image_digest=
-if [[ " $platforms " == *" linux/amd64 "* ]]; then
-	[[ -x /bin/busybox ]] || bash scripts/apt-install.sh busybox-static ca-certificates >&2
-	root=$dist/build/image-root
-	mkdir -p "$root/usr/local/bin" "$root/bin" "$root/etc/ssl/certs"
-	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -buildvcs=false \
-		-ldflags "$ldflags" -o "$root/usr/local/bin/mlc" ./cmd/mlc
-	cp /bin/busybox "$root/bin/sh"
-	cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+image_platforms=()
+for p in $platforms; do
+	if [[ $p == linux/* ]]; then image_platforms+=("$p"); fi
+done
+if ((${#image_platforms[@]} > 0)); then
+	[[ -f /etc/ssl/certs/ca-certificates.crt ]] || bash scripts/apt-install.sh ca-certificates >&2
+	package_args=()
+	for p in "${image_platforms[@]}"; do
+		arch=${p#linux/}
+		root=$dist/build/image-$arch
+		mkdir -p "$root/usr/local/bin" "$root/bin" "$root/etc/ssl/certs"
+		CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -buildvcs=false \
+			-ldflags "$ldflags" -o "$root/usr/local/bin/mlc" ./cmd/mlc
+		cp "$(bash scripts/busybox.sh "$arch")" "$root/bin/sh"
+		cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+		package_args+=(--platform "$p" --platform-context "$p=$root")
+	done
 	# mlc package runs on this machine: the image's binary where it can run
 	# here, else one built for here from the same source.
-	host_mlc=$root/usr/local/bin/mlc
-	if [[ "$(go env GOHOSTOS)/$(go env GOHOSTARCH)" != linux/amd64 ]]; then
+	host_mlc=$dist/build/image-$(go env GOHOSTARCH)/usr/local/bin/mlc
+	if [[ $(go env GOHOSTOS) != linux || ! -x $host_mlc ]]; then
 		host_mlc=$dist/build/host/mlc
 		go build -trimpath -o "$host_mlc" ./cmd/mlc
 	fi
 	image() {
-		"$host_mlc" package mlc "$1" --base scratch --platform linux/amd64 \
-			--context "$root" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
+		"$host_mlc" package mlc "$1" --base scratch "${package_args[@]}" \
+			--context "$dist/build/image-${image_platforms[0]#linux/}" --workdir / --user 65532 --entrypoint /usr/local/bin/mlc \
 			--env PATH=/usr/local/bin:/bin --env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
 			--label "org.opencontainers.image.version=$version" \
 			--label "org.opencontainers.image.source=https://github.com/mlc-project/mlc" \

@@ -15,7 +15,7 @@ import (
 
 func newPackageCmd() *cobra.Command {
 	var o artifact.ImageOptions
-	var labels []string
+	var labels, platformContexts []string
 	cmd := &cobra.Command{
 		Use:   "package APP REF",
 		Short: "Build an app image with its model inside, without a Docker daemon",
@@ -23,10 +23,12 @@ func newPackageCmd() *cobra.Command {
 base image's layers by digest (mounted, not copied, when base and REF share
 a registry; one image per platform of a multi-platform base), then one layer
 of the app's files (--context, minus what its .dockerignore excludes) and
-one of the model's (--model-dir), each a reproducible tar. The same files
-and flags give the same digest on any machine: entries sorted, times and
-owners fixed, the creation time that of the git commit (or
-SOURCE_DATE_EPOCH), never the clock.
+one of the model's (--model-dir), each a reproducible tar. On scratch, each
+--platform named gets an image (an index holds several), and
+--platform-context gives one platform its own files, such as a binary built
+for it. The same files and flags give the same digest on any machine:
+entries sorted, times and owners fixed, the creation time that of the git
+commit (or SOURCE_DATE_EPOCH), never the clock.
 
 The config carries the base's with --workdir, --env, --cmd, --entrypoint,
 --user and --port applied, and labels org.opencontainers.image.* (revision,
@@ -46,6 +48,7 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 	fs.StringVar(&o.Base, "base", artifact.Scratch, "base image (pin it by digest: NAME:TAG@sha256:...), or scratch")
 	fs.StringArrayVar(&o.Platforms, "platform", nil, "build only this OS/ARCH[/VARIANT] of a multi-platform base (repeatable)")
 	fs.StringVar(&o.Context, "context", ".", "directory of the app's files")
+	fs.StringArrayVar(&platformContexts, "platform-context", nil, "OS/ARCH=DIR: the app's files for that platform instead of --context's, such as a binary built for it (repeatable)")
 	fs.StringVar(&o.ModelDir, "model-dir", "", "directory of the model's files (a pulled model)")
 	fs.StringVar(&o.WorkDir, "workdir", "/app", "where the app's files go, and the working directory")
 	fs.StringVar(&o.ModelPath, "model-path", "", "where the model's files go (default WORKDIR/model)")
@@ -76,7 +79,19 @@ $MLC_OUTPUT (or $GITHUB_OUTPUT).`,
 				return badInput(fmt.Errorf("--env %q: want NAME=value", kv))
 			}
 		}
-		for _, dir := range []string{o.Context, o.ModelDir} {
+		dirs := []string{o.Context, o.ModelDir}
+		for _, kv := range platformContexts {
+			p, dir, ok := strings.Cut(kv, "=")
+			if !ok || p == "" || dir == "" {
+				return badInput(fmt.Errorf("--platform-context %q: want OS/ARCH=DIR", kv))
+			}
+			if o.PlatformContexts == nil {
+				o.PlatformContexts = map[string]string{}
+			}
+			o.PlatformContexts[p] = dir
+			dirs = append(dirs, dir)
+		}
+		for _, dir := range dirs {
 			if _, err := os.Stat(cmp.Or(dir, ".")); err != nil {
 				return badInput(fmt.Errorf("package: %w", err))
 			}
