@@ -36,19 +36,18 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	if err := (Target{}).Engine().Verify(p); err != nil {
 		return nil, err
 	}
-	files := make([]targets.File, 0, len(p.Workflows))
-	for _, wf := range p.Workflows {
+	return targets.ForEach(len(p.Workflows), func(i int) (targets.File, error) {
+		wf := p.Workflows[i]
 		docs, err := renderWorkflow(p, wf)
 		if err != nil {
-			return nil, fmt.Errorf("argo: workflow %s: %w", wf.Name, err)
+			return targets.File{}, fmt.Errorf("argo: workflow %s: %w", wf.Name, err)
 		}
 		data, err := kube.File(p, docs...)
 		if err != nil {
-			return nil, fmt.Errorf("argo: workflow %s: %w", wf.Name, err)
+			return targets.File{}, fmt.Errorf("argo: workflow %s: %w", wf.Name, err)
 		}
-		files = append(files, targets.File{Path: wf.Name + ".yaml", Data: data})
-	}
-	return files, nil
+		return targets.File{Path: wf.Name + ".yaml", Data: data}, nil
+	})
 }
 
 // Names of the templates mlc adds next to the jobs' own.

@@ -62,18 +62,19 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := make([]targets.File, 0, len(p.Workflows)+1)
+	files, err := targets.ForEach(len(p.Workflows), func(i int) (targets.File, error) {
+		data, err := workflow(p, p.Workflows[i], header)
+		return targets.File{Path: p.Workflows[i].Name + ".yml", Data: data}, err
+	})
+	if err != nil {
+		return nil, err
+	}
 	var tooLarge []error
-	for _, w := range p.Workflows {
-		data, err := workflow(p, w, header)
-		if err != nil {
-			return nil, err
-		}
-		if len(data) > MaxWorkflowBytes {
+	for i, f := range files {
+		if len(f.Data) > MaxWorkflowBytes {
 			tooLarge = append(tooLarge, targets.TooLarge(fmt.Sprintf("github: workflow %s would be %d KB, more than the %d KB GitHub starts runs of",
-				w.Name, len(data)/1000, MaxWorkflowBytes/1000)))
+				p.Workflows[i].Name, len(f.Data)/1000, MaxWorkflowBytes/1000)))
 		}
-		files = append(files, targets.File{Path: w.Name + ".yml", Data: data})
 	}
 	if len(tooLarge) > 0 {
 		return nil, errors.Join(tooLarge...)

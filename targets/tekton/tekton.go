@@ -54,35 +54,41 @@ func (Target) Render(p *ir.Pipeline) ([]targets.File, error) {
 			}
 		}
 	}
-	var files, runs []targets.File
-	for _, w := range p.Workflows {
+	pairs, err := targets.ForEach(len(p.Workflows), func(i int) ([2]targets.File, error) {
+		w := p.Workflows[i]
 		pipeline, err := r.pipeline(w)
 		if err != nil {
-			return nil, err
+			return [2]targets.File{}, err
 		}
 		start, err := r.startObjects(w, triggered[w.Name])
 		if err != nil {
-			return nil, err
+			return [2]targets.File{}, err
 		}
 		objs := append(append([]any{pipeline, kube.Tokenless(r.meta(stepsAccount(w.Name)))}, r.queueObjects(w)...), start...)
 		data, err := kube.File(p, objs...)
 		if err != nil {
-			return nil, err
+			return [2]targets.File{}, err
 		}
-		files = append(files, targets.File{Path: w.Name + ".yaml", Data: data})
 		// Every workflow gets its run template: the per-task
 		// ServiceAccounts and GPU placement live in its taskRunSpecs, which
 		// a run started otherwise (tkn pipeline start, a Pipelines-as-Code
 		// PipelineRun written by hand) would lack.
-		data, err = kube.File(p, r.pipelineRun(w, runEvent(w)))
+		run, err := kube.File(p, r.pipelineRun(w, runEvent(w)))
 		if err != nil {
-			return nil, err
+			return [2]targets.File{}, err
 		}
-		runs = append(runs, targets.File{Path: "runs/" + w.Name + ".yaml", Data: data})
+		return [2]targets.File{{Path: w.Name + ".yaml", Data: data}, {Path: "runs/" + w.Name + ".yaml", Data: run}}, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Workflows are sorted by name, so both lists are sorted; "runs/" sorts
 	// after every workflow file name, which cannot hold a '/'.
-	return append(files, runs...), nil
+	files := make([]targets.File, 2*len(pairs))
+	for i, pair := range pairs {
+		files[i], files[len(pairs)+i] = pair[0], pair[1]
+	}
+	return files, nil
 }
 
 // runEvent labels the run template with how the workflow is started.
