@@ -15,14 +15,6 @@ import (
 	"github.com/mlc-project/mlc/ir"
 )
 
-// Names of the workflows a spec compiles to, after the pipeline name.
-const (
-	workflowDelivery = "delivery" // push, schedule, manual: data → model → deploy
-	workflowCI       = "ci"       // pull requests: data tests and code CI, nothing published
-	workflowMonitor  = "monitor"  // drift monitoring and retraining
-	workflowBatch    = "batch"    // schedule, manual: offline prediction
-)
-
 // defaultMLCImage is the mlc container image container engines run mlc
 // steps in, tagged with the compiling version unless the spec pins one.
 const defaultMLCImage = "ghcr.io/mlc-project/mlc"
@@ -81,11 +73,10 @@ func build(s *Spec, specDir string) (*ir.Pipeline, *builder) {
 	b.deliveries = b.deliveryWorkflows()
 	p.Workflows = append(p.Workflows, b.deliveries...)
 	p.Workflows = append(p.Workflows, b.ciWorkflows()...)
-	for _, w := range []*ir.Workflow{b.monitorWorkflow(), b.batchWorkflow()} {
-		if w != nil {
-			p.Workflows = append(p.Workflows, w)
-		}
+	if w := b.monitorWorkflow(); w != nil {
+		p.Workflows = append(p.Workflows, w)
 	}
+	p.Workflows = append(p.Workflows, b.batchWorkflows()...)
 	for _, w := range p.Workflows {
 		if slices.ContainsFunc(w.Jobs, func(j *ir.Job) bool { return slices.Contains(j.Needs, versionJobID) }) {
 			w.Jobs = append(w.Jobs, b.versionJob(w))
@@ -114,10 +105,10 @@ func (b *builder) deliveryWorkflow(kind string, jobs []*ir.Job) *ir.Workflow {
 		Description: fmt.Sprintf("%s: data, training, evaluation, packaging and deployment", s.Name),
 		Concurrency: b.workflowName(kind),
 		Jobs:        jobs,
-		Delivery:    true,
+		Kind:        ir.WorkflowDelivery,
 	}
 	subject := s.Name + " delivery failed"
-	if group, ok := strings.CutPrefix(kind, workflowDelivery+"-"); ok {
+	if group, ok := strings.CutPrefix(kind, ir.WorkflowDelivery+"-"); ok {
 		w.Description = fmt.Sprintf("%s, %s: data, training, evaluation, packaging and deployment", s.Name, group)
 		subject = s.Name + " " + kind + " failed"
 	}
@@ -199,8 +190,9 @@ func (b *builder) ciWorkflow(kind string, datasets, code []string, generated boo
 		Triggers:         ir.Triggers{PullRequest: &ir.BranchFilter{Branches: s.Triggers.PullRequest.Branches}},
 		Concurrency:      b.workflowName(kind),
 		CancelInProgress: true,
+		Kind:             ir.WorkflowCI,
 	}
-	if group, ok := strings.CutPrefix(kind, workflowCI+"-"); ok {
+	if group, ok := strings.CutPrefix(kind, ir.WorkflowCI+"-"); ok {
 		w.Description = fmt.Sprintf("%s, %s: data tests and code CI for pull requests", s.Name, group)
 	}
 	for _, name := range datasets {

@@ -3,26 +3,55 @@ package compiler
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/mlc-project/mlc/ir"
 )
 
 func predictionsDir(app string) string { return workDir + "/predictions/" + app }
 
-// batchWorkflow scores each batch app's dataset with the model its final
-// environment runs: the data acquired and versioned as in delivery, the
-// model by the digest its signature was verified on, the predictions
-// checked, versioned and signed with a provenance naming both.
-func (b *builder) batchWorkflow() *ir.Workflow {
+// batchWorkflows score each batch app's dataset with the model its final
+// environment runs: one workflow, or with a split delivery one per group
+// holding batch apps ("<pipeline>-batch-<group>", beside its delivery).
+func (b *builder) batchWorkflows() []*ir.Workflow {
 	apps := b.batchApps()
 	if len(apps) == 0 {
 		return nil
 	}
+	if b.groups == nil {
+		return []*ir.Workflow{b.batchWorkflow(ir.WorkflowBatch, apps)}
+	}
+	var out []*ir.Workflow
+	for _, g := range b.groups {
+		var mine []string
+		for _, name := range apps {
+			if g.units["apps."+name] {
+				mine = append(mine, name)
+			}
+		}
+		if len(mine) > 0 {
+			out = append(out, b.batchWorkflow(ir.WorkflowBatch+"-"+g.name, mine))
+		}
+	}
+	return out
+}
+
+// batchWorkflow is the batch workflow named kind for apps: the data
+// acquired and versioned as in delivery, the model by the digest its
+// signature was verified on, the predictions checked, versioned and signed
+// with a provenance naming both.
+func (b *builder) batchWorkflow(kind string, apps []string) *ir.Workflow {
 	w := &ir.Workflow{
-		Name:        b.workflowName(workflowBatch),
+		Name:        b.workflowName(kind),
 		Description: b.spec.Name + ": batch prediction with the production model",
 		Triggers:    ir.Triggers{Manual: true},
-		Concurrency: b.workflowName(workflowBatch),
+		Concurrency: b.workflowName(kind),
+		Kind:        ir.WorkflowBatch,
+	}
+	subject := b.spec.Name + " batch prediction failed"
+	if group, ok := strings.CutPrefix(kind, ir.WorkflowBatch+"-"); ok {
+		w.Description = b.spec.Name + ", " + group + ": batch prediction with the production model"
+		subject = b.spec.Name + " " + kind + " failed"
 	}
 	var data []string
 	for _, name := range apps {
@@ -41,7 +70,7 @@ func (b *builder) batchWorkflow() *ir.Workflow {
 	for _, name := range apps {
 		w.Jobs = append(w.Jobs, b.productionModelJob(name), b.scoreJob(name))
 	}
-	b.onFailure(w, workflowBatch, alertFailure, workflowBatch, b.spec.Name+" batch prediction failed")
+	b.onFailure(w, kind, alertFailure, kind, subject)
 	return w
 }
 

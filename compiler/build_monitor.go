@@ -26,10 +26,11 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 		what = append(what, "model quality")
 	}
 	w := &ir.Workflow{
-		Name:        b.workflowName(workflowMonitor),
+		Name:        b.workflowName(ir.WorkflowMonitor),
 		Description: b.spec.Name + ": " + strings.Join(what, " and ") + " monitoring",
 		Triggers:    ir.Triggers{Manual: true},
-		Concurrency: b.workflowName(workflowMonitor),
+		Concurrency: b.workflowName(ir.WorkflowMonitor),
+		Kind:        ir.WorkflowMonitor,
 	}
 	b.schedule(w, "monitor", mon.Schedule, "monitor", "schedule")
 	driftRetrains, qualityRetrains := mon.Drift != nil && mon.OnDrift == "retrain", mon.Quality != nil && mon.OnQuality == "retrain"
@@ -58,13 +59,13 @@ func (b *builder) monitorWorkflow() *ir.Workflow {
 	// job reports its own cause, so a failure is then something else.
 	switch {
 	case mon.Drift != nil && !driftRetrains && (mon.Quality == nil || qualityRetrains):
-		b.onFailure(w, workflowMonitor, alertDrift, mon.Drift.Reference, b.spec.Name+": drift detected or monitoring failed")
+		b.onFailure(w, ir.WorkflowMonitor, alertDrift, mon.Drift.Reference, b.spec.Name+": drift detected or monitoring failed")
 	case mon.Quality != nil && !qualityRetrains && (mon.Drift == nil || driftRetrains):
-		b.onFailure(w, workflowMonitor, alertQuality, mon.Quality.Model, b.spec.Name+": model "+mon.Quality.Model+" below its quality gates or monitoring failed")
+		b.onFailure(w, ir.WorkflowMonitor, alertQuality, mon.Quality.Model, b.spec.Name+": model "+mon.Quality.Model+" below its quality gates or monitoring failed")
 	case !driftRetrains && !qualityRetrains:
-		b.onFailure(w, workflowMonitor, alertFailure, workflowMonitor, b.spec.Name+": drift detected, model quality below its gates or monitoring failed")
+		b.onFailure(w, ir.WorkflowMonitor, alertFailure, ir.WorkflowMonitor, b.spec.Name+": drift detected, model quality below its gates or monitoring failed")
 	default:
-		b.onFailure(w, workflowMonitor, alertFailure, workflowMonitor, b.spec.Name+": monitoring failed")
+		b.onFailure(w, ir.WorkflowMonitor, alertFailure, ir.WorkflowMonitor, b.spec.Name+": monitoring failed")
 	}
 	return w
 }
@@ -162,7 +163,7 @@ func (b *builder) retrainJob(id, field string, when *ir.OutputEquals, workflows 
 	need(r, when.Job, "", "")
 	r.Condition.WhenOutput = when
 	r.Permissions = addPermission(r.Permissions, "actions", "write")
-	b.alertIn(r, workflowMonitor, cause, subject, message)
+	b.alertIn(r, ir.WorkflowMonitor, cause, subject, message)
 	r.Steps = append(r.Steps, ir.Step{ID: "trigger", Name: "Start delivery", Kind: ir.StepTrigger, Triggers: workflows})
 	return r
 }

@@ -32,7 +32,7 @@ func (b *builder) deliveryWorkflows() []*ir.Workflow {
 		all = append(all, jobs[u]...)
 	}
 	if b.spec.Split != splitDelivery {
-		return []*ir.Workflow{b.deliveryWorkflow(workflowDelivery, all)}
+		return []*ir.Workflow{b.deliveryWorkflow(ir.WorkflowDelivery, all)}
 	}
 	rank := map[string]int{}
 	for i, u := range units {
@@ -40,7 +40,7 @@ func (b *builder) deliveryWorkflows() []*ir.Workflow {
 	}
 	groups := deliveryGroups(all, b.origin)
 	if len(groups) == 0 { // datasets and code alone: nothing to split
-		return []*ir.Workflow{b.deliveryWorkflow(workflowDelivery, all)}
+		return []*ir.Workflow{b.deliveryWorkflow(ir.WorkflowDelivery, all)}
 	}
 	b.groups = groups
 	out := make([]*ir.Workflow, len(groups))
@@ -55,7 +55,7 @@ func (b *builder) deliveryWorkflows() []*ir.Workflow {
 			js = append(js, jobs[u]...)
 			jobs[u] = nil
 		}
-		out[i] = b.deliveryWorkflow(workflowDelivery+"-"+g.name, js)
+		out[i] = b.deliveryWorkflow(ir.WorkflowDelivery+"-"+g.name, js)
 	}
 	return out
 }
@@ -201,7 +201,7 @@ func (b *builder) ciWorkflows() []*ir.Workflow {
 	}
 	datasets, code := slices.Sorted(maps.Keys(s.Datasets)), slices.Sorted(maps.Keys(s.Code))
 	if len(b.groups) == 0 {
-		if w := b.ciWorkflow(workflowCI, datasets, code, true); w != nil {
+		if w := b.ciWorkflow(ir.WorkflowCI, datasets, code, true); w != nil {
 			return []*ir.Workflow{w}
 		}
 		return nil
@@ -225,7 +225,7 @@ func (b *builder) ciWorkflows() []*ir.Workflow {
 	}
 	var out []*ir.Workflow
 	for i, g := range b.groups {
-		if w := b.ciWorkflow(workflowCI+"-"+g.name, ownedData[g.name], ownedCode[g.name], i == 0); w != nil {
+		if w := b.ciWorkflow(ir.WorkflowCI+"-"+g.name, ownedData[g.name], ownedCode[g.name], i == 0); w != nil {
 			out = append(out, w)
 		}
 	}

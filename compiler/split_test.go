@@ -130,3 +130,64 @@ steps: check: {image: "python:3.12-slim", run: "python check.py", after: ["datas
 		t.Errorf("workflows %v, want %v", names, want)
 	}
 }
+
+// TestSplitBatch: with a split delivery, each group's batch apps score in
+// a batch workflow of their own, beside the group's delivery, with only
+// the datasets they score and their own schedules.
+func TestSplitBatch(t *testing.T) {
+	dir := writeSpec(t, map[string]string{"pipeline.cue": `package pipeline
+
+name: "p"
+registry: "registry.example/ml"
+split: "model"
+datasets: {
+	train: source: local: path: "data/train"
+	daily: source: local: path: "data/daily"
+	weekly: source: local: path: "data/weekly"
+}
+_m: {
+	train: {image: "python:3.12-slim", run: "python train.py", data: ["train"]}
+	evaluate: {run: "python eval.py", gates: accuracy: ">= 0.9"}
+}
+models: {ma: _m, mb: _m, mc: _m}
+_batch: {image: "python:3.12-slim", run: "python score.py"}
+apps: {
+	a: {model: "ma", image: context: "a", prediction: ["batch"], batch: _batch & {data: "daily", schedule: "0 1 * * *"}}
+	b: {model: "mb", image: context: "b", prediction: ["batch"], batch: _batch & {data: "weekly", schedule: "0 2 * * 0"}}
+	c: {model: "mc", image: context: "c"}
+}
+environments: {
+	pa: app: "a"
+	pb: app: "b"
+	pc: app: "c"
+}
+`})
+	p, err := CompileWith(dir, Options{Engines: allEngines()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := map[string]*ir.Workflow{}
+	for _, w := range p.Workflows {
+		if w.Kind == ir.WorkflowBatch {
+			batch[w.Name] = w
+		}
+	}
+	if got, want := slices.Sorted(maps.Keys(batch)), []string{"p-batch-ma", "p-batch-mb"}; !slices.Equal(got, want) {
+		t.Fatalf("batch workflows %v, want %v (mc's app scores nothing)", got, want)
+	}
+	for name, want := range map[string][]string{
+		"p-batch-ma": {"dataset-daily", "model-a", "score-a", "version"},
+		"p-batch-mb": {"dataset-weekly", "model-b", "score-b", "version"},
+	} {
+		var ids []string
+		for _, j := range batch[name].Jobs {
+			ids = append(ids, j.ID)
+		}
+		if slices.Sort(ids); !slices.Equal(ids, want) {
+			t.Errorf("%s jobs %v, want %v", name, ids, want)
+		}
+	}
+	if s := batch["p-batch-mb"].Triggers.Schedules; len(s) != 1 || s[0].Cron != "0 2 * * 0" {
+		t.Errorf("p-batch-mb schedules %+v, want b's weekly one only", s)
+	}
+}

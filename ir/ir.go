@@ -52,9 +52,10 @@ type Runners struct {
 type Workflow struct {
 	Name        string // file/object name, e.g. "credit-risk-delivery"
 	Description string
-	// Delivery marks the delivery workflows: the spec's one, or each
-	// group's of a split spec ("credit-risk-delivery-scorer").
-	Delivery bool
+	// Kind is what the workflow does (WorkflowDelivery, ...): a split
+	// spec has a delivery, ci and batch workflow per group of models
+	// ("credit-risk-delivery-scorer"), each of the kind its name starts with.
+	Kind     string
 	Triggers Triggers
 	Jobs     []*Job // topologically sorted; ties broken by ID
 	// Concurrency serialises runs of this workflow: a new run waits for (or
@@ -67,6 +68,14 @@ type Workflow struct {
 	OnFailure            []Step
 	OnFailurePermissions []Permission
 }
+
+// Workflow kinds.
+const (
+	WorkflowDelivery = "delivery" // push, schedule, manual: train, evaluate, package, deploy
+	WorkflowCI       = "ci"       // pull requests: data tests and code CI, nothing published
+	WorkflowMonitor  = "monitor"  // drift monitoring and retraining
+	WorkflowBatch    = "batch"    // schedule, manual: offline prediction
+)
 
 // Triggers say when a workflow starts.
 type Triggers struct {

@@ -11,6 +11,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -104,15 +105,17 @@ type run struct {
 //
 // Workflows a trigger step started (the monitor's retraining) run next,
 // one after the other, as the engines would start them; the error is then
-// the first failure among all the runs. The delivery of a split spec is
-// each of its delivery workflows, run the same way after the first.
+// the first failure among all the runs. The delivery (ci, batch) of a
+// split spec is each group's delivery (ci, batch) workflow, run the same
+// way after the first.
 func Run(ctx context.Context, opts Options) (*Record, error) {
 	lock, err := lockSpecDir(opts.SpecDir)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Close()
-	split := splitDeliveries(opts)
+	kind := cmp.Or(opts.Workflow, ir.WorkflowDelivery)
+	split := splitRuns(opts)
 	if len(split) > 0 {
 		opts.Workflow = split[0]
 	}
@@ -126,7 +129,7 @@ func Run(ctx context.Context, opts Options) (*Record, error) {
 		}
 		next := opts
 		next.Workflow = wf
-		fmt.Fprintf(opts.Out, "\n== delivery %d of %d: %s\n\n", i+2, len(split), wf)
+		fmt.Fprintf(opts.Out, "\n== %s %d of %d: %s\n\n", kind, i+2, len(split), wf)
 		r, rerr := runOnce(ctx, next)
 		if err == nil {
 			err = rerr
@@ -357,21 +360,22 @@ func lockSpecDir(specDir string) (*os.File, error) {
 	return f, nil // closing it releases the lock
 }
 
-// splitDeliveries are the delivery workflows of a split spec, sorted,
-// when opts ask for "delivery" (or nothing); nil for a spec with one.
-func splitDeliveries(opts Options) []string {
-	p := opts.Pipeline
-	if opts.Resume != "" || (opts.Workflow != "" && opts.Workflow != "delivery") || p == nil {
+// splitRuns are the workflows of a split spec's kind opts ask for
+// ("delivery" when nothing, "ci" or "batch": each group's), sorted; nil
+// when a workflow has that name, as a spec that is not split has.
+func splitRuns(opts Options) []string {
+	p, kind := opts.Pipeline, cmp.Or(opts.Workflow, ir.WorkflowDelivery)
+	if opts.Resume != "" || p == nil {
 		return nil
 	}
 	var names []string
 	for _, w := range p.Workflows {
-		if w.Delivery {
+		if w.Name == kind || w.Name == p.Name+"-"+kind {
+			return nil
+		}
+		if w.Kind == kind {
 			names = append(names, w.Name)
 		}
-	}
-	if len(names) < 2 {
-		return nil
 	}
 	slices.Sort(names)
 	return names

@@ -585,13 +585,16 @@ func TestTriggerStartsItsWorkflowOnceTheRunEnds(t *testing.T) {
 
 // TestSplitDeliveryRunsEachWorkflow: "delivery" of a split spec is each
 // of its delivery workflows, in order; a failure in one fails the run
-// after the others ran.
+// after the others ran. "batch" is each batch workflow the same way, and
+// a full name runs that workflow alone.
 func TestSplitDeliveryRunsEachWorkflow(t *testing.T) {
 	h := newHarness(t)
 	h.p.Workflows = []*ir.Workflow{
-		{Name: "t-delivery-a", Delivery: true, Jobs: []*ir.Job{script("train-a", `echo a >> trained.log; exit 1`)}},
-		{Name: "t-delivery-b", Delivery: true, Jobs: []*ir.Job{script("train-b", `echo b >> trained.log`)}},
-		{Name: "t-monitor", Jobs: []*ir.Job{script("drift", `echo drift >> trained.log`)}},
+		{Name: "t-batch-a", Kind: ir.WorkflowBatch, Jobs: []*ir.Job{script("score-a", `echo score-a >> scored.log`)}},
+		{Name: "t-batch-b", Kind: ir.WorkflowBatch, Jobs: []*ir.Job{script("score-b", `echo score-b >> scored.log`)}},
+		{Name: "t-delivery-a", Kind: ir.WorkflowDelivery, Jobs: []*ir.Job{script("train-a", `echo a >> trained.log; exit 1`)}},
+		{Name: "t-delivery-b", Kind: ir.WorkflowDelivery, Jobs: []*ir.Job{script("train-b", `echo b >> trained.log`)}},
+		{Name: "t-monitor", Kind: ir.WorkflowMonitor, Jobs: []*ir.Job{script("drift", `echo drift >> trained.log`)}},
 	}
 	rec, err := h.run(context.Background(), h.options())
 	if !errors.Is(err, ErrFailed) || rec == nil || rec.Workflow != "t-delivery-a" {
@@ -602,5 +605,23 @@ func TestSplitDeliveryRunsEachWorkflow(t *testing.T) {
 	}
 	if !strings.Contains(h.out.String(), "== delivery 2 of 2: t-delivery-b") {
 		t.Errorf("the output does not announce the second delivery:\n%s", h.out.String())
+	}
+	opts := h.options()
+	opts.Workflow = "batch"
+	if _, err := h.run(context.Background(), opts); err != nil {
+		t.Fatalf("batch: %v", err)
+	}
+	if got := h.read("scored.log"); got != "score-a\nscore-b" {
+		t.Errorf("batch ran %q, want batch-a then batch-b", got)
+	}
+	if !strings.Contains(h.out.String(), "== batch 2 of 2: t-batch-b") {
+		t.Errorf("the output does not announce the second batch:\n%s", h.out.String())
+	}
+	opts.Workflow = "batch-b"
+	if _, err := h.run(context.Background(), opts); err != nil {
+		t.Fatalf("batch-b: %v", err)
+	}
+	if got := h.read("scored.log"); got != "score-a\nscore-b\nscore-b" {
+		t.Errorf("batch-b ran %q, want batch-b alone", got)
 	}
 }

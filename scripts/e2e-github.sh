@@ -204,9 +204,10 @@ for spec in $E2E_SPECS; do
 
 	# In the order a team meets them: batch scores with the model the
 	# delivery put in production.
-	# A split spec (split: "model") has one ci and delivery workflow per
-	# model: $name-delivery-MODEL.yml, logged as kind delivery-MODEL.
-	for wf in "$repo"/.github/workflows/$name-{ci,ci-*,delivery,delivery-*,batch,monitor}.yml; do
+	# A split spec (split: "model") has one ci, delivery and batch workflow
+	# per group of models: $name-delivery-MODEL.yml, logged as kind
+	# delivery-MODEL.
+	for wf in "$repo"/.github/workflows/$name-{ci,ci-*,delivery,delivery-*,batch,batch-*,monitor}.yml; do
 		[[ -f $wf ]] || continue
 		file=$(basename "$wf")
 		kind=${file#"$name"-}
@@ -216,7 +217,7 @@ for spec in $E2E_SPECS; do
 		delivery | delivery-*)
 			if grep -q '^  push:' "$wf"; then ev=push; else ev=workflow_dispatch; fi
 			act_run "$repo" "$file" "$ev" "$work/secrets.env" "$work/logs/$name.$kind.json" ;;
-		batch) act_run "$repo" "$file" workflow_dispatch "$work/secrets.env" "$work/logs/$name.batch.json" ;;
+		batch | batch-*) act_run "$repo" "$file" workflow_dispatch "$work/secrets.env" "$work/logs/$name.$kind.json" ;;
 		monitor)
 			act_run "$repo" "$file" schedule "$work/secrets.env" "$work/logs/$name.monitor.json"
 			# The monitor asked (gh workflow run) for a retraining run: start it.

@@ -71,7 +71,7 @@ not set in the environment).`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery (a split spec's: each delivery-MODEL in turn), monitor, batch or ci, or delivery-MODEL (with --resume: the resumed run's)")
+	f.StringVar(&opts.Workflow, "workflow", "delivery", "workflow to run: delivery, ci or batch (a split spec's: each group's in turn), monitor, or one by name such as delivery-MODEL (with --resume: the resumed run's)")
 	f.IntVar(&opts.Jobs, "jobs", 2, "jobs run at once")
 	f.StringArrayVar(&opts.Approve, "approve", nil, "approve deployments to this environment in advance (repeatable)")
 	f.BoolVar(&opts.Offline, "offline", false, "read s3, gcs and http datasets from --fixtures instead of the network")
