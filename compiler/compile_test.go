@@ -484,6 +484,26 @@ func TestMutableImagesWarn(t *testing.T) {
 	}
 }
 
+// An image behind a default (a field set to *X | _, as a spec that other
+// files may override writes) is the image that runs: it is warned about
+// too, once per field, in the order of the file.
+func TestMutableImagesWarnBehindDefaults(t *testing.T) {
+	spec := strings.Replace(base, `image: "python:3.12-slim"`, `image: "python@sha256:`+strings.Repeat("a", 64)+`"`, 1) + `
+apps: a: {model: "m", image: context: "svc"}
+_deploy: {image: "kubectl:1.34", run: "kubectl apply -f k8s"}
+environments: {
+	prod: {app: "a", deploy: *_deploy | _, smoke_image: "curl:8"}
+}
+`
+	var got []string
+	if _, err := CompileWith(writeSpec(t, map[string]string{"pipeline.cue": spec}), Options{Warn: func(e *Error) { got = append(got, e.Path) }}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"environments.prod.deploy.image", "environments.prod.smoke_image"}; !slices.Equal(got, want) {
+		t.Errorf("warnings at %v, want %v", got, want)
+	}
+}
+
 // The images mlc defaults to (code CI, app base, batch scoring, smoke
 // tests) are pinned: a spec that names none gets no warning.
 func TestDefaultImagesArePinned(t *testing.T) {
