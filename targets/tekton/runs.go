@@ -8,14 +8,18 @@ import (
 	"github.com/mlc-project/mlc/targets/internal/kube"
 )
 
-// Keys of the "<workflow>-run" ConfigMap: the PipelineRun a schedule or a
-// trigger step creates, differing only in the event parameter.
-const (
-	runKeySchedule = "schedule.yaml"
-	runKeyTrigger  = "trigger.yaml"
-)
+// runKeySchedule is the key of the "<workflow>-run" ConfigMap: the
+// PipelineRun its CronJobs create.
+const runKeySchedule = "schedule.yaml"
 
 func runsConfigMap(workflow string) string { return workflow + "-run" }
+
+// triggerConfigMap holds the PipelineRun a trigger step creates, under
+// the key "<workflow>.yaml" alone: a step starting thousands of workflows
+// projects each ConfigMap whole (no items) and creates the directory, so
+// each target costs its pod spec a name, not a name, key, path and
+// argument (10,000 deliveries to retrain fit in Kubernetes' 1.5 MiB).
+func triggerConfigMap(workflow string) string { return workflow + "-trigger" }
 
 // starter is the ServiceAccount (and Role) allowed to create runs of a
 // workflow: its CronJobs and the trigger steps that start it use it.
@@ -77,25 +81,25 @@ func taskRunSpec(task string, res ir.Resources, steps []ir.Step) (pipelineTaskRu
 // a person: the run templates, the least-privileged ServiceAccount that may
 // create PipelineRuns, and a CronJob per schedule.
 func (r *renderer) startObjects(w *ir.Workflow, triggered bool) ([]any, error) {
-	data := map[string]string{}
+	var objs []any
 	if len(w.Triggers.Schedules) > 0 {
 		doc, err := kube.Document(r.pipelineRun(w, "schedule"))
 		if err != nil {
 			return nil, err
 		}
-		data[runKeySchedule] = doc
+		objs = append(objs, kube.NewConfigMap(r.meta(runsConfigMap(w.Name)), map[string]string{runKeySchedule: doc}))
 	}
 	if triggered {
 		doc, err := kube.Document(r.pipelineRun(w, "trigger"))
 		if err != nil {
 			return nil, err
 		}
-		data[runKeyTrigger] = doc
+		objs = append(objs, kube.NewConfigMap(r.meta(triggerConfigMap(w.Name)), map[string]string{w.Name + ".yaml": doc}))
 	}
-	if len(data) == 0 {
+	if len(objs) == 0 {
 		return nil, nil
 	}
-	objs := append([]any{kube.NewConfigMap(r.meta(runsConfigMap(w.Name)), data)}, r.account(starter(w.Name), "create")...)
+	objs = append(objs, r.account(starter(w.Name), "create")...)
 	for _, s := range w.Triggers.Schedules {
 		objs = append(objs, r.cronJob(w, s))
 	}

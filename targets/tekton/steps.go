@@ -136,18 +136,16 @@ func (r *renderer) userStep(j *ir.Job, s ir.Step) (step, *kube.Volume, error) {
 		st.Env = append(st.Env, flags)
 	case ir.StepTrigger:
 		// One kubectl creates a run of each workflow, from its run
-		// template: every workflow's ConfigMap projected into one volume.
+		// template: every workflow's trigger ConfigMap (one key,
+		// <workflow>.yaml) projected into one directory.
 		st.Image = cmp.Or(r.p.Helpers.Kubectl, kubectlImage)
-		st.Command = []string{"/bin/kubectl", "create"}
+		st.Command = []string{"/bin/kubectl", "create", "-f", runsMount}
 		vol = &kube.Volume{Name: s.ID, Projected: &kube.ProjectedVolume{}}
 		for _, w := range s.Triggers {
 			if !r.workflows[w] {
 				return step{}, nil, fmt.Errorf("step %q triggers workflow %q, which the pipeline does not define", s.ID, w)
 			}
-			st.Command = append(st.Command, "-f", runsMount+"/"+w+".yaml")
-			vol.Projected.Sources = append(vol.Projected.Sources, kube.VolumeProjection{
-				ConfigMap: &kube.ConfigMapProjection{Name: runsConfigMap(w), Items: []kube.KeyToPath{{Key: runKeyTrigger, Path: w + ".yaml"}}},
-			})
+			vol.Projected.Sources = append(vol.Projected.Sources, kube.VolumeProjection{ConfigMap: &kube.ConfigMapProjection{Name: triggerConfigMap(w)}})
 		}
 		st.VolumeMounts = []kube.VolumeMount{{Name: s.ID, MountPath: runsMount, ReadOnly: true}}
 	default:

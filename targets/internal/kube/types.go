@@ -85,7 +85,7 @@ type VolumeProjection struct {
 
 type ConfigMapProjection struct {
 	Name  string      `yaml:"name"`
-	Items []KeyToPath `yaml:"items"`
+	Items []KeyToPath `yaml:"items,omitempty"` // none: every key, by its name
 }
 
 type DownwardAPIVolume struct {
