@@ -73,6 +73,17 @@ func FuzzSetField(f *testing.F) {
 		dec := yaml.NewDecoder(bytes.NewReader(out))
 		set := 0
 		for {
+			var node yaml.Node
+			err := dec.Decode(&node)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("edit of %q is not YAML: %v\n%s", src, err, out)
+			}
+			if len(node.Content) == 0 || node.Content[0].Kind != yaml.MappingNode {
+				continue // a scalar or empty document, left as it was: no field to set
+			}
 			var doc struct {
 				Spec struct {
 					Template struct {
@@ -84,12 +95,8 @@ func FuzzSetField(f *testing.F) {
 					} `yaml:"template"`
 				} `yaml:"spec"`
 			}
-			err := dec.Decode(&doc)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatalf("edit of %q is not YAML: %v\n%s", src, err, out)
+			if err := node.Decode(&doc); err != nil {
+				continue // a mapping of another shape (spec: 0): not a workload, left alone
 			}
 			if c := doc.Spec.Template.Spec.Containers; len(c) > 0 && c[0].Image != nil && *c[0].Image == value {
 				set++
