@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -383,4 +384,41 @@ func TestHelperImages(t *testing.T) {
 			t.Errorf("helper image %s is not rendered", img)
 		}
 	}
+}
+
+// A trigger step starting 10,000 workflows (a split spec's deliveries to
+// retrain) renders, so stays under Kubernetes' object limit, which Render
+// enforces: each target costs the monitor's Pipeline one ConfigMap name in
+// a projected volume.
+func TestTriggerStepScalesToTenThousandWorkflows(t *testing.T) {
+	p := fixture()
+	var names []string
+	for i := range 10000 {
+		name := "fraud-delivery-model-" + strconv.Itoa(i)
+		names = append(names, name)
+		p.Workflows = append(p.Workflows, &ir.Workflow{Name: name, Triggers: ir.Triggers{Manual: true}, Jobs: rerunFixture().Jobs})
+	}
+	var monitor *ir.Workflow
+	for _, w := range p.Workflows {
+		if w.Name == "fraud-monitor" {
+			monitor = w
+		}
+	}
+	monitor.Jobs[1].Steps[0].Triggers = names
+	slices.SortFunc(p.Workflows, func(a, b *ir.Workflow) int { return strings.Compare(a.Name, b.Name) })
+	files, err := Target{}.Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Path == "fraud-monitor.yaml" {
+			// A name per target (about 90 B with these names and their
+			// indentation); a name, key, path and argument were about 300.
+			if perTarget := len(f.Data) / len(names); perTarget > 120 {
+				t.Errorf("the monitor is %d bytes, %d a target: more than a ConfigMap name each", len(f.Data), perTarget)
+			}
+			return
+		}
+	}
+	t.Fatal("no fraud-monitor.yaml rendered")
 }
