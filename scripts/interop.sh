@@ -268,12 +268,35 @@ check "mlc package: crane exports the app and model, reads the labels; cosign ve
 release_reproducible() {
 	openssl ecparam -name prime256v1 -genkey -noout -out release.key 2>/dev/null
 	openssl ec -in release.key -pubout -out release.pub 2>/dev/null
+	# The second build also publishes, as release.yml does (a key here,
+	# keyless there): the same digest, with a provenance for everything.
+	local publish=()
 	for d in dist1 dist2; do
-		(cd "$root" && DIST="$tmp/$d" PLATFORMS="linux/amd64 linux/arm64" VERSION=v0.0.0-interop RELEASE_KEY="$tmp/release.key" \
+		(cd "$root" && env "${publish[@]}" DIST="$tmp/$d" PLATFORMS="linux/amd64 linux/arm64" VERSION=v0.0.0-interop RELEASE_KEY="$tmp/release.key" \
 			bash scripts/release.sh) 2>"$d.log" || { cat "$d.log"; return 1; }
+		publish=(PUBLISH_IMAGE="$reg/mlc-project/mlc" IMAGE_KEY="$tmp/signer.key" SOURCE_REPO=https://github.com/mlc-project/mlc)
 	done
 	diff dist1/mlc_v0.0.0-interop_checksums.txt dist2/mlc_v0.0.0-interop_checksums.txt
 	diff dist1/image.digest dist2/image.digest
+	# cosign verifies the published image's signature and provenance; the
+	# provenance names the commit built and every archive and SBOM.
+	local published
+	published="$reg/mlc-project/mlc@$(cat dist1/image.digest)"
+	"$cosign" verify --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json "$published" >/dev/null
+	"$cosign" verify-attestation --key signer.pub --insecure-ignore-tlog=true --trusted-root empty-root.json \
+		--type slsaprovenance1 "$published" >release-att.json
+	python3 - release-att.json dist1/mlc_v0.0.0-interop_checksums.txt "$(cat dist1/image.digest)" "$(git -C "$root" rev-parse HEAD)" <<'PY'
+import base64, json, sys
+att, sums, digest, commit = sys.argv[1:]
+stmt = json.loads(base64.b64decode(json.loads(open(att).readline())["payload"]))
+subjects = {s["name"]: s["digest"]["sha256"] for s in stmt["subject"]}
+assert stmt["subject"][0]["digest"]["sha256"] == digest.split(":")[1], stmt["subject"][0]
+for line in open(sums):
+    hex, name = line.split()
+    assert subjects.get(name) == hex, f"{name} is not a subject of the provenance"
+deps = stmt["predicate"]["buildDefinition"]["resolvedDependencies"]
+assert {"name": "source", "uri": f"git+https://github.com/mlc-project/mlc@{commit}", "digest": {"gitCommit": commit}} in deps, deps
+PY
 	"$cosign" verify-blob --key release.pub --insecure-ignore-tlog=true \
 		--signature dist1/mlc_v0.0.0-interop_checksums.txt.sig dist1/mlc_v0.0.0-interop_checksums.txt
 	(cd dist1 && sha256sum -c mlc_v0.0.0-interop_checksums.txt)
@@ -311,7 +334,7 @@ PY
 	released/mlc compile "$root/examples/minimal" --target tekton --out released/tekton 2>/dev/null
 	grep -q "image: ghcr.io/mlc-project/mlc:v0.0.0-interop@$(cat dist1/image.digest)$" released/tekton/*.yaml
 }
-check "make release: same checksums and image digest twice; cosign verify-blob accepts the checksums' signature; the image holds amd64 and arm64 binaries and its amd64 one runs; the binary compiles pipelines that run that image by digest" release_reproducible
+check "make release: same checksums and image digest twice, published or not; cosign verify-blob accepts the checksums' signature, verify-attestation the image's provenance naming the commit and every archive; the image holds amd64 and arm64 binaries and its amd64 one runs; the binary compiles pipelines that run that image by digest" release_reproducible
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -15,8 +15,10 @@
 # linux/amd64 linux/arm64 darwin/amd64 darwin/arm64). File times come from
 # the commit (SOURCE_DATE_EPOCH), so the same commit gives the same bytes.
 # DIST is the output directory (default dist/; emptied first).
-# PUBLISH_IMAGE=REPO also pushes the image to REPO:VERSION, signed keyless,
-# and fails unless its digest is the layout's (release.yml).
+# PUBLISH_IMAGE=REPO also pushes the image to REPO:VERSION, signed keyless
+# (IMAGE_KEY=FILE: with that cosign key instead) with a signed SLSA
+# provenance naming the commit (SOURCE_REPO@HEAD) and every archive and
+# SBOM, and fails unless its digest is the layout's (release.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -77,11 +79,6 @@ if ((${#image_platforms[@]} > 0)); then
 	image "oci:$dist/image:$version" >"$dist/image.digest"
 	[[ -s "$dist/image.digest" ]] || { echo "release: no image digest" >&2; exit 1; }
 	image_digest=$(cat "$dist/image.digest")
-	if [[ -n "${PUBLISH_IMAGE:-}" ]]; then
-		published=$(image "$PUBLISH_IMAGE:$version" --sign --keyless)
-		[[ "$published" == "$(cat "$dist/image.digest")" ]] ||
-			{ echo "release: $PUBLISH_IMAGE:$version is $published, the layout's is $(cat "$dist/image.digest")" >&2; exit 1; }
-	fi
 fi
 
 for p in $platforms; do
@@ -116,6 +113,22 @@ if [[ -n "${RELEASE_KEY:-}" ]]; then
 		base64 -w0 >"$dist/mlc_${version}_checksums.txt.sig"
 else
 	echo "release: RELEASE_KEY is not set: checksums are not signed (generated jobs refuse an unsigned release)" >&2
+fi
+
+# Published last, when every file exists: the image's signed provenance
+# names the commit built and, as further subjects, every archive and SBOM
+# (the checksums file's list), so one keyless signature covers the release.
+# Its labels are the layout's, so its digest must be the layout's too.
+if [[ -n "${PUBLISH_IMAGE:-}" && -n "$image_digest" ]]; then
+	[[ -z "$(git status --porcelain --untracked-files=no)" ]] ||
+		{ echo "release: tracked files have changes: the provenance would name a commit that did not build this" >&2; exit 1; }
+	sign_args=(--keyless)
+	[[ -z "${IMAGE_KEY:-}" ]] || sign_args=(--key "$IMAGE_KEY")
+	published=$(image "$PUBLISH_IMAGE:$version" --sign "${sign_args[@]}" \
+		--from-source "${SOURCE_REPO:-https://github.com/mlc-project/mlc}@$(git rev-parse HEAD)" \
+		--subjects-from "$dist/mlc_${version}_checksums.txt")
+	[[ "$published" == "$image_digest" ]] ||
+		{ echo "release: $PUBLISH_IMAGE:$version is $published, the layout's is $image_digest" >&2; exit 1; }
 fi
 rm -rf "$dist/build"
 ls -l "$dist" >&2

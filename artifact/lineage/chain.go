@@ -38,7 +38,7 @@ func Read(ctx context.Context, st artifact.Store, digest v1.Hash, p sign.Policy)
 		return Provenance{}, err
 	}
 	// Attach keeps one; another tool may have added more: the last wins.
-	return parse(stmts[len(stmts)-1])
+	return parse(stmts[len(stmts)-1], digest)
 }
 
 // Node is one artifact of a lineage chain.
@@ -56,7 +56,12 @@ type Node struct {
 	Builder    string            `json:"builder,omitempty"`
 	Invocation string            `json:"invocation,omitempty"`
 	Params     map[string]string `json:"params,omitempty"`
-	Inputs     []*Node           `json:"inputs,omitempty"`
+	// Sources are the git commits it was built from, git+REPO@COMMIT.
+	Sources []string `json:"sources,omitempty"`
+	// Products are the other subjects of its provenance, made by the
+	// same build (a release's archives).
+	Products []sign.Subject `json:"products,omitempty"`
+	Inputs   []*Node        `json:"inputs,omitempty"`
 }
 
 // Opener opens the store holding ref, an input's LOCATION@sha256:<hex>.
@@ -140,7 +145,10 @@ func (t *tracer) node(st artifact.Store, digest v1.Hash, role string, prov *Prov
 	if prov == nil {
 		return n, nil
 	}
-	n.Attested, n.Builder, n.Invocation, n.Params = true, prov.Builder, prov.Invocation, prov.Params
+	n.Attested, n.Builder, n.Invocation, n.Params, n.Products = true, prov.Builder, prov.Invocation, prov.Params, prov.Products
+	for _, src := range prov.Sources {
+		n.Sources = append(n.Sources, src.URI())
+	}
 	if depth >= maxDepth {
 		return nil, fmt.Errorf("lineage of %s is more than %d links deep", n.Ref, maxDepth)
 	}
@@ -179,6 +187,8 @@ func (t *tracer) input(in Input, depth int) (*Node, error) {
 //
 //	model   ghcr.io/acme/model@sha256:… (signed, provenance verified)
 //	        params: epochs=10 lr=0.01
+//	        source: git+https://github.com/acme/ml@3f2c…
+//	        also made: model.onnx sha256:…
 //	  ← dataset ghcr.io/acme/data@sha256:… (signed)
 func WriteText(w io.Writer, n *Node) error {
 	return writeNode(w, n, "")
@@ -201,6 +211,16 @@ func writeNode(w io.Writer, n *Node, indent string) error {
 			continue
 		}
 		if _, err := fmt.Fprintf(w, "%s%s: %s\n", detail, kv.label, formatParams(kv.values)); err != nil {
+			return err
+		}
+	}
+	for _, src := range n.Sources {
+		if _, err := fmt.Fprintf(w, "%ssource: %s\n", detail, src); err != nil {
+			return err
+		}
+	}
+	for _, p := range n.Products {
+		if _, err := fmt.Fprintf(w, "%salso made: %s %s\n", detail, p.Name, formatDigest(p.Digest)); err != nil {
 			return err
 		}
 	}
@@ -243,5 +263,15 @@ func formatParams(p map[string]string) string {
 	for i, k := range keys {
 		parts[i] = k + "=" + p[k]
 	}
+	return strings.Join(parts, " ")
+}
+
+// formatDigest writes a subject's digests as ALG:HEX, sorted.
+func formatDigest(d map[string]string) string {
+	parts := make([]string, 0, len(d))
+	for alg, hex := range d {
+		parts = append(parts, alg+":"+hex)
+	}
+	sort.Strings(parts)
 	return strings.Join(parts, " ")
 }

@@ -285,6 +285,21 @@ func TestStatementBytes(t *testing.T) {
 			t.Fatalf("Statement =\n%s\nwant\n%s", got, want)
 		}
 	}
+	// A commit after the inputs; further subjects after the artifact.
+	p.Sources = []Source{{Repo: "https://github.com/acme/ml", Commit: strings.Repeat("4", 40)}}
+	p.Products = []sign.Subject{{Name: "model.onnx", Digest: map[string]string{"sha256": hash("5").Hex}}}
+	got, err := Statement("ghcr.io/acme/model", hash("3"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, part := range []string{
+		`"subject":[{"name":"ghcr.io/acme/model","digest":{"sha256":"` + hash("3").Hex + `"}},{"name":"model.onnx","digest":{"sha256":"` + hash("5").Hex + `"}}]`,
+		`"name":"dataset","uri":"ghcr.io/acme/data@` + hash("1").String() + `"},{"digest":{"gitCommit":"` + strings.Repeat("4", 40) + `"},"name":"source","uri":"git+https://github.com/acme/ml@` + strings.Repeat("4", 40) + `"}]`,
+	} {
+		if !strings.Contains(string(got), part) {
+			t.Fatalf("Statement =\n%s\nlacks\n%s", got, part)
+		}
+	}
 	if _, err := Statement("ghcr.io/acme/model", hash("3"), Provenance{}); err == nil || !strings.Contains(err.Error(), "builder") {
 		t.Fatalf("Statement without a builder = %v, want an error", err)
 	}
@@ -296,8 +311,76 @@ func TestParseRejectsURIWithoutItsDigest(t *testing.T) {
 			"resolvedDependencies": [{"name": "dataset", "uri": "ghcr.io/a/b:latest",
 				"digest": {"sha256": "` + strings.Repeat("2", 64) + `"}}]},
 		"runDetails": {"builder": {"id": "mlc"}}}`)}
-	if _, err := parse(stmt); err == nil || !strings.Contains(err.Error(), "does not end in its digest") {
+	if _, err := parse(stmt, v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("3", 64)}); err == nil || !strings.Contains(err.Error(), "does not end in its digest") {
 		t.Fatalf("parse = %v, want an error about the uri", err)
+	}
+	stmt.Predicate = json.RawMessage(`{
+		"buildDefinition": {"buildType": "x", "externalParameters": {},
+			"resolvedDependencies": [{"name": "source", "uri": "git+https://github.com/acme/ml@` + strings.Repeat("a", 40) + `",
+				"digest": {"gitCommit": "` + strings.Repeat("b", 40) + `"}}]},
+		"runDetails": {"builder": {"id": "mlc"}}}`)
+	if _, err := parse(stmt, v1.Hash{Algorithm: "sha256", Hex: strings.Repeat("3", 64)}); err == nil || !strings.Contains(err.Error(), "does not name its commit") {
+		t.Fatalf("parse of a source naming another commit = %v, want an error", err)
+	}
+}
+
+// TestTraceSourceAndProducts: a release's image attested with the commit
+// it was built from and its archives reads back with both, in text too.
+func TestTraceSourceAndProducts(t *testing.T) {
+	ctx := context.Background()
+	st := signtest.Layout(t)
+	f := newFixture(t, st)
+	commit := strings.Repeat("3f", 20)
+	p := Provenance{
+		Sources: []Source{{Repo: "https://github.com/acme/mlc", Commit: commit}},
+		Products: []sign.Subject{
+			{Name: "mlc_v1_linux_amd64.tar.gz", Digest: map[string]string{"sha256": strings.Repeat("01", 32)}},
+			{Name: "mlc_v1_darwin_arm64.tar.gz", Digest: map[string]string{"sha256": strings.Repeat("02", 32)}},
+		},
+		Builder: "https://github.com/acme/mlc/.github/workflows/release.yml@refs/tags/v1",
+	}
+	if _, err := Attach(ctx, st, f.model, f.signer, p, sign.TlogOpts{}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := Trace(ctx, st, f.model, f.policy, f.open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"git+https://github.com/acme/mlc@" + commit}; !slices.Equal(n.Sources, want) || len(n.Inputs) != 0 {
+		t.Fatalf("Sources = %v, Inputs = %v; want %v and none", n.Sources, n.Inputs, want)
+	}
+	if got, _ := json.Marshal(n.Products); !bytes.Contains(got, []byte(`"name":"mlc_v1_linux_amd64.tar.gz"`)) || len(n.Products) != 2 {
+		t.Fatalf("Products = %s, want both archives", got)
+	}
+	var text bytes.Buffer
+	if err := WriteText(&text, n); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"source: git+https://github.com/acme/mlc@" + commit + "\n",
+		"also made: mlc_v1_darwin_arm64.tar.gz sha256:" + strings.Repeat("02", 32) + "\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("WriteText lacks %q:\n%s", want, text.String())
+		}
+	}
+}
+
+func TestParseSource(t *testing.T) {
+	commit := strings.Repeat("ab", 20)
+	for in, want := range map[string]Source{
+		"https://github.com/acme/ml@" + commit:     {Repo: "https://github.com/acme/ml", Commit: commit},
+		"git+https://github.com/acme/ml@" + commit: {Repo: "https://github.com/acme/ml", Commit: commit},
+	} {
+		if got, err := ParseSource(in); err != nil || got != want {
+			t.Errorf("ParseSource(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "https://github.com/acme/ml", "https://github.com/acme/ml@main", "https://github.com/acme/ml@" + commit[:12],
+		"https://github.com/acme/ml@" + strings.ToUpper(commit), "github.com/acme/ml@" + commit, "@" + commit} {
+		if _, err := ParseSource(bad); err == nil {
+			t.Errorf("ParseSource(%q) accepted", bad)
+		}
 	}
 }
 

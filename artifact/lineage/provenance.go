@@ -7,7 +7,9 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	slsa "github.com/in-toto/in-toto-golang/in_toto/slsa_provenance/v1"
@@ -31,9 +33,40 @@ type Input struct {
 // Ref is the input's reference by digest, LOCATION@sha256:<hex>.
 func (in Input) Ref() string { return in.Location + "@" + in.Digest.String() }
 
-// Provenance is what a model's attestation records.
+// Source is a git commit something was built from, recorded as SLSA
+// recommends: uri git+REPO@COMMIT, digest {gitCommit: COMMIT}. It is a leaf
+// of a chain: a commit carries no attestation.
+type Source struct {
+	Repo   string // https://github.com/OWNER/NAME
+	Commit string // the full hex object name
+}
+
+// GitCommit is the SLSA digest algorithm of a git commit.
+const GitCommit = "gitCommit"
+
+// ParseSource reads REPO@COMMIT (git+ optional): a repository URL and a
+// full commit hash, 40 or 64 hex digits.
+func ParseSource(s string) (Source, error) {
+	repo, commit, ok := strings.Cut(strings.TrimPrefix(s, "git+"), "@")
+	if !ok || repo == "" || (len(commit) != 40 && len(commit) != 64) || strings.Trim(commit, "0123456789abcdef") != "" {
+		return Source{}, fmt.Errorf("source %q: want REPO@COMMIT, COMMIT the full lower-case hex hash", s)
+	}
+	if u, err := url.Parse(repo); err != nil || u.Scheme == "" || u.Host == "" {
+		return Source{}, fmt.Errorf("source %q: %s is not a repository URL (https://HOST/PATH)", s, repo)
+	}
+	return Source{Repo: repo, Commit: commit}, nil
+}
+
+// URI is the source as SLSA writes a git dependency, git+REPO@COMMIT.
+func (s Source) URI() string { return "git+" + s.Repo + "@" + s.Commit }
+
+// Provenance is what an artifact's attestation records.
 type Provenance struct {
-	Inputs []Input
+	Inputs  []Input
+	Sources []Source
+	// Products are further subjects the same build made, beside the
+	// artifact attested (a release's archives, by file name).
+	Products []sign.Subject
 	// Params are the training parameters, by name.
 	Params map[string]string
 	// Builder identifies what ran the training (a CI workflow or mlc).
@@ -74,13 +107,18 @@ func Statement(location string, digest v1.Hash, p Provenance) ([]byte, error) {
 	slices.SortFunc(inputs, func(a, b Input) int {
 		return cmp.Or(cmp.Compare(a.Role, b.Role), cmp.Compare(a.Ref(), b.Ref()))
 	})
-	deps := make([]slsa.ResourceDescriptor, 0, len(inputs))
+	deps := make([]slsa.ResourceDescriptor, 0, len(inputs)+len(p.Sources))
 	for _, in := range inputs {
 		deps = append(deps, slsa.ResourceDescriptor{
 			Name:   in.Role,
 			URI:    in.Ref(),
 			Digest: map[string]string{in.Digest.Algorithm: in.Digest.Hex},
 		})
+	}
+	sources := slices.Clone(p.Sources)
+	slices.SortFunc(sources, func(a, b Source) int { return cmp.Compare(a.URI(), b.URI()) })
+	for _, src := range sources {
+		deps = append(deps, slsa.ResourceDescriptor{Name: "source", URI: src.URI(), Digest: map[string]string{GitCommit: src.Commit}})
 	}
 	subject := sign.Subject{Name: location, Digest: map[string]string{digest.Algorithm: digest.Hex}}
 	return sign.NewStatement(subject, PredicateType, slsa.ProvenancePredicate{
@@ -93,12 +131,13 @@ func Statement(location string, digest v1.Hash, p Provenance) ([]byte, error) {
 			Builder:       slsa.Builder{ID: p.Builder},
 			BuildMetadata: slsa.BuildMetadata{InvocationID: p.Invocation},
 		},
-	})
+	}, p.Products...)
 }
 
-// parse reads back a verified statement written by Statement (or by any
-// SLSA v1 producer: inputs are its resolvedDependencies).
-func parse(s sign.Statement) (Provenance, error) {
+// parse reads back a verified statement about digest written by Statement
+// (or by any SLSA v1 producer: inputs and sources are its
+// resolvedDependencies, products its other subjects).
+func parse(s sign.Statement, digest v1.Hash) (Provenance, error) {
 	var pred struct {
 		BuildDefinition struct {
 			BuildType            string                    `json:"buildType"`
@@ -115,7 +154,20 @@ func parse(s sign.Statement) (Provenance, error) {
 		Builder:    pred.RunDetails.Builder.ID,
 		Invocation: pred.RunDetails.BuildMetadata.InvocationID,
 	}
+	for _, sub := range s.Subject {
+		if sub.Digest[digest.Algorithm] != digest.Hex {
+			p.Products = append(p.Products, sub)
+		}
+	}
 	for _, d := range pred.BuildDefinition.ResolvedDependencies {
+		if commit, ok := d.Digest[GitCommit]; ok {
+			src, err := ParseSource(d.URI)
+			if err != nil || src.Commit != commit {
+				return Provenance{}, fmt.Errorf("dependency %q: uri %q does not name its commit %s", d.Name, d.URI, commit)
+			}
+			p.Sources = append(p.Sources, src)
+			continue
+		}
 		in, err := inputOf(d)
 		if err != nil {
 			return Provenance{}, err

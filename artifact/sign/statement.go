@@ -10,19 +10,18 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 )
 
-// NewStatement is the in-toto v1 statement that subject has predicate, of
-// predicateType, checked by the in-toto library. A nil predicate writes
+// NewStatement is the in-toto v1 statement that subject (and more, in
+// order) has predicate, of predicateType, checked by the in-toto library. A nil predicate writes
 // none, as cosign's sign statement has none. The predicate goes through
 // JSON into a protobuf Struct, so its numbers become float64.
 //
 // The bytes are canonical: protojson sorts map keys but varies its
 // whitespace on purpose, which json.Compact removes; the same statement
 // gives the same bytes, so a signature over it can be found again.
-func NewStatement(subject Subject, predicateType string, predicate any) ([]byte, error) {
-	st := &ita1.Statement{
-		Type:          ita1.StatementTypeUri,
-		Subject:       []*ita1.ResourceDescriptor{{Name: subject.Name, Digest: subject.Digest}},
-		PredicateType: predicateType,
+func NewStatement(subject Subject, predicateType string, predicate any, more ...Subject) ([]byte, error) {
+	st := &ita1.Statement{Type: ita1.StatementTypeUri, PredicateType: predicateType}
+	for _, s := range append([]Subject{subject}, more...) {
+		st.Subject = append(st.Subject, &ita1.ResourceDescriptor{Name: s.Name, Digest: s.Digest})
 	}
 	check := st
 	if predicate != nil {

@@ -19,6 +19,7 @@ func TestNewStatementBytes(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		subject   Subject
+		more      []Subject
 		predicate any
 		want      string
 	}{{
@@ -32,6 +33,14 @@ func TestNewStatementBytes(t *testing.T) {
 		predicate: map[string]any{"z": []string{"b", "a"}, "a": map[string]string{"y": "1", "x": "a&b<c>"}, "m": map[string]any{}},
 		want: fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"ghcr.io/acme/m","digest":{"sha256":%q,"sha512":%q}}],"predicateType":"https://example.com/p","predicate":{"a":{"x":"a&b<c>","y":"1"},"m":{},"z":["b","a"]}}`,
 			hex, strings.Repeat("cd", 64)),
+	}, {
+		// A release's provenance: the image, then its archives, in order.
+		name:      "further subjects after the first, in their order",
+		subject:   Subject{Name: "ghcr.io/acme/mlc", Digest: map[string]string{"sha256": hex}},
+		more:      []Subject{{Name: "z.tar.gz", Digest: map[string]string{"sha256": strings.Repeat("01", 32)}}, {Name: "a.tar.gz", Digest: map[string]string{"sha256": strings.Repeat("02", 32)}}},
+		predicate: map[string]any{},
+		want: fmt.Sprintf(`{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"ghcr.io/acme/mlc","digest":{"sha256":%q}},{"name":"z.tar.gz","digest":{"sha256":%q}},{"name":"a.tar.gz","digest":{"sha256":%q}}],"predicateType":"https://example.com/p","predicate":{}}`,
+			hex, strings.Repeat("01", 32), strings.Repeat("02", 32)),
 	}} {
 		t.Run(c.name, func(t *testing.T) {
 			pt := ctypes.CosignSignPredicateType
@@ -39,7 +48,7 @@ func TestNewStatementBytes(t *testing.T) {
 				pt = "https://example.com/p"
 			}
 			for range 50 {
-				got, err := NewStatement(c.subject, pt, c.predicate)
+				got, err := NewStatement(c.subject, pt, c.predicate, c.more...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -69,6 +78,10 @@ func TestNewStatementValidates(t *testing.T) {
 				t.Fatalf("NewStatement = %v, want %v", err, c.want)
 			}
 		})
+	}
+	if _, err := NewStatement(Subject{Digest: map[string]string{"sha256": hex}}, "https://example.com/p", map[string]any{},
+		Subject{Name: "more", Digest: map[string]string{"sha256": "abcd"}}); !errors.Is(err, ita1.ErrIncorrectDigestLength) {
+		t.Fatalf("NewStatement with a short further digest = %v, want %v", err, ita1.ErrIncorrectDigestLength)
 	}
 	if _, err := NewStatement(Subject{Digest: map[string]string{"sha256": hex}}, "https://example.com/p", []string{"x"}); err == nil ||
 		!strings.Contains(err.Error(), "not a JSON object") {

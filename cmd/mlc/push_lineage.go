@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
 
 	"github.com/mlc-project/mlc/artifact"
@@ -31,6 +32,8 @@ type lineageFlags struct {
 	models   []string
 	datasets []string
 	code     []string
+	sources  []string
+	products string
 	params   []string
 	signing  *signingFlags
 
@@ -46,6 +49,8 @@ func addLineageFlags(cmd *cobra.Command, store *artifact.Options) *lineageFlags 
 	fs.StringArrayVar(&f.models, "from-model", nil, "model the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.datasets, "from-dataset", nil, "dataset the artifact was made from (REF; repeatable); attaches a signed provenance")
 	fs.StringArrayVar(&f.code, "from-code", nil, "code the artifact was made from (REF; repeatable); attaches a signed provenance")
+	fs.StringArrayVar(&f.sources, "from-source", nil, "git commit the artifact was built from, REPO@COMMIT (repeatable); attaches a signed provenance")
+	fs.StringVar(&f.products, "subjects-from", "", "sha256sum listing of files the same build made (a release's archives): the provenance names each as a subject too")
 	fs.StringArrayVar(&f.params, "param", nil, "training parameter k=v recorded in the provenance (repeatable)")
 	f.signing = addSigningFlags(fs, "cosign private key signing the artifact (--sign) and the provenance: a file or env://VAR (default: keyless)")
 	next := cmd.PreRunE
@@ -63,9 +68,11 @@ func addLineageFlags(cmd *cobra.Command, store *artifact.Options) *lineageFlags 
 
 // prepare resolves the inputs to digests and loads the signer.
 func (f *lineageFlags) prepare(ctx context.Context) error {
-	if len(f.models)+len(f.datasets)+len(f.code) == 0 {
-		if len(f.params) > 0 {
-			return badInput(errors.New("--param is recorded in the provenance: give --from-model, --from-dataset or --from-code too"))
+	if len(f.models)+len(f.datasets)+len(f.code)+len(f.sources) == 0 {
+		for flag, set := range map[string]bool{"--param": len(f.params) > 0, "--subjects-from": f.products != ""} {
+			if set {
+				return badInput(fmt.Errorf("%s is recorded in the provenance: give --from-model, --from-dataset, --from-code or --from-source too", flag))
+			}
 		}
 		if f.sign {
 			var err error
@@ -92,12 +99,48 @@ func (f *lineageFlags) prepare(ctx context.Context) error {
 			inputs = append(inputs, lineage.Input{Role: in.role, Location: ref.Location(), Digest: digest})
 		}
 	}
+	var sources []lineage.Source
+	for _, s := range f.sources {
+		src, err := lineage.ParseSource(s)
+		if err != nil {
+			return badInput(fmt.Errorf("--from-source: %w", err))
+		}
+		sources = append(sources, src)
+	}
+	var products []sign.Subject
+	if f.products != "" {
+		if products, err = readChecksums(f.products); err != nil {
+			return badInput(fmt.Errorf("--subjects-from: %w", err))
+		}
+	}
 	if f.signer, err = f.signing.signer(ctx); err != nil {
 		return err
 	}
 	builder, invocation := lineage.BuilderOf(os.Getenv, version.Version)
-	f.prov = lineage.Provenance{Inputs: inputs, Params: params, Builder: builder, Invocation: invocation}
+	f.prov = lineage.Provenance{Inputs: inputs, Sources: sources, Products: products, Params: params, Builder: builder, Invocation: invocation}
 	return nil
+}
+
+// readChecksums reads a sha256sum listing (HEX, two spaces or " *", NAME;
+// one file a line) as subjects named by file.
+func readChecksums(path string) ([]sign.Subject, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var subjects []sign.Subject
+	for i, line := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {
+		hex, name, ok := strings.Cut(line, " ")
+		name = strings.TrimPrefix(strings.TrimPrefix(name, " "), "*")
+		if _, err := v1.NewHash("sha256:" + hex); !ok || err != nil || name == "" {
+			return nil, fmt.Errorf("%s:%d: want a sha256sum line, HEX  NAME", path, i+1)
+		}
+		subjects = append(subjects, sign.Subject{Name: name, Digest: map[string]string{"sha256": hex}})
+	}
+	if len(subjects) == 0 {
+		return nil, fmt.Errorf("%s lists no files", path)
+	}
+	return subjects, nil
 }
 
 // attach signs subject (a reference by digest) with --sign and attests it
@@ -118,7 +161,7 @@ func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 		}
 		fmt.Fprintf(f.cmd.ErrOrStderr(), "signed %s (%s)\n", subject, out.Where)
 	}
-	if len(f.prov.Inputs) == 0 {
+	if len(f.prov.Inputs)+len(f.prov.Sources) == 0 {
 		return nil
 	}
 	out, err := lineage.Attach(ctx, st, digest, f.signer, f.prov, f.signing.tlog())
@@ -129,7 +172,7 @@ func (f *lineageFlags) attach(ctx context.Context, subject string) error {
 	if out.AlreadySigned {
 		verb = "signed provenance already attached"
 	}
-	fmt.Fprintf(f.cmd.ErrOrStderr(), "%s: %s ← %s\n", verb, subject, describeInputs(f.prov.Inputs))
+	fmt.Fprintf(f.cmd.ErrOrStderr(), "%s: %s ← %s\n", verb, subject, describeInputs(f.prov))
 	return nil
 }
 
@@ -158,11 +201,17 @@ func parseParams(kvs []string) (map[string]string, error) {
 	return params, nil
 }
 
-func describeInputs(inputs []lineage.Input) string {
-	parts := make([]string, len(inputs))
-	for i, in := range inputs {
-		parts[i] = in.Role + " " + in.Ref()
+func describeInputs(p lineage.Provenance) string {
+	var parts []string
+	for _, in := range p.Inputs {
+		parts = append(parts, in.Role+" "+in.Ref())
+	}
+	for _, src := range p.Sources {
+		parts = append(parts, "source "+src.URI())
 	}
 	sort.Strings(parts)
+	if len(p.Products) > 0 {
+		parts = append(parts, fmt.Sprintf("with %d more subjects", len(p.Products)))
+	}
 	return strings.Join(parts, ", ")
 }

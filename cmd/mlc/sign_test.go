@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
@@ -248,6 +251,61 @@ func TestPromoteWithDatasets(t *testing.T) {
 	for _, store := range []string{model, data} {
 		if tags := layoutTags(t, store); !slices.Contains(tags, "staging") {
 			t.Errorf("%s tags %v, want staging", filepath.Base(store), tags)
+		}
+	}
+}
+
+// TestFromSourceAndSubjects: an artifact attested with the commit it was
+// built from and the files the same build made (a release) reads back
+// with both from mlc lineage; bad values push nothing.
+func TestFromSourceAndSubjects(t *testing.T) {
+	dir, store, priv, pub := signingSetup(t)
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "mlc"), []byte("binary"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sums := filepath.Join(dir, "checksums.txt")
+	archive := strings.Repeat("0a", 32)
+	if err := os.WriteFile(sums, []byte(archive+"  mlc_v1_linux_amd64.tar.gz\n"+strings.Repeat("0b", 32)+" *mlc_v1_linux_amd64.cdx.json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	if err := os.WriteFile(bad, []byte(archive+"  a.tar.gz\nnot a checksum\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	source := "https://github.com/acme/mlc@" + strings.Repeat("3f", 20)
+	push := func(tag string, extra ...string) []string {
+		return append([]string{"push", "code", filepath.Join(dir, "bin"), store + ":" + tag, "--key", priv}, extra...)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want int
+		msg  string
+	}{
+		{"a branch is not a commit", push("b1", "--from-source", "https://github.com/acme/mlc@main"), exitBadInput, "full lower-case hex hash"},
+		{"subjects without provenance", []string{"push", "code", filepath.Join(dir, "bin"), store + ":b2", "--subjects-from", sums}, exitBadInput, "--subjects-from is recorded in the provenance"},
+		{"a listing with a bad line", push("b3", "--from-source", source, "--subjects-from", bad), exitBadInput, "bad.txt:2: want a sha256sum line"},
+		{"nothing pushed", []string{"verify", store + ":b3", "--key", pub}, exitBadInput, ""},
+		{"release", push("v1", "--sign", "--from-source", source, "--subjects-from", sums), exitOK, ""},
+	} {
+		if code, msg := runCommand(t, newRootCmd(), c.args...); code != c.want || !strings.Contains(msg, c.msg) {
+			t.Fatalf("%s: mlc %v = %d %q, want %d %q", c.name, c.args, code, msg, c.want, c.msg)
+		}
+	}
+	cmd := newRootCmd()
+	var out bytes.Buffer
+	cmd.SetArgs([]string{"lineage", store + ":v1", "--key", pub})
+	cmd.SetOut(&out)
+	cmd.SetErr(io.Discard)
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"source: git+" + source + "\n", "also made: mlc_v1_linux_amd64.tar.gz sha256:" + archive + "\n", "also made: mlc_v1_linux_amd64.cdx.json sha256:"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("mlc lineage lacks %q:\n%s", want, out.String())
 		}
 	}
 }
