@@ -18,8 +18,8 @@ import (
 // when that is unambiguous to YAML 1.1 and 1.2 readers, as a literal block
 // when multi-line, and double-quoted otherwise.
 
-// EncodeValue converts a Go value (structs with yaml tags, maps, slices)
-// to a node tree with FromValue, then emits it.
+// EncodeValue writes a Go value (structs with yaml tags, maps, slices) as
+// one document, with the value emitter.
 func EncodeValue(v any) ([]byte, error) {
 	return EncodeValues("", v)
 }
@@ -189,27 +189,30 @@ func emitFlow(b *emitter, n *yaml.Node) error {
 	return nil
 }
 
-func emitScalarFlow(b *emitter, n *yaml.Node) {
-	if n.Tag == "!!str" || n.Tag == "" {
-		if !plainSafe(n.Value, true) {
-			doubleQuote(b, n.Value)
-			return
-		}
+func emitScalarFlow(b *emitter, n *yaml.Node) { emitStringFlow(b, n.Tag, n.Value) }
+
+func emitStringFlow(b *emitter, tag, s string) {
+	if (tag == "!!str" || tag == "") && !plainSafe(s, true) {
+		doubleQuote(b, s)
+		return
 	}
-	b.WriteString(n.Value)
+	b.WriteString(s)
 }
 
 // emitScalar writes a scalar in block context; multi-line strings as a
 // literal block indented by indent.
 func emitScalar(b *emitter, n *yaml.Node, indent int, isKey bool) {
-	if n.Tag != "!!str" && n.Tag != "" {
-		b.WriteString(n.Value) // bools and ints are written as they are
+	emitString(b, n.Tag, n.Value, n.Style, indent, isKey)
+}
+
+func emitString(b *emitter, tag, s string, style yaml.Style, indent int, isKey bool) {
+	if tag != "!!str" && tag != "" {
+		b.WriteString(s) // bools and ints are written as they are
 		return
 	}
-	s := n.Value
 	switch {
 	case !isKey && strings.Contains(s, "\n") && b.literal(s, indent):
-	case n.Style&yaml.DoubleQuotedStyle == 0 && plainSafe(s, false):
+	case style&yaml.DoubleQuotedStyle == 0 && plainSafe(s, false):
 		b.WriteString(s)
 	default:
 		doubleQuote(b, s)

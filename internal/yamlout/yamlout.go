@@ -5,6 +5,7 @@
 package yamlout
 
 import (
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,18 +141,20 @@ func Encode(header string, docs ...*Map) ([]byte, error) {
 	return encodeNodes(header, nodes)
 }
 
-// EncodeValues writes Go values (see FromValue) as a multi-document stream
-// like Encode.
+// EncodeValues writes Go values (see the value emitter) as a
+// multi-document stream like Encode.
 func EncodeValues(header string, docs ...any) ([]byte, error) {
-	nodes := make([]*yaml.Node, len(docs))
+	var buf emitter
+	buf.WriteString(header)
 	for i, d := range docs {
-		n, err := FromValue(d)
-		if err != nil {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		if err := emitValueDocument(&buf, reflect.ValueOf(d)); err != nil {
 			return nil, err
 		}
-		nodes[i] = n
 	}
-	return encodeNodes(header, nodes)
+	return buf.Bytes(), nil
 }
 
 func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
