@@ -5,6 +5,7 @@
 package yamlout
 
 import (
+	"bytes"
 	"reflect"
 	"slices"
 	"strconv"
@@ -144,17 +145,27 @@ func Encode(header string, docs ...*Map) ([]byte, error) {
 // EncodeValues writes Go values (see the value emitter) as a
 // multi-document stream like Encode.
 func EncodeValues(header string, docs ...any) ([]byte, error) {
-	var buf emitter
-	buf.WriteString(header)
+	out := []byte(header)
 	for i, d := range docs {
 		if i > 0 {
-			buf.WriteString("---\n")
+			out = append(out, "---\n"...)
 		}
-		if err := emitValueDocument(&buf, reflect.ValueOf(d)); err != nil {
+		var err error
+		if out, err = AppendValue(out, d); err != nil {
 			return nil, err
 		}
 	}
-	return buf.Bytes(), nil
+	return out, nil
+}
+
+// AppendValue appends v to dst as one document (a stream's "---" is the
+// caller's), so a file of several is written into one buffer.
+func AppendValue(dst []byte, v any) ([]byte, error) {
+	b := emitter{Buffer: *bytes.NewBuffer(dst)}
+	if err := emitValueDocument(&b, reflect.ValueOf(v)); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {

@@ -1,8 +1,8 @@
 package kube
 
 import (
+	"bytes"
 	"fmt"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,30 +25,28 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out strings.Builder
-	out.WriteString(header)
+	out := []byte(header)
 	for i, o := range objects {
-		doc, err := Document(o)
-		if err != nil {
+		if i > 0 {
+			out = append(out, "---\n"...)
+		}
+		start := len(out)
+		if out, err = yamlout.AppendValue(out, o); err != nil {
 			return nil, err
 		}
-		if len(doc) > MaxObjectBytes {
+		if doc := out[start:]; len(doc) > MaxObjectBytes {
 			// kind and metadata come before spec: read only them.
-			head, _, _ := strings.Cut(doc, "\nspec:")
+			head, _, _ := bytes.Cut(doc, []byte("\nspec:"))
 			var meta struct {
 				Kind     string
 				Metadata struct{ Name string }
 			}
-			_ = yaml.Unmarshal([]byte(head), &meta)
+			_ = yaml.Unmarshal(head, &meta)
 			return nil, targets.TooLarge(fmt.Sprintf("the %s %s would be %d KiB, more than the %d KiB Kubernetes stores in one object (etcd's request limit)",
 				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10))
 		}
-		if i > 0 {
-			out.WriteString("---\n")
-		}
-		out.WriteString(doc)
 	}
-	return []byte(out.String()), nil
+	return out, nil
 }
 
 // Document is one object as YAML, for a manifest another object carries
