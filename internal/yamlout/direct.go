@@ -25,6 +25,7 @@ import (
 
 var (
 	nodeType      = reflect.TypeFor[yaml.Node]()
+	mapType       = reflect.TypeFor[*Map]()
 	marshalerType = reflect.TypeFor[yaml.Marshaler]()
 )
 
@@ -32,6 +33,7 @@ var (
 // to emit as a tree, a scalar (tag and text), or a collection.
 type resolved struct {
 	v          reflect.Value // the collection
+	m          *Map          // or the Map
 	node       *yaml.Node
 	scalar     bool
 	tag, value string
@@ -57,6 +59,9 @@ func resolve(v reflect.Value) (resolved, error) {
 			if n, ok := v.Interface().(*yaml.Node); ok {
 				return resolved{node: n}, nil
 			}
+			if v.Type() == mapType {
+				return resolved{m: v.Interface().(*Map)}, nil
+			}
 			v = v.Elem()
 			continue
 		case reflect.String:
@@ -81,6 +86,9 @@ func resolve(v reflect.Value) (resolved, error) {
 
 // empty reports whether a collection writes no entries ({} or []).
 func (r resolved) empty() (bool, error) {
+	if r.m != nil {
+		return r.m.Len() == 0, nil
+	}
 	if r.v.Kind() != reflect.Struct {
 		return r.v.Len() == 0, nil
 	}
@@ -96,9 +104,17 @@ func (r resolved) empty() (bool, error) {
 	return true, nil
 }
 
-// entries calls fn with each key and value of a map (sorted by key) or
-// struct (in field order, omitempty applied).
+// entries calls fn with each key and value of a Map (in order), a map
+// (sorted by key) or a struct (in field order, omitempty applied).
 func (r resolved) entries(fn func(key string, v reflect.Value, flow bool) error) error {
+	if r.m != nil {
+		for _, e := range r.m.entries {
+			if err := fn(e.key, reflect.ValueOf(e.value), false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if r.v.Kind() == reflect.Map {
 		keys := r.v.MapKeys()
 		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })

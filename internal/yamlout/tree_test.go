@@ -136,6 +136,20 @@ func (c *converter) structure(v reflect.Value) (*yaml.Node, error) {
 	return m, nil
 }
 
+func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
+	var buf emitter
+	buf.WriteString(header)
+	for i, d := range docs {
+		if i > 0 {
+			buf.WriteString("---\n")
+		}
+		if err := emitDocument(&buf, d); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
 // treeBytes is what the tree path writes for v.
 func treeBytes(t testing.TB, v any) []byte {
 	t.Helper()
@@ -177,14 +191,14 @@ func TestValueEmitterMatchesTree(t *testing.T) {
 		"sample":         sample,
 		"pointer":        &sample,
 		"zero sample":    valueSample{},
-		"flow fields":    flows{Struct: valueInner{Name: "a b", Count: 1}, Map: map[string]string{"k": "v w", "j": ""}, Node: NewMap().Set("x", "1").Node(), Seq: [][]string{{"a"}, {}}, Any: map[string]any{"n": nil}},
+		"flow fields":    flows{Struct: valueInner{Name: "a b", Count: 1}, Map: map[string]string{"k": "v w", "j": ""}, Node: Node([]string{"x", "1"}), Seq: [][]string{{"a"}, {}}, Any: map[string]any{"n": nil}},
 		"sequence":       []any{"a", 1, true, nil, []string{}, map[string]int{}, valueInner{}, []valueInner{{Name: "n"}}},
 		"map of structs": map[string]valueInner{"b": {Name: "2"}, "a": {}},
 		"empty map":      map[string]string{},
 		"scalar":         "yes",
 		"multi-line":     "a\nb\n",
 		"nil":            nil,
-		"node":           NewMap().Set("k", []string{"a"}).Node(),
+		"node":           Node([]string{"a", "b c"}),
 	} {
 		got, err := EncodeValue(v)
 		if err != nil {

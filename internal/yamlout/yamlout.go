@@ -1,7 +1,8 @@
-// Package yamlout builds YAML documents as ordered trees and encodes them
-// deterministically, so generated files keep a readable key order and are
-// identical byte for byte across runs. It wraps go.yaml.in/yaml/v3 nodes:
-// no YAML is ever produced by string templates.
+// Package yamlout builds YAML documents as ordered mappings (Map) or Go
+// values and encodes them deterministically, so generated files keep a
+// readable key order and are identical byte for byte across runs. Styles
+// come from go.yaml.in/yaml/v3 nodes: no YAML is ever produced by string
+// templates.
 package yamlout
 
 import (
@@ -14,42 +15,55 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Map is an ordered mapping under construction.
-type Map struct{ node *yaml.Node }
+// Map is an ordered mapping under construction. It keeps its keys and Go
+// values, which the value emitter writes: no node per string.
+type Map struct{ entries []mapEntry }
+
+type mapEntry struct {
+	key   string
+	value any
+}
 
 // NewMap starts an empty mapping.
-func NewMap() *Map { return &Map{node: &yaml.Node{Kind: yaml.MappingNode}} }
+func NewMap() *Map { return &Map{} }
 
 // Set appends key: value. Value may be a string, bool, int, *Map, *yaml.Node,
 // []string or []*Map. Nil maps and empty lists are skipped, so optional
 // fields can be set unconditionally.
 func (m *Map) Set(key string, value any) *Map {
-	n := Node(value)
-	if n == nil {
-		return m
+	if !skip(value) {
+		m.entries = append(m.entries, mapEntry{key, value})
 	}
-	m.node.Content = append(m.node.Content, Str(key), n)
 	return m
 }
 
-// Len is the number of keys.
-func (m *Map) Len() int { return len(m.node.Content) / 2 }
-
-// Node returns the mapping node.
-func (m *Map) Node() *yaml.Node { return m.node }
-
-// Node converts a supported Go value to a YAML node; nil for values to skip.
-func Node(value any) *yaml.Node {
+// skip reports the values Set and Writer.Entry leave out; any other type
+// than Set names is a programming error in a renderer.
+func skip(value any) bool {
 	switch v := value.(type) {
 	case nil:
-		return nil
+		return true
 	case *yaml.Node:
-		return v
+		return v == nil
 	case *Map:
-		if v == nil {
-			return nil
-		}
-		return v.node
+		return v == nil
+	case string, bool, int:
+		return false
+	case []string:
+		return len(v) == 0
+	case []*Map:
+		return len(v) == 0
+	}
+	panic("yamlout: unsupported value type")
+}
+
+// Len is the number of keys.
+func (m *Map) Len() int { return len(m.entries) }
+
+// Node converts a scalar or a list of strings to a YAML node, to give it a
+// style (Flow); nil for values to skip.
+func Node(value any) *yaml.Node {
+	switch v := value.(type) {
 	case string:
 		return Str(v)
 	case bool:
@@ -63,15 +77,6 @@ func Node(value any) *yaml.Node {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, s := range v {
 			seq.Content = append(seq.Content, Str(s))
-		}
-		return seq
-	case []*Map:
-		if len(v) == 0 {
-			return nil
-		}
-		seq := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, m := range v {
-			seq.Content = append(seq.Content, m.node)
 		}
 		return seq
 	}
@@ -135,11 +140,11 @@ func Flow(n *yaml.Node) *yaml.Node {
 // Encode writes the documents, the first preceded by the header comment lines,
 // separated by "---".
 func Encode(header string, docs ...*Map) ([]byte, error) {
-	nodes := make([]*yaml.Node, len(docs))
+	values := make([]any, len(docs))
 	for i, d := range docs {
-		nodes[i] = d.node
+		values[i] = d
 	}
-	return encodeNodes(header, nodes)
+	return EncodeValues(header, values...)
 }
 
 // EncodeValues writes Go values (see the value emitter) as a
@@ -168,20 +173,6 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func encodeNodes(header string, docs []*yaml.Node) ([]byte, error) {
-	var buf emitter
-	buf.WriteString(header)
-	for i, d := range docs {
-		if i > 0 {
-			buf.WriteString("---\n")
-		}
-		if err := emitDocument(&buf, d); err != nil {
-			return nil, err
-		}
-	}
-	return buf.Bytes(), nil
-}
-
 // Writer writes a stream piece by piece, as Encode would write it whole, so
 // a renderer can build, write and drop one part of a large document at a
 // time (GitHub's jobs): the document never lives in memory as one tree.
@@ -207,28 +198,27 @@ func (w *Writer) Document(m *Map) error {
 	if m.Len() == 0 {
 		return nil
 	}
-	return emitBlock(&w.e, m.node, 0)
+	return emitValueBlock(&w.e, resolved{m: m}, 0)
 }
 
 // Key writes "key:" at indent, opening a block mapping whose entries
 // follow as Entry calls at indent+2; it must get at least one.
 func (w *Writer) Key(indent int, key string) {
 	w.e.WriteString(spaces(indent))
-	emitScalar(&w.e, Str(key), indent, true)
+	emitString(&w.e, "!!str", key, 0, indent, true)
 	w.e.WriteString(":\n")
 }
 
 // Entry writes "key: value" at indent, value as Map.Set takes it (nil
 // values and empty lists are skipped).
 func (w *Writer) Entry(indent int, key string, value any) error {
-	n := Node(value)
-	if n == nil {
+	if skip(value) {
 		return nil
 	}
 	w.e.WriteString(spaces(indent))
-	emitScalar(&w.e, Str(key), indent, true)
+	emitString(&w.e, "!!str", key, 0, indent, true)
 	w.e.WriteByte(':')
-	return emitValue(&w.e, n, indent+2, false)
+	return emitValueAfter(&w.e, reflect.ValueOf(value), indent+2, false, false)
 }
 
 // Bytes is the stream written so far.
