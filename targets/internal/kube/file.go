@@ -3,6 +3,7 @@ package kube
 import (
 	"bytes"
 	"fmt"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,7 +26,12 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []byte(header)
+	// Written into a pooled buffer, then copied once at its size: growing
+	// a new buffer for each file cost more than all the copies.
+	pooled := buffers.Get().(*[]byte)
+	defer func() { buffers.Put(pooled) }()
+	out := append((*pooled)[:0], header...)
+	defer func() { *pooled = out[:0] }()
 	for i, o := range objects {
 		if i > 0 {
 			out = append(out, "---\n"...)
@@ -46,8 +52,10 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10))
 		}
 	}
-	return out, nil
+	return bytes.Clone(out), nil
 }
+
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // Document is one object as YAML, for a manifest another object carries
 // (a ConfigMap value, an Argo resource template).
