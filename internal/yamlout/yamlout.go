@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -150,40 +151,33 @@ func Encode(header string, docs ...*Map) ([]byte, error) {
 // EncodeValues writes Go values (see the value emitter) as a
 // multi-document stream like Encode.
 func EncodeValues(header string, docs ...any) ([]byte, error) {
-	out := []byte(header)
-	for i, d := range docs {
-		if i > 0 {
-			out = append(out, "---\n"...)
-		}
-		var err error
-		if out, err = AppendValue(out, d); err != nil {
+	w := NewWriter(header)
+	for _, d := range docs {
+		if err := w.Value(d); err != nil {
 			return nil, err
 		}
 	}
-	return out, nil
-}
-
-// AppendValue appends v to dst as one document (a stream's "---" is the
-// caller's), so a file of several is written into one buffer.
-func AppendValue(dst []byte, v any) ([]byte, error) {
-	b := emitter{Buffer: *bytes.NewBuffer(dst)}
-	if err := emitValueDocument(&b, reflect.ValueOf(v)); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return w.Close(), nil
 }
 
 // Writer writes a stream piece by piece, as Encode would write it whole, so
 // a renderer can build, write and drop one part of a large document at a
 // time (GitHub's jobs): the document never lives in memory as one tree.
 type Writer struct {
-	e    emitter
-	docs int
+	e      emitter
+	docs   int
+	pooled *[]byte // the buffer's, given back by Close
 }
+
+// Streams are written into pooled buffers and copied once at their size
+// (Close): growing a new buffer for each of thousands of files cost more
+// than the copies.
+var buffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // NewWriter starts a stream with the header comment lines.
 func NewWriter(header string) *Writer {
-	w := &Writer{}
+	w := &Writer{pooled: buffers.Get().(*[]byte)}
+	w.e.Buffer = *bytes.NewBuffer((*w.pooled)[:0])
 	w.e.WriteString(header)
 	return w
 }
@@ -191,14 +185,24 @@ func NewWriter(header string) *Writer {
 // Document starts a document whose top-level mapping begins with m's
 // entries; Key and Entry add more.
 func (w *Writer) Document(m *Map) error {
-	if w.docs > 0 {
-		w.e.WriteString("---\n")
-	}
-	w.docs++
+	w.next()
 	if m.Len() == 0 {
 		return nil
 	}
 	return emitValueBlock(&w.e, resolved{m: m}, 0)
+}
+
+// Value writes v as the next document (see the value emitter).
+func (w *Writer) Value(v any) error {
+	w.next()
+	return emitValueDocument(&w.e, reflect.ValueOf(v))
+}
+
+func (w *Writer) next() {
+	if w.docs > 0 {
+		w.e.WriteString("---\n")
+	}
+	w.docs++
 }
 
 // Key writes "key:" at indent, opening a block mapping whose entries
@@ -221,5 +225,15 @@ func (w *Writer) Entry(indent int, key string, value any) error {
 	return emitValueAfter(&w.e, reflect.ValueOf(value), indent+2, false, false)
 }
 
-// Bytes is the stream written so far.
+// Bytes is the stream written so far, valid until the next write.
 func (w *Writer) Bytes() []byte { return w.e.Bytes() }
+
+// Close returns the stream, copied at its size, and gives the buffer back
+// for the next writer; w is not used after.
+func (w *Writer) Close() []byte {
+	out := bytes.Clone(w.e.Bytes())
+	*w.pooled = w.e.Bytes()[:0]
+	buffers.Put(w.pooled)
+	w.pooled = nil
+	return out
+}

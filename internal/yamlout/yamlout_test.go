@@ -58,3 +58,23 @@ func TestWriterWritesWhatEncodeWrites(t *testing.T) {
 		t.Fatalf("got\n%s\nwant\n%s", w.Bytes(), want)
 	}
 }
+
+// A closed stream is the caller's: the next writer reuses the buffer, not
+// the bytes handed out.
+func TestWriterCloseHandsOutACopy(t *testing.T) {
+	w := NewWriter("# one\n")
+	if err := w.Value(map[string]string{"a": "1"}); err != nil {
+		t.Fatal(err)
+	}
+	first := w.Close()
+	for range 3 {
+		w := NewWriter("# two\n")
+		if err := w.Document(NewMap().Set("b", "overwritten")); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	if string(first) != "# one\na: \"1\"\n" {
+		t.Fatalf("first stream changed to %q", first)
+	}
+}

@@ -123,7 +123,7 @@ func workflow(p *ir.Pipeline, w *ir.Workflow, header string) ([]byte, error) {
 			return nil, err
 		}
 	}
-	return out.Bytes(), nil
+	return out.Close(), nil
 }
 
 func triggers(t ir.Triggers) *yamlout.Map {

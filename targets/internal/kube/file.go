@@ -3,7 +3,6 @@ package kube
 import (
 	"bytes"
 	"fmt"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -26,21 +25,13 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Written into a pooled buffer, then copied once at its size: growing
-	// a new buffer for each file cost more than all the copies.
-	pooled := buffers.Get().(*[]byte)
-	defer func() { buffers.Put(pooled) }()
-	out := append((*pooled)[:0], header...)
-	defer func() { *pooled = out[:0] }()
-	for i, o := range objects {
-		if i > 0 {
-			out = append(out, "---\n"...)
-		}
-		start := len(out)
-		if out, err = yamlout.AppendValue(out, o); err != nil {
+	w := yamlout.NewWriter(header)
+	for _, o := range objects {
+		start := len(w.Bytes())
+		if err := w.Value(o); err != nil {
 			return nil, err
 		}
-		if doc := out[start:]; len(doc) > MaxObjectBytes {
+		if doc := bytes.TrimPrefix(w.Bytes()[start:], []byte("---\n")); len(doc) > MaxObjectBytes {
 			// kind and metadata come before spec: read only them.
 			head, _, _ := bytes.Cut(doc, []byte("\nspec:"))
 			var meta struct {
@@ -52,10 +43,8 @@ func File(p *ir.Pipeline, objects ...any) ([]byte, error) {
 				meta.Kind, meta.Metadata.Name, len(doc)>>10, MaxObjectBytes>>10))
 		}
 	}
-	return bytes.Clone(out), nil
+	return w.Close(), nil
 }
-
-var buffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // Document is one object as YAML, for a manifest another object carries
 // (a ConfigMap value, an Argo resource template).
