@@ -38,23 +38,33 @@ func (c *checker) fail(format string, args ...any) {
 // "$(...)" variables in every step field, parameter and when-expression, so
 // such text would not reach the shell verbatim (and could read other
 // parameters). Kubernetes' own "$(VAR)" expansion is covered by the same rule.
-func (c *checker) text(field, s string) {
+//
+// A field is named by where it is (at, "" at the top) and what it is, joined
+// only for a problem: the check runs over every string of thousands of jobs.
+func (c *checker) text(at, field, s string) {
 	if strings.Contains(s, "$(") {
-		c.fail(`%s contains "$(", which Tekton substitutes before the step runs; use ${NAME} for variables or backticks for command substitution`, field)
+		c.fail(`%s contains "$(", which Tekton substitutes before the step runs; use ${NAME} for variables or backticks for command substitution`, join(at, field))
 	}
 }
 
-func (c *checker) match(re *regexp.Regexp, what, field, s string) {
+func (c *checker) match(re *regexp.Regexp, what, at, field, s string) {
 	if !re.MatchString(s) {
-		c.fail("%s %q is not a valid %s", field, s, what)
+		c.fail("%s %q is not a valid %s", join(at, field), s, what)
 	}
 }
 
-func (c *checker) dns(field, s string, max int) {
-	c.match(dnsLabel, "Kubernetes name (lower-case letters, digits, '-')", field, s)
+func (c *checker) dns(at, field, s string, max int) {
+	c.match(dnsLabel, "Kubernetes name (lower-case letters, digits, '-')", at, field, s)
 	if len(s) > max {
-		c.fail("%s %q is longer than the %d characters Tekton allows here", field, s, max)
+		c.fail("%s %q is longer than the %d characters Tekton allows here", join(at, field), s, max)
 	}
+}
+
+func join(at, field string) string {
+	if at == "" || field == "" {
+		return at + field
+	}
+	return at + " " + field
 }
 
 // check finds every name mlc derives objects from and every user string
@@ -63,17 +73,17 @@ func (c *checker) dns(field, s string, max int) {
 func check(p *ir.Pipeline) []ir.Problem {
 	c := &checker{}
 	c.at.Field = "Name"
-	c.dns("pipeline name", p.Name, 63)
+	c.dns("", "pipeline name", p.Name, 63)
 	c.at.Field = "MLCImage"
-	c.text("pipeline mlcImage", p.MLCImage)
+	c.text("", "pipeline mlcImage", p.MLCImage)
 	if p.MLCImage == "" {
 		c.fail("pipeline has no mlc image (Pipeline.MLCImage); container engines need one")
 	}
 	c.at.Field = "Repository"
-	c.text("pipeline repository", p.Repository)
+	c.text("", "pipeline repository", p.Repository)
 	c.at.Field = "Helpers"
 	for _, h := range []string{p.Helpers.Git, p.Helpers.Kubectl, p.Helpers.KubectlShell, p.Helpers.BuildKit} {
-		c.text("pipeline helper image", h)
+		c.text("", "pipeline helper image", h)
 	}
 	for _, w := range p.Workflows {
 		c.workflow(w)
@@ -85,13 +95,13 @@ func (c *checker) workflow(w *ir.Workflow) {
 	at := fmt.Sprintf("workflow %q", w.Name)
 	c.at = ir.Where{Workflow: w.Name}
 	// "-run" and "-starter" objects are derived from the workflow name.
-	c.dns(at+" name", w.Name, 63-len("-starter"))
+	c.dns(at, "name", w.Name, 63-len("-starter"))
 	if w.Concurrency != "" {
-		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at+" concurrency group", w.Concurrency)
+		c.match(labelValue, "Kubernetes label value (at most 63 letters, digits, '-', '_', '.')", at, "concurrency group", w.Concurrency)
 	}
 	for _, s := range w.Triggers.Schedules {
 		c.at = ir.Where{Workflow: w.Name, Schedule: s.Name}
-		c.dns(fmt.Sprintf("%s schedule name", at), w.Name+"-"+s.Name, kube.MaxScheduleName)
+		c.dns(at, "schedule name", w.Name+"-"+s.Name, kube.MaxScheduleName)
 	}
 	c.at = ir.Where{Workflow: w.Name, Field: "OnFailure"}
 	for _, s := range w.OnFailure {
@@ -121,10 +131,10 @@ func (c *checker) job(at string, j *ir.Job) {
 		slices.ContainsFunc(j.Steps, func(s ir.Step) bool { return s.Kind != ir.StepTrigger && s.Kind != ir.StepMLC }) {
 		c.fail("%s starts another workflow and runs user code: split it, so user code never runs as an account that may create runs", at)
 	}
-	c.dns(at+" id", j.ID, 63-len(approvalSuffix))
-	c.text(at+" name", j.Name)
-	c.text(at+" image", j.Image)
-	c.text(at+" environment", j.Environment)
+	c.dns(at, "id", j.ID, 63-len(approvalSuffix))
+	c.text(at, "name", j.Name)
+	c.text(at, "image", j.Image)
+	c.text(at, "environment", j.Environment)
 	c.env(at, j.Env)
 	names := map[string]bool{"MLC_REVISION": true, "MLC_BRANCH": true, "MLC_BASE": true}
 	if j.Workspace {
@@ -133,7 +143,7 @@ func (c *checker) job(at string, j *ir.Job) {
 		}
 	}
 	unique := func(field, name string) {
-		c.match(ir.EnvName, "environment variable name", field, name)
+		c.match(ir.EnvName, "environment variable name", field, "", name)
 		if names[name] {
 			c.fail("%s %s: the job already has an environment variable of that name", field, name)
 		}
@@ -149,25 +159,25 @@ func (c *checker) job(at string, j *ir.Job) {
 		unique(fmt.Sprintf("%s input %q env", at, in.Name), in.Env)
 	}
 	for _, o := range j.Outputs {
-		c.match(resultName, "Tekton result name", at+" output", o.Name)
+		c.match(resultName, "Tekton result name", at, "output", o.Name)
 	}
 	for _, msg := range kube.CheckResources(j.Resources) {
 		c.fail("%s %s", at, msg)
 	}
-	c.text(at+" resources gpuType", j.Resources.GPUType)
+	c.text(at, "resources gpuType", j.Resources.GPUType)
 	for _, b := range j.Condition.OnlyBranches {
-		c.text(at+" condition branch", b)
+		c.text(at, "condition branch", b)
 	}
 	if w := j.Condition.WhenOutput; w != nil {
-		c.text(at+" condition equals", w.Equals)
+		c.text(at, "condition equals", w.Equals)
 	}
 	if a := j.Approval; a != nil {
 		if a.Required > 1 {
 			c.fail("%s: required approvals %d > 1 is not supported on tekton (an approval records one decision, see docs/tekton.md); use 1", at, a.Required)
 		}
-		c.text(at+" approval environment", a.Environment)
+		c.text(at, "approval environment", a.Environment)
 		for _, name := range a.Approvers {
-			c.text(at+" approval approver", name)
+			c.text(at, "approval approver", name)
 		}
 	}
 	stepIDs := map[string]bool{}
@@ -194,28 +204,28 @@ func (c *checker) job(at string, j *ir.Job) {
 
 func (c *checker) step(at string, s ir.Step) {
 	at = fmt.Sprintf("%s step %q", at, s.ID)
-	c.dns(at+" id", s.ID, 63)
-	c.text(at+" name", s.Name)
-	c.text(at+" script", s.Script)
-	c.text(at+" dir", s.Dir)
+	c.dns(at, "id", s.ID, 63)
+	c.text(at, "name", s.Name)
+	c.text(at, "script", s.Script)
+	c.text(at, "dir", s.Dir)
 	for _, a := range s.Args {
-		c.text(at+" argument", a)
+		c.text(at, "argument", a)
 	}
 	c.env(at, s.Env)
 	for _, name := range s.Secrets {
-		c.match(ir.EnvName, "environment variable name", at+" secret", name)
+		c.match(ir.EnvName, "environment variable name", at, "secret", name)
 		if name == "MLC_OUTPUT" || name == "MLC_SCRIPT" || slices.ContainsFunc(s.Env, func(e ir.EnvVar) bool { return e.Name == name }) {
 			c.fail("%s secret %s: the step already has an environment variable of that name", at, name)
 		}
 	}
 	if b := s.Build; b != nil {
-		c.text(at+" build context", b.Context)
-		c.text(at+" build dockerfile", b.Dockerfile)
-		c.match(imageRef, "image reference", at+" build ref", b.Ref)
+		c.text(at, "build context", b.Context)
+		c.text(at, "build dockerfile", b.Dockerfile)
+		c.match(imageRef, "image reference", at, "build ref", b.Ref)
 		c.env(at+" build", b.Args)
 		for _, k := range slices.Sorted(maps.Keys(b.Labels)) {
-			c.text(at+" build label", k)
-			c.text(at+" build label "+k, b.Labels[k])
+			c.text(at, "build label", k)
+			c.text(at, "build label "+k, b.Labels[k])
 		}
 	}
 	if s.Kind == ir.StepBuildImage && s.Build == nil {
@@ -226,17 +236,21 @@ func (c *checker) step(at string, s ir.Step) {
 			c.fail("%s starts no workflow", at)
 		}
 		for _, t := range s.Triggers {
-			c.dns(at+" trigger", t, 63)
+			c.dns(at, "trigger", t, 63)
 		}
 	}
 }
 
 func (c *checker) env(at string, env []ir.EnvVar) {
+	if len(env) == 0 {
+		return
+	}
+	at += " env"
 	for _, e := range env {
-		c.match(ir.EnvName, "environment variable name", at+" env", e.Name)
+		c.match(ir.EnvName, "environment variable name", at, "", e.Name)
 		if e.Name == "MLC_OUTPUT" || e.Name == "MLC_SCRIPT" {
-			c.fail("%s env %s: the name is reserved for the variable mlc sets itself", at, e.Name)
+			c.fail("%s %s: the name is reserved for the variable mlc sets itself", at, e.Name)
 		}
-		c.text(fmt.Sprintf("%s env %s", at, e.Name), e.Value)
+		c.text(at, e.Name, e.Value)
 	}
 }
