@@ -115,13 +115,13 @@ func (r *workflowRenderer) partTemplate(name string, job *ir.Job) (template, err
 // the job's output parameters.
 func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template, error) {
 	inputEnv := map[string]string{}
-	var inputs []parameter
+	inputs := make([]parameter, 0, len(job.Inputs))
 	for _, in := range job.Inputs {
 		inputEnv[in.Name] = in.Env
 		inputs = append(inputs, parameter{Name: in.Name})
 	}
 	holder, _ := kube.ResourceHolder(job) // check reported an error
-	var containers []container
+	containers := make([]container, 0, len(job.Steps)+1) // and main
 	for i, s := range job.Steps {
 		c, err := r.stepContainer(job, s, inputEnv)
 		if err != nil {
