@@ -168,18 +168,10 @@ func treeBytes(t testing.TB, v any) []byte {
 // bytes for every field shape, nodes, empty and flow collections among
 // them, at the top and nested.
 func TestValueEmitterMatchesTree(t *testing.T) {
-	s := "x"
-	sample := valueSample{
-		Plain: "on", DefaultKey: true, Number: -7, Unsigned: 3,
-		EmptyObj: &struct{}{}, Inner: valueInner{Name: "a: b", Count: 2},
-		Items:  []valueInner{{Name: "1"}, {Name: "multi\nline\n"}},
-		Labels: map[string]string{"z": "1", "app.kubernetes.io/part-of": "p", "a": ""},
-		Any:    []string{"x", "y"}, Flow: []string{"a", "b c"},
-		Nested: map[string][]int{"k": {1, 2}, "empty": nil}, Node: Flow(Node([]string{"n1", "n 2"})),
-		Deep:     map[string]*string{"set": &s, "unset": nil},
-		Matrix:   [][]valueInner{{{Name: "a"}, {Name: "b", Count: 1}}, {{Name: "c"}}, {}},
-		Embedded: valueInner{Name: "inlined", Count: 4},
-	}
+	sample := sampleValue()
+	sample.Nested["empty"] = nil
+	sample.Node = Flow(Node([]string{"n1", "n 2"}))
+	sample.Matrix = append(sample.Matrix, nil)
 	type flows struct {
 		Struct valueInner        `yaml:"struct,flow"`
 		Map    map[string]string `yaml:"map,flow"`

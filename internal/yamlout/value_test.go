@@ -39,12 +39,10 @@ type valueSample struct {
 	Embedded   valueInner         `yaml:",inline"`
 }
 
-// TestFromValueMatchesYAMLv3 encodes a struct with every supported field
-// shape both ways and compares the trees yaml.v3 reads back, key order
-// included.
-func TestFromValueMatchesYAMLv3(t *testing.T) {
+// sampleValue sets every field shape of valueSample.
+func sampleValue() valueSample {
 	s := "x"
-	v := valueSample{
+	return valueSample{
 		Plain: "on", DefaultKey: true, Number: -7, Unsigned: 3,
 		EmptyObj: &struct{}{}, Inner: valueInner{Name: "a: b", Count: 2},
 		Items:  []valueInner{{Name: "1"}, {Name: "multi\nline\n"}},
@@ -55,6 +53,13 @@ func TestFromValueMatchesYAMLv3(t *testing.T) {
 		Matrix:   [][]valueInner{{{Name: "a"}, {Name: "b", Count: 1}}, {{Name: "c"}}},
 		Embedded: valueInner{Name: "inlined", Count: 4},
 	}
+}
+
+// TestFromValueMatchesYAMLv3 encodes a struct with every supported field
+// shape both ways and compares the trees yaml.v3 reads back, key order
+// included.
+func TestFromValueMatchesYAMLv3(t *testing.T) {
+	v := sampleValue()
 	got, err := EncodeValue(v)
 	if err != nil {
 		t.Fatal(err)
