@@ -55,10 +55,10 @@ func sampleValue() valueSample {
 	}
 }
 
-// TestFromValueMatchesYAMLv3 encodes a struct with every supported field
+// TestValueEmitterMatchesYAMLv3 encodes a struct with every supported field
 // shape both ways and compares the trees yaml.v3 reads back, key order
 // included.
-func TestFromValueMatchesYAMLv3(t *testing.T) {
+func TestValueEmitterMatchesYAMLv3(t *testing.T) {
 	v := sampleValue()
 	got, err := EncodeValue(v)
 	if err != nil {
@@ -101,7 +101,7 @@ type marshaler struct{}
 
 func (marshaler) MarshalYAML() (any, error) { return "m", nil }
 
-func TestFromValueRejectsWhatItCannotEncode(t *testing.T) {
+func TestValueEmitterRejectsWhatItCannotEncode(t *testing.T) {
 	for name, v := range map[string]any{
 		"float": struct{ F float64 }{1.5},
 		"inline map": struct {
@@ -110,7 +110,7 @@ func TestFromValueRejectsWhatItCannotEncode(t *testing.T) {
 		"marshaler": struct{ M marshaler }{},
 		"int keys":  map[int]string{1: "a"},
 	} {
-		if _, err := FromValue(v); err == nil {
+		if _, err := EncodeValue(v); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
