@@ -120,7 +120,7 @@ func (r *workflowRenderer) containerTemplate(name string, job *ir.Job) (template
 		inputEnv[in.Name] = in.Env
 		inputs = append(inputs, parameter{Name: in.Name})
 	}
-	holder, _ := kube.ResourceHolder(job) // check reported an error
+	holder, _ := kube.ResourceHolder(job)                // check reported an error
 	containers := make([]container, 0, len(job.Steps)+1) // and main
 	for i, s := range job.Steps {
 		c, err := r.stepContainer(job, s, inputEnv)
